@@ -1,0 +1,100 @@
+import Crypto
+import Foundation
+import JWTKit
+import Vapor
+
+/// The claims of a Promptsmith access token (RFC 9068 shape, HS256).
+struct AccessTokenClaims: JWTPayload {
+  static let issuer = "promptsmith"
+  static let audience = "promptsmith-api"
+
+  var subject: SubjectClaim
+  var role: String
+  var companyID: String
+  var sessionID: String
+  var issuedAt: IssuedAtClaim
+  var notBefore: NotBeforeClaim
+  var expiration: ExpirationClaim
+  var issuerClaim: IssuerClaim
+  var audienceClaim: AudienceClaim
+  var id: IDClaim
+
+  enum CodingKeys: String, CodingKey {
+    case subject = "sub"
+    case role
+    case companyID = "cid"
+    case sessionID = "sid"
+    case issuedAt = "iat"
+    case notBefore = "nbf"
+    case expiration = "exp"
+    case issuerClaim = "iss"
+    case audienceClaim = "aud"
+    case id = "jti"
+  }
+
+  /// jwt-kit checks no claim by itself (RFC 8725 §3.8): every one that matters is checked here.
+  func verify(using algorithm: some JWTAlgorithm) async throws {
+    try expiration.verifyNotExpired()
+    try notBefore.verifyNotBefore()
+    guard issuerClaim.value == Self.issuer else {
+      throw JWTError.claimVerificationFailure(failedClaim: issuerClaim, reason: "wrong issuer")
+    }
+    try audienceClaim.verifyIntendedAudience(includes: Self.audience)
+  }
+}
+
+/// Signs and verifies access tokens. Only HS256 with `typ: at+jwt` is accepted, whatever the
+/// token's header claims, so that algorithm-confusion tokens are refused.
+struct AccessTokens: Sendable {
+  static let lifetime: TimeInterval = 15 * 60
+  private let keys: JWTKeyCollection
+
+  init(secret: [UInt8]) async {
+    keys = JWTKeyCollection()
+    await keys.add(hmac: HMACKey(key: SymmetricKey(data: secret)), digestAlgorithm: .sha256)
+  }
+
+  func issue(for user: User, familyID: UUID, now exactNow: Date = Date()) async throws -> String {
+    let now = Date(timeIntervalSince1970: exactNow.timeIntervalSince1970.rounded(.down))
+    let claims = AccessTokenClaims(
+      subject: .init(value: try user.requireID().uuidString.lowercased()),
+      role: user.role.rawValue, companyID: user.$company.id.uuidString.lowercased(),
+      sessionID: familyID.uuidString.lowercased(), issuedAt: .init(value: now),
+      notBefore: .init(value: now), expiration: .init(value: now + Self.lifetime),
+      issuerClaim: .init(value: AccessTokenClaims.issuer),
+      audienceClaim: .init(value: [AccessTokenClaims.audience]),
+      id: .init(value: UUID().uuidString.lowercased()))
+    var header = JWTHeader()
+    header.typ = "at+jwt"
+    header.alg = "HS256"
+    return try await keys.sign(claims, header: header)
+  }
+
+  func verify(_ token: String) async throws -> AccessTokenClaims {
+    let (header, _, _) = try DefaultJWTParser().parse(Array(token.utf8), as: AccessTokenClaims.self)
+    guard header.alg == "HS256" else {
+      throw JWTError.generic(identifier: "alg", reason: "only HS256 is accepted")
+    }
+    guard let type = header.typ?.lowercased(), type == "at+jwt" || type == "application/at+jwt"
+    else {
+      throw JWTError.generic(identifier: "typ", reason: "not an access token")
+    }
+    return try await keys.verify(token, as: AccessTokenClaims.self)
+  }
+}
+
+extension Application {
+  private struct AccessTokensKey: StorageKey {
+    typealias Value = AccessTokens
+  }
+
+  var accessTokens: AccessTokens {
+    get {
+      guard let value = storage[AccessTokensKey.self] else {
+        fatalError("AccessTokens not configured; call configure(_:config:) first")
+      }
+      return value
+    }
+    set { storage[AccessTokensKey.self] = newValue }
+  }
+}

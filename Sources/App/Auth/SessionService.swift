@@ -1,0 +1,178 @@
+import Crypto
+import Fluent
+import SQLKit
+import Vapor
+
+/// An access token and the refresh token that renews it.
+struct TokenPair: Sendable {
+  let accessToken: String
+  let refreshToken: String
+}
+
+/// Login, refresh-token rotation with reuse detection (RFC 9700 §4.14), and logout.
+struct SessionService: Sendable {
+  static let refreshLifetime: TimeInterval = 7 * 24 * 3600
+  /// A used token presented again within this window is a concurrent duplicate (two tabs
+  /// refreshing at once), not a theft: it is refused without revoking the family.
+  static let reuseGraceSeconds: TimeInterval = 10
+
+  let database: any Database
+  let hasher: PasswordHasher
+  let accessTokens: AccessTokens
+  let audit: AuditLog
+  let now: @Sendable () -> Date
+
+  func login(email: String, password: String, client: ClientInfo) async throws -> TokenPair {
+    let normalized = User.normalize(email: email)
+    let user = try await User.query(on: database).filter(\.$email == normalized).first()
+    let verified: Bool
+    if let user, !user.disabled {
+      verified = try await hasher.verify(password, against: user.passwordHash)
+    } else {
+      verified = try await hasher.verifyDecoy(password)
+    }
+    guard verified, let user else {
+      try await audit.record(
+        .loginFailed, client: client, companyID: user?.$company.id, userID: user?.id,
+        attemptedEmail: String(normalized.prefix(254)),
+        details: ["reason": user?.disabled == true ? "disabled" : "invalid credentials"])
+      throw AppError(
+        .unauthorized, type: "invalid-credentials", title: "Unauthorized",
+        detail: "Invalid email or password.")
+    }
+    let pair = try await database.transaction { transaction in
+      let family = RefreshTokenFamily(userID: try user.requireID())
+      try await family.create(on: transaction)
+      return try await issuePair(
+        for: user, familyID: try family.requireID(), parentID: nil, on: transaction)
+    }
+    try await audit.record(
+      .loginSucceeded, client: client, companyID: user.$company.id, userID: user.id)
+    return pair
+  }
+
+  func refresh(token: String, client: ClientInfo) async throws -> TokenPair {
+    let current = now()
+    guard
+      let stored = try await RefreshToken.query(on: database)
+        .filter(\.$tokenHash == Self.hash(token)).first(),
+      let family = try await RefreshTokenFamily.find(stored.$family.id, on: database),
+      let user = try await User.find(stored.$user.id, on: database)
+    else {
+      try await audit.record(.refreshFailed, client: client, details: ["reason": "unknown token"])
+      throw Self.refreshRefused
+    }
+    let context = (company: user.$company.id, user: user.id)
+    guard family.revokedAt == nil, !user.disabled, stored.expiresAt > current else {
+      let reason =
+        family.revokedAt != nil ? "revoked" : user.disabled ? "user disabled" : "expired"
+      try await audit.record(
+        .refreshFailed, client: client, companyID: context.company, userID: context.user,
+        details: ["reason": reason])
+      throw Self.refreshRefused
+    }
+    let pair: TokenPair? = try await database.transaction { transaction in
+      let sql = transaction as! any SQLDatabase
+      let claimed = try await sql.update(RefreshToken.schema)
+        .set("rotated_at", to: SQLBind(current))
+        .where("id", .equal, SQLBind(try stored.requireID()))
+        .where("rotated_at", .is, SQLLiteral.null)
+        .returning("id")
+        .all()
+      guard !claimed.isEmpty else { return nil }
+      return try await issuePair(
+        for: user, familyID: try family.requireID(), parentID: stored.id, on: transaction)
+    }
+    if let pair {
+      try await audit.record(
+        .refreshSucceeded, client: client, companyID: context.company, userID: context.user)
+      return pair
+    }
+    // Someone used this token before us.
+    let rotatedAt =
+      try await RefreshToken.find(stored.id, on: database)?.rotatedAt ?? .distantPast
+    if current.timeIntervalSince(rotatedAt) <= Self.reuseGraceSeconds {
+      try await audit.record(
+        .refreshFailed, client: client, companyID: context.company, userID: context.user,
+        details: ["reason": "concurrent duplicate"])
+    } else {
+      try await revoke(familyID: try family.requireID(), reason: "reuse detected")
+      try await audit.record(
+        .refreshReuseDetected, client: client, companyID: context.company, userID: context.user,
+        details: ["family": try family.requireID().uuidString.lowercased()])
+    }
+    throw Self.refreshRefused
+  }
+
+  func revoke(familyID: UUID, reason: String) async throws {
+    try await RefreshTokenFamily.query(on: database)
+      .set(\.$revokedAt, to: now())
+      .set(\.$revokedReason, to: reason)
+      .filter(\.$id == familyID)
+      .filter(\.$revokedAt == nil)
+      .update()
+  }
+
+  /// Ends every session of a user, except `keeping` (the one changing its own password).
+  static func revokeAll(
+    userID: UUID, keeping: UUID? = nil, reason: String, at time: Date = Date(),
+    on database: any Database
+  ) async throws {
+    var query = RefreshTokenFamily.query(on: database)
+      .set(\.$revokedAt, to: time)
+      .set(\.$revokedReason, to: reason)
+      .filter(\.$user.$id == userID)
+      .filter(\.$revokedAt == nil)
+    if let keeping {
+      query = query.filter(\.$id != keeping)
+    }
+    try await query.update()
+  }
+
+  /// The family of a refresh token, for logout with a refresh token instead of an access token.
+  func family(ofRefreshToken token: String) async throws -> RefreshToken? {
+    try await RefreshToken.query(on: database).filter(\.$tokenHash == Self.hash(token)).first()
+  }
+
+  private func issuePair(
+    for user: User, familyID: UUID, parentID: UUID?, on database: any Database
+  ) async throws -> TokenPair {
+    let secret = Self.randomToken()
+    try await RefreshToken(
+      familyID: familyID, userID: try user.requireID(), parentID: parentID,
+      tokenHash: Self.hash(secret), expiresAt: now() + Self.refreshLifetime
+    ).create(on: database)
+    let access = try await accessTokens.issue(for: user, familyID: familyID, now: now())
+    return TokenPair(accessToken: access, refreshToken: secret)
+  }
+
+  static let refreshRefused = AppError(
+    .unauthorized, type: "invalid-refresh-token", title: "Unauthorized",
+    detail: "The refresh token is invalid, expired or already used.")
+
+  /// 256 random bits, base64url without padding.
+  static func randomToken() -> String {
+    var generator = SystemRandomNumberGenerator()
+    let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+    return Data(bytes).base64EncodedString()
+      .replacingOccurrences(of: "+", with: "-")
+      .replacingOccurrences(of: "/", with: "_")
+      .replacingOccurrences(of: "=", with: "")
+  }
+
+  static func hash(_ token: String) -> String {
+    SHA256Digest.hex(token)
+  }
+}
+
+extension Request {
+  var sessions: SessionService {
+    SessionService(
+      database: db, hasher: application.passwordHasher, accessTokens: application.accessTokens,
+      audit: audit, now: { Date() })
+  }
+
+  var audit: AuditLog {
+    AuditLog(database: db, logger: logger)
+  }
+}

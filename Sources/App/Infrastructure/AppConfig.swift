@@ -1,0 +1,156 @@
+import Foundation
+import Logging
+
+/// Everything the service reads from its environment, decoded once at start.
+public struct AppConfig: Sendable {
+  public enum DatabaseLocation: Sendable, Equatable {
+    case sqliteFile(path: String)
+    case sqliteMemory
+    case postgres(url: String)
+  }
+
+  public var database: DatabaseLocation
+  public var jwtSecret: [UInt8]
+  public var adminEmail: String
+  public var adminPassword: String?
+  public var companyName: String
+  public var logLevel: Logger.Level
+  public var trustedProxies: TrustedProxies
+  /// Bcrypt cost: 12 in every deployment; tests lower it to keep the suite fast.
+  public var bcryptCost: Int
+  public var isProduction: Bool
+  public var dataDirectory: String
+
+  public init(
+    database: DatabaseLocation, jwtSecret: [UInt8], adminEmail: String = "admin@promptsmith.local",
+    adminPassword: String? = nil, companyName: String = "Promptsmith",
+    logLevel: Logger.Level = .info, trustedProxies: TrustedProxies = .none, bcryptCost: Int = 12,
+    isProduction: Bool = false, dataDirectory: String = "./data"
+  ) {
+    self.database = database
+    self.jwtSecret = jwtSecret
+    self.adminEmail = adminEmail
+    self.adminPassword = adminPassword
+    self.companyName = companyName
+    self.logLevel = logLevel
+    self.trustedProxies = trustedProxies
+    self.bcryptCost = bcryptCost
+    self.isProduction = isProduction
+    self.dataDirectory = dataDirectory
+  }
+}
+
+/// A configuration problem that stops the process, naming the variable at fault.
+public struct ConfigError: Error, CustomStringConvertible {
+  public let problems: [String]
+  public var description: String {
+    "Invalid configuration:\n" + problems.map { "  - \($0)" }.joined(separator: "\n")
+  }
+}
+
+extension AppConfig {
+  static let minimumSecretBytes = 32
+
+  /// Reads the configuration from environment variables, collecting every problem before failing.
+  ///
+  /// In development a missing `JWT_SECRET` is generated once and kept in the data folder; in
+  /// production it must be given.
+  public static func load(
+    environment: [String: String], isProduction: Bool, warn: (String) -> Void = { _ in }
+  ) throws -> AppConfig {
+    var problems: [String] = []
+    let databaseURL = environment["DATABASE_URL"] ?? "sqlite://./data/promptsmith.sqlite"
+    let database: DatabaseLocation
+    switch parseDatabaseURL(databaseURL) {
+    case .success(let location): database = location
+    case .failure(let message):
+      problems.append("DATABASE_URL: \(message)")
+      database = .sqliteMemory
+    }
+    let dataDirectory: String
+    if case .sqliteFile(let path) = database {
+      dataDirectory = (path as NSString).deletingLastPathComponent
+    } else {
+      dataDirectory = environment["DATA_DIR"] ?? "./data"
+    }
+
+    var secret: [UInt8] = []
+    if let given = environment["JWT_SECRET"], !given.isEmpty {
+      secret = Array(given.utf8)
+      if secret.count < minimumSecretBytes {
+        problems.append(
+          "JWT_SECRET: must be at least \(minimumSecretBytes) bytes, got \(secret.count)")
+      }
+    } else if isProduction {
+      problems.append(
+        "JWT_SECRET: required in production (at least \(minimumSecretBytes) random bytes)")
+    } else {
+      do {
+        secret = try DevelopmentSecret.loadOrCreate(in: dataDirectory)
+        warn(
+          "JWT_SECRET is not set: using a generated development secret stored in "
+            + "\(dataDirectory)/\(DevelopmentSecret.fileName). Set JWT_SECRET in production.")
+      } catch {
+        problems.append("JWT_SECRET: not set, and no development secret could be stored: \(error)")
+      }
+    }
+
+    let logLevel: Logger.Level
+    switch (environment["LOG_LEVEL"] ?? "info").lowercased() {
+    case "error": logLevel = .error
+    case "warn", "warning": logLevel = .warning
+    case "info": logLevel = .info
+    case "debug": logLevel = .debug
+    case "trace": logLevel = .trace
+    case let other:
+      problems.append("LOG_LEVEL: must be one of error, warn, info, debug; got \"\(other)\"")
+      logLevel = .info
+    }
+
+    var trustedProxies = TrustedProxies.none
+    if let list = environment["TRUSTED_PROXIES"], !list.isEmpty {
+      do {
+        trustedProxies = try TrustedProxies(parsing: list)
+      } catch {
+        problems.append("TRUSTED_PROXIES: \(error)")
+      }
+    }
+
+    let adminPassword = environment["ADMIN_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
+    if let adminPassword, adminPassword.count < PasswordPolicy.minimumLength {
+      problems.append(
+        "ADMIN_PASSWORD: must be at least \(PasswordPolicy.minimumLength) characters")
+    }
+    guard problems.isEmpty else { throw ConfigError(problems: problems) }
+    return AppConfig(
+      database: database, jwtSecret: secret,
+      adminEmail: environment["ADMIN_EMAIL"] ?? "admin@promptsmith.local",
+      adminPassword: adminPassword,
+      companyName: environment["COMPANY_NAME"] ?? "Promptsmith", logLevel: logLevel,
+      trustedProxies: trustedProxies, bcryptCost: 12, isProduction: isProduction,
+      dataDirectory: dataDirectory)
+  }
+
+  static func parseDatabaseURL(_ url: String) -> Result<DatabaseLocation, ConfigErrorMessage> {
+    if url == "sqlite::memory:" || url == "sqlite://:memory:" {
+      return .success(.sqliteMemory)
+    }
+    if url.hasPrefix("sqlite://") {
+      let path = String(url.dropFirst("sqlite://".count))
+      guard !path.isEmpty else { return .failure("sqlite:// needs a file path") }
+      return .success(.sqliteFile(path: path))
+    }
+    if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
+      guard URL(string: url)?.host != nil else {
+        return .failure("not a valid postgres:// URL")
+      }
+      return .success(.postgres(url: url))
+    }
+    return .failure("must start with sqlite:// or postgres://")
+  }
+}
+
+struct ConfigErrorMessage: Error, ExpressibleByStringLiteral, CustomStringConvertible {
+  let description: String
+  init(stringLiteral value: String) { description = value }
+}

@@ -1,0 +1,110 @@
+import Fluent
+import Vapor
+
+/// Renders every error as RFC 9457 problem+json, so that no stack trace, SQL or framework
+/// message reaches a client, and a known path called with the wrong method answers 405.
+struct ProblemErrorMiddleware: AsyncMiddleware {
+  func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+    do {
+      return try await next.respond(to: request)
+    } catch {
+      return problemResponse(for: error, request: request)
+    }
+  }
+
+  func problemResponse(for error: any Error, request: Request) -> Response {
+    var headers = HTTPHeaders()
+    let problem: ProblemDetails
+    switch error {
+    case let error as AppError:
+      problem = ProblemDetails(
+        type: error.type, title: error.title, status: Int(error.status.code),
+        detail: error.detail, errors: error.errors.isEmpty ? nil : error.errors)
+      headers = error.headers
+    case is RouteNotFound:
+      let allowed = MethodsForPath.allowed(for: request)
+      if allowed.isEmpty {
+        problem = ProblemDetails(
+          type: "not-found", title: "Not found", status: 404,
+          detail: "No resource at \(request.url.path).")
+      } else {
+        headers.replaceOrAdd(name: .allow, value: allowed.joined(separator: ", "))
+        problem = ProblemDetails(
+          type: "method-not-allowed", title: "Method not allowed", status: 405,
+          detail: "\(request.method.rawValue) is not allowed here; use \(allowed.joined(separator: ", ")).")
+      }
+    case let error as DecodingError:
+      problem = ProblemDetails.decoding(error)
+    case let error as any DatabaseError where error.isConstraintFailure:
+      request.logger.info("Constraint violation", metadata: ["error": "\(String(reflecting: error))"])
+      problem = ProblemDetails(
+        type: "conflict", title: "Conflict", status: 409,
+        detail: "The request conflicts with existing data.")
+    case let error as any AbortError where error.status != .internalServerError:
+      headers = error.headers
+      headers.remove(name: .contentType)
+      problem = ProblemDetails(
+        type: Self.type(for: error.status), title: error.status.reasonPhrase,
+        status: Int(error.status.code), detail: error.reason)
+    default:
+      request.logger.error(
+        "Unhandled error", metadata: ["error": "\(String(reflecting: error))"])
+      problem = ProblemDetails(
+        type: "internal-error", title: "Internal Server Error", status: 500,
+        detail: "An unexpected error occurred; it has been logged with this request's id.")
+    }
+    headers.replaceOrAdd(name: .contentType, value: "application/problem+json")
+    let body = (try? JSONEncoder().encode(problem)) ?? Data()
+    return Response(
+      status: HTTPResponseStatus(statusCode: problem.status), headers: headers,
+      body: .init(data: body))
+  }
+
+  static func type(for status: HTTPResponseStatus) -> String {
+    status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "-")
+  }
+}
+
+extension ProblemDetails {
+  static func decoding(_ error: DecodingError) -> ProblemDetails {
+    func path(_ context: DecodingError.Context, appending key: (any CodingKey)? = nil) -> String {
+      let keys = context.codingPath + (key.map { [$0] } ?? [])
+      let joined = keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
+        .joined(separator: ".")
+        .replacingOccurrences(of: ".[", with: "[")
+      return joined.isEmpty ? "body" : joined
+    }
+    let field: String
+    let reason: String
+    switch error {
+    case .keyNotFound(let key, let context):
+      field = path(context, appending: key)
+      reason = "is required"
+    case .typeMismatch(let type, let context):
+      field = path(context)
+      reason = "must be \(Self.describe(type))"
+    case .valueNotFound(let type, let context):
+      field = path(context)
+      reason = "must be \(Self.describe(type)), not null"
+    case .dataCorrupted(let context):
+      field = path(context)
+      reason = context.codingPath.isEmpty ? "is not valid JSON" : "has an invalid value"
+    @unknown default:
+      field = "body"
+      reason = "could not be decoded"
+    }
+    return ProblemDetails(
+      type: "bad-request", title: "Bad request", status: 400, detail: "\(field) \(reason)",
+      errors: [.init(field: field, reason: reason)])
+  }
+
+  private static func describe(_ type: Any.Type) -> String {
+    switch type {
+    case is String.Type: "a string"
+    case is Bool.Type: "a boolean"
+    case is Int.Type, is Int64.Type, is Double.Type: "a number"
+    case is [Any].Type: "an array"
+    default: "\(type)".contains("Dictionary") ? "an object" : "a value of the expected type"
+    }
+  }
+}

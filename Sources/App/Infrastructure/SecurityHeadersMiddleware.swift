@@ -1,0 +1,19 @@
+import Vapor
+
+/// Headers every API response carries; `/docs` sets its own content security policy.
+struct SecurityHeadersMiddleware: AsyncMiddleware {
+  func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+    let response = try await next.respond(to: request)
+    response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
+    response.headers.replaceOrAdd(name: "Referrer-Policy", value: "no-referrer")
+    response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
+    if !response.headers.contains(name: "Content-Security-Policy") {
+      response.headers.replaceOrAdd(
+        name: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'")
+    }
+    if request.headers.bearerAuthorization != nil || request.storage[PrincipalKey.self] != nil {
+      response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+    }
+    return response
+  }
+}

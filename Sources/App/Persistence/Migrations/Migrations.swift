@@ -1,0 +1,12 @@
+import Fluent
+
+/// Every schema change in order. A migration, once released, is never edited: later changes
+/// are new migrations.
+enum AppMigrations {
+  static let all: [any Migration] = [
+    CreateCompanies(),
+    CreateUsers(),
+    CreateRefreshTokens(),
+    CreateAuditEvents(),
+  ]
+}

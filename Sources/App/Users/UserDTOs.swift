@@ -1,0 +1,42 @@
+import Foundation
+import Vapor
+
+struct UserResponse: Content {
+  let id: String
+  let companyId: String
+  let email: String
+  let name: String
+  let role: Role
+  let disabled: Bool
+  let createdAt: Date?
+
+  init(_ user: User) throws {
+    id = try user.requireID().uuidString.lowercased()
+    companyId = user.$company.id.uuidString.lowercased()
+    email = user.email
+    name = user.name
+    role = user.role
+    disabled = user.disabled
+    createdAt = user.createdAt
+  }
+}
+
+struct CreateUserRequest: Content {
+  let email: String
+  let name: String
+  let role: String
+  let password: String
+}
+
+struct UpdateUserRequest: Content {
+  let name: String?
+  let role: String?
+  let disabled: Bool?
+  let password: String?
+}
+
+struct UpdateMeRequest: Content {
+  let name: String?
+  let currentPassword: String?
+  let newPassword: String?
+}

@@ -1,0 +1,118 @@
+import Fluent
+import Vapor
+
+/// `POST/GET /users`, `PATCH /users/:id` (admin) and `GET/PATCH /me` (any role).
+struct UserRoutes: RouteCollection {
+  func boot(routes: any RoutesBuilder) throws {
+    let anyone = routes.grouped(RequireRole(.developer))
+    anyone.get("me", use: me)
+    anyone.patch("me", use: updateMe)
+
+    let admins = routes.grouped("users").grouped(RequireRole(.admin))
+    admins.post(use: create)
+    admins.get(use: list)
+    admins.patch(":userID", use: update)
+  }
+
+  func me(req: Request) async throws -> UserResponse {
+    let principal = try req.principal
+    guard let user = try await User.find(principal.userID, on: req.db) else {
+      throw AppError.unauthorized
+    }
+    return try UserResponse(user)
+  }
+
+  func updateMe(req: Request) async throws -> UserResponse {
+    let principal = try req.principal
+    let body = try req.content.decode(UpdateMeRequest.self)
+    guard let user = try await User.find(principal.userID, on: req.db) else {
+      throw AppError.unauthorized
+    }
+    var errors: [ProblemDetails.FieldError] = []
+    if let name = body.name, let reason = UserValidation.name(name) {
+      errors.append(.init(field: "name", reason: reason))
+    }
+    if let newPassword = body.newPassword {
+      if let reason = PasswordPolicy.violation(of: newPassword) {
+        errors.append(.init(field: "newPassword", reason: reason))
+      }
+      if body.currentPassword == nil {
+        errors.append(.init(field: "currentPassword", reason: "is required to change the password"))
+      }
+    } else if body.currentPassword != nil {
+      errors.append(.init(field: "newPassword", reason: "is required with currentPassword"))
+    }
+    guard errors.isEmpty else { throw AppError.validation(errors) }
+
+    if let newPassword = body.newPassword, let currentPassword = body.currentPassword {
+      guard try await req.application.passwordHasher.verify(currentPassword, against: user.passwordHash)
+      else {
+        throw AppError.validation(field: "currentPassword", reason: "is not your current password")
+      }
+      user.passwordHash = try await req.application.passwordHasher.hash(newPassword)
+    }
+    if let name = body.name {
+      user.name = name.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+    let passwordChanged = body.newPassword != nil
+    try await req.db.transaction { transaction in
+      try await user.save(on: transaction)
+      if passwordChanged {
+        try await SessionService.revokeAll(
+          userID: principal.userID, keeping: principal.familyID, reason: "password changed",
+          on: transaction)
+      }
+    }
+    if passwordChanged {
+      try await req.audit.record(
+        .passwordChanged, client: req.clientInfo, companyID: principal.companyID,
+        userID: principal.userID)
+    }
+    return try UserResponse(user)
+  }
+
+  func create(req: Request) async throws -> Response {
+    let principal = try req.principal
+    let body = try req.content.decode(CreateUserRequest.self)
+    let service = UserService(database: req.db, hasher: req.application.passwordHasher)
+    let user = try await service.create(
+      companyID: principal.companyID, email: body.email, name: body.name, roleName: body.role,
+      password: body.password)
+    try await req.audit.record(
+      .userCreated, client: req.clientInfo, companyID: principal.companyID,
+      userID: principal.userID, details: ["target": try user.requireID().uuidString.lowercased()])
+    let created = try UserResponse(user)
+    let response = Response(status: .created)
+    try response.content.encode(created)
+    response.headers.replaceOrAdd(name: .location, value: "/users/\(created.id)")
+    return response
+  }
+
+  func list(req: Request) async throws -> Response {
+    let principal = try req.principal
+    let page = try await User.query(on: req.db)
+      .filter(\.$company.$id == principal.companyID)
+      .page(PageRequest(from: req))
+    return try page.map(UserResponse.init).response(for: req)
+  }
+
+  func update(req: Request) async throws -> UserResponse {
+    let principal = try req.principal
+    guard let id = req.parameters.get("userID", as: UUID.self) else {
+      throw AppError.notFound("User")
+    }
+    let body = try req.content.decode(UpdateUserRequest.self)
+    let service = UserService(database: req.db, hasher: req.application.passwordHasher)
+    let user = try await service.update(
+      id: id, companyID: principal.companyID, name: body.name, roleName: body.role,
+      disabled: body.disabled, password: body.password)
+    var changed: [String: String] = ["target": id.uuidString.lowercased()]
+    if body.role != nil { changed["role"] = user.role.rawValue }
+    if let disabled = body.disabled { changed["disabled"] = String(disabled) }
+    if body.password != nil { changed["password"] = "changed" }
+    try await req.audit.record(
+      .userUpdated, client: req.clientInfo, companyID: principal.companyID,
+      userID: principal.userID, details: changed)
+    return try UserResponse(user)
+  }
+}

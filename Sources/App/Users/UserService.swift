@@ -1,0 +1,78 @@
+import Fluent
+import Foundation
+
+/// Creating and changing users, shared by the admin endpoints and the CLI.
+struct UserService: Sendable {
+  let database: any Database
+  let hasher: PasswordHasher
+
+  func create(
+    companyID: UUID, email: String, name: String, roleName: String, password: String
+  ) async throws -> User {
+    var errors: [ProblemDetails.FieldError] = []
+    if let reason = UserValidation.email(email) { errors.append(.init(field: "email", reason: reason)) }
+    if let reason = UserValidation.name(name) { errors.append(.init(field: "name", reason: reason)) }
+    let (role, roleProblem) = UserValidation.role(roleName)
+    if let roleProblem { errors.append(.init(field: "role", reason: roleProblem)) }
+    if let reason = PasswordPolicy.violation(of: password) {
+      errors.append(.init(field: "password", reason: reason))
+    }
+    guard errors.isEmpty, let role else { throw AppError.validation(errors) }
+    let normalized = User.normalize(email: email)
+    if try await User.query(on: database).filter(\.$email == normalized).first() != nil {
+      throw AppError.conflict("A user with this e-mail address already exists.")
+    }
+    let user = User(
+      companyID: companyID, email: normalized,
+      name: name.trimmingCharacters(in: .whitespacesAndNewlines), role: role,
+      passwordHash: try await hasher.hash(password))
+    try await user.create(on: database)
+    return user
+  }
+
+  func update(
+    id: UUID, companyID: UUID, name: String?, roleName: String?, disabled: Bool?,
+    password: String?
+  ) async throws -> User {
+    var errors: [ProblemDetails.FieldError] = []
+    if let name, let reason = UserValidation.name(name) {
+      errors.append(.init(field: "name", reason: reason))
+    }
+    let (role, roleProblem) = roleName.map(UserValidation.role) ?? (nil, nil)
+    if let roleProblem { errors.append(.init(field: "role", reason: roleProblem)) }
+    if let password, let reason = PasswordPolicy.violation(of: password) {
+      errors.append(.init(field: "password", reason: reason))
+    }
+    guard errors.isEmpty else { throw AppError.validation(errors) }
+    let newHash: String? =
+      if let password { try await hasher.hash(password) } else { nil }
+
+    return try await database.transaction { transaction in
+      guard
+        let user = try await User.query(on: transaction)
+          .filter(\.$id == id).filter(\.$company.$id == companyID).first()
+      else {
+        throw AppError.notFound("User")
+      }
+      if let name { user.name = name.trimmingCharacters(in: .whitespacesAndNewlines) }
+      if let role { user.role = role }
+      if let disabled { user.disabled = disabled }
+      if let newHash { user.passwordHash = newHash }
+      if user.role != .admin || user.disabled {
+        let otherAdmins = try await User.query(on: transaction)
+          .filter(\.$company.$id == companyID).filter(\.$role == .admin)
+          .filter(\.$disabled == false).filter(\.$id != id).count()
+        if otherAdmins == 0 {
+          throw AppError.conflict("The company must keep at least one enabled admin.")
+        }
+      }
+      try await user.save(on: transaction)
+      if user.disabled || newHash != nil {
+        try await SessionService.revokeAll(
+          userID: id, reason: user.disabled ? "user disabled" : "password reset by admin",
+          on: transaction)
+      }
+      return user
+    }
+  }
+}

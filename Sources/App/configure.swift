@@ -1,0 +1,80 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import NIOCore
+import Vapor
+
+/// Builds the application production runs and tests exercise, from one configuration.
+public func configure(_ app: Application, config: AppConfig) async throws {
+  app.appConfig = config
+  app.logger.logLevel = config.logLevel
+  try configureDatabase(app, config: config)
+  for migration in AppMigrations.all {
+    app.migrations.add(migration)
+  }
+  app.passwordHasher = try PasswordHasher(cost: config.bcryptCost, threadPool: app.threadPool)
+  app.accessTokens = await AccessTokens(secret: config.jwtSecret)
+
+  let encoder = JSONEncoder()
+  encoder.dateEncodingStrategy = .iso8601
+  let decoder = JSONDecoder()
+  decoder.dateDecodingStrategy = .iso8601
+  ContentConfiguration.global.use(encoder: encoder, for: .json)
+  ContentConfiguration.global.use(decoder: decoder, for: .json)
+
+  if let port = Environment.get("PORT").flatMap(Int.init) {
+    app.http.server.configuration.port = port
+  }
+  app.routes.defaultMaxBodySize = "1mb"
+
+  let metrics = HTTPMetrics()
+  let errors = ProblemErrorMiddleware()
+  app.middleware = Middlewares()
+  app.middleware.use(RequestContextMiddleware(metrics: metrics, errors: errors))
+  app.middleware.use(SecurityHeadersMiddleware())
+  app.middleware.use(errors)
+
+  try app.register(collection: OperationsRoutes(metrics: metrics))
+  try app.register(collection: OpenAPIRoutes())
+  try app.register(collection: AuthRoutes())
+  try app.register(collection: UserRoutes())
+
+  app.lifecycle.use(ServeBootstrap())
+  app.asyncCommands.use(UserCommands(), as: "user")
+  app.asyncCommands.use(CompanyCommands(), as: "company")
+}
+
+private func configureDatabase(_ app: Application, config: AppConfig) throws {
+  switch config.database {
+  case .sqliteMemory:
+    app.databases.use(.sqlite(.memory), as: .sqlite)
+  case .sqliteFile(let path):
+    let directory = (path as NSString).deletingLastPathComponent
+    if !directory.isEmpty {
+      try FileManager.default.createDirectory(
+        atPath: directory, withIntermediateDirectories: true)
+    }
+    app.databases.use(.sqlite(.file(path)), as: .sqlite)
+  case .postgres(let url):
+    app.databases.use(
+      try .postgres(url: url, maxConnectionsPerEventLoop: 8, connectionPoolTimeout: .seconds(10)),
+      as: .psql)
+  }
+}
+
+extension Application {
+  private struct AppConfigKey: StorageKey {
+    typealias Value = AppConfig
+  }
+
+  /// The configuration the application was built from.
+  public var appConfig: AppConfig {
+    get {
+      guard let value = storage[AppConfigKey.self] else {
+        fatalError("AppConfig not set; call configure(_:config:) first")
+      }
+      return value
+    }
+    set { storage[AppConfigKey.self] = newValue }
+  }
+}

@@ -1,0 +1,110 @@
+import Crypto
+import Foundation
+import Testing
+import Vapor
+
+@testable import App
+
+/// Tokens forged by hand: every claim and header check of RFC 8725 must refuse them.
+@Suite struct AccessTokenTests {
+  static let secret = "test-secret-that-is-at-least-32-bytes"
+
+  static func base64URL(_ data: Data) -> String {
+    data.base64EncodedString().replacingOccurrences(of: "+", with: "-")
+      .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+  }
+
+  static func forge(
+    header: [String: String] = ["alg": "HS256", "typ": "at+jwt"],
+    overriding claims: [String: Any] = [:], removing: [String] = [], key: String = secret
+  ) throws -> String {
+    let now = Date().timeIntervalSince1970.rounded(.down)
+    var payload: [String: Any] = [
+      "sub": UUID().uuidString.lowercased(), "role": "admin", "cid": UUID().uuidString,
+      "sid": UUID().uuidString, "iat": now, "nbf": now, "exp": now + 900, "iss": "promptsmith",
+      "aud": ["promptsmith-api"], "jti": UUID().uuidString,
+    ]
+    payload.merge(claims) { _, new in new }
+    for name in removing { payload.removeValue(forKey: name) }
+    let head = base64URL(try JSONSerialization.data(withJSONObject: header))
+    let body = base64URL(try JSONSerialization.data(withJSONObject: payload))
+    let signature = HMAC<SHA256>.authenticationCode(
+      for: Data("\(head).\(body)".utf8), using: SymmetricKey(data: Data(key.utf8)))
+    return "\(head).\(body).\(base64URL(Data(signature)))"
+  }
+
+  @Test func aWellFormedTokenVerifies() async throws {
+    let tokens = await AccessTokens(secret: Array(Self.secret.utf8))
+    let claims = try await tokens.verify(try Self.forge())
+    #expect(claims.role == "admin")
+  }
+
+  static func forgedCases() -> [(String, String)] {
+    // swift-format-ignore: NeverUseForceTry
+    try! [
+    ("alg none", forge(header: ["alg": "none", "typ": "at+jwt"])),
+    ("alg HS512", forge(header: ["alg": "HS512", "typ": "at+jwt"])),
+    ("missing typ", forge(header: ["alg": "HS256"])),
+    ("typ JWT", forge(header: ["alg": "HS256", "typ": "JWT"])),
+    ("expired", forge(overriding: ["exp": Date().timeIntervalSince1970 - 1])),
+    ("not yet valid", forge(overriding: ["nbf": Date().timeIntervalSince1970 + 600])),
+    ("wrong issuer", forge(overriding: ["iss": "someone-else"])),
+    ("wrong audience", forge(overriding: ["aud": ["another-api"]])),
+    ("no expiry", forge(removing: ["exp"])),
+    ("wrong key", forge(key: "another-secret-of-at-least-32-bytes!!")),
+    ]
+  }
+
+  @Test(arguments: forgedCases())
+  func forgedTokensAreRefused(_ label: String, _ token: String) async throws {
+    let tokens = await AccessTokens(secret: Array(Self.secret.utf8))
+    await #expect(throws: (any Error).self, "\(label) was accepted") {
+      try await tokens.verify(token)
+    }
+  }
+
+  @Test func aTamperedPayloadIsRefused() async throws {
+    let tokens = await AccessTokens(secret: Array(Self.secret.utf8))
+    let parts = try Self.forge().split(separator: ".").map(String.init)
+    let other = try Self.forge(overriding: ["role": "admin", "sub": "someone"])
+      .split(separator: ".").map(String.init)
+    await #expect(throws: (any Error).self) {
+      try await tokens.verify("\(parts[0]).\(other[1]).\(parts[2])")
+    }
+  }
+
+  @Test(arguments: TestDatabase.all)
+  func theServerAnswers401ForForgedTokens(_ database: TestDatabase) async throws {
+    try await withTestApp(database) { ctx in
+      let forged = try Self.forge(header: ["alg": "none", "typ": "at+jwt"])
+      let response = try await ctx.send(.GET, "/me", token: forged)
+      #expect(response.status == .unauthorized)
+      #expect(response.headers.first(name: .wwwAuthenticate)?.hasPrefix("Bearer") == true)
+      #expect(try await ctx.send(.GET, "/me", token: "not-a-jwt").status == .unauthorized)
+      #expect(try await ctx.send(.GET, "/me").status == .unauthorized)
+    }
+  }
+
+  @Test(arguments: TestDatabase.all)
+  func issuedTokensCarryTheRequiredClaims(_ database: TestDatabase) async throws {
+    try await withTestApp(database) { ctx in
+      let token = try await ctx.adminToken()
+      let parts = token.split(separator: ".").map(String.init)
+      func decode(_ part: String) throws -> [String: Any] {
+        var base64 = part.replacingOccurrences(of: "-", with: "+")
+          .replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        return try JSONSerialization.jsonObject(with: Data(base64Encoded: base64)!) as! [String: Any]
+      }
+      let header = try decode(parts[0])
+      let claims = try decode(parts[1])
+      #expect(header["alg"] as? String == "HS256")
+      #expect(header["typ"] as? String == "at+jwt")
+      for name in ["sub", "role", "cid", "iat", "nbf", "exp", "iss", "aud", "jti", "sid"] {
+        #expect(claims[name] != nil, "claim \(name) missing")
+      }
+      let lifetime = (claims["exp"] as! Double) - (claims["iat"] as! Double)
+      #expect(lifetime == 900)
+    }
+  }
+}

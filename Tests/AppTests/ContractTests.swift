@@ -1,0 +1,27 @@
+import Foundation
+import Testing
+import Vapor
+
+@testable import App
+
+/// The OpenAPI document and the router must list the same operations, so that neither an
+/// undocumented route nor a documented stub can exist.
+@Suite struct ContractTests {
+  @Test func everyRouteIsDocumentedAndEveryDocumentedRouteExists() async throws {
+    try await withTestApp(.sqlite) { ctx in
+      let routes = Set(
+        ctx.app.routes.all.filter { $0.method != .HEAD }.map { route in
+          OpenAPIContract.Operation(
+            method: route.method.rawValue,
+            path: "/"
+              + route.path.map { component in
+                if case .parameter(let name) = component { return "{\(name)}" }
+                return component.description
+              }.joined(separator: "/"))
+        })
+      let documented = OpenAPIContract.shared.operations
+      #expect(routes.subtracting(documented).isEmpty, "undocumented: \(routes.subtracting(documented))")
+      #expect(documented.subtracting(routes).isEmpty, "not served: \(documented.subtracting(routes))")
+    }
+  }
+}

@@ -1,0 +1,57 @@
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+@testable import App
+
+/// A configuration for tests: an in-memory SQLite or a fresh PostgreSQL database, a fixed
+/// secret and a low bcrypt cost so that the suite stays fast.
+func testConfig(_ location: AppConfig.DatabaseLocation) -> AppConfig {
+  AppConfig(
+    database: location, jwtSecret: Array("test-secret-that-is-at-least-32-bytes".utf8),
+    adminEmail: "admin@example.com", adminPassword: "admin-password-123",
+    companyName: "Acme", logLevel: .warning, bcryptCost: 4)
+}
+
+/// Runs `body` with a migrated application on `database`, and always shuts it down.
+func withTestApp(
+  _ database: TestDatabase, _ body: (TestContext) async throws -> Void
+) async throws {
+  var postgresURL: String?
+  let location: AppConfig.DatabaseLocation
+  switch database {
+  case .sqlite:
+    location = .sqliteMemory
+  case .postgres:
+    let url = try await PostgresTestDatabases.shared.create { templateURL in
+      let app = try await Application.make(.testing)
+      do {
+        try await configure(app, config: testConfig(.postgres(url: templateURL)))
+        try await app.autoMigrate()
+      } catch {
+        try await app.asyncShutdown()
+        throw error
+      }
+      try await app.asyncShutdown()
+    }
+    postgresURL = url
+    location = .postgres(url: url)
+  }
+  let app = try await Application.make(.testing)
+  do {
+    try await configure(app, config: testConfig(location))
+    if database == .sqlite {
+      try await app.autoMigrate()
+    }
+    let context = try await TestContext(app: app)
+    try await body(context)
+  } catch {
+    try await app.asyncShutdown()
+    if let postgresURL { PostgresTestDatabases.shared.drop(url: postgresURL) }
+    throw error
+  }
+  try await app.asyncShutdown()
+  if let postgresURL { PostgresTestDatabases.shared.drop(url: postgresURL) }
+}
