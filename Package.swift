@@ -14,7 +14,6 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
     .package(url: "https://github.com/vapor/fluent.git", from: "4.13.0"),
-    .package(url: "https://github.com/vapor/fluent-kit.git", from: "1.57.0"),
     .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
     .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
     .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
@@ -40,8 +39,22 @@ let package = Package(
         .product(name: "Metrics", package: "swift-metrics"),
         .product(name: "Prometheus", package: "swift-prometheus"),
         .product(name: "Yams", package: "Yams"),
+        "Tokenizer",
       ],
       resources: [.copy("Resources/openapi.yaml")],
+      swiftSettings: strictSettings
+    ),
+    .target(
+      name: "Tokenizer",
+      resources: [
+        .copy("Resources/cl100k_base.tiktoken"),
+        .copy("Resources/o200k_base.tiktoken"),
+      ],
+      swiftSettings: strictSettings
+    ),
+    .executableTarget(
+      name: "tokenizer-bench",
+      dependencies: ["Tokenizer"],
       swiftSettings: strictSettings
     ),
     .executableTarget(
@@ -56,6 +69,12 @@ let package = Package(
         .product(name: "VaporTesting", package: "vapor"),
         .product(name: "Yams", package: "Yams"),
       ],
+      swiftSettings: strictSettings
+    ),
+    .testTarget(
+      name: "TokenizerTests",
+      dependencies: ["Tokenizer", .product(name: "Crypto", package: "swift-crypto")],
+      resources: [.copy("Fixtures")],
       swiftSettings: strictSettings
     ),
   ],

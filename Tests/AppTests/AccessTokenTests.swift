@@ -42,16 +42,16 @@ import Vapor
   static func forgedCases() -> [(String, String)] {
     // swift-format-ignore: NeverUseForceTry
     try! [
-    ("alg none", forge(header: ["alg": "none", "typ": "at+jwt"])),
-    ("alg HS512", forge(header: ["alg": "HS512", "typ": "at+jwt"])),
-    ("missing typ", forge(header: ["alg": "HS256"])),
-    ("typ JWT", forge(header: ["alg": "HS256", "typ": "JWT"])),
-    ("expired", forge(overriding: ["exp": Date().timeIntervalSince1970 - 1])),
-    ("not yet valid", forge(overriding: ["nbf": Date().timeIntervalSince1970 + 600])),
-    ("wrong issuer", forge(overriding: ["iss": "someone-else"])),
-    ("wrong audience", forge(overriding: ["aud": ["another-api"]])),
-    ("no expiry", forge(removing: ["exp"])),
-    ("wrong key", forge(key: "another-secret-of-at-least-32-bytes!!")),
+      ("alg none", forge(header: ["alg": "none", "typ": "at+jwt"])),
+      ("alg HS512", forge(header: ["alg": "HS512", "typ": "at+jwt"])),
+      ("missing typ", forge(header: ["alg": "HS256"])),
+      ("typ JWT", forge(header: ["alg": "HS256", "typ": "JWT"])),
+      ("expired", forge(overriding: ["exp": Date().timeIntervalSince1970 - 1])),
+      ("not yet valid", forge(overriding: ["nbf": Date().timeIntervalSince1970 + 600])),
+      ("wrong issuer", forge(overriding: ["iss": "someone-else"])),
+      ("wrong audience", forge(overriding: ["aud": ["another-api"]])),
+      ("no expiry", forge(removing: ["exp"])),
+      ("wrong key", forge(key: "another-secret-of-at-least-32-bytes!!")),
     ]
   }
 
@@ -94,7 +94,8 @@ import Vapor
         var base64 = part.replacingOccurrences(of: "-", with: "+")
           .replacingOccurrences(of: "_", with: "/")
         base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        return try JSONSerialization.jsonObject(with: Data(base64Encoded: base64)!) as! [String: Any]
+        return try JSONSerialization.jsonObject(with: Data(base64Encoded: base64)!)
+          as! [String: Any]
       }
       let header = try decode(parts[0])
       let claims = try decode(parts[1])

@@ -40,7 +40,8 @@ import VaporTesting
       #expect(wrongPassword.bodyString == unknownEmail.bodyString)
       let events = try await AuditEvent.query(on: ctx.app.db)
         .filter(\.$action == AuditAction.loginFailed.rawValue).all()
-      #expect(Set(events.compactMap(\.attemptedEmail)) == ["admin@example.com", "nobody@example.com"])
+      #expect(
+        Set(events.compactMap(\.attemptedEmail)) == ["admin@example.com", "nobody@example.com"])
       #expect(!events.contains { ($0.detailsJSON ?? "").contains("not-the-password") })
     }
   }
@@ -68,7 +69,8 @@ import VaporTesting
     try await withTestApp(database) { ctx in
       let first = try await ctx.login(ctx.adminEmail, ctx.adminPassword)
       // act: rotate once with the JSON body, once with the cookie
-      let second = try await ctx.send(.POST, "/auth/refresh", json: ["refreshToken": first.refreshToken])
+      let second = try await ctx.send(
+        .POST, "/auth/refresh", json: ["refreshToken": first.refreshToken])
       #expect(second.status == .ok)
       let secondPair = try second.content.decode(TokenPairResponse.self)
       #expect(secondPair.refreshToken != first.refreshToken)
@@ -82,7 +84,8 @@ import VaporTesting
         .set("rotated_at", to: SQLBind(Date().addingTimeInterval(-60)))
         .where("token_hash", .equal, SQLBind(SessionService.hash(first.refreshToken)))
         .run()
-      let reuse = try await ctx.send(.POST, "/auth/refresh", json: ["refreshToken": first.refreshToken])
+      let reuse = try await ctx.send(
+        .POST, "/auth/refresh", json: ["refreshToken": first.refreshToken])
 
       // check: the whole family is gone, access tokens included
       #expect(reuse.status == .unauthorized)
@@ -113,7 +116,8 @@ import VaporTesting
         .POST, "/auth/refresh", json: ["refreshToken": first.refreshToken])
       // check
       #expect(duplicate.status == .unauthorized)
-      let next = try await ctx.send(.POST, "/auth/refresh", json: ["refreshToken": pair.refreshToken])
+      let next = try await ctx.send(
+        .POST, "/auth/refresh", json: ["refreshToken": pair.refreshToken])
       #expect(next.status == .ok)
     }
   }
@@ -124,7 +128,8 @@ import VaporTesting
       let pair = try await ctx.login(ctx.adminEmail, ctx.adminPassword)
       let service = SessionService(
         database: ctx.app.db, hasher: ctx.app.passwordHasher,
-        accessTokens: ctx.app.accessTokens, audit: AuditLog(database: ctx.app.db, logger: ctx.app.logger),
+        accessTokens: ctx.app.accessTokens,
+        audit: AuditLog(database: ctx.app.db, logger: ctx.app.logger),
         now: { Date() })
       // act
       let outcomes = await withTaskGroup(of: Bool.self) { group in
@@ -139,7 +144,8 @@ import VaporTesting
       }
       // check
       #expect(outcomes.filter { $0 }.count == 1)
-      let children = try await RefreshToken.query(on: ctx.app.db).filter(\.$parent.$id != nil).count()
+      let children = try await RefreshToken.query(on: ctx.app.db).filter(\.$parent.$id != nil)
+        .count()
       #expect(children == 1)
     }
   }
@@ -155,7 +161,8 @@ import VaporTesting
       let cookie = try #require(logout.headers.first(name: .setCookie))
       #expect(cookie.hasPrefix("ps_refresh=;") && cookie.contains("Max-Age=0"))
       #expect(try await ctx.send(.GET, "/me", token: pair.accessToken).status == .unauthorized)
-      let refresh = try await ctx.send(.POST, "/auth/refresh", json: ["refreshToken": pair.refreshToken])
+      let refresh = try await ctx.send(
+        .POST, "/auth/refresh", json: ["refreshToken": pair.refreshToken])
       #expect(refresh.status == .unauthorized)
     }
   }
@@ -207,7 +214,9 @@ import VaporTesting
 
   @Test func bcryptRunsAtCostTwelveByDefault() throws {
     let config = try AppConfig.load(
-      environment: ["JWT_SECRET": String(repeating: "s", count: 32), "DATABASE_URL": "sqlite::memory:"],
+      environment: [
+        "JWT_SECRET": String(repeating: "s", count: 32), "DATABASE_URL": "sqlite::memory:",
+      ],
       isProduction: true)
     #expect(config.bcryptCost == 12)
   }

@@ -28,7 +28,7 @@ import Testing
       let problems = (error as? ConfigError)?.problems ?? []
       return problems.count == 5
         && ["DATABASE_URL", "JWT_SECRET", "LOG_LEVEL", "TRUSTED_PROXIES", "ADMIN_PASSWORD"]
-        .allSatisfy { name in problems.contains { $0.hasPrefix(name) } }
+          .allSatisfy { name in problems.contains { $0.hasPrefix(name) } }
     }
   }
 
@@ -68,10 +68,12 @@ import Testing
     #expect(
       proxies.clientAddress(peer: "10.1.2.3", forwardedFor: ["203.0.113.9, 10.0.0.7"])
         == "203.0.113.9")
-    #expect(proxies.clientAddress(peer: "198.51.100.1", forwardedFor: ["1.2.3.4"]) == "198.51.100.1")
+    #expect(
+      proxies.clientAddress(peer: "198.51.100.1", forwardedFor: ["1.2.3.4"]) == "198.51.100.1")
     #expect(proxies.clientAddress(peer: "::1", forwardedFor: ["2001:db8::5"]) == "2001:db8::5")
     #expect(proxies.clientAddress(peer: "10.0.0.1", forwardedFor: ["garbage"]) == "10.0.0.1")
-    #expect(TrustedProxies.none.clientAddress(peer: "10.0.0.1", forwardedFor: ["1.2.3.4"]) == "10.0.0.1")
+    #expect(
+      TrustedProxies.none.clientAddress(peer: "10.0.0.1", forwardedFor: ["1.2.3.4"]) == "10.0.0.1")
     #expect(throws: (any Error).self) { try TrustedProxies(parsing: "10.0.0.0/33") }
   }
 }

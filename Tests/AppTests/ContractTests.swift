@@ -20,8 +20,10 @@ import Vapor
               }.joined(separator: "/"))
         })
       let documented = OpenAPIContract.shared.operations
-      #expect(routes.subtracting(documented).isEmpty, "undocumented: \(routes.subtracting(documented))")
-      #expect(documented.subtracting(routes).isEmpty, "not served: \(documented.subtracting(routes))")
+      #expect(
+        routes.subtracting(documented).isEmpty, "undocumented: \(routes.subtracting(documented))")
+      #expect(
+        documented.subtracting(routes).isEmpty, "not served: \(documented.subtracting(routes))")
     }
   }
 }

@@ -40,6 +40,7 @@ import Testing
   }
 
   @Test func timestampsAreUTC() {
-    #expect(JSONLogHandler.timestamp(Date(timeIntervalSince1970: 0.5)) == "1970-01-01T00:00:00.500Z")
+    #expect(
+      JSONLogHandler.timestamp(Date(timeIntervalSince1970: 0.5)) == "1970-01-01T00:00:00.500Z")
   }
 }

@@ -54,13 +54,16 @@ import Testing
     var indexed = Set<ForeignKey>()
     for table in tables {
       for row in try await sql.raw("PRAGMA foreign_key_list(\(ident: table))").all() {
-        foreignKeys.append(ForeignKey(table: table, column: try row.decode(column: "from", as: String.self)))
+        foreignKeys.append(
+          ForeignKey(table: table, column: try row.decode(column: "from", as: String.self)))
       }
       for index in try await sql.raw("PRAGMA index_list(\(ident: table))").all() {
         let name = try index.decode(column: "name", as: String.self)
         let columns = try await sql.raw("PRAGMA index_info(\(ident: name))").all()
-        if let first = columns.first(where: { (try? $0.decode(column: "seqno", as: Int.self)) == 0 }) {
-          indexed.insert(ForeignKey(table: table, column: try first.decode(column: "name", as: String.self)))
+        if let first = columns.first(where: { (try? $0.decode(column: "seqno", as: Int.self)) == 0 }
+        ) {
+          indexed.insert(
+            ForeignKey(table: table, column: try first.decode(column: "name", as: String.self)))
         }
       }
     }

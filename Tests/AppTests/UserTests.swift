@@ -23,7 +23,9 @@ import VaporTesting
       #expect(try await ctx.send(.GET, "/me", token: devToken).status == .ok)
       let denied = try await ctx.send(
         .POST, "/users", token: devToken,
-        json: ["email": "x@example.com", "name": "X", "role": "admin", "password": "long-password-1"])
+        json: [
+          "email": "x@example.com", "name": "X", "role": "admin", "password": "long-password-1",
+        ])
       #expect(denied.status == .forbidden)
       #expect(denied.headers.first(name: .contentType) == "application/problem+json")
     }
@@ -37,7 +39,8 @@ import VaporTesting
       let devToken = try await ctx.login(dev.email, dev.password).accessToken
       #expect(try await ctx.send(.GET, "/users", token: devToken).status == .forbidden)
       // act
-      let promote = try await ctx.send(.PATCH, "/users/\(dev.id)", token: admin, json: ["role": "admin"])
+      let promote = try await ctx.send(
+        .PATCH, "/users/\(dev.id)", token: admin, json: ["role": "admin"])
       // check
       #expect(promote.status == .ok)
       #expect(try await ctx.send(.GET, "/users", token: devToken).status == .ok)
@@ -74,10 +77,14 @@ import VaporTesting
       _ = try await ctx.createUser(role: .developer, email: "Same@Example.com", adminToken: admin)
       let duplicate = try await ctx.send(
         .POST, "/users", token: admin,
-        json: ["email": "same@EXAMPLE.com", "name": "Twin", "role": "lead", "password": "long-password-1"])
+        json: [
+          "email": "same@EXAMPLE.com", "name": "Twin", "role": "lead",
+          "password": "long-password-1",
+        ])
       #expect(duplicate.status == .conflict)
       let login = try await ctx.send(
-        .POST, "/auth/login", json: ["email": "SAME@example.COM", "password": "password-for-developer"])
+        .POST, "/auth/login",
+        json: ["email": "SAME@example.COM", "password": "password-for-developer"])
       #expect(login.status == .ok)
     }
   }
@@ -87,9 +94,11 @@ import VaporTesting
     try await withTestApp(database) { ctx in
       let admin = try await ctx.adminToken()
       let me = try await ctx.send(.GET, "/me", token: admin).content.decode(UserResponse.self)
-      let demote = try await ctx.send(.PATCH, "/users/\(me.id)", token: admin, json: ["role": "lead"])
+      let demote = try await ctx.send(
+        .PATCH, "/users/\(me.id)", token: admin, json: ["role": "lead"])
       #expect(demote.status == .conflict)
-      let disable = try await ctx.send(.PATCH, "/users/\(me.id)", token: admin, json: ["disabled": true])
+      let disable = try await ctx.send(
+        .PATCH, "/users/\(me.id)", token: admin, json: ["disabled": true])
       #expect(disable.status == .conflict)
       #expect(try await ctx.send(.GET, "/users", token: admin).status == .ok)
     }
@@ -105,7 +114,8 @@ import VaporTesting
       // act
       let patch = try await ctx.send(
         .PATCH, "/users/\(try otherAdmin.requireID())", token: admin, json: ["name": "Hacked"])
-      let list = try await ctx.send(.GET, "/users", token: admin).content.decode([UserResponse].self)
+      let list = try await ctx.send(.GET, "/users", token: admin).content.decode(
+        [UserResponse].self)
       // check
       #expect(patch.status == .notFound)
       #expect(!list.contains { $0.email == "boss@globex.com" })
@@ -124,9 +134,11 @@ import VaporTesting
       #expect(reset.status == .ok)
       #expect(try await ctx.send(.GET, "/me", token: devToken).status == .unauthorized)
       _ = try await ctx.login(dev.email, "a-brand-new-password")
-      let unknown = try await ctx.send(.PATCH, "/users/\(UUID())", token: admin, json: ["name": "x"])
+      let unknown = try await ctx.send(
+        .PATCH, "/users/\(UUID())", token: admin, json: ["name": "x"])
       #expect(unknown.status == .notFound)
-      let invalid = try await ctx.send(.PATCH, "/users/\(dev.id)", token: admin, json: ["role": "king"])
+      let invalid = try await ctx.send(
+        .PATCH, "/users/\(dev.id)", token: admin, json: ["role": "king"])
       #expect(invalid.status == .unprocessableEntity)
     }
   }
@@ -136,7 +148,8 @@ import VaporTesting
     try await withTestApp(database) { ctx in
       let admin = try await ctx.adminToken()
       for index in 0..<4 {
-        _ = try await ctx.createUser(role: .developer, email: "dev\(index)@example.com", adminToken: admin)
+        _ = try await ctx.createUser(
+          role: .developer, email: "dev\(index)@example.com", adminToken: admin)
       }
       var seen: [String] = []
       var path: String? = "/users?limit=2"
@@ -149,10 +162,13 @@ import VaporTesting
         }
       }
       #expect(seen == ["admin@example.com"] + (0..<4).map { "dev\($0)@example.com" })
-      #expect(try await ctx.send(.GET, "/users?limit=201", token: admin).status == .unprocessableEntity)
-      #expect(try await ctx.send(.GET, "/users?limit=0", token: admin).status == .unprocessableEntity)
+      #expect(
+        try await ctx.send(.GET, "/users?limit=201", token: admin).status == .unprocessableEntity)
+      #expect(
+        try await ctx.send(.GET, "/users?limit=0", token: admin).status == .unprocessableEntity)
       #expect(try await ctx.send(.GET, "/users?limit=ten", token: admin).status == .badRequest)
-      #expect(try await ctx.send(.GET, "/users?cursor=!!", token: admin).status == .unprocessableEntity)
+      #expect(
+        try await ctx.send(.GET, "/users?cursor=!!", token: admin).status == .unprocessableEntity)
     }
   }
 

@@ -6,7 +6,9 @@ struct CompanyService: Sendable {
   let database: any Database
   let hasher: PasswordHasher
 
-  func create(name: String, adminEmail: String, adminName: String = "Administrator", adminPassword: String)
+  func create(
+    name: String, adminEmail: String, adminName: String = "Administrator", adminPassword: String
+  )
     async throws -> (Company, User)
   {
     if let reason = UserValidation.name(name) {

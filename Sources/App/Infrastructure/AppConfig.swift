@@ -95,16 +95,11 @@ extension AppConfig {
       }
     }
 
-    let logLevel: Logger.Level
-    switch (environment["LOG_LEVEL"] ?? "info").lowercased() {
-    case "error": logLevel = .error
-    case "warn", "warning": logLevel = .warning
-    case "info": logLevel = .info
-    case "debug": logLevel = .debug
-    case "trace": logLevel = .trace
-    case let other:
-      problems.append("LOG_LEVEL: must be one of error, warn, info, debug; got \"\(other)\"")
-      logLevel = .info
+    let logLevel = Self.logLevel(named: environment["LOG_LEVEL"]) ?? .info
+    if Self.logLevel(named: environment["LOG_LEVEL"]) == nil {
+      problems.append(
+        "LOG_LEVEL: must be one of error, warn, info, debug; got \"\(environment["LOG_LEVEL"] ?? "")\""
+      )
     }
 
     var trustedProxies = TrustedProxies.none
@@ -129,6 +124,18 @@ extension AppConfig {
       companyName: environment["COMPANY_NAME"] ?? "Promptsmith", logLevel: logLevel,
       trustedProxies: trustedProxies, bcryptCost: 12, isProduction: isProduction,
       dataDirectory: dataDirectory)
+  }
+
+  /// `LOG_LEVEL` as a level; unset means info, an unknown name nil.
+  public static func logLevel(named name: String?) -> Logger.Level? {
+    switch (name ?? "info").lowercased() {
+    case "error": .error
+    case "warn", "warning": .warning
+    case "info": .info
+    case "debug": .debug
+    case "trace": .trace
+    default: nil
+    }
   }
 
   static func parseDatabaseURL(_ url: String) -> Result<DatabaseLocation, ConfigErrorMessage> {

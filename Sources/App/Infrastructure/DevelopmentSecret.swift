@@ -13,10 +13,13 @@ enum DevelopmentSecret {
     try FileManager.default.createDirectory(
       atPath: directory, withIntermediateDirectories: true)
     var generator = SystemRandomNumberGenerator()
-    let hex = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }
+    let hex = (0..<32).map { _ in
+      String(format: "%02x", UInt8.random(in: 0...255, using: &generator))
+    }
     let secret = Data(hex.joined().utf8)
-    guard FileManager.default.createFile(
-      atPath: path, contents: secret, attributes: [.posixPermissions: 0o600])
+    guard
+      FileManager.default.createFile(
+        atPath: path, contents: secret, attributes: [.posixPermissions: 0o600])
     else {
       throw CocoaError(.fileWriteUnknown)
     }

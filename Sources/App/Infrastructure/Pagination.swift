@@ -63,7 +63,8 @@ extension QueryBuilder where Model.IDValue == UUID {
   func page(_ request: PageRequest) async throws -> Page<Model> {
     var query = self.sort(\._$id, .ascending).limit(request.limit + 1)
     if let after = request.after {
-      query = query.filter(.path(Model.path(for: \._$id), schema: Model.schemaOrAlias), .greaterThan, .bind(after))
+      query = query.filter(
+        .path(Model.path(for: \._$id), schema: Model.schemaOrAlias), .greaterThan, .bind(after))
     }
     var rows = try await query.all()
     let hasMore = rows.count > request.limit

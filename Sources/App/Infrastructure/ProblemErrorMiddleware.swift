@@ -31,12 +31,15 @@ struct ProblemErrorMiddleware: AsyncMiddleware {
         headers.replaceOrAdd(name: .allow, value: allowed.joined(separator: ", "))
         problem = ProblemDetails(
           type: "method-not-allowed", title: "Method not allowed", status: 405,
-          detail: "\(request.method.rawValue) is not allowed here; use \(allowed.joined(separator: ", ")).")
+          detail:
+            "\(request.method.rawValue) is not allowed here; use \(allowed.joined(separator: ", "))."
+        )
       }
     case let error as DecodingError:
       problem = ProblemDetails.decoding(error)
     case let error as any DatabaseError where error.isConstraintFailure:
-      request.logger.info("Constraint violation", metadata: ["error": "\(String(reflecting: error))"])
+      request.logger.info(
+        "Constraint violation", metadata: ["error": "\(String(reflecting: error))"])
       problem = ProblemDetails(
         type: "conflict", title: "Conflict", status: 409,
         detail: "The request conflicts with existing data.")

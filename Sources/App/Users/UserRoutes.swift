@@ -45,7 +45,8 @@ struct UserRoutes: RouteCollection {
     guard errors.isEmpty else { throw AppError.validation(errors) }
 
     if let newPassword = body.newPassword, let currentPassword = body.currentPassword {
-      guard try await req.application.passwordHasher.verify(currentPassword, against: user.passwordHash)
+      guard
+        try await req.application.passwordHasher.verify(currentPassword, against: user.passwordHash)
       else {
         throw AppError.validation(field: "currentPassword", reason: "is not your current password")
       }

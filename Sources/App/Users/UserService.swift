@@ -10,8 +10,12 @@ struct UserService: Sendable {
     companyID: UUID, email: String, name: String, roleName: String, password: String
   ) async throws -> User {
     var errors: [ProblemDetails.FieldError] = []
-    if let reason = UserValidation.email(email) { errors.append(.init(field: "email", reason: reason)) }
-    if let reason = UserValidation.name(name) { errors.append(.init(field: "name", reason: reason)) }
+    if let reason = UserValidation.email(email) {
+      errors.append(.init(field: "email", reason: reason))
+    }
+    if let reason = UserValidation.name(name) {
+      errors.append(.init(field: "name", reason: reason))
+    }
     let (role, roleProblem) = UserValidation.role(roleName)
     if let roleProblem { errors.append(.init(field: "role", reason: roleProblem)) }
     if let reason = PasswordPolicy.violation(of: password) {

@@ -51,7 +51,8 @@ struct TestContext: Sendable {
   }
 
   func login(_ email: String, _ password: String) async throws -> TokenPairResponse {
-    let response = try await send(.POST, "/auth/login", json: ["email": email, "password": password])
+    let response = try await send(
+      .POST, "/auth/login", json: ["email": email, "password": password])
     #expect(response.status == .ok)
     return try response.content.decode(TokenPairResponse.self)
   }
@@ -68,7 +69,9 @@ struct TestContext: Sendable {
     let password = "password-for-\(role.rawValue)"
     let response = try await send(
       .POST, "/users", token: adminToken,
-      json: ["email": email, "name": "A \(role.rawValue)", "role": role.rawValue, "password": password])
+      json: [
+        "email": email, "name": "A \(role.rawValue)", "role": role.rawValue, "password": password,
+      ])
     #expect(response.status == .created)
     let user = try response.content.decode(UserResponse.self)
     return (user.id, email, password)

@@ -1,0 +1,81 @@
+/// A JSON Schema (2020-12 subset) compiled for validation, defaults and navigation.
+///
+/// Supported keywords: `type`, `properties`, `required`, `additionalProperties`, `items`, `enum`,
+/// `const`, `minLength`, `maxLength`, `pattern`, `minimum`, `maximum`, `exclusiveMinimum`,
+/// `exclusiveMaximum`, `minItems`, `maxItems`, `uniqueItems`, `allOf`, `anyOf`, `oneOf`, `not`,
+/// `$defs` with local `$ref` (JSON Pointer fragments, recursion allowed), and the annotations
+/// `default`, `title`, `description`, `examples`, `$comment`, `$schema` (2020-12 only).
+/// Anything else is refused, so a template author never relies on a keyword that is ignored.
+///
+/// A value of this type is either a whole schema or, from the navigation API, a view of some of
+/// its subschemas; views share the compiled schema.
+public struct JSONSchema: Sendable {
+  /// The compiled schema document.
+  let nodes: [SchemaNode]
+  /// The subschemas this value stands for, all applying to the same instance (usually one).
+  let entries: [Int]
+
+  /// Compiles `json` as a schema.
+  ///
+  /// Throws when the schema uses an unsupported keyword, a `$schema` other than 2020-12, a
+  /// `$ref` that is not a local JSON Pointer or points to nothing, a keyword argument of the
+  /// wrong type, an invalid `pattern`, or a `$ref` cycle that would never end.
+  public init(_ json: JSONValue) throws(SchemaError) {
+    nodes = try SchemaCompiler.compile(json)
+    entries = [0]
+  }
+
+  /// Parses and compiles a schema; a JSON syntax error becomes a ``SchemaError`` at the root.
+  public init(parsing text: String) throws(SchemaError) {
+    let json: JSONValue
+    do {
+      json = try JSONValue(parsing: text)
+    } catch {
+      throw SchemaError(pointer: "", message: "invalid JSON: \(error.description)")
+    }
+    try self.init(json)
+  }
+
+  init(nodes: [SchemaNode], entries: [Int]) {
+    self.nodes = nodes
+    self.entries = entries
+  }
+
+  /// Every violation of this schema by `instance`, each with the JSON Pointer of the offending
+  /// value in `instance`; empty when the instance is valid. Identical violations are reported
+  /// once.
+  public func validate(_ instance: JSONValue) -> [SchemaViolation] {
+    let validator = SchemaValidator(nodes: nodes)
+    var sink = ViolationSink(collecting: true)
+    for entry in entries {
+      _ = validator.evaluate(entry, instance, pointer: "", into: &sink)
+    }
+    return sink.violations
+  }
+
+  /// Whether `instance` is valid (faster than checking ``validate(_:)`` for emptiness).
+  public func isValid(_ instance: JSONValue) -> Bool {
+    let validator = SchemaValidator(nodes: nodes)
+    return entries.allSatisfy { validator.isValid($0, instance) }
+  }
+
+  /// What generation does with the caller's variables: defaults applied, then validated.
+  public func applyingDefaultsAndValidating(_ instance: JSONValue) -> (
+    value: JSONValue, violations: [SchemaViolation]
+  ) {
+    let value = applyingDefaults(to: instance)
+    return (value, validate(value))
+  }
+
+  /// JSON Pointer of this schema inside the schema document (`""` for the root; for a view of
+  /// several subschemas, the first one's).
+  public var location: String { nodes[entries[0]].location }
+}
+
+extension JSONSchema: CustomStringConvertible {
+  /// `JSONSchema(at: /pointer)`: which part of the schema document this value stands for.
+  public var description: String {
+    let locations = entries.map { nodes[$0].location.isEmpty ? "#" : nodes[$0].location }
+    return "JSONSchema(at: \(locations.joined(separator: ", ")))"
+  }
+}

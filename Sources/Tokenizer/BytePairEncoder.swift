@@ -1,0 +1,124 @@
+/// Receives the ranks produced by the encoder; lets `count` skip building an array.
+protocol TokenSink {
+  mutating func append(_ rank: UInt32)
+}
+
+/// Collects token ids.
+struct TokenArraySink: TokenSink {
+  var tokens: [Int] = []
+  @inline(__always) mutating func append(_ rank: UInt32) { tokens.append(Int(rank)) }
+}
+
+/// Counts tokens.
+struct TokenCountSink: TokenSink {
+  var count = 0
+  @inline(__always) mutating func append(_ rank: UInt32) { count += 1 }
+}
+
+/// Byte-pair merging of one piece, with tiktoken's rule: repeatedly merge the adjacent pair
+/// whose concatenation has the lowest rank (the leftmost on ties), until no pair is a token.
+///
+/// Parts are kept as start offsets into the piece with the rank of each part joined to its
+/// right neighbour, in scratch buffers reused across pieces, so a merge allocates nothing.
+struct BytePairEncoder: ~Copyable {
+  private var starts: UnsafeMutablePointer<Int>
+  private var ranks: UnsafeMutablePointer<UInt32>
+  private var capacity: Int
+
+  init() {
+    capacity = 64
+    starts = .allocate(capacity: capacity + 1)
+    ranks = .allocate(capacity: capacity + 1)
+  }
+
+  deinit {
+    starts.deallocate()
+    ranks.deallocate()
+  }
+
+  private mutating func reserve(_ count: Int) {
+    guard count > capacity else { return }
+    starts.deallocate()
+    ranks.deallocate()
+    capacity = max(count, capacity * 2)
+    starts = .allocate(capacity: capacity + 1)
+    ranks = .allocate(capacity: capacity + 1)
+  }
+
+  /// Appends the tokens of `piece[0 ..< length]` to `sink`.
+  @inline(__always)
+  mutating func encode<Sink: TokenSink>(
+    _ piece: UnsafePointer<UInt8>, length: Int, vocabulary: Vocabulary, into sink: inout Sink
+  ) {
+    if length == 1 {
+      sink.append(vocabulary.byteRanks[Int(piece[0])])
+      return
+    }
+    let whole = vocabulary.rank(of: piece, length: length)
+    if whole != Vocabulary.noRank {
+      sink.append(whole)
+      return
+    }
+    if length > BytePairEncoder.longPieceThreshold {
+      LongPieceMerger.merge(piece, length: length, vocabulary: vocabulary, into: &sink)
+    } else {
+      mergeByScan(piece, length: length, vocabulary: vocabulary, into: &sink)
+    }
+  }
+
+  /// Pieces longer than this (bytes) use the heap-based merger; shorter ones the simple scan,
+  /// which is faster while the quadratic term stays small.
+  static let longPieceThreshold = 256
+
+  mutating func mergeByScan<Sink: TokenSink>(
+    _ piece: UnsafePointer<UInt8>, length: Int, vocabulary: Vocabulary, into sink: inout Sink
+  ) {
+    reserve(length + 1)
+    let starts = self.starts
+    let ranks = self.ranks
+    // parts[i] = (starts[i], ranks[i]); the last two are sentinels, as in tiktoken.
+    var minRank = Vocabulary.noRank
+    var minIndex = 0
+    for index in 0..<(length - 1) {
+      let rank = vocabulary.rank(of: piece + index, length: 2)
+      if rank < minRank {
+        minRank = rank
+        minIndex = index
+      }
+      starts[index] = index
+      ranks[index] = rank
+    }
+    starts[length - 1] = length - 1
+    ranks[length - 1] = Vocabulary.noRank
+    starts[length] = length
+    ranks[length] = Vocabulary.noRank
+    var partCount = length + 1
+
+    // Rank of parts[index] joined with parts[index + 1], before parts[index + 1] is removed.
+    @inline(__always) func joinedRank(_ index: Int) -> UInt32 {
+      guard index + 3 < partCount else { return Vocabulary.noRank }
+      return vocabulary.rank(of: piece + starts[index], length: starts[index + 3] - starts[index])
+    }
+
+    while minRank != Vocabulary.noRank {
+      let index = minIndex
+      if index > 0 { ranks[index - 1] = joinedRank(index - 1) }
+      ranks[index] = joinedRank(index)
+      let moved = partCount - index - 2
+      (starts + index + 1).update(from: starts + index + 2, count: moved)
+      (ranks + index + 1).update(from: ranks + index + 2, count: moved)
+      partCount -= 1
+
+      minRank = Vocabulary.noRank
+      for candidate in 0..<(partCount - 1) where ranks[candidate] < minRank {
+        minRank = ranks[candidate]
+        minIndex = candidate
+      }
+    }
+    for index in 0..<(partCount - 1) {
+      let start = starts[index]
+      let rank = vocabulary.rank(of: piece + start, length: starts[index + 1] - start)
+      sink.append(rank)
+    }
+  }
+}

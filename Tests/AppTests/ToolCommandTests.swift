@@ -1,0 +1,83 @@
+import Foundation
+import Synchronization
+import Testing
+
+@testable import App
+
+/// The offline tools, driven as the executable drives them, with captured output.
+@Suite struct ToolCommandTests {
+  final class Captured: Sendable {
+    let out = Mutex("")
+    let err = Mutex("")
+    let input: Data
+    let files: [String: Data]
+
+    init(input: String = "", files: [String: String] = [:]) {
+      self.input = Data(input.utf8)
+      self.files = files.mapValues { Data($0.utf8) }
+    }
+
+    var io: ToolIO {
+      ToolIO(
+        out: { text in self.out.withLock { $0 += text } },
+        err: { text in self.err.withLock { $0 += text } },
+        readStandardInput: { self.input },
+        readFile: { path in
+          guard let data = self.files[path] else { throw ToolFailure("cannot read \(path)") }
+          return data
+        })
+    }
+
+    var stdout: String { out.withLock { $0 } }
+    var stderr: String { err.withLock { $0 } }
+  }
+
+  @Test func tokensCountsStandardInputWithTheDefaultEncoding() {
+    let captured = Captured(input: "hello world")
+    #expect(ToolCommands.run(["tokens"], io: captured.io) == 0)
+    #expect(captured.stdout == "2\n")
+  }
+
+  @Test func tokensCountsEachFileOnItsOwnLine() {
+    let captured = Captured(files: ["a.md": "hello world", "b.md": "<|endoftext|>"])
+    let status = ToolCommands.run(
+      ["tokens", "--encoding", "o200k_base", "a.md", "b.md"], io: captured.io)
+    #expect(status == 0)
+    let counts = captured.stdout.split(separator: "\n").compactMap { Int($0) }
+    #expect(counts.count == 2)
+    #expect(counts[0] == 2)
+    #expect(counts[1] > 1, "a special-token string is counted as plain text")
+  }
+
+  @Test func tokensPrintsIdsForAModel() {
+    let captured = Captured(input: "hello world")
+    #expect(ToolCommands.run(["tokens", "--model=gpt-4", "--ids"], io: captured.io) == 0)
+    #expect(captured.stdout == "15339 1917\n")
+  }
+
+  @Test func tokensExplainsItsErrors() {
+    let unknownModel = Captured()
+    #expect(ToolCommands.run(["tokens", "--model", "gpt-1"], io: unknownModel.io) == 2)
+    #expect(unknownModel.stderr.contains("Unknown model 'gpt-1'"))
+    let both = Captured()
+    #expect(
+      ToolCommands.run(["tokens", "--model", "gpt-4", "--encoding", "o200k_base"], io: both.io)
+        == 2)
+    #expect(both.stderr.contains("not both") && both.stderr.contains("usage:"))
+    let missingFile = Captured()
+    #expect(ToolCommands.run(["tokens", "nope.md"], io: missingFile.io) == 1)
+    #expect(missingFile.stderr.contains("cannot read nope.md"))
+    let badOption = Captured()
+    #expect(ToolCommands.run(["tokens", "--fast"], io: badOption.io) == 2)
+    #expect(badOption.stderr.contains("unknown option --fast"))
+    let dangling = Captured()
+    #expect(ToolCommands.run(["tokens", "--model"], io: dangling.io) == 2)
+  }
+
+  @Test func helpPrintsUsage() {
+    let captured = Captured()
+    #expect(ToolCommands.run(["tokens", "--help"], io: captured.io) == 0)
+    #expect(captured.stdout.hasPrefix("usage: promptsmith tokens"))
+    #expect(ToolCommands.handles("tokens") && !ToolCommands.handles("serve"))
+  }
+}
