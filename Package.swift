@@ -40,6 +40,7 @@ let package = Package(
         .product(name: "Prometheus", package: "swift-prometheus"),
         .product(name: "Yams", package: "Yams"),
         "Tokenizer",
+        "Templating",
       ],
       resources: [.copy("Resources/openapi.yaml")],
       swiftSettings: strictSettings
@@ -50,6 +51,10 @@ let package = Package(
         .copy("Resources/cl100k_base.tiktoken"),
         .copy("Resources/o200k_base.tiktoken"),
       ],
+      swiftSettings: strictSettings
+    ),
+    .target(
+      name: "Templating",
       swiftSettings: strictSettings
     ),
     .executableTarget(
@@ -74,6 +79,12 @@ let package = Package(
     .testTarget(
       name: "TokenizerTests",
       dependencies: ["Tokenizer", .product(name: "Crypto", package: "swift-crypto")],
+      resources: [.copy("Fixtures")],
+      swiftSettings: strictSettings
+    ),
+    .testTarget(
+      name: "TemplatingTests",
+      dependencies: ["Templating"],
       resources: [.copy("Fixtures")],
       swiftSettings: strictSettings
     ),

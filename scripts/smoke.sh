@@ -4,8 +4,10 @@
 # Uses DATABASE_URL when set (PostgreSQL), else the embedded SQLite default in a temp folder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build --product promptsmith >/dev/null
-binary="$(swift build --show-bin-path)/promptsmith"
+# SWIFT_BUILD_FLAGS lets test.sh reuse its coverage build instead of rebuilding everything.
+# shellcheck disable=SC2086
+swift build ${SWIFT_BUILD_FLAGS:-} --product promptsmith >/dev/null 2>&1
+binary="$(swift build ${SWIFT_BUILD_FLAGS:-} --show-bin-path)/promptsmith"
 work=$(mktemp -d /tmp/promptsmith-smoke.XXXXXX)
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 server_pid=""

@@ -36,6 +36,7 @@ echo "==> coverage of Sources/ (tests and dependencies excluded)"
 scripts/coverage.sh 80
 
 echo "==> smoke test of the binary on SQLite and PostgreSQL"
+export SWIFT_BUILD_FLAGS=--enable-code-coverage
 scripts/smoke.sh
 POSTGRES_SMOKE_DB="smoke_$$"
 psql "$POSTGRES_TEST_URL" -q -c "CREATE DATABASE $POSTGRES_SMOKE_DB"

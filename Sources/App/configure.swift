@@ -17,6 +17,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
 
   let encoder = JSONEncoder()
   encoder.dateEncodingStrategy = .iso8601
+  encoder.outputFormatting = [.sortedKeys]
   let decoder = JSONDecoder()
   decoder.dateDecodingStrategy = .iso8601
   ContentConfiguration.global.use(encoder: encoder, for: .json)

@@ -81,3 +81,45 @@ import Testing
     #expect(ToolCommands.handles("tokens") && !ToolCommands.handles("serve"))
   }
 }
+
+@Suite struct ValidateCommandTests {
+  func write(_ files: [String: String]) throws -> URL {
+    let folder = FileManager.default.temporaryDirectory
+      .appendingPathComponent("ps-validate-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    for (name, text) in files {
+      try text.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
+    }
+    return folder
+  }
+
+  @Test func validateReportsValidityAndViolationsWithExitCodes() throws {
+    let folder = try write([
+      "schema.json":
+        #"{"type":"object","required":["n"],"properties":{"n":{"type":"integer","default":1}}}"#,
+      "good.json": #"{"n": 3}"#,
+      "bad.json": #"{"n": "three"}"#,
+      "empty.json": "{}",
+      "unsupported.json": #"{"if": true}"#,
+    ])
+    defer { try? FileManager.default.removeItem(at: folder) }
+    func run(_ arguments: [String]) -> (Int32, String, String) {
+      let captured = ToolCommandTests.Captured()
+      let status = ToolCommands.run(["validate"] + arguments, io: captured.io)
+      return (status, captured.stdout, captured.stderr)
+    }
+    let schema = folder.appendingPathComponent("schema.json").path
+    let good = run(["--schema", schema, folder.appendingPathComponent("good.json").path])
+    #expect(good.0 == 0 && good.1 == "valid\n")
+    let bad = run(["--schema", schema, folder.appendingPathComponent("bad.json").path])
+    #expect(bad.0 == 1 && bad.1.hasPrefix("/n: "))
+    let empty = folder.appendingPathComponent("empty.json").path
+    #expect(run(["--schema", schema, empty]).0 == 1)
+    #expect(run(["--schema", schema, "--apply-defaults", empty]).0 == 0)
+    let unsupported = run([
+      "--schema", folder.appendingPathComponent("unsupported.json").path, empty,
+    ])
+    #expect(unsupported.0 == 2 && unsupported.2.contains("if"))
+    #expect(run([empty]).0 == 2)
+  }
+}

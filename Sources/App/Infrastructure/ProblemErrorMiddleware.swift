@@ -57,11 +57,19 @@ struct ProblemErrorMiddleware: AsyncMiddleware {
         detail: "An unexpected error occurred; it has been logged with this request's id.")
     }
     headers.replaceOrAdd(name: .contentType, value: "application/problem+json")
-    let body = (try? JSONEncoder().encode(problem)) ?? Data()
+    let body = (try? Self.encoder.encode(problem)) ?? Data()
     return Response(
       status: HTTPResponseStatus(statusCode: problem.status), headers: headers,
       body: .init(data: body))
   }
+
+  /// Sorted keys: equal problems are byte-identical (a wrong e-mail and a wrong password must
+  /// not be told apart by member order).
+  static let encoder: JSONEncoder = {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    return encoder
+  }()
 
   static func type(for status: HTTPResponseStatus) -> String {
     status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "-")

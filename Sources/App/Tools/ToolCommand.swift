@@ -6,6 +6,7 @@ public enum ToolCommands {
   static func command(named name: String) -> (any ToolCommand.Type)? {
     switch name {
     case "tokens": TokensCommand.self
+    case "validate": ValidateCommand.self
     default: nil
     }
   }

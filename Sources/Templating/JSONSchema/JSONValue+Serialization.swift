@@ -78,33 +78,32 @@ extension JSONValue {
   /// Appends `string` as a JSON string literal, escaping as `JSON.stringify` does.
   public static func writeQuoted(_ string: String, into output: inout String) {
     output.append("\"")
-    var pendingStart = string.unicodeScalars.startIndex
-    let scalars = string.unicodeScalars
-    var position = scalars.startIndex
-    while position < scalars.endIndex {
-      let scalar = scalars[position]
-      let escape: String?
-      switch scalar.value {
-      case 0x22: escape = "\\\""
-      case 0x5C: escape = "\\\\"
-      case 0x08: escape = "\\b"
-      case 0x0C: escape = "\\f"
-      case 0x0A: escape = "\\n"
-      case 0x0D: escape = "\\r"
-      case 0x09: escape = "\\t"
-      case 0..<0x20:
-        let hex = String(scalar.value, radix: 16)
-        escape = "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-      default: escape = nil
+    // Every escaped character is ASCII, so scanning UTF-8 bytes is enough, and the unescaped
+    // runs between them are appended as whole slices.
+    let utf8 = string.utf8
+    var pendingStart = utf8.startIndex
+    var position = utf8.startIndex
+    while position < utf8.endIndex {
+      let byte = utf8[position]
+      if byte < 0x20 || byte == 0x22 || byte == 0x5C {
+        output.append(contentsOf: string[pendingStart..<position])
+        switch byte {
+        case 0x22: output.append("\\\"")
+        case 0x5C: output.append("\\\\")
+        case 0x08: output.append("\\b")
+        case 0x0C: output.append("\\f")
+        case 0x0A: output.append("\\n")
+        case 0x0D: output.append("\\r")
+        case 0x09: output.append("\\t")
+        default:
+          let hex = String(byte, radix: 16)
+          output.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
+        }
+        pendingStart = utf8.index(after: position)
       }
-      if let escape {
-        output.unicodeScalars.append(contentsOf: scalars[pendingStart..<position])
-        output.append(escape)
-        pendingStart = scalars.index(after: position)
-      }
-      position = scalars.index(after: position)
+      position = utf8.index(after: position)
     }
-    output.unicodeScalars.append(contentsOf: scalars[pendingStart..<scalars.endIndex])
+    output.append(contentsOf: string[pendingStart..<utf8.endIndex])
     output.append("\"")
   }
 

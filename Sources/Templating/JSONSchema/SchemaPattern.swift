@@ -43,7 +43,7 @@ struct SchemaPattern: Sendable {
       switch scalar {
       case "\\":
         guard index + 1 < scalars.count else {
-          output.unicodeScalars.append(scalar)
+          output += String(scalar)
           index += 1
           continue
         }
@@ -61,8 +61,8 @@ struct SchemaPattern: Sendable {
         case "b" where inClass:
           output += "\\x{8}"  // backspace inside a class
         default:
-          output.unicodeScalars.append("\\")
-          output.unicodeScalars.append(next)
+          output += "\\"
+          output += String(next)
         }
         continue
       case "[" where !inClass:
@@ -95,7 +95,7 @@ struct SchemaPattern: Sendable {
       case "." where !inClass:
         output += "[^\\n\\r\\x{2028}\\x{2029}]"
       default:
-        output.unicodeScalars.append(scalar)
+        output += String(scalar)
       }
       index += 1
     }

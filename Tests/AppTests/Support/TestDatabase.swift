@@ -28,19 +28,24 @@ enum TestDatabase: String, CaseIterable, Sendable, CustomTestStringConvertible {
 /// so that suites run in parallel without seeing each other's rows.
 actor PostgresTestDatabases {
   static let shared = PostgresTestDatabases()
-  private var templateReady = false
+  /// One migration of the template per process; an actor is re-entrant across `await`, so
+  /// later callers wait for this task instead of starting their own.
+  private var template: Task<Void, any Error>?
   private let templateName = "promptsmith_template_\(ProcessInfo.processInfo.processIdentifier)"
 
-  func create(migrate: (String) async throws -> Void) async throws -> String {
+  func create(migrate: @escaping @Sendable (String) async throws -> Void) async throws -> String {
     guard let adminURL = TestDatabase.postgresAdminURL else {
       throw TestSetupError("POSTGRES_TEST_URL is not set")
     }
-    if !templateReady {
-      try psql(adminURL, "DROP DATABASE IF EXISTS \(templateName) WITH (FORCE)")
-      try psql(adminURL, "CREATE DATABASE \(templateName)")
-      try await migrate(Self.url(adminURL, database: templateName))
-      templateReady = true
+    if template == nil {
+      let name = templateName
+      template = Task {
+        try self.psql(adminURL, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+        try self.psql(adminURL, "CREATE DATABASE \(name)")
+        try await migrate(Self.url(adminURL, database: name))
+      }
     }
+    try await template!.value
     let name = "ps_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
     try psql(adminURL, "CREATE DATABASE \(name) TEMPLATE \(templateName)")
     return Self.url(adminURL, database: name)
