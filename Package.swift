@@ -58,6 +58,11 @@ let package = Package(
       swiftSettings: strictSettings
     ),
     .executableTarget(
+      name: "templating-bench",
+      dependencies: ["Templating"],
+      swiftSettings: strictSettings
+    ),
+    .executableTarget(
       name: "tokenizer-bench",
       dependencies: ["Tokenizer"],
       swiftSettings: strictSettings

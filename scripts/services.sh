@@ -33,6 +33,11 @@ as_postgres() {
 }
 
 start_postgres() {
+  if [[ -n "${POSTGRES_TEST_URL:-}" ]]; then
+    ensure_debian_packages postgresql-client
+    echo "==> PostgreSQL from POSTGRES_TEST_URL"
+    return
+  fi
   ensure_debian_packages postgresql postgresql-client
   local bin
   bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)

@@ -4,7 +4,6 @@
 # own lines), lints the formatting, validates the OpenAPI document and smoke-tests the binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$(pwd)
 source scripts/services.sh
 trap stop_services EXIT
 
@@ -19,6 +18,9 @@ echo "==> validating openapi.yaml"
 
 echo "==> swift format lint --strict"
 swift format lint --strict --recursive Package.swift Sources Tests
+
+echo "==> PostgreSQL point-in-time recovery (scripts/pitr-check.sh)"
+scripts/pitr-check.sh
 
 start_postgres
 

@@ -2,6 +2,7 @@ import Fluent
 import FluentPostgresDriver
 import FluentSQLiteDriver
 import NIOCore
+import Templating
 import Vapor
 
 /// Builds the application production runs and tests exercise, from one configuration.
@@ -14,6 +15,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
   }
   app.passwordHasher = try PasswordHasher(cost: config.bcryptCost, threadPool: app.threadPool)
   app.accessTokens = await AccessTokens(secret: config.jwtSecret)
+  app.templateCache = TemplateCache(capacity: 1024)
 
   let encoder = JSONEncoder()
   encoder.dateEncodingStrategy = .iso8601
@@ -29,6 +31,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
   app.routes.defaultMaxBodySize = "1mb"
 
   let metrics = HTTPMetrics()
+  app.httpMetrics = metrics
   let errors = ProblemErrorMiddleware()
   app.middleware = Middlewares()
   app.middleware.use(RequestContextMiddleware(metrics: metrics, errors: errors))
@@ -39,6 +42,9 @@ public func configure(_ app: Application, config: AppConfig) async throws {
   try app.register(collection: OpenAPIRoutes())
   try app.register(collection: AuthRoutes())
   try app.register(collection: UserRoutes())
+  try app.register(collection: StatsRoutes())
+  try app.register(collection: TemplateRoutes())
+  try app.register(collection: PromptRoutes())
 
   app.lifecycle.use(ServeBootstrap())
   app.asyncCommands.use(UserCommands(), as: "user")
@@ -64,6 +70,21 @@ private func configureDatabase(_ app: Application, config: AppConfig) throws {
 }
 
 extension Application {
+  private struct HTTPMetricsKey: StorageKey {
+    typealias Value = HTTPMetrics
+  }
+
+  /// The Prometheus registry every feature records into.
+  var httpMetrics: HTTPMetrics {
+    get {
+      guard let value = storage[HTTPMetricsKey.self] else {
+        fatalError("HTTPMetrics not configured; call configure(_:config:) first")
+      }
+      return value
+    }
+    set { storage[HTTPMetricsKey.self] = newValue }
+  }
+
   private struct AppConfigKey: StorageKey {
     typealias Value = AppConfig
   }

@@ -23,8 +23,7 @@ import Testing
         err: { text in self.err.withLock { $0 += text } },
         readStandardInput: { self.input },
         readFile: { path in
-          guard let data = self.files[path] else { throw ToolFailure("cannot read \(path)") }
-          return data
+          try self.files[path] ?? ToolIO.standard.readFile(path)
         })
     }
 

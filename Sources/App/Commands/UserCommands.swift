@@ -19,13 +19,15 @@ struct UserCreateCommand: AsyncCommand {
   }
 
   var help: String { "Add a user to a company (the first company by default)" }
+  /// The password's source: the first line of standard input, or a fixed one in tests.
+  var readPassword: @Sendable () -> String? = { readLine(strippingNewline: true) }
 
   func run(using context: CommandContext, signature: Signature) async throws {
     let app = context.application
     guard let email = signature.email, let name = signature.name, let role = signature.role else {
       throw CommandFailure("--email, --name and --role are required")
     }
-    guard signature.passwordStdin, let password = readLine(strippingNewline: true) else {
+    guard signature.passwordStdin, let password = readPassword() else {
       throw CommandFailure("--password-stdin is required, with the password on standard input")
     }
     try await Migrate.run(app)
@@ -64,13 +66,14 @@ struct CompanyCreateCommand: AsyncCommand {
   }
 
   var help: String { "Add a company and its first admin" }
+  var readPassword: @Sendable () -> String? = { readLine(strippingNewline: true) }
 
   func run(using context: CommandContext, signature: Signature) async throws {
     let app = context.application
     guard let name = signature.name, let email = signature.adminEmail else {
       throw CommandFailure("--name and --admin-email are required")
     }
-    guard signature.adminPasswordStdin, let password = readLine(strippingNewline: true) else {
+    guard signature.adminPasswordStdin, let password = readPassword() else {
       throw CommandFailure("--admin-password-stdin is required, with the password on stdin")
     }
     try await Migrate.run(app)

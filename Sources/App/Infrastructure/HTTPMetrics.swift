@@ -6,7 +6,7 @@ import Prometheus
 final class HTTPMetrics: Sendable {
   let registry: PrometheusCollectorRegistry
   private let startTime = Date()
-  private static let buckets: [Duration] = [
+  static let buckets: [Duration] = [
     .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1),
     .milliseconds(2.5), .milliseconds(5), .milliseconds(10), .milliseconds(25),
     .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),

@@ -12,6 +12,8 @@ struct ProblemDetails: Content {
   var status: Int
   var detail: String?
   var errors: [FieldError]?
+  /// A template's lint findings, with positions, when a template is refused.
+  var diagnostics: [DiagnosticResponse]?
 
   static let contentType = HTTPMediaType(type: "application", subType: "problem+json")
 }
@@ -24,6 +26,7 @@ struct AppError: Error, AbortError {
   let detail: String?
   let errors: [ProblemDetails.FieldError]
   var headers: HTTPHeaders = [:]
+  var diagnostics: [DiagnosticResponse]?
 
   var reason: String { detail ?? title }
 

@@ -19,7 +19,8 @@ struct ProblemErrorMiddleware: AsyncMiddleware {
     case let error as AppError:
       problem = ProblemDetails(
         type: error.type, title: error.title, status: Int(error.status.code),
-        detail: error.detail, errors: error.errors.isEmpty ? nil : error.errors)
+        detail: error.detail, errors: error.errors.isEmpty ? nil : error.errors,
+        diagnostics: error.diagnostics)
       headers = error.headers
     case is RouteNotFound:
       let allowed = MethodsForPath.allowed(for: request)

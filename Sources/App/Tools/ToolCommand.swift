@@ -7,6 +7,8 @@ public enum ToolCommands {
     switch name {
     case "tokens": TokensCommand.self
     case "validate": ValidateCommand.self
+    case "render": RenderCommand.self
+    case "lint": LintCommand.self
     default: nil
     }
   }

@@ -24,7 +24,7 @@ struct TestContext: Sendable {
   @discardableResult
   func send(
     _ method: HTTPMethod, _ path: String, token: String? = nil, json: (any Encodable)? = nil,
-    rawBody: String? = nil, headers: HTTPHeaders = [:],
+    object: [String: Any]? = nil, rawBody: String? = nil, headers: HTTPHeaders = [:],
     sourceLocation: SourceLocation = #_sourceLocation
   ) async throws -> TestingHTTPResponse {
     var allHeaders = headers
@@ -35,6 +35,9 @@ struct TestContext: Sendable {
     if let json {
       let encoder = JSONEncoder()
       body = ByteBuffer(data: try encoder.encode(AnyEncodable(json)))
+      allHeaders.replaceOrAdd(name: .contentType, value: "application/json")
+    } else if let object {
+      body = ByteBuffer(data: try JSONSerialization.data(withJSONObject: object))
       allHeaders.replaceOrAdd(name: .contentType, value: "application/json")
     } else if let rawBody {
       body = ByteBuffer(string: rawBody)
@@ -90,4 +93,9 @@ extension TestingHTTPResponse {
   }
 
   var bodyString: String { String(buffer: body) }
+
+  /// The body as loosely typed JSON, for members the typed problem does not model.
+  var problemJSON: [String: Any]? {
+    try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any]
+  }
 }

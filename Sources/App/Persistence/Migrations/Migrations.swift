@@ -8,5 +8,8 @@ enum AppMigrations {
     CreateUsers(),
     CreateRefreshTokens(),
     CreateAuditEvents(),
+    CreateTrackersAndIssues(),
+    CreatePromptTemplates(),
+    CreatePrompts(),
   ]
 }

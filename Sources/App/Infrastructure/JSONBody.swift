@@ -1,0 +1,77 @@
+import Templating
+import Vapor
+
+/// A request body read as an order-preserving JSON object, with field accessors that turn a
+/// missing or mistyped field into a 400 naming it.
+struct JSONBody {
+  let object: JSONObject
+
+  init(_ req: Request) throws {
+    if let type = req.headers.contentType, type != .json,
+      !(type.type == "application" && type.subType.hasSuffix("+json"))
+    {
+      throw AppError(
+        .unsupportedMediaType, type: "unsupported-media-type", title: "Unsupported Media Type",
+        detail: "The body must be application/json.")
+    }
+    guard let buffer = req.body.data, buffer.readableBytes > 0 else {
+      throw AppError.badRequest("a JSON object is required", field: "body")
+    }
+    let value: JSONValue
+    do {
+      value = try JSONValue(parsing: Data(buffer: buffer))
+    } catch {
+      throw AppError.badRequest("is not valid JSON (\(error.description))", field: "body")
+    }
+    guard let object = value.objectValue else {
+      throw AppError.badRequest("must be a JSON object", field: "body")
+    }
+    self.object = object
+  }
+
+  func has(_ field: String) -> Bool {
+    object[field] != nil
+  }
+
+  func requiredString(_ field: String) throws -> String {
+    guard let value = object[field], !value.isNull else {
+      throw AppError.badRequest("is required", field: field)
+    }
+    guard let string = value.stringValue else {
+      throw AppError.badRequest("must be a string", field: field)
+    }
+    return string
+  }
+
+  func optionalString(_ field: String) throws -> String? {
+    guard let value = object[field], !value.isNull else { return nil }
+    guard let string = value.stringValue else {
+      throw AppError.badRequest("must be a string", field: field)
+    }
+    return string
+  }
+
+  func optionalInt(_ field: String) throws -> Int? {
+    guard let value = object[field], !value.isNull else { return nil }
+    guard let number = value.intValue else {
+      throw AppError.badRequest("must be an integer", field: field)
+    }
+    return number
+  }
+
+  func optionalObject(_ field: String) throws -> JSONObject? {
+    guard let value = object[field], !value.isNull else { return nil }
+    guard let nested = value.objectValue else {
+      throw AppError.badRequest("must be a JSON object", field: field)
+    }
+    return nested
+  }
+
+  func requiredUUID(_ field: String) throws -> UUID {
+    let text = try requiredString(field)
+    guard let id = UUID(uuidString: text) else {
+      throw AppError.validation(field: field, reason: "must be a UUID")
+    }
+    return id
+  }
+}

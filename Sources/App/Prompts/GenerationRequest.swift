@@ -1,0 +1,52 @@
+import Foundation
+import Templating
+import Vapor
+
+/// `POST /prompts/generate`, parsed with its field errors.
+struct GenerationRequest: Sendable {
+  static let defaultModel = "gpt-3.5-turbo"
+
+  let issueID: UUID
+  let templateID: UUID
+  let vars: JSONValue
+  let templateVersion: Int?
+  let overrideBody: String?
+  let overrideSchema: JSONValue?
+  let model: String
+  let ide: String?
+
+  init(_ req: Request) throws {
+    let body = try JSONBody(req)
+    issueID = try body.requiredUUID("issueId")
+    templateID = try body.requiredUUID("templateId")
+    if let vars = body.object["vars"], !vars.isNull {
+      guard vars.objectValue != nil else {
+        throw AppError.badRequest("must be a JSON object", field: "vars")
+      }
+      self.vars = vars
+    } else {
+      vars = .object([:])
+    }
+    templateVersion = try body.optionalInt("templateVersion")
+    if let version = templateVersion, version < 1 {
+      throw AppError.validation(field: "templateVersion", reason: "must be at least 1")
+    }
+    if let override = try body.optionalObject("templateOverride") {
+      guard let bodyMd = override["bodyMd"]?.stringValue else {
+        throw AppError.badRequest(
+          "is required and must be a string", field: "templateOverride.bodyMd")
+      }
+      overrideBody = bodyMd
+      overrideSchema = override["lintJson"].flatMap { $0.isNull ? nil : $0 }
+    } else {
+      overrideBody = nil
+      overrideSchema = nil
+    }
+    model = try body.optionalString("model") ?? Self.defaultModel
+    let ide = try body.optionalString("ide") ?? req.headers.first(name: "X-Client-IDE")
+    if let ide, ide.count > 100 {
+      throw AppError.validation(field: "ide", reason: "must be at most 100 characters")
+    }
+    self.ide = ide
+  }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import Templating
+import Vapor
+
+struct GenerationResponse: Content {
+  let promptVersionId: String
+  let promptText: String
+  let tokens: Int
+  let promptId: String
+  let version: Int
+  let encoding: String
+  let templateVersion: Int
+
+  init(_ result: GenerationResult) {
+    promptVersionId = result.promptVersionID.uuidString.lowercased()
+    promptText = result.text
+    tokens = result.tokens
+    promptId = result.promptID.uuidString.lowercased()
+    version = result.version
+    encoding = result.encoding
+    templateVersion = result.templateVersion
+  }
+}
+
+struct PromptVersionSummary: Content {
+  let id: String
+  let version: Int
+  let tokens: Int
+  let encoding: String
+  let createdAt: Date?
+}
+
+struct PromptResponse: Content {
+  let id: String
+  let issueId: String
+  let templateId: String
+  let creatorId: String
+  let createdAt: Date?
+  /// Present on `GET /prompts/:id`, oldest first.
+  let versions: [PromptVersionSummary]?
+
+  init(_ prompt: Prompt, versions: [PromptVersion]? = nil) throws {
+    id = try prompt.requireID().uuidString.lowercased()
+    issueId = prompt.$issue.id.uuidString.lowercased()
+    templateId = prompt.$template.id.uuidString.lowercased()
+    creatorId = prompt.$creator.id.uuidString.lowercased()
+    createdAt = prompt.createdAt
+    self.versions = try versions?.map {
+      PromptVersionSummary(
+        id: try $0.requireID().uuidString.lowercased(), version: $0.version,
+        tokens: $0.tokensEstimate, encoding: $0.encoding, createdAt: $0.createdAt)
+    }
+  }
+}
+
+struct PromptVersionResponse: Content {
+  let id: String
+  let promptId: String
+  let version: Int
+  let promptText: String
+  let tokens: Int
+  let encoding: String
+  let model: String
+  let templateId: String
+  let templateVersion: Int
+  let templateOverride: JSONValue?
+  let vars: JSONValue
+  let issueId: String
+  let issueSnapshotSha256: String
+  let creatorId: String
+  let createdAt: Date?
+}

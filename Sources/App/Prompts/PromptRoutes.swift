@@ -1,0 +1,86 @@
+import Fluent
+import Templating
+import Vapor
+
+/// `POST /prompts/generate`, `GET /prompts`, `GET /prompts/:id`, `GET /prompt-versions/:id`.
+struct PromptRoutes: RouteCollection {
+  func boot(routes: any RoutesBuilder) throws {
+    let developers = routes.grouped(RequireRole(.developer))
+    developers.post("prompts", "generate", use: generate)
+    developers.get("prompts", use: list)
+    developers.get("prompts", ":promptID", use: show)
+    developers.get("prompt-versions", ":versionID", use: version)
+  }
+
+  func generate(req: Request) async throws -> Response {
+    let principal = try req.principal
+    let request = try GenerationRequest(req)
+    let service = GenerationService(
+      database: req.db, templates: req.templates,
+      metrics: GenerationMetrics(registry: req.application.httpMetrics.registry))
+    let result = try await service.generate(request, by: principal)
+    let response = Response(status: .created)
+    try response.content.encode(GenerationResponse(result))
+    response.headers.replaceOrAdd(
+      name: .location, value: "/prompt-versions/\(result.promptVersionID.uuidString.lowercased())")
+    return response
+  }
+
+  func list(req: Request) async throws -> Response {
+    let principal = try req.principal
+    var query = Prompt.query(on: req.db).filter(\.$company.$id == principal.companyID)
+    if let issue = req.query[String.self, at: "issueId"] {
+      guard let issueID = UUID(uuidString: issue) else {
+        throw AppError.validation(field: "issueId", reason: "must be a UUID")
+      }
+      query = query.filter(\.$issue.$id == issueID)
+    }
+    switch req.query[String.self, at: "mine"] {
+    case nil, "false": break
+    case "true": query = query.filter(\.$creator.$id == principal.userID)
+    default: throw AppError.badRequest("must be true or false", field: "mine")
+    }
+    let page = try await query.page(PageRequest(from: req))
+    return try page.map { try PromptResponse($0) }.response(for: req)
+  }
+
+  func show(req: Request) async throws -> PromptResponse {
+    let principal = try req.principal
+    guard
+      let prompt = try await Prompt.query(on: req.db)
+        .filter(\.$id == req.idParameter("promptID", "Prompt"))
+        .filter(\.$company.$id == principal.companyID).first()
+    else { throw AppError.notFound("Prompt") }
+    let versions = try await PromptVersion.query(on: req.db)
+      .filter(\.$prompt.$id == prompt.requireID()).sort(\.$version).all()
+    return try PromptResponse(prompt, versions: versions)
+  }
+
+  func version(req: Request) async throws -> PromptVersionResponse {
+    let principal = try req.principal
+    guard
+      let version = try await PromptVersion.query(on: req.db)
+        .filter(\.$id == req.idParameter("versionID", "Prompt version"))
+        .filter(\.$company.$id == principal.companyID)
+        .with(\.$prompt).with(\.$templateVersion).first()
+    else { throw AppError.notFound("Prompt version") }
+    var override: JSONValue?
+    if let body = version.overrideBodyMarkdown {
+      override = .object([
+        "bodyMd": .string(body),
+        "lintJson": try version.overrideLintJSON.map { try JSONValue(parsing: $0) } ?? .null,
+      ])
+    }
+    return PromptVersionResponse(
+      id: try version.requireID().uuidString.lowercased(),
+      promptId: version.$prompt.id.uuidString.lowercased(), version: version.version,
+      promptText: version.bodyText, tokens: version.tokensEstimate, encoding: version.encoding,
+      model: version.model,
+      templateId: version.prompt.$template.id.uuidString.lowercased(),
+      templateVersion: version.templateVersion.version, templateOverride: override,
+      vars: try JSONValue(parsing: version.varsJSON),
+      issueId: version.prompt.$issue.id.uuidString.lowercased(),
+      issueSnapshotSha256: version.issueSnapshotSHA256,
+      creatorId: version.$creator.id.uuidString.lowercased(), createdAt: version.createdAt)
+  }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import Templating
+import Vapor
+
+extension DiagnosticResponse {
+  init(_ diagnostic: Diagnostic) {
+    self.init(
+      severity: diagnostic.severity.rawValue, code: diagnostic.code, message: diagnostic.message,
+      line: diagnostic.line, column: diagnostic.column)
+  }
+}
+
+struct TemplateResponse: Content {
+  let id: String
+  let name: String
+  let bodyMd: String
+  let lintJson: JSONValue?
+  let version: Int
+  let createdBy: String
+  let createdAt: Date?
+  let updatedAt: Date?
+  let archivedAt: Date?
+  /// Lint warnings of the saved version, on create and update.
+  let warnings: [DiagnosticResponse]?
+
+  init(_ template: PromptTemplate, warnings: [Diagnostic]? = nil) throws {
+    id = try template.requireID().uuidString.lowercased()
+    name = template.name
+    bodyMd = template.bodyMarkdown
+    lintJson = try template.lintJSON.map { try JSONValue(parsing: $0) }
+    version = template.latestVersion
+    createdBy = template.$createdBy.id.uuidString.lowercased()
+    createdAt = template.createdAt
+    updatedAt = template.updatedAt
+    archivedAt = template.archivedAt
+    self.warnings = warnings?.map(DiagnosticResponse.init)
+  }
+}
+
+struct TemplateVersionResponse: Content {
+  let templateId: String
+  let version: Int
+  let bodyMd: String
+  let lintJson: JSONValue?
+  let contentHash: String
+  let createdBy: String
+  let createdAt: Date?
+
+  init(_ version: PromptTemplateVersion) throws {
+    templateId = version.$template.id.uuidString.lowercased()
+    self.version = version.version
+    bodyMd = version.bodyMarkdown
+    lintJson = try version.lintJSON.map { try JSONValue(parsing: $0) }
+    contentHash = version.contentHash
+    createdBy = version.$createdBy.id.uuidString.lowercased()
+    createdAt = version.createdAt
+  }
+}

@@ -1,0 +1,121 @@
+import Fluent
+import Templating
+import Vapor
+
+/// `/prompt-templates`: everyone in the company reads, leads and admins write.
+struct TemplateRoutes: RouteCollection {
+  func boot(routes: any RoutesBuilder) throws {
+    let templates = routes.grouped("prompt-templates")
+    let readers = templates.grouped(RequireRole(.developer))
+    readers.get(use: list)
+    readers.get(":templateID", use: show)
+    readers.get(":templateID", "versions", use: versions)
+    readers.get(":templateID", "versions", ":version", use: version)
+    let writers = templates.grouped(RequireRole(.lead))
+    writers.post(use: create)
+    writers.patch(":templateID", use: update)
+    writers.delete(":templateID", use: archive)
+  }
+
+  func create(req: Request) async throws -> Response {
+    let principal = try req.principal
+    let body = try JSONBody(req)
+    let name = try body.requiredString("name")
+    let bodyMd = try body.requiredString("bodyMd")
+    let schema = body.object["lintJson"].flatMap { $0.isNull ? nil : $0 }
+    let (template, warnings) = try await req.templates.create(
+      companyID: principal.companyID, userID: principal.userID, name: name, body: bodyMd,
+      schema: schema)
+    let created = try TemplateResponse(template, warnings: warnings)
+    let response = Response(status: .created)
+    try response.content.encode(created)
+    response.headers.replaceOrAdd(name: .location, value: "/prompt-templates/\(created.id)")
+    return response
+  }
+
+  func update(req: Request) async throws -> TemplateResponse {
+    let principal = try req.principal
+    let template = try await req.templates.find(
+      try req.idParameter("templateID", "Template"), companyID: principal.companyID)
+    guard template.archivedAt == nil else {
+      throw AppError.conflict("The template is archived.")
+    }
+    let body = try JSONBody(req)
+    let schema: JSONValue?? =
+      body.has("lintJson") ? .some(body.object["lintJson"].flatMap { $0.isNull ? nil : $0 }) : .none
+    let (saved, warnings) = try await req.templates.update(
+      template, userID: principal.userID, name: try body.optionalString("name"),
+      body: try body.optionalString("bodyMd"), schema: schema)
+    return try TemplateResponse(saved, warnings: warnings)
+  }
+
+  func list(req: Request) async throws -> Response {
+    let principal = try req.principal
+    let page = try await PromptTemplate.query(on: req.db)
+      .filter(\.$company.$id == principal.companyID).filter(\.$archivedAt == nil)
+      .page(PageRequest(from: req))
+    return try page.map { try TemplateResponse($0) }.response(for: req)
+  }
+
+  func show(req: Request) async throws -> TemplateResponse {
+    let principal = try req.principal
+    let template = try await req.templates.find(
+      try req.idParameter("templateID", "Template"), companyID: principal.companyID)
+    return try TemplateResponse(template)
+  }
+
+  func versions(req: Request) async throws -> Response {
+    let principal = try req.principal
+    let template = try await req.templates.find(
+      try req.idParameter("templateID", "Template"), companyID: principal.companyID)
+    let page = try await PromptTemplateVersion.query(on: req.db)
+      .filter(\.$template.$id == template.requireID())
+      .page(PageRequest(from: req))
+    return try page.map(TemplateVersionResponse.init).response(for: req)
+  }
+
+  func version(req: Request) async throws -> TemplateVersionResponse {
+    let principal = try req.principal
+    let template = try await req.templates.find(
+      try req.idParameter("templateID", "Template"), companyID: principal.companyID)
+    guard let number = req.parameters.get("version", as: Int.self),
+      let version = try await PromptTemplateVersion.query(on: req.db)
+        .filter(\.$template.$id == template.requireID()).filter(\.$version == number).first()
+    else { throw AppError.notFound("Template version") }
+    return try TemplateVersionResponse(version)
+  }
+
+  func archive(req: Request) async throws -> HTTPStatus {
+    let principal = try req.principal
+    let template = try await req.templates.find(
+      try req.idParameter("templateID", "Template"), companyID: principal.companyID)
+    if template.archivedAt == nil {
+      template.archivedAt = Date()
+      try await template.save(on: req.db)
+    }
+    return .noContent
+  }
+}
+
+extension Request {
+  var templates: TemplateService {
+    TemplateService(database: db, cache: application.templateCache)
+  }
+}
+
+extension Application {
+  private struct TemplateCacheKey: StorageKey {
+    typealias Value = TemplateCache
+  }
+
+  /// Compiled templates by source; versions never change, so entries never go stale.
+  var templateCache: TemplateCache {
+    get {
+      guard let cache = storage[TemplateCacheKey.self] else {
+        fatalError("TemplateCache not configured; call configure(_:config:) first")
+      }
+      return cache
+    }
+    set { storage[TemplateCacheKey.self] = newValue }
+  }
+}

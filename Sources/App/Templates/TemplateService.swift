@@ -1,0 +1,147 @@
+import Fluent
+import Foundation
+import Templating
+
+/// Creating, versioning and archiving templates; every saved body is linted first.
+struct TemplateService: Sendable {
+  static let maximumBodyBytes = 256 * 1024
+
+  let database: any Database
+  let cache: TemplateCache
+
+  /// The company's live templates as partials, by name; `replacing` stands in for a template
+  /// being saved, so that it can be checked for cycles through itself.
+  func partials(companyID: UUID, replacing: (name: String, body: String)? = nil) async throws
+    -> PartialDictionary
+  {
+    var sources: [String: String] = [:]
+    for template in try await PromptTemplate.query(on: database)
+      .filter(\.$company.$id == companyID).filter(\.$archivedAt == nil)
+      .field(\.$name).field(\.$bodyMarkdown).all()
+    {
+      sources[template.name] = template.bodyMarkdown
+    }
+    if let replacing { sources[replacing.name] = replacing.body }
+    return PartialDictionary(sources, cache: cache)
+  }
+
+  /// Lints a body and schema; refuses with 422 and every diagnostic when any is an error.
+  func lintOrRefuse(
+    body: String, schema: JSONValue?, name: String, companyID: UUID
+  ) async throws -> [Diagnostic] {
+    if body.utf8.count > Self.maximumBodyBytes {
+      throw AppError.validation(
+        field: "bodyMd", reason: "must be at most \(Self.maximumBodyBytes) bytes")
+    }
+    if let schema, schema.objectValue == nil, schema.boolValue == nil {
+      throw AppError.validation(field: "lintJson", reason: "must be a JSON Schema object")
+    }
+    let partials = try await partials(companyID: companyID, replacing: (name, body))
+    let diagnostics = Linter.lint(body, schemaJSON: schema, partials: partials)
+    let errors = diagnostics.filter(\.isError)
+    guard errors.isEmpty else { throw AppError.lintFailed(errors, all: diagnostics) }
+    return diagnostics.filter { !$0.isError }
+  }
+
+  func create(
+    companyID: UUID, userID: UUID, name rawName: String, body: String, schema: JSONValue?
+  ) async throws -> (PromptTemplate, [Diagnostic]) {
+    let name = try Self.validName(rawName)
+    let warnings = try await lintOrRefuse(
+      body: body, schema: schema, name: name, companyID: companyID)
+    try await ensureNameIsFree(name, companyID: companyID, except: nil)
+    let template = PromptTemplate(
+      companyID: companyID, name: name, bodyMarkdown: body, lintJSON: schema?.compactJSON,
+      createdBy: userID)
+    try await database.transaction { transaction in
+      try await template.create(on: transaction)
+      try await PromptTemplateVersion(
+        templateID: try template.requireID(), version: 1, bodyMarkdown: body,
+        lintJSON: template.lintJSON, createdBy: userID
+      ).create(on: transaction)
+    }
+    return (template, warnings)
+  }
+
+  /// Applies a partial update; a new body or schema becomes a new version.
+  func update(
+    _ template: PromptTemplate, userID: UUID, name rawName: String?, body: String?,
+    schema: JSONValue??
+  ) async throws -> (PromptTemplate, [Diagnostic]) {
+    let companyID = template.$company.id
+    let name = try rawName.map(Self.validName) ?? template.name
+    let newBody = body ?? template.bodyMarkdown
+    let newSchema: JSONValue? =
+      switch schema {
+      case .some(let given): given
+      case .none: try template.lintJSON.map { try JSONValue(parsing: $0) }
+      }
+    let contentChanged =
+      newBody != template.bodyMarkdown || newSchema?.compactJSON != template.lintJSON
+    var warnings: [Diagnostic] = []
+    if contentChanged || name != template.name {
+      warnings = try await lintOrRefuse(
+        body: newBody, schema: newSchema, name: name, companyID: companyID)
+    }
+    if name != template.name {
+      try await ensureNameIsFree(name, companyID: companyID, except: template.id)
+    }
+    template.name = name
+    if contentChanged {
+      template.bodyMarkdown = newBody
+      template.lintJSON = newSchema?.compactJSON
+      template.latestVersion += 1
+    }
+    try await database.transaction { transaction in
+      try await template.save(on: transaction)
+      if contentChanged {
+        try await PromptTemplateVersion(
+          templateID: try template.requireID(), version: template.latestVersion,
+          bodyMarkdown: newBody, lintJSON: template.lintJSON, createdBy: userID
+        ).create(on: transaction)
+      }
+    }
+    return (template, warnings)
+  }
+
+  func find(_ id: UUID, companyID: UUID) async throws -> PromptTemplate {
+    guard
+      let template = try await PromptTemplate.query(on: database)
+        .filter(\.$id == id).filter(\.$company.$id == companyID).first()
+    else { throw AppError.notFound("Template") }
+    return template
+  }
+
+  private func ensureNameIsFree(_ name: String, companyID: UUID, except id: UUID?) async throws {
+    var query = PromptTemplate.query(on: database)
+      .filter(\.$company.$id == companyID).filter(\.$name == name).filter(\.$archivedAt == nil)
+    if let id { query = query.filter(\.$id != id) }
+    if try await query.first() != nil {
+      throw AppError.conflict("A template named \"\(name)\" already exists in this company.")
+    }
+  }
+
+  static func validName(_ raw: String) throws -> String {
+    let name = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+    guard !name.isEmpty, name.count <= 200 else {
+      throw AppError.validation(field: "name", reason: "must be 1 to 200 characters")
+    }
+    guard !name.contains(where: { $0.isWhitespace || $0 == "}" || $0 == "{" }) else {
+      throw AppError.validation(
+        field: "name", reason: "must not contain whitespace or braces (it names a partial)")
+    }
+    return name
+  }
+}
+
+extension AppError {
+  /// A template that does not lint: every diagnostic, errors first, with positions.
+  static func lintFailed(_ errors: [Diagnostic], all: [Diagnostic]) -> AppError {
+    var error = AppError(
+      .unprocessableEntity, type: "template-lint-failed", title: "The template has errors",
+      detail: errors.map(\.formatted).joined(separator: "; "),
+      errors: errors.map { .init(field: "bodyMd", reason: $0.formatted) })
+    error.diagnostics = all.map(DiagnosticResponse.init)
+    return error
+  }
+}

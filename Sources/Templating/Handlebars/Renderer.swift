@@ -1,0 +1,315 @@
+/// Walks a compiled template with a context, as handlebars.js' runtime does.
+final class Renderer {
+  /// The part of a helper call that renders blocks: `options.fn` and `options.inverse`.
+  struct Blocks {
+    /// False for a mustache (`{{if x}}`): handlebars.js then has no `fn` to call.
+    var isBlock: Bool
+    var fn: Program?
+    var inverse: Program?
+
+    static let none = Blocks(isBlock: false, fn: nil, inverse: nil)
+  }
+
+  let partials: any PartialResolver
+  /// `depths` of handlebars.js, innermost last: the distinct contexts `../` walks through.
+  var depths: [Value] = []
+  var blockParamFrames: [[Value]] = []
+  /// `depth0`: the current context.
+  var context: Value
+  var data: DataFrame
+  var partialStack: [String] = []
+  private var nextIdentity: UInt64 = 16
+
+  init(context: Value, partials: any PartialResolver) {
+    self.partials = partials
+    self.context = context
+    self.data = DataFrame(root: context)
+    self.depths = [context]
+  }
+
+  /// A fresh identity for an object created while rendering (partial hash contexts).
+  func freshIdentity() -> UInt64 {
+    nextIdentity += 4
+    return nextIdentity | 2
+  }
+
+  /// Renders the nodes of a template's root program.
+  func renderRoot(_ program: Program, into out: inout String) throws(TemplateError) {
+    if let raw = try renderNodes(program, into: &out) { append(raw, to: &out) }
+  }
+
+  /// Renders a program's statements. handlebars.js compiles adjacent outputs into one
+  /// JavaScript `a + b + …` expression, so two adjacent numbers or booleans are *added*
+  /// (`{{@index}}{{@first}}` renders `1` for the first item). This reproduces it: outputs of a
+  /// run are folded with JavaScript's `+`, a run being broken by a `{{#name}}` section (which
+  /// handlebars.js appends with `buffer +=`); the last run after such a section is
+  /// concatenated (`return buffer + a + b`).
+  ///
+  /// Returns the program's value instead of appending it when handlebars.js' program function
+  /// would return a number or boolean (`{{#if x}}{{n}}{{/if}}` returns `n` itself, which then
+  /// adds to a following number).
+  func renderNodes(_ program: Program, into out: inout String) throws(TemplateError) -> Value? {
+    var pending: Value?
+    var sum: Double?
+    // Once a run has produced a string, JavaScript's `+` only concatenates.
+    var concatenating = false
+    func flush(_ out: inout String) {
+      if let sum {
+        out += JavaScript.numberString(sum)
+      } else if let pending {
+        append(pending, to: &out)
+      }
+      pending = nil
+      sum = nil
+    }
+    for (index, node) in program.nodes.enumerated() {
+      if case .text(let text) = node {
+        flush(&out)
+        out += text
+        concatenating = true
+        continue
+      }
+      let value = try evaluate(node)
+      if program.breakers.contains(index) {
+        flush(&out)
+        append(value, to: &out)
+        concatenating = false
+        continue
+      }
+      if concatenating || index > (program.breakers.last ?? Int.max) {
+        append(value, to: &out)
+        continue
+      }
+      switch value.json {
+      case .number?, .bool?:
+        if let current = sum {
+          sum = current + JavaScript.toNumber(value.json)
+        } else if let first = pending {
+          sum = JavaScript.toNumber(first.json) + JavaScript.toNumber(value.json)
+          pending = nil
+        } else {
+          pending = value
+        }
+      default:
+        flush(&out)
+        append(value, to: &out)
+        concatenating = true
+      }
+    }
+    if program.breakers.isEmpty && !concatenating {
+      if let sum { return .number(sum) }
+      if let pending { return pending }
+    }
+    flush(&out)
+    return nil
+  }
+
+  /// The value a statement appends.
+  func evaluate(_ node: Node) throws(TemplateError) -> Value {
+    switch node {
+    case .text(let text):
+      return .string(text)
+    case .mustache(let invocation):
+      return try evaluate(invocation, blocks: .none)
+    case .block(let block):
+      let blocks = Blocks(isBlock: true, fn: block.program, inverse: block.inverse)
+      return try evaluateBlock(block.invocation, blocks: blocks)
+    case .partial(let partial):
+      var out = ""
+      try renderPartial(partial, into: &out)
+      return .string(out)
+    }
+  }
+
+  /// handlebars.js `wrapProgram`: runs a block's program with a context, data and block params.
+  func run(
+    _ program: Program?, context newContext: Value, data newData: DataFrame? = nil,
+    blockParams: [Value]? = nil, into out: inout String
+  ) throws(TemplateError) {
+    guard let program else { return }
+    if let raw = try scoped(
+      program, context: newContext, data: newData, blockParams: blockParams, into: &out)
+    {
+      append(raw, to: &out)
+    }
+  }
+
+  /// `run` for helpers that return the program's value as it is (`if`, `with`, sections).
+  func runValue(
+    _ program: Program?, context newContext: Value, data newData: DataFrame? = nil,
+    blockParams: [Value]? = nil
+  ) throws(TemplateError) -> Value {
+    guard let program else { return .string("") }
+    var out = ""
+    let raw = try scoped(
+      program, context: newContext, data: newData, blockParams: blockParams, into: &out)
+    return raw ?? .string(out)
+  }
+
+  private func scoped(
+    _ program: Program, context newContext: Value, data newData: DataFrame?,
+    blockParams: [Value]?, into out: inout String
+  ) throws(TemplateError) -> Value? {
+    let top = depths[depths.count - 1]
+    let push =
+      !JavaScript.looselyEqual(newContext, top)
+      && !(newContext.id == Value.nullContext.id && top.json == .null)
+    if push { depths.append(newContext) }
+    let savedContext = context
+    let savedData = data
+    context = newContext
+    if let newData { data = newData }
+    let declares = !program.blockParams.isEmpty
+    if declares { blockParamFrames.append(blockParams ?? []) }
+    defer {
+      if push { depths.removeLast() }
+      if declares { blockParamFrames.removeLast() }
+      context = savedContext
+      data = savedData
+    }
+    return try renderNodes(program, into: &out)
+  }
+
+  func render(_ node: Node, into out: inout String) throws(TemplateError) {
+    switch node {
+    case .text(let text):
+      out += text
+    case .mustache(let invocation):
+      append(try evaluate(invocation, blocks: .none), to: &out)
+    case .block(let block):
+      let blocks = Blocks(isBlock: true, fn: block.program, inverse: block.inverse)
+      append(try evaluateBlock(block.invocation, blocks: blocks), to: &out)
+    case .partial(let partial):
+      try renderPartial(partial, into: &out)
+    }
+  }
+
+  @inline(__always)
+  func append(_ value: Value, to out: inout String) {
+    switch value.json {
+    case nil, .null?: return
+    case .string(let s)?: out += s
+    default: out += JavaScript.string(value.json)
+    }
+  }
+
+  /// The `this` handlebars.js gives helpers: the context, or an empty object when it is null.
+  var helperThis: Value { context.isNullish ? .nullContext : context }
+
+  func evaluate(_ invocation: Invocation, blocks: Blocks) throws(TemplateError) -> Value {
+    switch invocation {
+    case .simple(let path):
+      return lookup(path)
+    case .ambiguous(let path, let helper):
+      if let helper {
+        return try call(
+          helper, args: [], hash: [], blocks: blocks, name: path.original,
+          offset: path.offset)
+      }
+      let value = lookup(path)
+      return value.isNullish ? .undefined : value
+    case .helper(let helperCall):
+      return try invoke(helperCall, blocks: blocks)
+    }
+  }
+
+  func evaluateBlock(_ invocation: Invocation, blocks: Blocks) throws(TemplateError) -> Value {
+    switch invocation {
+    case .helper(let helperCall):
+      return try invoke(helperCall, blocks: blocks)
+    case .simple(let path):
+      return try blockHelperMissing(lookup(path), blocks: blocks)
+    case .ambiguous(let path, let helper):
+      if let helper {
+        return try call(
+          helper, args: [], hash: [], blocks: blocks, name: path.original, offset: path.offset)
+      }
+      let value = lookup(path)
+      return try blockHelperMissing(value.isNullish ? .undefined : value, blocks: blocks)
+    }
+  }
+
+  /// handlebars.js `invokeHelper`: the helper, else an error unless handlebars.js' `helperMissing`
+  /// would quietly return undefined (no positional arguments).
+  func invoke(_ helperCall: HelperCall, blocks: Blocks) throws(TemplateError) -> Value {
+    var args: [Value] = []
+    args.reserveCapacity(helperCall.params.count)
+    for param in helperCall.params { args.append(try evaluate(param)) }
+    var hash: [(key: String, value: Value)] = []
+    for pair in helperCall.hash { hash.append((pair.key, try evaluate(pair.value))) }
+    if let helper = helperCall.helper {
+      return try call(
+        helper, args: args, hash: hash, blocks: blocks, name: helperCall.name,
+        offset: helperCall.offset)
+    }
+    if lookup(helperCall.path, falsy: true).isTruthy {
+      throw TemplateError(
+        kind: .render, message: "\(helperCall.name) is not a function", offset: helperCall.offset)
+    }
+    if args.isEmpty { return .undefined }
+    throw TemplateError(
+      kind: .render, message: "Missing helper: \"\(helperCall.name)\"", offset: helperCall.offset)
+  }
+
+  func evaluate(_ argument: Argument) throws(TemplateError) -> Value {
+    switch argument {
+    case .path(let path): return lookup(path)
+    case .literal(let value): return Value(value)
+    case .call(let helperCall): return try invoke(helperCall, blocks: .none)
+    }
+  }
+
+  /// handlebars.js `resolvePath`: `a != null ? a.b : a` (or `a && a.b` when `falsy`).
+  func lookup(_ path: PathRef, falsy: Bool = false) -> Value {
+    var current: Value
+    var parts = path.parts[...]
+    var falsyMode = falsy
+    switch path.base {
+    case .context(let depth):
+      if depth == 0 {
+        current = context
+      } else {
+        current = depth < depths.count ? depths[depths.count - 1 - depth] : .undefined
+      }
+    case .blockParam(let frame, let index):
+      if frame < blockParamFrames.count {
+        let values = blockParamFrames[blockParamFrames.count - 1 - frame]
+        current = index < values.count ? values[index] : .undefined
+      } else {
+        current = .undefined
+      }
+    case .data(let depth):
+      var frame: DataFrame? = data
+      for _ in 0..<depth { frame = frame?.parent }
+      guard let frame, let first = parts.first else { return .undefined }
+      current = frame.field(first)
+      parts = parts.dropFirst()
+      falsyMode = true
+    }
+    for part in parts {
+      if falsyMode {
+        if !current.isTruthy { return current }
+      } else if current.isNullish {
+        return current
+      }
+      current = JavaScript.property(current, part)
+    }
+    return current
+  }
+
+  /// handlebars.js `blockHelperMissing`: how `{{#value}}…{{/value}}` renders a plain value.
+  func blockHelperMissing(_ value: Value, blocks: Blocks) throws(TemplateError) -> Value {
+    let this = context
+    switch value.json {
+    case .bool(true)?:
+      return try runValue(blocks.fn, context: this)
+    case .bool(false)?, nil, .null?:
+      return try runValue(blocks.inverse, context: this)
+    case .array(let items)?:
+      if items.isEmpty { return try runValue(blocks.inverse, context: this) }
+      return try each(value, blocks: blocks, this: .undefined)
+    default:
+      return try runValue(blocks.fn, context: value)
+    }
+  }
+}

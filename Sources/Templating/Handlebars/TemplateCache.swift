@@ -1,0 +1,60 @@
+import Foundation
+
+/// A thread-safe cache of compiled templates keyed by their source text, bounded in size with
+/// least-recently-used eviction.
+///
+/// Template versions never change, so an entry never goes stale: the bound only keeps memory in
+/// check when many distinct bodies (overrides, old versions) pass through.
+public final class TemplateCache: @unchecked Sendable {
+  private struct Entry {
+    let template: CompiledTemplate
+    var lastUse: UInt64
+  }
+
+  private let lock = NSLock()
+  private var entries: [String: Entry] = [:]
+  private var clock: UInt64 = 0
+  private let capacity: Int
+
+  /// - Parameter capacity: how many compiled templates to keep.
+  public init(capacity: Int = 512) {
+    self.capacity = max(1, capacity)
+  }
+
+  /// The compiled template for `source`, compiling it on a miss.
+  public func compiled(_ source: String) throws(TemplateError) -> CompiledTemplate {
+    lock.lock()
+    clock += 1
+    if let hit = entries[source] {
+      entries[source]?.lastUse = clock
+      lock.unlock()
+      return hit.template
+    }
+    lock.unlock()
+    let compiled = try Template.compile(source)
+    lock.lock()
+    defer { lock.unlock() }
+    clock += 1
+    entries[source] = Entry(template: compiled, lastUse: clock)
+    if entries.count > capacity,
+      let oldest = entries.min(by: { $0.value.lastUse < $1.value.lastUse })?.key
+    {
+      entries[oldest] = nil
+    }
+    return compiled
+  }
+
+  /// Number of cached templates.
+  public var count: Int {
+    lock.lock()
+    defer { lock.unlock() }
+    return entries.count
+  }
+
+  /// Whether `source` is cached (without counting as a use).
+  public func contains(_ source: String) -> Bool {
+    lock.lock()
+    defer { lock.unlock() }
+    return entries[source] != nil
+  }
+}

@@ -1,0 +1,188 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// A response body with its status and headers.
+struct HTTPResult: Sendable {
+  var status: Int
+  var headers: HTTPHeaders
+  var body: Data
+}
+
+/// Sends requests with authorisation, timeouts, retries on 429/503 and credential-free logs,
+/// and maps failures to ``TrackerError``.
+struct HTTPTransport: Sendable {
+  var client: HTTPClient
+  var logger: Logger
+  var timeout: Duration
+  var retryPolicy: RetryPolicy
+  var authorization: HTTPAuthorization
+  /// Largest body accepted.
+  var maxBodyBytes = 32 * 1024 * 1024
+
+  /// Sends a request and returns a 2xx response, or throws a ``TrackerError``.
+  func send(
+    _ method: HTTPMethod, _ url: String, json body: Data? = nil,
+    headers extraHeaders: [(String, String)] = []
+  ) async throws -> HTTPResult {
+    var attempt = 1
+    var refreshedAfter401 = false
+    var token: String?
+    if case .oauth(let provider) = authorization {
+      token = try await provider.accessToken()
+    }
+    while true {
+      try Task.checkCancellation()
+      var request = HTTPClientRequest(url: url)
+      request.method = method
+      request.headers.add(name: "Accept", value: "application/json")
+      request.headers.add(name: "User-Agent", value: "promptsmith-trackers")
+      switch authorization {
+      case .none: break
+      case .header(let value): request.headers.add(name: "Authorization", value: value)
+      case .oauth: request.headers.add(name: "Authorization", value: "Bearer \(token ?? "")")
+      }
+      for (name, value) in extraHeaders { request.headers.add(name: name, value: value) }
+      if let body {
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(bytes: body))
+      }
+      let started = ContinuousClock.now
+      let result: HTTPResult
+      do {
+        let response = try await client.execute(request, timeout: timeAmount)
+        let buffer = try await response.body.collect(upTo: maxBodyBytes)
+        result = HTTPResult(
+          status: Int(response.status.code), headers: response.headers,
+          body: Data(buffer.readableBytesView))
+      } catch let error as CancellationError {
+        throw error
+      } catch {
+        let detail = "\(method) \(Self.redacted(url)): \(Self.describe(error))"
+        logger.warning(
+          "tracker request failed",
+          metadata: [
+            "method": "\(method)", "url": "\(Self.redacted(url))", "attempt": "\(attempt)",
+          ])
+        if let delay = retryPolicy.delay(attempt: attempt, retryAfter: nil) {
+          attempt += 1
+          try await retryPolicy.sleep(delay)
+          continue
+        }
+        throw TrackerError.unavailable(detail, retryAfter: nil)
+      }
+      logger.debug(
+        "tracker request",
+        metadata: [
+          "method": "\(method)", "url": "\(Self.redacted(url))", "status": "\(result.status)",
+          "attempt": "\(attempt)", "duration": "\(ContinuousClock.now - started)",
+        ])
+      switch result.status {
+      case 200..<300:
+        return result
+      case 401 where !refreshedAfter401:
+        guard case .oauth(let provider) = authorization else { break }
+        refreshedAfter401 = true
+        logger.debug(
+          "access token refused, refreshing once", metadata: ["url": "\(Self.redacted(url))"])
+        token = try await provider.refreshAfterUnauthorized()
+        continue
+      case 429, 502, 503, 504:
+        let retryAfter = RetryPolicy.parseRetryAfter(result.headers.first(name: "Retry-After"))
+        if let delay = retryPolicy.delay(attempt: attempt, retryAfter: retryAfter) {
+          logger.warning(
+            "tracker rate limited or unavailable, retrying",
+            metadata: [
+              "url": "\(Self.redacted(url))", "status": "\(result.status)",
+              "attempt": "\(attempt)", "delay": "\(delay)",
+            ])
+          attempt += 1
+          try await retryPolicy.sleep(delay)
+          continue
+        }
+        throw TrackerError.unavailable(
+          "\(result.status) from \(Self.redacted(url))", retryAfter: retryAfter)
+      default:
+        break
+      }
+      throw Self.error(for: result, method: method, url: url)
+    }
+  }
+
+  /// Sends a request and decodes the JSON body as ``JSONValue``.
+  func json(
+    _ method: HTTPMethod, _ url: String, json body: Data? = nil
+  ) async throws -> (JSONValue, Data) {
+    let result = try await send(method, url, json: body)
+    do {
+      return (try JSONValue.parse(result.body), result.body)
+    } catch {
+      throw TrackerError.badResponse("\(method) \(Self.redacted(url)): body is not JSON")
+    }
+  }
+
+  private var timeAmount: TimeAmount {
+    let (seconds, attoseconds) = timeout.components
+    return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+  }
+
+  static func error(for result: HTTPResult, method: HTTPMethod, url: String) -> TrackerError {
+    let location = "\(method) \(redacted(url))"
+    let message = errorMessage(result.body)
+    switch result.status {
+    case 401, 403:
+      return .authenticationFailed(
+        "\(result.status) from \(location)\(message.map { ": \($0)" } ?? "")")
+    case 404:
+      return .notFound("\(location)\(message.map { ": \($0)" } ?? "")")
+    case 500...:
+      return .unavailable("\(result.status) from \(location)", retryAfter: nil)
+    default:
+      return .rejected(status: result.status, message: message ?? location)
+    }
+  }
+
+  /// The first human message in a Jira/Teamwork/OAuth error body, if any.
+  static func errorMessage(_ body: Data) -> String? {
+    guard let json = try? JSONValue.parse(body) else { return nil }
+    if let first = json["errorMessages"]?.array?.first?.string { return first }
+    if let errors = json["errors"]?.object, let (field, value) = errors.first,
+      let text = value.string
+    {
+      return "\(field): \(text)"
+    }
+    if let errors = json["errors"]?.array, let first = errors.first {
+      return first["detail"]?.string ?? first["title"]?.string
+    }
+    if let code = json["error"]?.string {
+      return json["error_description"]?.string.map { "\(code): \($0)" } ?? code
+    }
+    return json["message"]?.string
+  }
+
+  /// The URL without user info and query values, safe to log.
+  static func redacted(_ url: String) -> String {
+    guard var components = URLComponents(string: url) else { return "<invalid url>" }
+    components.user = nil
+    components.password = nil
+    if let items = components.queryItems, !items.isEmpty {
+      components.queryItems = items.map {
+        URLQueryItem(name: $0.name, value: Self.safeQueryNames.contains($0.name) ? $0.value : "…")
+      }
+    }
+    return components.string ?? "<invalid url>"
+  }
+
+  private static let safeQueryNames: Set<String> = [
+    "startAt", "maxResults", "page", "pageSize", "updatedAfter", "orderBy", "orderMode",
+  ]
+
+  private static func describe(_ error: any Error) -> String {
+    if let error = error as? HTTPClientError {
+      return "\(error)"
+    }
+    return String(describing: type(of: error))
+  }
+}

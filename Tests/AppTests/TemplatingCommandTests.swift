@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+
+@testable import App
+
+/// `promptsmith render` and `lint`, on real files.
+@Suite struct TemplatingCommandTests {
+  func folder(_ files: [String: String]) throws -> URL {
+    let root = FileManager.default.temporaryDirectory
+      .appendingPathComponent("ps-render-\(UUID().uuidString)")
+    for (name, text) in files {
+      let url = root.appendingPathComponent(name)
+      try FileManager.default.createDirectory(
+        at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+      try text.write(to: url, atomically: true, encoding: .utf8)
+    }
+    return root
+  }
+
+  func run(_ arguments: [String]) -> (Int32, String, String) {
+    let captured = ToolCommandTests.Captured()
+    let status = ToolCommands.run(arguments, io: captured.io)
+    return (status, captured.stdout, captured.stderr)
+  }
+
+  @Test func renderPrintsExactlyTheRendering() throws {
+    let root = try folder([
+      "t.hbs": "# {{title}}\n{{#each labels}}- {{this}}\n{{/each}}{{> footer}}",
+      "data.json": #"{"title": "CSV export", "labels": ["a", "b"]}"#,
+      "partials/footer.hbs": "-- {{upper title}}",
+    ])
+    defer { try? FileManager.default.removeItem(at: root) }
+    let result = run([
+      "render", root.appendingPathComponent("t.hbs").path, "--data",
+      root.appendingPathComponent("data.json").path, "--partials",
+      root.appendingPathComponent("partials").path,
+    ])
+    #expect(result.0 == 0)
+    #expect(result.1 == "# CSV export\n- a\n- b\n-- CSV EXPORT")
+  }
+
+  @Test func renderReportsErrorsWithPositions() throws {
+    let root = try folder(["t.hbs": "ok\n{{#if x}}\nno end", "data.json": "{}"])
+    defer { try? FileManager.default.removeItem(at: root) }
+    let result = run([
+      "render", root.appendingPathComponent("t.hbs").path, "--data",
+      root.appendingPathComponent("data.json").path,
+    ])
+    #expect(result.0 == 1)
+    #expect(result.2.contains("t.hbs:"))
+    #expect(run(["render", "only-template.hbs"]).0 == 2)
+  }
+
+  @Test func lintPrintsOneDiagnosticPerLine() throws {
+    let root = try folder([
+      "t.hbs": "{{title}} {{nope}}\n{{#each}}{{/each}}",
+      "schema.json": #"{"type":"object","properties":{"unused":{"type":"string"}}}"#,
+      "ok.hbs": "{{title}} {{unused}}",
+    ])
+    defer { try? FileManager.default.removeItem(at: root) }
+    let schema = root.appendingPathComponent("schema.json").path
+    let bad = run(["lint", root.appendingPathComponent("t.hbs").path, "--schema", schema])
+    #expect(bad.0 == 1)
+    let lines = bad.1.split(separator: "\n")
+    #expect(lines.contains { $0.hasPrefix("1:") && $0.contains("error undefined-variable") })
+    #expect(
+      lines.allSatisfy {
+        $0.range(of: #"^\d+:\d+ (error|warning) [a-z-]+ "#, options: .regularExpression) != nil
+      })
+    let good = run(["lint", root.appendingPathComponent("ok.hbs").path, "--schema", schema])
+    #expect(good.0 == 0 && good.1.isEmpty)
+  }
+}

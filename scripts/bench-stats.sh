@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# GET /stats/summary with 1,000,000 generation events, on PostgreSQL and on SQLite.
+#
+# Method: build (release by default; BUILD_MODE=debug for a quick look), start the real server on
+# a throwaway database, seed one company with 1,000,000 generation events spread over a year
+# (about 2,700 of them today) with SQL, then time 200 sequential authenticated requests with
+# curl and print p50/p95/p99 of the server round trip on loopback. Target: p50 under 20 ms.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/services.sh
+server_pid=""
+cleanup() {
+  [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
+  rm -rf "${work:-}"
+  stop_services
+}
+trap cleanup EXIT
+ensure_debian_packages curl
+mode=${BUILD_MODE:-release}
+events=${EVENTS:-1000000}
+swift build -c "$mode" --product promptsmith >/dev/null 2>&1
+binary="$(swift build -c "$mode" --show-bin-path)/promptsmith"
+work=$(mktemp -d /tmp/promptsmith-bench-stats.XXXXXX)
+password="bench-admin-password"
+
+start_server() { # DATABASE_URL
+  local port
+  port=$(free_port)
+  (cd "$work" && DATABASE_URL="$1" ADMIN_PASSWORD="$password" LOG_LEVEL=error \
+    JWT_SECRET=bench-secret-bench-secret-bench-secret exec "$binary" serve --port "$port" \
+    >"$work/server.log" 2>&1) &
+  server_pid=$!
+  base="http://127.0.0.1:$port"
+  for _ in $(seq 1 200); do curl -fs "$base/health" >/dev/null 2>&1 && return; sleep 0.1; done
+  echo "server did not start" >&2; cat "$work/server.log" >&2; exit 1
+}
+
+stop_server() {
+  kill "$server_pid" && wait "$server_pid" 2>/dev/null || true
+  server_pid=""
+}
+
+measure() { # label
+  local token
+  token=$(curl -fs -X POST "$base/auth/login" -H 'content-type: application/json' \
+    -d "{\"email\":\"admin@promptsmith.local\",\"password\":\"$password\"}" \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["accessToken"])')
+  curl -fs "$base/stats/summary" -H "authorization: Bearer $token" >"$work/summary.json"
+  for _ in $(seq 1 200); do
+    curl -s -o /dev/null -w '%{time_total}\n' "$base/stats/summary" -H "authorization: Bearer $token"
+  done | python3 -c '
+import sys, statistics
+label = sys.argv[1]
+times = sorted(float(line) * 1000 for line in sys.stdin)
+pick = lambda q: times[min(len(times) - 1, int(q * len(times)))]
+print(f"{label:<12} p50 {pick(0.50):6.2f} ms   p95 {pick(0.95):6.2f} ms   p99 {pick(0.99):6.2f} ms   (n={len(times)})")
+' "$1"
+  python3 -c 'import json; s = json.load(open("'"$work"'/summary.json")); print("             promptsToday", s["promptsToday"], "avgTokens", round(s["avgTokens"], 1), "promptsLast7Days", s["promptsLast7Days"])'
+}
+
+# The rows every event points at: one tracker, issue, template, prompt and prompt version.
+fixture_sql() { # uuid expression for new ids
+  cat <<SQL
+INSERT INTO trackers (id, company_id, type, name, base_url, created_at)
+  SELECT $1, id, 'jira-cloud', 'bench', 'https://bench.example', $2 FROM companies;
+INSERT INTO issues (id, company_id, tracker_id, ext_key, title, description_md, criteria_md, status,
+  status_category, labels_json, payload_json, created_at)
+  SELECT $1, company_id, id, 'B-1', 'Bench', '', '', 'To Do', 'todo', '[]', '{}', $2 FROM trackers;
+INSERT INTO prompt_templates (id, company_id, name, body_md, latest_version, created_by, created_at)
+  SELECT $1, company_id, 'bench', '{{title}}', 1, id, $2 FROM users;
+INSERT INTO prompt_template_versions (id, template_id, version, body_md, content_hash, created_by, created_at)
+  SELECT $1, id, 1, body_md, 'x', created_by, $2 FROM prompt_templates;
+INSERT INTO prompts (id, company_id, issue_id, template_id, creator_id, created_at)
+  SELECT $1, i.company_id, i.id, t.id, t.created_by, $2 FROM issues i, prompt_templates t;
+INSERT INTO prompt_versions (id, prompt_id, company_id, creator_id, version, body_text,
+  tokens_estimate, encoding, model, template_version_id, vars_json, issue_snapshot_sha256, created_at)
+  SELECT $1, p.id, p.company_id, p.creator_id, 1, 'Bench', 1, 'cl100k_base', 'gpt-3.5-turbo', v.id,
+  '{}', 'x', $2 FROM prompts p, prompt_template_versions v;
+SQL
+}
+
+echo "== PostgreSQL, $events generation events ($mode build)"
+start_postgres
+psql "$POSTGRES_TEST_URL" -q -c "CREATE DATABASE stats_bench"
+db_url="${POSTGRES_TEST_URL%/postgres}/stats_bench"
+start_server "$db_url"
+{
+  fixture_sql "gen_random_uuid()" "now()"
+  cat <<SQL
+INSERT INTO generation_events (id, company_id, prompt_version_id, template_id, user_id, tokens_in, ide, "timestamp")
+  SELECT gen_random_uuid(), v.company_id, v.id, p.template_id, v.creator_id, (200 + random() * 3000)::int,
+    (ARRAY['vscode', 'cursor', 'jetbrains', 'claude-code'])[1 + floor(random() * 4)::int],
+    now() - random() * interval '365 days'
+  FROM prompt_versions v JOIN prompts p ON p.id = v.prompt_id, generate_series(1, $events);
+ANALYZE generation_events;
+SQL
+} | psql "$db_url" -q -v ON_ERROR_STOP=1
+measure "PostgreSQL"
+stop_server
+
+echo "== SQLite, $events generation events ($mode build)"
+sqlite_path="$work/stats.sqlite"
+start_server "sqlite://$sqlite_path"
+stop_server # migrated and bootstrapped; seed while no server holds the file
+python3 - "$sqlite_path" "$events" "$(fixture_sql "upper(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-7' || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(2)) || '-' || hex(randomblob(6)))" "unixepoch('now', 'subsec')")" <<'PY'
+import sqlite3, sys, time, uuid, random
+path, count, fixture = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+db = sqlite3.connect(path)
+db.executescript(fixture)
+company, version, template, user = db.execute(
+    "SELECT v.company_id, v.id, p.template_id, v.creator_id FROM prompt_versions v JOIN prompts p ON p.id = v.prompt_id").fetchone()
+now = time.time()
+ides = ["vscode", "cursor", "jetbrains", "claude-code"]
+rows = ((str(uuid.uuid4()).upper(), company, version, template, user, random.randint(200, 3200),
+         random.choice(ides), now - random.random() * 365 * 86400) for _ in range(count))
+db.executemany("INSERT INTO generation_events (id, company_id, prompt_version_id, template_id, user_id, tokens_in, ide, timestamp) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+db.commit()
+db.execute("ANALYZE")
+db.commit()
+PY
+start_server "sqlite://$sqlite_path"
+measure "SQLite"
+stop_server
