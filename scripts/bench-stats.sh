@@ -18,8 +18,9 @@ trap cleanup EXIT
 ensure_debian_packages curl
 mode=${BUILD_MODE:-release}
 events=${EVENTS:-1000000}
-swift build -c "$mode" --product promptsmith >/dev/null 2>&1
-binary="$(swift build -c "$mode" --show-bin-path)/promptsmith"
+# shellcheck disable=SC2086 # SWIFT_BUILD_FLAGS (e.g. --enable-code-coverage) reuses another build
+swift build -c "$mode" ${SWIFT_BUILD_FLAGS:-} --product promptsmith >/dev/null 2>&1
+binary="$(swift build -c "$mode" ${SWIFT_BUILD_FLAGS:-} --show-bin-path)/promptsmith"
 work=$(mktemp -d /tmp/promptsmith-bench-stats.XXXXXX)
 password="bench-admin-password"
 
@@ -92,17 +93,22 @@ INSERT INTO generation_events (id, company_id, prompt_version_id, template_id, u
     (ARRAY['vscode', 'cursor', 'jetbrains', 'claude-code'])[1 + floor(random() * 4)::int],
     now() - random() * interval '365 days'
   FROM prompt_versions v JOIN prompts p ON p.id = v.prompt_id, generate_series(1, $events);
-ANALYZE generation_events;
 SQL
 } | psql "$db_url" -q -v ON_ERROR_STOP=1
+# What autovacuum does in production: statistics and the visibility map for index-only scans.
+psql "$db_url" -q -c "VACUUM ANALYZE generation_events"
 measure "PostgreSQL"
+echo "   plan of the largest query (7 days):"
+psql "$db_url" -At -c "EXPLAIN (ANALYZE, BUFFERS) SELECT COUNT(*) FROM generation_events
+  WHERE company_id = (SELECT id FROM companies LIMIT 1) AND timestamp >= now() - interval '7 days'" \
+  | sed 's/^/     /'
 stop_server
 
 echo "== SQLite, $events generation events ($mode build)"
 sqlite_path="$work/stats.sqlite"
 start_server "sqlite://$sqlite_path"
 stop_server # migrated and bootstrapped; seed while no server holds the file
-python3 - "$sqlite_path" "$events" "$(fixture_sql "upper(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-7' || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(2)) || '-' || hex(randomblob(6)))" "unixepoch('now', 'subsec')")" <<'PY'
+python3 - "$sqlite_path" "$events" "$(fixture_sql "upper(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-7' || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(2)) || '-' || hex(randomblob(6)))" "((julianday('now') - 2440587.5) * 86400.0)")" <<'PY'
 import sqlite3, sys, time, uuid, random
 path, count, fixture = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 db = sqlite3.connect(path)

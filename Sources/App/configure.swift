@@ -45,6 +45,11 @@ public func configure(_ app: Application, config: AppConfig) async throws {
   try app.register(collection: StatsRoutes())
   try app.register(collection: TemplateRoutes())
   try app.register(collection: PromptRoutes())
+  app.outputs = OutputsDependencies(config: config, application: app)
+  app.outputs.logScanningMode(app.logger)
+  try app.register(collection: OutputRoutes())
+  try app.register(collection: TrackerRoutes())
+  try app.register(collection: IssueRoutes())
 
   app.lifecycle.use(ServeBootstrap())
   app.asyncCommands.use(UserCommands(), as: "user")

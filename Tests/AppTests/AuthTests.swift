@@ -216,6 +216,7 @@ import VaporTesting
     let config = try AppConfig.load(
       environment: [
         "JWT_SECRET": String(repeating: "s", count: 32), "DATABASE_URL": "sqlite::memory:",
+        "ENCRYPTION_KEY": ConfigTests.key,
       ],
       isProduction: true)
     #expect(config.bcryptCost == 12)

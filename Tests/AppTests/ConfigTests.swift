@@ -4,6 +4,8 @@ import Testing
 @testable import App
 
 @Suite struct ConfigTests {
+  static let key = Data(repeating: 1, count: 32).base64EncodedString()
+
   @Test func productionRefusesToStartWithoutAStrongSecret() {
     #expect {
       try AppConfig.load(environment: [:], isProduction: true)
@@ -26,8 +28,11 @@ import Testing
         ], isProduction: true)
     } throws: { error in
       let problems = (error as? ConfigError)?.problems ?? []
-      return problems.count == 5
-        && ["DATABASE_URL", "JWT_SECRET", "LOG_LEVEL", "TRUSTED_PROXIES", "ADMIN_PASSWORD"]
+      return problems.count == 6
+        && [
+          "DATABASE_URL", "JWT_SECRET", "LOG_LEVEL", "TRUSTED_PROXIES", "ADMIN_PASSWORD",
+          "ENCRYPTION_KEY",
+        ]
           .allSatisfy { name in problems.contains { $0.hasPrefix(name) } }
     }
   }
@@ -58,7 +63,7 @@ import Testing
     let postgres = try AppConfig.load(
       environment: [
         "JWT_SECRET": String(repeating: "k", count: 40),
-        "DATABASE_URL": "postgres://u:p@db:5432/app",
+        "DATABASE_URL": "postgres://u:p@db:5432/app", "ENCRYPTION_KEY": Self.key,
       ], isProduction: true)
     #expect(postgres.database == .postgres(url: "postgres://u:p@db:5432/app"))
   }

@@ -15,6 +15,7 @@ enum AuditAction: String, Sendable {
   case userCreated = "user.created"
   case userUpdated = "user.updated"
   case companyCreated = "company.created"
+  case outputMalwareDetected = "output.malware_detected"
 }
 
 struct AuditLog: Sendable {

@@ -20,6 +20,19 @@ public struct AppConfig: Sendable {
   public var bcryptCost: Int
   public var isProduction: Bool
   public var dataDirectory: String
+  /// Where output bytes go (`STORAGE_URL`, else `file://` + `UPLOADS_DIR`).
+  public var storage: StorageLocation = .file(path: "./uploads")
+  public var s3AccessKeyID: String?
+  public var s3SecretAccessKey: String?
+  /// clamd's address (`CLAMD_URL`); nil: no scanner.
+  public var clamd: ClamdAddress?
+  /// Refuse uploads that cannot be scanned (`CLAMD_REQUIRED`; by default true in production
+  /// and whenever `CLAMD_URL` is set).
+  public var clamdRequired = false
+  /// AES-256 key sealing tracker credentials (`ENCRYPTION_KEY`, 32 bytes base64).
+  public var encryptionKey: [UInt8] = Array(repeating: 7, count: 32)
+  /// Older keys that still open existing credentials (`ENCRYPTION_KEY_PREVIOUS`, comma-separated).
+  public var previousEncryptionKeys: [[UInt8]] = []
 
   public init(
     database: DatabaseLocation, jwtSecret: [UInt8], adminEmail: String = "admin@promptsmith.local",
@@ -111,19 +124,52 @@ extension AppConfig {
       }
     }
 
+    var encryptionKey: [UInt8] = []
+    if let given = environment["ENCRYPTION_KEY"], !given.isEmpty {
+      if let key = Data(base64Encoded: given), key.count == 32 {
+        encryptionKey = Array(key)
+      } else {
+        problems.append("ENCRYPTION_KEY: must be 32 bytes, base64-encoded (openssl rand -base64 32)")
+      }
+    } else if isProduction {
+      problems.append("ENCRYPTION_KEY: required in production (openssl rand -base64 32)")
+    } else {
+      do {
+        encryptionKey = try DevelopmentSecret.loadOrCreateKey(in: dataDirectory)
+      } catch {
+        problems.append("ENCRYPTION_KEY: not set, and no development key could be stored: \(error)")
+      }
+    }
+    var previousKeys: [[UInt8]] = []
+    for item in (environment["ENCRYPTION_KEY_PREVIOUS"] ?? "").split(separator: ",") {
+      guard let key = Data(base64Encoded: String(item).trimmingCharacters(in: .whitespaces)),
+        key.count == 32
+      else {
+        problems.append("ENCRYPTION_KEY_PREVIOUS: each key must be 32 bytes, base64-encoded")
+        continue
+      }
+      previousKeys.append(Array(key))
+    }
+
     let adminPassword = environment["ADMIN_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
     if let adminPassword, adminPassword.count < PasswordPolicy.minimumLength {
       problems.append(
         "ADMIN_PASSWORD: must be at least \(PasswordPolicy.minimumLength) characters")
     }
+    let outputs = OutputsSettings.load(
+      environment: environment, isProduction: isProduction, problems: &problems)
     guard problems.isEmpty else { throw ConfigError(problems: problems) }
-    return AppConfig(
+    var config = AppConfig(
       database: database, jwtSecret: secret,
       adminEmail: environment["ADMIN_EMAIL"] ?? "admin@promptsmith.local",
       adminPassword: adminPassword,
       companyName: environment["COMPANY_NAME"] ?? "Promptsmith", logLevel: logLevel,
       trustedProxies: trustedProxies, bcryptCost: 12, isProduction: isProduction,
       dataDirectory: dataDirectory)
+    config.encryptionKey = encryptionKey
+    config.previousEncryptionKeys = previousKeys
+    outputs.apply(to: &config)
+    return config
   }
 
   /// `LOG_LEVEL` as a level; unset means info, an unknown name nil.

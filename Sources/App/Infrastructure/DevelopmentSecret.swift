@@ -25,4 +25,27 @@ enum DevelopmentSecret {
     }
     return Array(secret)
   }
+
+  static let keyFileName = "encryption-key"
+
+  /// A random AES-256 key for development credentials, kept beside the database.
+  static func loadOrCreateKey(in directory: String) throws -> [UInt8] {
+    let path = (directory as NSString).appendingPathComponent(keyFileName)
+    if let existing = FileManager.default.contents(atPath: path),
+      let key = Data(base64Encoded: existing), key.count == 32
+    {
+      return Array(key)
+    }
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    var generator = SystemRandomNumberGenerator()
+    let key = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+    guard
+      FileManager.default.createFile(
+        atPath: path, contents: Data(key).base64EncodedData(),
+        attributes: [.posixPermissions: 0o600])
+    else {
+      throw CocoaError(.fileWriteUnknown)
+    }
+    return key
+  }
 }

@@ -40,50 +40,51 @@ struct StatsService: Sendable {
     let tomorrow = calendar.date(byAdding: .day, value: 1, to: today) ?? now
     let sql = database as! any SQLDatabase
 
-    let totals = try await sql.raw(Self.totalsQuery(companyID, from: today, to: tomorrow)).first()
-    let count = try totals?.decode(column: "prompts", as: Int.self) ?? 0
-    let tokens = try totals?.decode(column: "tokens", as: Int.self) ?? 0
-    let week = try await sql.raw(Self.countQuery(companyID, from: weekStart, to: tomorrow)).first()
-    let byIde = try await sql.raw(Self.byIdeQuery(companyID, from: today, to: tomorrow)).all().map {
+    // Three independent index range scans, run side by side on separate connections.
+    async let totalsRow = sql.raw(Self.totalsQuery(companyID, today: today, from: weekStart, to: tomorrow)).first()
+    async let ideRows = sql.raw(Self.byIdeQuery(companyID, from: today, to: tomorrow)).all()
+    async let templateRows = sql.raw(Self.topTemplatesQuery(companyID, from: weekStart, to: tomorrow)).all()
+    let totals = try await totalsRow
+    let count = try totals?.decode(column: "prompts_today", as: Int.self) ?? 0
+    let tokens = try totals?.decode(column: "tokens_today", as: Int.self) ?? 0
+    let week = try totals?.decode(column: "prompts_week", as: Int.self) ?? 0
+    let byIde = try await ideRows.map {
       IdeCount(
         ide: try $0.decode(column: "ide", as: String?.self) ?? "unknown",
         prompts: try $0.decode(column: "prompts", as: Int.self))
     }
-    let top = try await sql.raw(Self.topTemplatesQuery(companyID, from: weekStart, to: tomorrow))
-      .all()
-      .map {
-        TemplateUse(
-          templateId: try $0.decode(column: "template_id", as: UUID.self).uuidString.lowercased(),
-          name: try $0.decode(column: "name", as: String.self),
-          prompts: try $0.decode(column: "prompts", as: Int.self))
-      }
+    let top = try await templateRows.map {
+      TemplateUse(
+        templateId: try $0.decode(column: "template_id", as: UUID.self).uuidString.lowercased(),
+        name: try $0.decode(column: "name", as: String.self),
+        prompts: try $0.decode(column: "prompts", as: Int.self))
+    }
     return StatsSummary(
       promptsToday: count, avgTokens: count == 0 ? 0 : Double(tokens) / Double(count),
-      tokensToday: tokens, promptsLast7Days: try week?.decode(column: "prompts", as: Int.self) ?? 0,
-      byIde: byIde, topTemplates: top, timeZone: timeZone.identifier, since: today)
+      tokensToday: tokens, promptsLast7Days: week, byIde: byIde, topTemplates: top,
+      timeZone: timeZone.identifier, since: today)
   }
 
   /// The statistics queries, exposed so that a test can `EXPLAIN` exactly what runs.
   static func queries(_ companyID: UUID, from start: Date, to end: Date) -> [SQLQueryString] {
     [
-      totalsQuery(companyID, from: start, to: end), countQuery(companyID, from: start, to: end),
+      totalsQuery(companyID, today: start, from: start, to: end),
       byIdeQuery(companyID, from: start, to: end),
       topTemplatesQuery(companyID, from: start, to: end),
     ]
   }
 
-  static func totalsQuery(_ companyID: UUID, from start: Date, to end: Date) -> SQLQueryString {
+  /// Today's count and tokens and the week's count, in one pass over the week's index range.
+  static func totalsQuery(_ companyID: UUID, today: Date, from start: Date, to end: Date)
+    -> SQLQueryString
+  {
     """
-    SELECT COUNT(*) AS prompts, CAST(COALESCE(SUM(tokens_in), 0) AS BIGINT) AS tokens
+    SELECT CAST(COALESCE(SUM(CASE WHEN \(ident: "timestamp") >= \(bind: today) THEN 1 ELSE 0 END), 0)
+             AS BIGINT) AS prompts_today,
+           CAST(COALESCE(SUM(CASE WHEN \(ident: "timestamp") >= \(bind: today) THEN tokens_in
+             ELSE 0 END), 0) AS BIGINT) AS tokens_today,
+           COUNT(*) AS prompts_week
     FROM generation_events
-    WHERE company_id = \(bind: companyID) AND \(ident: "timestamp") >= \(bind: start)
-    AND \(ident: "timestamp") < \(bind: end)
-    """
-  }
-
-  static func countQuery(_ companyID: UUID, from start: Date, to end: Date) -> SQLQueryString {
-    """
-    SELECT COUNT(*) AS prompts FROM generation_events
     WHERE company_id = \(bind: companyID) AND \(ident: "timestamp") >= \(bind: start)
     AND \(ident: "timestamp") < \(bind: end)
     """

@@ -11,5 +11,7 @@ enum AppMigrations {
     CreateTrackersAndIssues(),
     CreatePromptTemplates(),
     CreatePrompts(),
+    CreateOutputsAndBlobs(),
+    UpdateTrackersAddSync(),
   ]
 }

@@ -9,7 +9,19 @@ final class Tracker: Model, @unchecked Sendable {
   @Field(key: "type") var type: String
   @Field(key: "name") var name: String
   @Field(key: "base_url") var baseURL: String
+  /// The credentials, sealed by `CredentialCipher`; never returned by the API.
   @OptionalField(key: "auth_json") var authJSON: String?
+  @OptionalField(key: "acceptance_criteria_field") var acceptanceCriteriaField: String?
+  @OptionalField(key: "jql") var jql: String?
+  @Field(key: "sync_interval_minutes") var syncIntervalMinutes: Int
+  /// Sealed like the credentials.
+  @OptionalField(key: "webhook_secret") var webhookSecret: String?
+  /// The latest external `updated` time stored; the next sync starts there (minus an overlap).
+  @OptionalField(key: "sync_cursor") var syncCursor: Date?
+  @OptionalField(key: "last_sync_at") var lastSyncAt: Date?
+  @OptionalField(key: "last_error") var lastError: String?
+  @Field(key: "needs_reauth") var needsReauth: Bool
+  @OptionalField(key: "archived_at") var archivedAt: Date?
   @Timestamp(key: "created_at", on: .create) var createdAt: Date?
   @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 
@@ -21,5 +33,7 @@ final class Tracker: Model, @unchecked Sendable {
     self.type = type
     self.name = name
     self.baseURL = baseURL
+    self.syncIntervalMinutes = 5
+    self.needsReauth = false
   }
 }

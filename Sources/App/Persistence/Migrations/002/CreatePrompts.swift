@@ -60,10 +60,11 @@ struct CreatePrompts: AsyncMigration {
       .field("ide", .string)
       .field("timestamp", .datetime, .required)
       .create()
-    // Covers the statistics queries: a range of one company's events, summed without the table.
+    // Covers the statistics queries: a range of one company's events, counted, summed and
+    // grouped from the index alone, without visiting the table.
     try await database.createIndex(
       "generation_events_company_id_timestamp_idx", on: "generation_events",
-      columns: ["company_id", "timestamp", "tokens_in"])
+      columns: ["company_id", "timestamp", "tokens_in", "template_id", "ide"])
     try await database.createIndex(
       "generation_events_prompt_version_id_idx", on: "generation_events",
       columns: ["prompt_version_id"])

@@ -1,0 +1,118 @@
+import Fluent
+import SQLKit
+import Templating
+import Vapor
+
+struct IssueAssignee: Content {
+  let name: String?
+  let email: String?
+  let userId: String?
+}
+
+struct IssueResponse: Content {
+  let id: String
+  let trackerId: String
+  let extKey: String
+  let title: String
+  let status: String
+  let statusCategory: String
+  let priority: String?
+  let type: String?
+  let labels: [String]
+  let assignee: IssueAssignee?
+  let descriptionMd: String
+  let criteriaMd: String
+  let url: String?
+  let updatedAt: Date?
+  /// The tracker's raw issue, for leads and admins on `GET /issues/:id`.
+  let payload: JSONValue?
+
+  init(_ issue: Issue, payload: JSONValue? = nil) throws {
+    id = try issue.requireID().uuidString.lowercased()
+    trackerId = issue.$tracker.id.uuidString.lowercased()
+    extKey = issue.externalKey
+    title = issue.title
+    status = issue.status
+    statusCategory = issue.statusCategory
+    priority = issue.priority
+    type = issue.issueType
+    labels = issue.labels
+    assignee =
+      issue.assigneeName == nil && issue.assigneeEmail == nil && issue.$assignee.id == nil
+      ? nil
+      : IssueAssignee(
+        name: issue.assigneeName, email: issue.assigneeEmail,
+        userId: issue.$assignee.id?.uuidString.lowercased())
+    descriptionMd = issue.descriptionMarkdown
+    criteriaMd = issue.criteriaMarkdown
+    url = issue.url
+    updatedAt = issue.externalUpdatedAt ?? issue.updatedAt ?? issue.createdAt
+    self.payload = payload
+  }
+}
+
+/// `GET /issues?status=&assignee=me&tracker=&q=` and `GET /issues/:id` (developer and above).
+struct IssueRoutes: RouteCollection {
+  static let statuses: [String: [String]] = [
+    "open": ["todo", "in_progress"], "todo": ["todo"], "in_progress": ["in_progress"],
+    "done": ["done"],
+  ]
+
+  func boot(routes: any RoutesBuilder) throws {
+    let developers = routes.grouped("issues").grouped(RequireRole(.developer))
+    developers.get(use: list)
+    developers.get(":issueID", use: show)
+  }
+
+  func list(req: Request) async throws -> Response {
+    let principal = try req.principal
+    var query = Issue.query(on: req.db).filter(\.$company.$id == principal.companyID)
+    if let status = req.query[String.self, at: "status"] {
+      guard let categories = Self.statuses[status] else {
+        throw AppError.validation(field: "status", reason: "must be open, todo, in_progress or done")
+      }
+      query = query.filter(\.$statusCategory ~~ categories)
+    }
+    switch req.query[String.self, at: "assignee"] {
+    case nil: break
+    case "me": query = query.filter(\.$assignee.$id == principal.userID)
+    case let other?:
+      guard let id = UUID(uuidString: other) else {
+        throw AppError.validation(field: "assignee", reason: "must be me or a user id")
+      }
+      query = query.filter(\.$assignee.$id == id)
+    }
+    if let tracker = req.query[String.self, at: "tracker"] {
+      guard let id = UUID(uuidString: tracker) else {
+        throw AppError.validation(field: "tracker", reason: "must be a tracker id")
+      }
+      query = query.filter(\.$tracker.$id == id)
+    }
+    if let text = req.query[String.self, at: "q"], !text.isEmpty {
+      let needle = String(text.prefix(200))
+      // LIKE ignores ASCII case on SQLite; PostgreSQL needs ILIKE for the same behaviour.
+      let like = (req.db as? any SQLDatabase)?.dialect.name == "postgresql" ? "ILIKE" : "LIKE"
+      query = query.group(.or) { group in
+        group.filter(\.$externalKey == needle.uppercased())
+          .filter(\.$title, .custom(like), "%\(Self.escapeLike(needle))%")
+      }
+    }
+    let page = try await query.page(PageRequest(from: req))
+    return try page.map { try IssueResponse($0) }.response(for: req)
+  }
+
+  func show(req: Request) async throws -> IssueResponse {
+    let principal = try req.principal
+    guard
+      let issue = try await Issue.query(on: req.db)
+        .filter(\.$id == req.idParameter("issueID", "Issue"))
+        .filter(\.$company.$id == principal.companyID).first()
+    else { throw AppError.notFound("Issue") }
+    let payload = principal.role.includes(.lead) ? try? JSONValue(parsing: issue.payloadJSON) : nil
+    return try IssueResponse(issue, payload: payload)
+  }
+
+  static func escapeLike(_ text: String) -> String {
+    text.replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "")
+  }
+}

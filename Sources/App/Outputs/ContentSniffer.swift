@@ -1,0 +1,143 @@
+import Foundation
+import NIOCore
+
+/// Decides what uploaded bytes are from the bytes themselves, never from the client's
+/// `Content-Type`: UTF-8 text and a few document and image formats are accepted, executables,
+/// scripts and archives other than ZIP are not.
+enum ContentSniffer {
+  struct Detected: Sendable, Equatable {
+    /// The MIME type stored and served back.
+    let contentType: String
+    /// A human name for messages ("ELF executable").
+    let name: String
+    let accepted: Bool
+    let isText: Bool
+  }
+
+  static func detect(_ bytes: ByteBuffer, filename: String? = nil) -> Detected {
+    let view = bytes.readableBytesView
+    let head = Array(view.prefix(512))
+    if let binary = binaryType(head, tarProbe: Array(view.prefix(265))) { return binary }
+    if head.starts(with: Array("#!".utf8)) {
+      return Detected(
+        contentType: "text/x-shellscript", name: "script with a #! interpreter line",
+        accepted: false, isText: true)
+    }
+    guard String(validating: view, as: UTF8.self) != nil else {
+      return Detected(
+        contentType: "application/octet-stream", name: "binary data (not valid UTF-8 text)",
+        accepted: false, isText: false)
+    }
+    if view.contains(where: isForbiddenControl) {
+      return Detected(
+        contentType: "application/octet-stream", name: "binary data (control characters)",
+        accepted: false, isText: false)
+    }
+    return textType(bytes, filename: filename)
+  }
+
+  /// Text kinds: JSON (it parses), a unified diff, Markdown (by name or by look), else plain.
+  private static func textType(_ bytes: ByteBuffer, filename: String?) -> Detected {
+    let text = String(decoding: bytes.readableBytesView, as: UTF8.self)
+    let trimmed = text.drop { $0.isWhitespace }
+    let lowerName = filename?.lowercased() ?? ""
+    if trimmed.first == "{" || trimmed.first == "[",
+      (try? JSONSerialization.jsonObject(with: Data(bytes.readableBytesView))) != nil
+    {
+      return Detected(contentType: "application/json", name: "JSON", accepted: true, isText: true)
+    }
+    if lowerName.hasSuffix(".diff") || lowerName.hasSuffix(".patch") || looksLikeDiff(text) {
+      return Detected(
+        contentType: "text/x-diff; charset=utf-8", name: "diff", accepted: true, isText: true)
+    }
+    if lowerName.hasSuffix(".md") || lowerName.hasSuffix(".markdown") || looksLikeMarkdown(text) {
+      return Detected(
+        contentType: "text/markdown; charset=utf-8", name: "Markdown", accepted: true,
+        isText: true)
+    }
+    return Detected(
+      contentType: "text/plain; charset=utf-8", name: "text", accepted: true, isText: true)
+  }
+
+  private static func looksLikeDiff(_ text: String) -> Bool {
+    if text.hasPrefix("diff --git ") { return true }
+    let lines = text.split(separator: "\n", maxSplits: 200, omittingEmptySubsequences: false)
+    return lines.contains { $0.hasPrefix("--- ") } && lines.contains { $0.hasPrefix("+++ ") }
+      && lines.contains { $0.hasPrefix("@@ ") }
+  }
+
+  private static func looksLikeMarkdown(_ text: String) -> Bool {
+    let lines = text.split(separator: "\n", maxSplits: 200, omittingEmptySubsequences: true)
+    return lines.contains { line in
+      line.hasPrefix("# ") || line.hasPrefix("## ") || line.hasPrefix("### ")
+        || line.hasPrefix("```") || line.hasPrefix("- [ ] ") || line.hasPrefix("- [x] ")
+    }
+  }
+
+  /// C0 controls other than tab, newline, vertical tab, form feed, carriage return and escape
+  /// (terminal colours) mark binary data; so does DEL.
+  private static func isForbiddenControl(_ byte: UInt8) -> Bool {
+    (byte < 0x20 && ![0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1B].contains(byte)) || byte == 0x7F
+  }
+
+  private static func binaryType(_ head: [UInt8], tarProbe: [UInt8]) -> Detected? {
+    func starts(_ bytes: [UInt8], at offset: Int = 0) -> Bool {
+      head.count >= offset + bytes.count && Array(head[offset..<offset + bytes.count]) == bytes
+    }
+    func accepted(_ type: String, _ name: String) -> Detected {
+      Detected(contentType: type, name: name, accepted: true, isText: false)
+    }
+    func refused(_ type: String, _ name: String) -> Detected {
+      Detected(contentType: type, name: name, accepted: false, isText: false)
+    }
+    if starts([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) {
+      return accepted("image/png", "PNG image")
+    }
+    if starts([0xFF, 0xD8, 0xFF]) { return accepted("image/jpeg", "JPEG image") }
+    if starts(Array("GIF87a".utf8)) || starts(Array("GIF89a".utf8)) {
+      return accepted("image/gif", "GIF image")
+    }
+    if starts(Array("RIFF".utf8)) && starts(Array("WEBP".utf8), at: 8) {
+      return accepted("image/webp", "WebP image")
+    }
+    if starts(Array("%PDF-".utf8)) { return accepted("application/pdf", "PDF document") }
+    if starts([0x50, 0x4B, 0x03, 0x04]) || starts([0x50, 0x4B, 0x05, 0x06]) {
+      return accepted("application/zip", "ZIP archive")
+    }
+    if starts([0x7F, 0x45, 0x4C, 0x46]) { return refused("application/x-elf", "ELF executable") }
+    // A DOS header always holds zero bytes; text starting with "MZ" never does.
+    if starts([0x4D, 0x5A]) && head.prefix(64).contains(0) {
+      return refused("application/vnd.microsoft.portable-executable", "PE (Windows) executable")
+    }
+    for magic: [UInt8] in [
+      [0xFE, 0xED, 0xFA, 0xCE], [0xFE, 0xED, 0xFA, 0xCF], [0xCE, 0xFA, 0xED, 0xFE],
+      [0xCF, 0xFA, 0xED, 0xFE],
+    ] where starts(magic) {
+      return refused("application/x-mach-binary", "Mach-O executable")
+    }
+    if starts([0xCA, 0xFE, 0xBA, 0xBE]) {
+      return refused("application/x-mach-binary", "Mach-O universal binary or Java class")
+    }
+    if starts([0x00, 0x61, 0x73, 0x6D]) { return refused("application/wasm", "WebAssembly module") }
+    if starts([0x1F, 0x8B]) { return refused("application/gzip", "gzip archive") }
+    if starts(Array("BZh".utf8))
+      && (starts([0x31, 0x41, 0x59, 0x26, 0x53, 0x59], at: 4)
+        || starts([0x17, 0x72, 0x45, 0x38, 0x50, 0x90], at: 4))
+    { return refused("application/x-bzip2", "bzip2 archive") }
+    if starts([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]) { return refused("application/x-xz", "xz archive") }
+    if starts([0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C]) {
+      return refused("application/x-7z-compressed", "7-Zip archive")
+    }
+    if starts(Array("Rar!".utf8) + [0x1A, 0x07]) { return refused("application/vnd.rar", "RAR archive") }
+    if starts([0x28, 0xB5, 0x2F, 0xFD]) { return refused("application/zstd", "Zstandard archive") }
+    if starts(Array("!<arch>\n".utf8)) { return refused("application/x-archive", "ar archive") }
+    if starts([0xED, 0xAB, 0xEE, 0xDB]) { return refused("application/x-rpm", "RPM package") }
+    if starts(Array("MSCF".utf8) + [0, 0, 0, 0]) {
+      return refused("application/vnd.ms-cab-compressed", "Cabinet archive")
+    }
+    if tarProbe.count >= 262, Array(tarProbe[257..<262]) == Array("ustar".utf8) {
+      return refused("application/x-tar", "tar archive")
+    }
+    return nil
+  }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import Vapor
+
+/// An output as the API shows it; `deduplicated` only in the answer to its upload.
+struct OutputResponse: Content {
+  let id: String
+  let promptVersionId: String
+  let kind: String
+  let filename: String?
+  /// SHA-256 of the content, lowercase hex.
+  let checksum: String
+  let size: Int
+  let contentType: String
+  let scanStatus: String
+  let tokensOut: Int?
+  let ide: String?
+  let creatorId: String
+  let createdAt: Date?
+  var deduplicated: Bool?
+
+  init(_ output: Output, deduplicated: Bool? = nil) throws {
+    id = try output.requireID().uuidString.lowercased()
+    promptVersionId = output.$promptVersion.id.uuidString.lowercased()
+    kind = output.kind
+    filename = output.filename
+    checksum = output.$blob.id
+    size = output.size
+    contentType = output.contentType
+    scanStatus = output.scanStatus
+    tokensOut = output.tokensOut
+    ide = output.ide
+    creatorId = output.$creator.id.uuidString.lowercased()
+    createdAt = output.createdAt
+    self.deduplicated = deduplicated
+  }
+
+  private enum CodingKeys: String, CodingKey {
+    case id, promptVersionId, kind, filename, checksum, size, contentType, scanStatus, tokensOut
+    case ide, creatorId, createdAt, deduplicated
+  }
+
+  /// Absent values are `null` rather than missing, except `deduplicated` outside uploads.
+  func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(id, forKey: .id)
+    try container.encode(promptVersionId, forKey: .promptVersionId)
+    try container.encode(kind, forKey: .kind)
+    try container.encode(filename, forKey: .filename)
+    try container.encode(checksum, forKey: .checksum)
+    try container.encode(size, forKey: .size)
+    try container.encode(contentType, forKey: .contentType)
+    try container.encode(scanStatus, forKey: .scanStatus)
+    try container.encode(tokensOut, forKey: .tokensOut)
+    try container.encode(ide, forKey: .ide)
+    try container.encode(creatorId, forKey: .creatorId)
+    try container.encode(createdAt, forKey: .createdAt)
+    try container.encodeIfPresent(deduplicated, forKey: .deduplicated)
+  }
+}

@@ -1,0 +1,127 @@
+import Fluent
+import Vapor
+
+/// `POST /outputs` (multipart upload), `GET /outputs`, `GET /outputs/:id`,
+/// `GET /outputs/:id/content`.
+struct OutputRoutes: RouteCollection {
+  func boot(routes: any RoutesBuilder) throws {
+    let developers = routes.grouped(RequireRole(.developer))
+    // Streamed: the size limit is enforced while the body arrives, not after buffering it.
+    developers.on(.POST, "outputs", body: .stream, use: create)
+    developers.get("outputs", use: list)
+    developers.get("outputs", ":outputID", use: show)
+    developers.get("outputs", ":outputID", "content", use: content)
+  }
+
+  func create(req: Request) async throws -> Response {
+    let principal = try req.principal
+    if let length = req.headers.first(name: .contentLength).flatMap(Int.init),
+      length > UploadForm.maximumContentBytes + UploadForm.maximumOverheadBytes
+    {
+      throw MultipartFormReader.tooLarge(MultipartFormReader.contentLimitMessage)
+    }
+    let reader = try MultipartFormReader(contentType: req.headers.contentType)
+    for try await chunk in req.body {
+      try reader.feed(chunk)
+    }
+    let form = try reader.finish()
+    let service = OutputService(
+      database: req.db, dependencies: req.application.outputs,
+      threadPool: req.application.threadPool, logger: req.logger)
+    let created = try await service.create(form, by: principal, client: req.clientInfo)
+    let response = Response(status: .created)
+    try response.content.encode(
+      OutputResponse(created.output, deduplicated: created.deduplicated))
+    response.headers.replaceOrAdd(
+      name: .location, value: "/outputs/\(try created.output.requireID().uuidString.lowercased())")
+    return response
+  }
+
+  func list(req: Request) async throws -> Response {
+    let principal = try req.principal
+    var query = Output.query(on: req.db).filter(\.$company.$id == principal.companyID)
+    if let raw = req.query[String.self, at: "promptVersionId"] {
+      guard let versionID = UUID(uuidString: raw) else {
+        throw AppError.validation(field: "promptVersionId", reason: "must be a UUID")
+      }
+      query = query.filter(\.$promptVersion.$id == versionID)
+    }
+    let page = try await query.page(PageRequest(from: req))
+    return try page.map { try OutputResponse($0) }.response(for: req)
+  }
+
+  func show(req: Request) async throws -> OutputResponse {
+    try OutputResponse(try await find(req))
+  }
+
+  func content(req: Request) async throws -> Response {
+    let output = try await find(req)
+    guard let key = BlobKey(sha256: output.$blob.id) else { throw AppError.notFound("Output") }
+    let storage = req.application.outputs.storage
+    let bytes: ByteBuffer?
+    do {
+      bytes = try await storage.get(key: key)
+    } catch {
+      req.logger.error(
+        "Blob storage failed",
+        metadata: ["storage": .string(storage.kind), "error": .string("\(error)")])
+      throw AppError(
+        .serviceUnavailable, type: "storage-unavailable", title: "Service unavailable",
+        detail: "The content could not be read. Try again later.",
+        headers: ["Retry-After": "30"])
+    }
+    guard let bytes else {
+      req.logger.error(
+        "Stored content missing", metadata: ["sha256": .string(key.sha256)])
+      throw AppError(
+        .internalServerError, type: "content-missing", title: "Internal Server Error",
+        detail: "The output's stored content is missing; this has been logged.")
+    }
+    var headers = HTTPHeaders()
+    headers.replaceOrAdd(name: .contentType, value: output.contentType)
+    headers.replaceOrAdd(
+      name: .contentDisposition,
+      value: Self.attachment(
+        output.filename ?? "output-\(output.id!.uuidString.lowercased())"
+          + Self.fileExtension(for: output.contentType)))
+    headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
+    headers.replaceOrAdd(name: "ETag", value: "\"\(key.sha256)\"")
+    return Response(status: .ok, headers: headers, body: .init(buffer: bytes))
+  }
+
+  private func find(_ req: Request) async throws -> Output {
+    let principal = try req.principal
+    guard
+      let output = try await Output.query(on: req.db)
+        .filter(\.$id == req.idParameter("outputID", "Output"))
+        .filter(\.$company.$id == principal.companyID).first()
+    else { throw AppError.notFound("Output") }
+    return output
+  }
+
+  /// `attachment; filename="…"; filename*=UTF-8''…` (RFC 6266): an ASCII fallback without
+  /// quotes or controls, and the exact name percent-encoded.
+  static func attachment(_ filename: String) -> String {
+    let fallback = String(
+      filename.unicodeScalars.map { scalar -> Character in
+        scalar.isASCII && scalar.value >= 0x20 && scalar != "\"" && scalar != "\\"
+          && scalar.value != 0x7F ? Character(scalar) : "_"
+      })
+    return "attachment; filename=\"\(fallback)\"; filename*=UTF-8''\(S3Signer.encode(filename))"
+  }
+
+  static func fileExtension(for contentType: String) -> String {
+    switch contentType.split(separator: ";").first.map(String.init) ?? "" {
+    case "text/markdown": ".md"
+    case "application/json": ".json"
+    case "text/x-diff": ".diff"
+    case "image/png": ".png"
+    case "image/jpeg": ".jpg"
+    case "image/gif": ".gif"
+    case "image/webp": ".webp"
+    case "application/pdf": ".pdf"
+    case "application/zip": ".zip"
+    default: ".txt"
+    }
+  }
+}

@@ -1,0 +1,264 @@
+import Crypto
+import Fluent
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import Tokenizer
+
+/// What an upload came to.
+struct CreatedOutput: Sendable {
+  let output: Output
+  let deduplicated: Bool
+}
+
+/// The upload pipeline: validate the form, check the type by content, scan, store the bytes
+/// once by their SHA-256, and record the output and its token count.
+struct OutputService: Sendable {
+  let database: any Database
+  let dependencies: OutputsDependencies
+  let threadPool: NIOThreadPool
+  let logger: Logger
+
+  func create(_ form: UploadForm, by principal: Principal, client: ClientInfo?) async throws
+    -> CreatedOutput
+  {
+    let fields = try ValidatedUpload(form)
+    guard
+      let version = try await PromptVersion.query(on: database)
+        .filter(\.$id == fields.promptVersionID)
+        .filter(\.$company.$id == principal.companyID).first()
+    else { throw AppError.notFound("Prompt version") }
+
+    let detected = ContentSniffer.detect(fields.content, filename: fields.filename)
+    try Self.checkType(detected, kind: fields.kind)
+    let sha256 = S3Signer.hex(SHA256.hash(data: fields.content.readableBytesView))
+    let scanStatus = try await scan(
+      fields, sha256: sha256, versionID: fields.promptVersionID, principal: principal,
+      client: client)
+
+    var tokensOut = fields.tokensOut
+    if tokensOut == nil && detected.isText {
+      tokensOut = try await countTokens(fields.content, encoding: version.encoding)
+    }
+    let output = Output()
+    output.id = .v7()
+    output.$company.id = principal.companyID
+    output.$promptVersion.id = fields.promptVersionID
+    output.$creator.id = principal.userID
+    output.$blob.id = sha256
+    output.kind = fields.kind.rawValue
+    output.filename = fields.filename
+    output.contentType = detected.contentType
+    output.size = fields.content.readableBytes
+    output.scanStatus = scanStatus.rawValue
+    output.tokensOut = tokensOut
+    output.ide = fields.ide
+    let deduplicated = try await store(output, content: fields.content, sha256: sha256)
+    logger.debug(
+      "Output stored",
+      metadata: [
+        "outputId": .string(output.id!.uuidString.lowercased()), "sha256": .string(sha256),
+        "size": .stringConvertible(output.size), "contentType": .string(output.contentType),
+        "deduplicated": .stringConvertible(deduplicated), "storage": .string(storage.kind),
+      ])
+    return CreatedOutput(output: output, deduplicated: deduplicated)
+  }
+
+  private var storage: any BlobStorage { dependencies.storage }
+
+  static func checkType(_ detected: ContentSniffer.Detected, kind: UploadForm.Kind) throws {
+    let accepted = "only UTF-8 text (Markdown, code, JSON, diffs), PNG, JPEG, GIF, WebP, PDF and ZIP are accepted"
+    let problem: String? =
+      if !detected.accepted {
+        "Detected \(detected.contentType) (\(detected.name)): \(accepted)."
+      } else if kind == .text && !detected.isText {
+        "The text field must be UTF-8 text; detected \(detected.contentType) (\(detected.name))."
+      } else {
+        nil
+      }
+    guard let problem else { return }
+    throw AppError(
+      .unsupportedMediaType, type: "unsupported-media-type", title: "Unsupported media type",
+      detail: problem, errors: [.init(field: kind.rawValue, reason: problem)])
+  }
+
+  /// clamd's verdict; infected content is refused (and audited), an unreachable daemon is a 503
+  /// when scanning is required and a skipped scan otherwise.
+  private func scan(
+    _ fields: ValidatedUpload, sha256: String, versionID: UUID, principal: Principal,
+    client: ClientInfo?
+  ) async throws -> ScanStatus {
+    let unavailable = AppError(
+      .serviceUnavailable, type: "scanner-unavailable", title: "Service unavailable",
+      detail:
+        "The content could not be scanned for malware, so it was not stored. Try again later.",
+      headers: ["Retry-After": "30"])
+    guard let scanner = dependencies.scanner else {
+      if dependencies.scanRequired {
+        logger.error("Upload refused: scanning is required but CLAMD_URL is not set")
+        throw unavailable
+      }
+      logger.warning("Upload stored unscanned: CLAMD_URL is not set")
+      return .skipped
+    }
+    let verdict: ScanVerdict
+    do {
+      verdict = try await scanner.scan(fields.content)
+    } catch let error as ScannerUnavailable {
+      if dependencies.scanRequired {
+        logger.warning(
+          "Upload refused: clamd unavailable", metadata: ["error": .string(error.description)])
+        throw unavailable
+      }
+      logger.warning(
+        "Upload stored unscanned: clamd unavailable",
+        metadata: ["error": .string(error.description)])
+      return .skipped
+    }
+    switch verdict {
+    case .clean:
+      return .clean
+    case .infected(let signature):
+      var details = [
+        "signature": signature, "sha256": sha256, "promptVersionId": versionID.uuidString.lowercased(),
+        "size": "\(fields.content.readableBytes)", "field": fields.kind.rawValue,
+      ]
+      if let filename = fields.filename { details["filename"] = filename }
+      try await AuditLog(database: database, logger: logger).record(
+        .outputMalwareDetected, client: client, companyID: principal.companyID,
+        userID: principal.userID, details: details)
+      throw AppError(
+        .unprocessableEntity, type: "malware-detected", title: "Malware detected",
+        detail: "The content was refused: the virus scanner found \(signature).",
+        errors: [.init(field: fields.kind.rawValue, reason: "contains \(signature)")])
+    }
+  }
+
+  private func countTokens(_ content: ByteBuffer, encoding name: String) async throws -> Int? {
+    guard let encoding = try? Encoding.named(name) else {
+      logger.warning("Unknown encoding; tokensOut left empty", metadata: ["encoding": .string(name)])
+      return nil
+    }
+    let text = String(decoding: content.readableBytesView, as: UTF8.self)
+    // Seconds of CPU for megabytes of text: off the event loop.
+    return try await threadPool.runIfActive { encoding.count(text) }
+  }
+
+  /// Writes the bytes (unless a blob row says they are there), then the rows in one transaction.
+  /// A blob written without its row, by a crash or a lost race, is harmless: the cleanup
+  /// removes it after a day. Returns whether the company already had these bytes.
+  private func store(_ output: Output, content: ByteBuffer, sha256: String) async throws -> Bool {
+    guard let key = BlobKey(sha256: sha256) else { throw StorageError("bad key \(sha256)") }
+    var written = false
+    if try await Blob.find(sha256, on: database) == nil {
+      try await put(key, content, output.contentType)
+      written = true
+    } else if try await !storageCall({ try await storage.exists(key: key) }) {
+      // The row outlived its object (a store switched or restored): write it again.
+      try await put(key, content, output.contentType)
+      written = true
+    }
+    let alreadyWritten = written
+    var attempt = 0
+    while true {
+      attempt += 1
+      do {
+        let deduplicated = try await database.transaction { transaction in
+          var createdBlob = false
+          if try await Blob.find(sha256, on: transaction) == nil {
+            // The cleanup removed an unreferenced blob between our check and now.
+            if !alreadyWritten { try await put(key, content, output.contentType) }
+            try await Blob(sha256: sha256, size: content.readableBytes).create(on: transaction)
+            createdBlob = true
+          }
+          let companyHadIt =
+            try await Output.query(on: transaction)
+            .filter(\.$blob.$id == sha256).filter(\.$company.$id == output.$company.id)
+            .first() != nil
+          try await output.create(on: transaction)
+          if let tokensOut = output.tokensOut {
+            try await GenerationEvent.query(on: transaction)
+              .filter(\.$promptVersion.$id == output.$promptVersion.id)
+              .filter(\.$company.$id == output.$company.id)
+              .set(\.$tokensOut, to: tokensOut).update()
+          }
+          // Across companies the answer stays false: `deduplicated` must not reveal that
+          // another company uploaded the same bytes.
+          return !createdBlob && companyHadIt
+        }
+        if written, try await !storageCall({ try await storage.exists(key: key) }) {
+          // The cleanup took the object for an orphan before our row committed: put it back.
+          try await put(key, content, output.contentType)
+        }
+        return deduplicated
+      } catch where WriteConflict.isRetryable(error) && attempt < 5 {
+        // Two uploads of new identical bytes: the loser of the blob row's insert retries and
+        // finds it.
+        output.$id.exists = false
+        try await Task.sleep(for: .milliseconds(Int.random(in: 1...(5 * attempt))))
+        continue
+      }
+    }
+  }
+
+  private func put(_ key: BlobKey, _ content: ByteBuffer, _ contentType: String) async throws {
+    try await storageCall { try await storage.put(key: key, bytes: content, contentType: contentType) }
+  }
+
+  private func storageCall<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+    do {
+      return try await body()
+    } catch let error as StorageError {
+      logger.error(
+        "Blob storage failed", metadata: ["storage": .string(storage.kind), "error": .string(error.description)])
+      throw AppError(
+        .serviceUnavailable, type: "storage-unavailable", title: "Service unavailable",
+        detail: "The content could not be stored. Try again later.",
+        headers: ["Retry-After": "30"])
+    }
+  }
+}
+
+/// The form's fields, checked.
+struct ValidatedUpload: Sendable {
+  let promptVersionID: UUID
+  let kind: UploadForm.Kind
+  let filename: String?
+  let content: ByteBuffer
+  let tokensOut: Int?
+  let ide: String?
+
+  init(_ form: UploadForm) throws {
+    guard let rawID = form.promptVersionID else {
+      throw AppError.badRequest("promptVersionId is required", field: "promptVersionId")
+    }
+    guard let id = UUID(uuidString: rawID.trimmingCharacters(in: .whitespaces)) else {
+      throw AppError.validation(field: "promptVersionId", reason: "must be a UUID")
+    }
+    guard let kind = form.kind, let content = form.content else {
+      throw AppError.badRequest("text or file is required", field: "text")
+    }
+    guard content.readableBytes > 0 else {
+      throw AppError.validation(field: kind.rawValue, reason: "must not be empty")
+    }
+    var tokensOut: Int?
+    if let raw = form.tokensOut?.trimmingCharacters(in: .whitespaces), !raw.isEmpty {
+      guard let value = Int(raw), value >= 0 else {
+        throw AppError.validation(field: "tokensOut", reason: "must be a non-negative integer")
+      }
+      tokensOut = value
+    }
+    var ide = form.ide?.trimmingCharacters(in: .whitespacesAndNewlines)
+    if ide?.isEmpty == true { ide = nil }
+    if let ide, ide.count > 100 {
+      throw AppError.validation(field: "ide", reason: "must be at most 100 characters")
+    }
+    promptVersionID = id
+    self.kind = kind
+    filename = form.filename
+    self.content = content
+    self.tokensOut = tokensOut
+    self.ide = ide
+  }
+}

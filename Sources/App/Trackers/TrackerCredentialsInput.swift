@@ -1,0 +1,72 @@
+import Foundation
+import Templating
+import Trackers
+
+/// The `auth` object of a tracker, as admins send it and as it is sealed in `auth_json`.
+struct TrackerAuth: Codable, Sendable, Equatable {
+  var kind: String
+  var email: String?
+  var apiToken: String?
+  var token: String?
+  var username: String?
+  var password: String?
+  var apiKey: String?
+
+  /// Which kinds each tracker type accepts, and the fields each kind needs.
+  static let kindsByType: [String: [String]] = [
+    "jira-cloud": ["apiToken", "oauth2"],
+    "jira-dc": ["pat", "basic"],
+    "teamwork": ["apiKey", "pat"],
+  ]
+  static let requiredFields: [String: [String]] = [
+    "apiToken": ["email", "apiToken"], "oauth2": [], "pat": ["token"],
+    "basic": ["username", "password"], "apiKey": ["apiKey"],
+  ]
+
+  init(_ object: JSONObject, type: String) throws {
+    guard let kind = object["kind"]?.stringValue else {
+      throw AppError.badRequest("is required and must be a string", field: "auth.kind")
+    }
+    let allowed = Self.kindsByType[type] ?? []
+    guard allowed.contains(kind) else {
+      throw AppError.validation(
+        field: "auth.kind",
+        reason: "must be one of \(allowed.joined(separator: ", ")) for a \(type) tracker")
+    }
+    self.kind = kind
+    var missing: [ProblemDetails.FieldError] = []
+    func field(_ name: String) -> String? {
+      let value = object[name]?.stringValue
+      if (Self.requiredFields[kind] ?? []).contains(name), value?.isEmpty ?? true {
+        missing.append(.init(field: "auth.\(name)", reason: "is required for \(kind)"))
+      }
+      return value
+    }
+    email = field("email")
+    apiToken = field("apiToken")
+    token = field("token")
+    username = field("username")
+    password = field("password")
+    apiKey = field("apiKey")
+    guard missing.isEmpty else { throw AppError.validation(missing) }
+  }
+
+  /// The names of the secrets that are set, for responses (never the values).
+  var setFields: [String] {
+    [
+      ("email", email), ("apiToken", apiToken), ("token", token), ("username", username),
+      ("password", password), ("apiKey", apiKey),
+    ].compactMap { $0.1 == nil ? nil : $0.0 }
+  }
+
+  func credentials() throws -> TrackerCredentials {
+    switch kind {
+    case "apiToken": return .apiToken(email: email ?? "", token: apiToken ?? "")
+    case "pat": return .pat(token: token ?? "")
+    case "basic": return .basic(username: username ?? "", password: password ?? "")
+    case "apiKey": return .apiKey(key: apiKey ?? "")
+    default:
+      throw AppError.conflict("This tracker needs OAuth authorisation before it can sync.")
+    }
+  }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import Vapor
+
+struct TrackerResponse: Content {
+  let id: String
+  let type: String
+  let name: String
+  let baseUrl: String
+  let authKind: String?
+  /// Which credential fields are stored; their values are never returned.
+  let credentialsSet: [String]
+  let acceptanceCriteriaField: String?
+  let jql: String?
+  let syncIntervalMinutes: Int
+  let webhookSecretSet: Bool
+  let syncCursor: Date?
+  let lastSyncAt: Date?
+  let lastError: String?
+  let needsReauth: Bool
+  let issueCount: Int
+  let createdAt: Date?
+  let archivedAt: Date?
+
+  init(_ tracker: Tracker, auth: TrackerAuth?, issueCount: Int) throws {
+    id = try tracker.requireID().uuidString.lowercased()
+    type = tracker.type
+    name = tracker.name
+    baseUrl = tracker.baseURL
+    authKind = auth?.kind
+    credentialsSet = auth?.setFields ?? []
+    acceptanceCriteriaField = tracker.acceptanceCriteriaField
+    jql = tracker.jql
+    syncIntervalMinutes = tracker.syncIntervalMinutes
+    webhookSecretSet = tracker.webhookSecret != nil
+    syncCursor = tracker.syncCursor
+    lastSyncAt = tracker.lastSyncAt
+    lastError = tracker.lastError
+    needsReauth = tracker.needsReauth
+    self.issueCount = issueCount
+    createdAt = tracker.createdAt
+    archivedAt = tracker.archivedAt
+  }
+}
+
+struct TrackerTestResponse: Content {
+  let ok: Bool
+  let detail: String
+}
+
+struct SyncSummary: Content {
+  let pages: Int
+  let fetched: Int
+  let created: Int
+  let updated: Int
+  let unchanged: Int
+  let cursor: Date?
+}

@@ -1,0 +1,88 @@
+import Fluent
+import Trackers
+import Vapor
+
+/// `/trackers` (admin): connections to Jira Cloud, Jira Data Center and Teamwork.
+struct TrackerRoutes: RouteCollection {
+  func boot(routes: any RoutesBuilder) throws {
+    let admins = routes.grouped("trackers").grouped(RequireRole(.admin))
+    admins.post(use: create)
+    admins.get(use: list)
+    admins.get(":trackerID", use: show)
+    admins.patch(":trackerID", use: update)
+    admins.delete(":trackerID", use: archive)
+    admins.post(":trackerID", "test", use: test)
+  }
+
+  func create(req: Request) async throws -> Response {
+    let principal = try req.principal
+    let service = req.trackers
+    let tracker = try await service.create(companyID: principal.companyID, body: JSONBody(req))
+    let created = try await service.response(tracker)
+    let response = Response(status: .created)
+    try response.content.encode(created)
+    response.headers.replaceOrAdd(name: .location, value: "/trackers/\(created.id)")
+    return response
+  }
+
+  func list(req: Request) async throws -> Response {
+    let principal = try req.principal
+    let service = req.trackers
+    let page = try await Tracker.query(on: req.db)
+      .filter(\.$company.$id == principal.companyID).filter(\.$archivedAt == nil)
+      .page(PageRequest(from: req))
+    var items: [TrackerResponse] = []
+    for tracker in page.items { items.append(try await service.response(tracker)) }
+    return try Page(items: items, nextCursor: page.nextCursor).response(for: req)
+  }
+
+  func show(req: Request) async throws -> TrackerResponse {
+    let service = req.trackers
+    return try await service.response(
+      try await service.find(req.idParameter("trackerID", "Tracker"), companyID: req.principal.companyID))
+  }
+
+  func update(req: Request) async throws -> TrackerResponse {
+    let service = req.trackers
+    let tracker = try await service.find(
+      req.idParameter("trackerID", "Tracker"), companyID: req.principal.companyID)
+    guard tracker.archivedAt == nil else { throw AppError.conflict("The tracker is archived.") }
+    return try await service.response(try await service.update(tracker, body: JSONBody(req)))
+  }
+
+  /// Stops syncing and hides the tracker; its issues stay for the prompts made from them.
+  func archive(req: Request) async throws -> HTTPStatus {
+    let tracker = try await req.trackers.find(
+      req.idParameter("trackerID", "Tracker"), companyID: req.principal.companyID)
+    if tracker.archivedAt == nil {
+      tracker.archivedAt = Date()
+      try await tracker.save(on: req.db)
+    }
+    return .noContent
+  }
+
+  func test(req: Request) async throws -> TrackerTestResponse {
+    let service = req.trackers
+    let tracker = try await service.find(
+      req.idParameter("trackerID", "Tracker"), companyID: req.principal.companyID)
+    do {
+      let account = try await service.client(for: tracker).authenticate()
+      let who = [account.name, account.email.map { "<\($0)>" }].compactMap { $0 }
+      return TrackerTestResponse(ok: true, detail: "Authenticated as \(who.joined(separator: " ")).")
+    } catch let error as TrackerError {
+      return TrackerTestResponse(ok: false, detail: "\(error)")
+    }
+  }
+}
+
+extension Request {
+  var trackers: TrackerService {
+    let config = application.appConfig
+    return TrackerService(
+      database: db,
+      cipher: CredentialCipher(
+        current: .init(config.encryptionKey), previous: config.previousEncryptionKeys.map { .init($0) }),
+      httpClient: application.http.client.shared, logger: logger,
+      atlassian: AtlassianEndpoints(environment: ProcessInfo.processInfo.environment))
+  }
+}

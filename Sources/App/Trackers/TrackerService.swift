@@ -1,0 +1,128 @@
+import AsyncHTTPClient
+import Fluent
+import Foundation
+import Logging
+import Templating
+import Trackers
+
+/// Tracker connections: validated, credentials sealed at rest, never shown again.
+struct TrackerService: Sendable {
+  let database: any Database
+  let cipher: CredentialCipher
+  let httpClient: HTTPClient
+  let logger: Logger
+  let atlassian: AtlassianEndpoints
+
+  func create(companyID: UUID, body: JSONBody) async throws -> Tracker {
+    let type = try body.requiredString("type")
+    guard TrackerAuth.kindsByType[type] != nil else {
+      throw AppError.validation(field: "type", reason: "must be one of jira-cloud, jira-dc, teamwork")
+    }
+    let name = try body.requiredString("name").trimmingCharacters(in: .whitespacesAndNewlines)
+    guard (1...200).contains(name.count) else {
+      throw AppError.validation(field: "name", reason: "must be 1 to 200 characters")
+    }
+    let baseURL = try Self.validBaseURL(try body.requiredString("baseUrl"))
+    guard let authObject = try body.optionalObject("auth") else {
+      throw AppError.badRequest("is required", field: "auth")
+    }
+    let auth = try TrackerAuth(authObject, type: type)
+    let tracker = Tracker(companyID: companyID, type: type, name: name, baseURL: baseURL)
+    tracker.authJSON = try seal(auth)
+    try apply(body, to: tracker)
+    try await tracker.create(on: database)
+    return tracker
+  }
+
+  func update(_ tracker: Tracker, body: JSONBody) async throws -> Tracker {
+    if let name = try body.optionalString("name") {
+      let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+      guard (1...200).contains(trimmed.count) else {
+        throw AppError.validation(field: "name", reason: "must be 1 to 200 characters")
+      }
+      tracker.name = trimmed
+    }
+    if let baseURL = try body.optionalString("baseUrl") {
+      tracker.baseURL = try Self.validBaseURL(baseURL)
+    }
+    if let authObject = try body.optionalObject("auth") {
+      tracker.authJSON = try seal(try TrackerAuth(authObject, type: tracker.type))
+      tracker.needsReauth = false
+    }
+    try apply(body, to: tracker)
+    try await tracker.save(on: database)
+    return tracker
+  }
+
+  /// The optional settings shared by create and update.
+  private func apply(_ body: JSONBody, to tracker: Tracker) throws {
+    if body.has("acceptanceCriteriaField") {
+      tracker.acceptanceCriteriaField = try body.optionalString("acceptanceCriteriaField")
+    }
+    if body.has("jql") { tracker.jql = try body.optionalString("jql") }
+    if let minutes = try body.optionalInt("syncIntervalMinutes") {
+      guard (1...1440).contains(minutes) else {
+        throw AppError.validation(field: "syncIntervalMinutes", reason: "must be 1 to 1440")
+      }
+      tracker.syncIntervalMinutes = minutes
+    }
+    if body.has("webhookSecret") {
+      if let secret = try body.optionalString("webhookSecret") {
+        guard secret.utf8.count >= 16 else {
+          throw AppError.validation(field: "webhookSecret", reason: "must be at least 16 bytes")
+        }
+        tracker.webhookSecret = try cipher.seal(Data(secret.utf8))
+      } else {
+        tracker.webhookSecret = nil
+      }
+    }
+  }
+
+  func find(_ id: UUID, companyID: UUID) async throws -> Tracker {
+    guard
+      let tracker = try await Tracker.query(on: database)
+        .filter(\.$id == id).filter(\.$company.$id == companyID).first()
+    else { throw AppError.notFound("Tracker") }
+    return tracker
+  }
+
+  func auth(of tracker: Tracker) throws -> TrackerAuth? {
+    guard let sealed = tracker.authJSON else { return nil }
+    return try JSONDecoder().decode(TrackerAuth.self, from: cipher.open(sealed))
+  }
+
+  func response(_ tracker: Tracker) async throws -> TrackerResponse {
+    let count = try await Issue.query(on: database).filter(\.$tracker.$id == tracker.requireID())
+      .count()
+    return try TrackerResponse(tracker, auth: try? auth(of: tracker), issueCount: count)
+  }
+
+  /// A client for the tracker, with its decrypted credentials.
+  func client(for tracker: Tracker) throws -> any TrackerClient {
+    guard let auth = try auth(of: tracker) else {
+      throw AppError.conflict("The tracker has no credentials.")
+    }
+    return try TrackerRegistry.standard.makeClient(
+      TrackerConfiguration(
+        type: TrackerType(rawValue: tracker.type), baseURL: tracker.baseURL,
+        credentials: try auth.credentials(),
+        acceptanceCriteriaField: tracker.acceptanceCriteriaField, jql: tracker.jql,
+        httpClient: httpClient, logger: logger, atlassian: atlassian))
+  }
+
+  private func seal(_ auth: TrackerAuth) throws -> String {
+    try cipher.seal(JSONEncoder().encode(auth))
+  }
+
+  static func validBaseURL(_ raw: String) throws -> String {
+    var url = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+    while url.hasSuffix("/") { url.removeLast() }
+    guard let components = URLComponents(string: url), let scheme = components.scheme,
+      scheme == "https" || scheme == "http", components.host?.isEmpty == false,
+      components.query == nil
+    else {
+      throw AppError.validation(field: "baseUrl", reason: "must be an http(s) site URL")
+    }
+    return url
+  }
+}
