@@ -50,8 +50,12 @@ public func configure(_ app: Application, config: AppConfig) async throws {
   try app.register(collection: OutputRoutes())
   try app.register(collection: TrackerRoutes())
   try app.register(collection: IssueRoutes())
+  try app.register(collection: JobRoutes())
 
+  app.jobs = try JobSetup(app: app)
   app.lifecycle.use(ServeBootstrap())
+  app.lifecycle.use(EmbeddedWorker())
+  app.asyncCommands.use(WorkerCommand(), as: "worker")
   app.asyncCommands.use(UserCommands(), as: "user")
   app.asyncCommands.use(CompanyCommands(), as: "company")
 }

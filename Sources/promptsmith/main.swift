@@ -7,7 +7,13 @@ if ToolCommands.handles(CommandLine.arguments.dropFirst().first) {
   exit(ToolCommands.run(Array(CommandLine.arguments.dropFirst())))
 }
 
-var environment = try Environment.detect()
+// `serve --with-worker` / `--no-worker` are ours; Vapor's serve command would refuse them.
+var arguments = CommandLine.arguments
+var workerInServe: Bool?
+if arguments.contains("--with-worker") { workerInServe = true }
+if arguments.contains("--no-worker") { workerInServe = false }
+arguments.removeAll { $0 == "--with-worker" || $0 == "--no-worker" }
+var environment = try Environment.detect(arguments: arguments)
 let level = AppConfig.logLevel(named: ProcessInfo.processInfo.environment["LOG_LEVEL"]) ?? .info
 LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: level) }
 let bootLogger = Logger(label: "promptsmith")
@@ -15,9 +21,10 @@ let bootLogger = Logger(label: "promptsmith")
 // Making the application first loads `.env` files into the environment.
 let app = try await Application.make(environment)
 do {
-  let config = try AppConfig.load(
+  var config = try AppConfig.load(
     environment: ProcessInfo.processInfo.environment,
     isProduction: environment == .production, warn: { bootLogger.warning("\($0)") })
+  config.workerInServe = workerInServe
   try await configure(app, config: config)
   try await app.execute()
 } catch {

@@ -37,6 +37,11 @@ enum Migrate {
 
   static func run(_ app: Application) async throws {
     guard app.db is any PostgresDatabase, let sql = app.db as? any SQLDatabase else {
+      // WAL lets readers run beside the single writer and a separate worker process share the
+      // file; the mode persists in the database file.
+      if case .sqliteFile = app.appConfig.database {
+        try await (app.db as! any SQLDatabase).raw("PRAGMA journal_mode=WAL").run()
+      }
       try await app.autoMigrate()
       return
     }

@@ -33,6 +33,16 @@ public struct AppConfig: Sendable {
   public var encryptionKey: [UInt8] = Array(repeating: 7, count: 32)
   /// Older keys that still open existing credentials (`ENCRYPTION_KEY_PREVIOUS`, comma-separated).
   public var previousEncryptionKeys: [[UInt8]] = []
+  /// `serve --with-worker` / `--no-worker`; nil means the default: a worker on SQLite only.
+  public var workerInServe: Bool?
+
+  /// Whether `serve` also runs jobs: on SQLite one process does everything by default; on
+  /// PostgreSQL workers are separate processes unless asked.
+  public var runsWorkerInServe: Bool {
+    if let workerInServe { return workerInServe }
+    if case .postgres = database { return false }
+    return true
+  }
 
   public init(
     database: DatabaseLocation, jwtSecret: [UInt8], adminEmail: String = "admin@promptsmith.local",

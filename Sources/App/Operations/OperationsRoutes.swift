@@ -29,7 +29,13 @@ struct OperationsRoutes: RouteCollection {
   }
 
   func exposition(req: Request) async throws -> Response {
-    Response(
+    do {
+      try await PrometheusJobMetrics.recordQueueState(
+        req.application.jobs.queue, into: metrics.registry)
+    } catch {
+      req.logger.warning("Queue depth unavailable", metadata: ["error": "\(error)"])
+    }
+    return Response(
       status: .ok,
       headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"],
       body: .init(string: metrics.exposition()))

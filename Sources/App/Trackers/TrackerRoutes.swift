@@ -1,4 +1,5 @@
 import Fluent
+import Jobs
 import Trackers
 import Vapor
 
@@ -12,6 +13,7 @@ struct TrackerRoutes: RouteCollection {
     admins.patch(":trackerID", use: update)
     admins.delete(":trackerID", use: archive)
     admins.post(":trackerID", "test", use: test)
+    admins.post(":trackerID", "sync", use: sync)
   }
 
   func create(req: Request) async throws -> Response {
@@ -72,6 +74,23 @@ struct TrackerRoutes: RouteCollection {
     } catch let error as TrackerError {
       return TrackerTestResponse(ok: false, detail: "\(error)")
     }
+  }
+}
+
+extension TrackerRoutes {
+  /// Queues a sync now (202); a sync already pending for the tracker is returned instead.
+  func sync(req: Request) async throws -> Response {
+    let tracker = try await req.trackers.find(
+      req.idParameter("trackerID", "Tracker"), companyID: req.principal.companyID)
+    guard tracker.archivedAt == nil else { throw AppError.conflict("The tracker is archived.") }
+    let id = try tracker.requireID()
+    let result = try await req.application.jobs.queue.enqueue(
+      TrackerSyncJob.kind(forTrackerType: tracker.type), payload: TrackerSyncPayload(trackerId: id),
+      uniqueKey: "manual-sync:\(id.uuidString.lowercased())")
+    let response = Response(status: .accepted)
+    try response.content.encode(JobAccepted(jobId: result.job.id.uuidString.lowercased()))
+    response.headers.replaceOrAdd(name: .location, value: "/jobs/\(result.job.id.uuidString.lowercased())")
+    return response
   }
 }
 

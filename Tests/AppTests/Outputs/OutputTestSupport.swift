@@ -151,8 +151,8 @@ struct OutputFixture {
 
   /// Sends a form; the status must be declared in openapi.yaml.
   func upload(
-    _ build: (inout MultipartBody) -> Void, token: String? = nil, promptVersionID: String? = nil,
-    sourceLocation: SourceLocation = #_sourceLocation
+    token: String? = nil, promptVersionID: String? = nil,
+    sourceLocation: SourceLocation = #_sourceLocation, _ build: (inout MultipartBody) -> Void
   ) async throws -> TestingHTTPResponse {
     var body = MultipartBody()
     body.field("promptVersionId", promptVersionID ?? self.promptVersionID)

@@ -13,5 +13,6 @@ enum AppMigrations {
     CreatePrompts(),
     CreateOutputsAndBlobs(),
     UpdateTrackersAddSync(),
+    CreateJobs(),
   ]
 }

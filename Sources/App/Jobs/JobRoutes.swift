@@ -1,0 +1,94 @@
+import Jobs
+import Vapor
+
+struct JobResponse: Content {
+  let id: String
+  let queue: String
+  let kind: String
+  let state: String
+  let attempt: Int
+  let maxAttempts: Int
+  let runAt: Date
+  let lastError: String?
+  let uniqueKey: String?
+  let payload: String
+  let createdAt: Date
+  let startedAt: Date?
+  let finishedAt: Date?
+
+  init(_ job: JobRecord) {
+    id = job.id.uuidString.lowercased()
+    queue = job.queue
+    kind = job.kind.rawValue
+    state = job.state.rawValue
+    attempt = job.attempt
+    maxAttempts = job.maxAttempts
+    runAt = job.runAt
+    lastError = job.lastError
+    uniqueKey = job.uniqueKey
+    payload = job.payload
+    createdAt = job.createdAt
+    startedAt = job.startedAt
+    finishedAt = job.finishedAt
+  }
+}
+
+struct JobAccepted: Content {
+  let jobId: String
+}
+
+/// `/jobs` (admin): the queue's dashboard back end.
+///
+/// Jobs carry no company: they are the deployment's background work, so only admins see them.
+struct JobRoutes: RouteCollection {
+  func boot(routes: any RoutesBuilder) throws {
+    let admins = routes.grouped("jobs").grouped(RequireRole(.admin))
+    admins.get(use: list)
+    admins.get(":jobID", use: show)
+    admins.post(":jobID", "retry", use: retry)
+    admins.post(":jobID", "cancel", use: cancel)
+  }
+
+  func list(req: Request) async throws -> Response {
+    let page = try PageRequest(from: req)
+    var states: [JobState] = []
+    if let state = req.query[String.self, at: "state"] {
+      guard let parsed = JobState(rawValue: state) else {
+        throw AppError.validation(
+          field: "state",
+          reason: "must be one of \(JobState.allCases.map(\.rawValue).joined(separator: ", "))")
+      }
+      states = [parsed]
+    }
+    let kind = req.query[String.self, at: "kind"].map { JobKind($0) }
+    let result = try await req.application.jobs.queue.list(
+      JobListQuery(states: states, kind: kind, after: page.after, limit: page.limit))
+    return try Page(
+      items: result.jobs.map(JobResponse.init),
+      nextCursor: result.nextCursor.map(PageRequest.encode(cursor:))
+    ).response(for: req)
+  }
+
+  func show(req: Request) async throws -> JobResponse {
+    guard let job = try await req.application.jobs.queue.job(id: req.idParameter("jobID", "Job"))
+    else { throw AppError.notFound("Job") }
+    return JobResponse(job)
+  }
+
+  func retry(req: Request) async throws -> JobResponse {
+    try await Self.mapped { try await req.application.jobs.queue.retry(id: req.idParameter("jobID", "Job")) }
+  }
+
+  func cancel(req: Request) async throws -> JobResponse {
+    try await Self.mapped { try await req.application.jobs.queue.cancel(id: req.idParameter("jobID", "Job")) }
+  }
+
+  static func mapped(_ body: () async throws -> JobRecord) async throws -> JobResponse {
+    do {
+      return JobResponse(try await body())
+    } catch let error as JobsError {
+      if error.isConflict { throw AppError.conflict("\(error)") }
+      throw AppError.notFound("Job")
+    }
+  }
+}

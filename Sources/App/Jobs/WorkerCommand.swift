@@ -1,0 +1,61 @@
+import ConsoleKit
+import Jobs
+import Logging
+import ServiceLifecycle
+import Vapor
+
+/// `promptsmith worker [--queues a,b] [--concurrency N]`: runs jobs and the scheduler until
+/// SIGTERM or SIGINT, then stops claiming, lets running jobs finish and releases the rest.
+struct WorkerCommand: AsyncCommand {
+  struct Signature: CommandSignature {
+    @Option(name: "queues", help: "Comma-separated queues to run (default: all)")
+    var queues: String?
+    @Option(name: "concurrency", help: "Jobs run at once (default 10)")
+    var concurrency: Int?
+  }
+
+  var help: String { "Run background jobs (tracker syncs, cleanup) and the scheduler" }
+
+  func run(using context: CommandContext, signature: Signature) async throws {
+    let app = context.application
+    try await Migrate.run(app)
+    let queues = (signature.queues ?? "").split(separator: ",")
+      .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    let logger = Logger(label: "promptsmith.worker")
+    let jobs = app.jobs
+    let group = ServiceGroup(
+      services: [
+        jobs.worker(queues: queues, concurrency: signature.concurrency ?? 10, logger: logger),
+        jobs.scheduler(logger: logger),
+      ], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+    try await group.run()
+  }
+}
+
+/// Runs a worker inside `serve` (the default on SQLite, so one process does everything), and
+/// drains it when the server shuts down.
+final class EmbeddedWorker: LifecycleHandler, @unchecked Sendable {
+  private let lock = NSLock()
+  private var group: ServiceGroup?
+  private var task: Task<Void, any Error>?
+
+  func didBootAsync(_ app: Application) async throws {
+    let command = app.environment.arguments.dropFirst().first
+    guard command == nil || command == "serve", app.appConfig.runsWorkerInServe else { return }
+    let logger = Logger(label: "promptsmith.worker")
+    let group = ServiceGroup(
+      services: [app.jobs.worker(logger: logger), app.jobs.scheduler(logger: logger)],
+      gracefulShutdownSignals: [], logger: logger)
+    lock.withLock {
+      self.group = group
+      self.task = Task { try await group.run() }
+    }
+    logger.info("Worker running inside serve")
+  }
+
+  func shutdownAsync(_ app: Application) async {
+    let (group, task) = lock.withLock { (self.group, self.task) }
+    await group?.triggerGracefulShutdown()
+    _ = try? await task?.value
+  }
+}

@@ -1,0 +1,94 @@
+import Fluent
+import Foundation
+import Jobs
+import Testing
+import Vapor
+import VaporTesting
+
+@testable import App
+
+/// The queue as the App wires it: admin API, manual tracker sync through a real worker, metrics.
+@Suite struct JobTests {
+  @Test(arguments: TestDatabase.all)
+  func adminsInspectRetryAndCancelJobs(_ database: TestDatabase) async throws {
+    try await withTestApp(database) { ctx in
+      let admin = try await ctx.adminToken()
+      let queued = try await ctx.app.jobs.queue.enqueue(.test, payload: ["note": "hello"])
+      let id = queued.job.id.uuidString.lowercased()
+      // act + check
+      let list = try await ctx.send(.GET, "/jobs?state=available&kind=test", token: admin)
+      #expect(try list.content.decode([JobResponse].self).map(\.id) == [id])
+      #expect(try await ctx.send(.GET, "/jobs?state=sleeping", token: admin).status == .unprocessableEntity)
+      let shown = try await ctx.send(.GET, "/jobs/\(id)", token: admin)
+      #expect(try shown.content.decode(JobResponse.self).state == "available")
+      let cancelled = try await ctx.send(.POST, "/jobs/\(id)/cancel", token: admin)
+      #expect(try cancelled.content.decode(JobResponse.self).state == "cancelled")
+      #expect(try await ctx.send(.POST, "/jobs/\(id)/cancel", token: admin).status == .conflict)
+      #expect(try await ctx.send(.POST, "/jobs/\(id)/retry", token: admin).status == .conflict)
+      #expect(try await ctx.send(.GET, "/jobs/\(UUID())", token: admin).status == .notFound)
+      let lead = try await ctx.createUser(role: .lead, adminToken: admin)
+      let leadToken = try await ctx.login(lead.email, lead.password).accessToken
+      #expect(try await ctx.send(.GET, "/jobs", token: leadToken).status == .forbidden)
+      let metrics = try await ctx.send(.GET, "/metrics")
+      #expect(metrics.bodyString.contains(#"jobs_queue_depth{queue="default",state="cancelled"} 1"#))
+    }
+  }
+
+  @Test(arguments: TestDatabase.all)
+  func aManualSyncRunsOnAWorker(_ database: TestDatabase) async throws {
+    let jira = try await FakeJiraDataCenter.start()
+    defer { Task { try? await jira.stop() } }
+    try await withTestApp(database) { ctx in
+      let admin = try await ctx.adminToken()
+      let created = try await ctx.send(
+        .POST, "/trackers", token: admin,
+        object: [
+          "type": "jira-dc", "name": "Acme Jira", "baseUrl": jira.baseURL,
+          "auth": ["kind": "pat", "token": FakeJiraDataCenter.token],
+          "acceptanceCriteriaField": "customfield_10500",
+        ])
+      let tracker = try created.content.decode(TrackerResponse.self)
+      // act: queue twice (one pending job), then let a worker run it
+      let first = try await ctx.send(.POST, "/trackers/\(tracker.id)/sync", token: admin)
+      #expect(first.status == .accepted)
+      let jobID = try first.content.decode(JobAccepted.self).jobId
+      let second = try await ctx.send(.POST, "/trackers/\(tracker.id)/sync", token: admin)
+      #expect(try second.content.decode(JobAccepted.self).jobId == jobID)
+      let worker = ctx.app.jobs.worker(concurrency: 2, logger: ctx.app.logger)
+      let running = Task { try await worker.run() }
+      var state = ""
+      for _ in 0..<200 where state != "succeeded" && state != "dead" {
+        try await Task.sleep(for: .milliseconds(50))
+        state = try await ctx.app.jobs.queue.job(id: UUID(uuidString: jobID)!)?.state.rawValue ?? ""
+      }
+      worker.stop()
+      _ = try? await running.value
+      // check
+      #expect(state == "succeeded")
+      #expect(try await Issue.query(on: ctx.app.db).count() == 2)
+      let job = try await ctx.send(.GET, "/jobs/\(jobID)", token: admin)
+      #expect(try job.content.decode(JobResponse.self).kind == "sync-jira-issues")
+    }
+  }
+
+  @Test(arguments: TestDatabase.all)
+  func theSchedulerPlansOneSyncPerLiveTracker(_ database: TestDatabase) async throws {
+    try await withTestApp(database) { ctx in
+      let live = Tracker(
+        companyID: ctx.companyID, type: "teamwork", name: "TW", baseURL: "https://tw.example")
+      live.syncIntervalMinutes = 15
+      try await live.create(on: ctx.app.db)
+      let archived = Tracker(
+        companyID: ctx.companyID, type: "teamwork", name: "Old", baseURL: "https://old.example")
+      archived.archivedAt = Date()
+      try await archived.create(on: ctx.app.db)
+      let teamwork = try await TrackerSyncJob.scheduled(jira: false, on: ctx.app.db)
+      #expect(teamwork.map(\.id) == [try live.requireID().uuidString.lowercased()])
+      #expect(teamwork.first?.interval == .seconds(900))
+      #expect(try await TrackerSyncJob.scheduled(jira: true, on: ctx.app.db).isEmpty)
+      let runs = await ctx.app.jobs.scheduler(logger: ctx.app.logger).tick()
+      #expect(runs.map(\.kind) == [.syncTeamworkIssues])
+      #expect(await ctx.app.jobs.scheduler(logger: ctx.app.logger).tick().isEmpty)
+    }
+  }
+}
