@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/services.sh
-trap stop_services EXIT
+source scripts/clamd.sh
+trap 'stop_services; stop_output_services' EXIT
 
 ensure_debian_packages curl python3-venv
 if [[ ! -x .venv/bin/python ]]; then
@@ -23,6 +24,9 @@ echo "==> PostgreSQL point-in-time recovery (scripts/pitr-check.sh)"
 scripts/pitr-check.sh
 
 start_postgres
+# The outputs tests scan with a real clamd and store on an S3-compatible server (moto).
+start_clamd
+start_moto
 
 echo "==> swift test (SQLite and PostgreSQL) with coverage"
 REQUIRE_POSTGRES_TESTS=1 swift test --enable-code-coverage --parallel 2>&1 | tee .build/test-output.log \

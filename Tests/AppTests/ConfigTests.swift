@@ -33,7 +33,7 @@ import Testing
           "DATABASE_URL", "JWT_SECRET", "LOG_LEVEL", "TRUSTED_PROXIES", "ADMIN_PASSWORD",
           "ENCRYPTION_KEY",
         ]
-          .allSatisfy { name in problems.contains { $0.hasPrefix(name) } }
+        .allSatisfy { name in problems.contains { $0.hasPrefix(name) } }
     }
   }
 

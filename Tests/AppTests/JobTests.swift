@@ -18,7 +18,9 @@ import VaporTesting
       // act + check
       let list = try await ctx.send(.GET, "/jobs?state=available&kind=test", token: admin)
       #expect(try list.content.decode([JobResponse].self).map(\.id) == [id])
-      #expect(try await ctx.send(.GET, "/jobs?state=sleeping", token: admin).status == .unprocessableEntity)
+      #expect(
+        try await ctx.send(.GET, "/jobs?state=sleeping", token: admin).status
+          == .unprocessableEntity)
       let shown = try await ctx.send(.GET, "/jobs/\(id)", token: admin)
       #expect(try shown.content.decode(JobResponse.self).state == "available")
       let cancelled = try await ctx.send(.POST, "/jobs/\(id)/cancel", token: admin)
@@ -30,7 +32,8 @@ import VaporTesting
       let leadToken = try await ctx.login(lead.email, lead.password).accessToken
       #expect(try await ctx.send(.GET, "/jobs", token: leadToken).status == .forbidden)
       let metrics = try await ctx.send(.GET, "/metrics")
-      #expect(metrics.bodyString.contains(#"jobs_queue_depth{queue="default",state="cancelled"} 1"#))
+      #expect(
+        metrics.bodyString.contains(#"jobs_queue_depth{queue="default",state="cancelled"} 1"#))
     }
   }
 

@@ -43,9 +43,11 @@ import VaporTesting
       let admin = try await ctx.adminToken()
       let jane = try await ctx.createUser(
         role: .developer, email: "Jane.Doe@acme-corp.example", adminToken: admin)
-      let tracker = try await createTracker(ctx, admin: admin, jira: jira, token: FakeJiraDataCenter.token)
+      let tracker = try await createTracker(
+        ctx, admin: admin, jira: jira, token: FakeJiraDataCenter.token)
       #expect(tracker.credentialsSet == ["token"] && tracker.authKind == "pat")
-      let stored = try #require(try await Tracker.find(UUID(uuidString: tracker.id), on: ctx.app.db))
+      let stored = try #require(
+        try await Tracker.find(UUID(uuidString: tracker.id), on: ctx.app.db))
       #expect(stored.authJSON?.hasPrefix("v1.") == true)
       #expect(stored.authJSON?.contains(FakeJiraDataCenter.token) == false)
       let test = try await ctx.send(.POST, "/trackers/\(tracker.id)/test", token: admin)
@@ -56,7 +58,9 @@ import VaporTesting
       #expect(first.created == 2 && first.pages == 2)
       let again = try await sync(ctx, tracker.id)
       #expect(again.created == 0 && again.updated == 0)
-      jira.edit(key: "BILL-2291", summary: "Invoices in CSV, edited", updated: "2030-01-01T00:00:00.000+0000")
+      jira.edit(
+        key: "BILL-2291", summary: "Invoices in CSV, edited",
+        updated: "2030-01-01T00:00:00.000+0000")
       let delta = try await sync(ctx, tracker.id)
       #expect(delta.updated == 1 && delta.created == 0)
       #expect(try await Issue.query(on: ctx.app.db).count() == 2)
@@ -73,7 +77,9 @@ import VaporTesting
       #expect(try all.content.decode([IssueResponse].self).map(\.extKey) == ["BILL-2304"])
       let detail = try await ctx.send(.GET, "/issues/\(issues[0].id)", token: admin)
       #expect(try detail.content.decode(IssueResponse.self).payload != nil)
-      #expect(try await ctx.send(.GET, "/issues?status=later", token: janeToken).status == .unprocessableEntity)
+      #expect(
+        try await ctx.send(.GET, "/issues?status=later", token: janeToken).status
+          == .unprocessableEntity)
       let listed = try await ctx.send(.GET, "/trackers/\(tracker.id)", token: admin)
       let status = try listed.content.decode(TrackerResponse.self)
       #expect(status.issueCount == 2 && status.lastSyncAt != nil && status.lastError == nil)
@@ -95,9 +101,12 @@ import VaporTesting
       // fix the credentials, archive, and the list hides it
       let patched = try await ctx.send(
         .PATCH, "/trackers/\(tracker.id)", token: admin,
-        object: ["auth": ["kind": "pat", "token": FakeJiraDataCenter.token], "syncIntervalMinutes": 10])
+        object: [
+          "auth": ["kind": "pat", "token": FakeJiraDataCenter.token], "syncIntervalMinutes": 10,
+        ])
       #expect(try patched.content.decode(TrackerResponse.self).syncIntervalMinutes == 10)
-      #expect(try await ctx.send(.DELETE, "/trackers/\(tracker.id)", token: admin).status == .noContent)
+      #expect(
+        try await ctx.send(.DELETE, "/trackers/\(tracker.id)", token: admin).status == .noContent)
       let list = try await ctx.send(.GET, "/trackers", token: admin)
       #expect(try list.content.decode([TrackerResponse].self).isEmpty)
     }
@@ -108,12 +117,35 @@ import VaporTesting
     try await withTestApp(database) { ctx in
       let admin = try await ctx.adminToken()
       let cases: [([String: Any], Int)] = [
-        (["type": "asana", "name": "x", "baseUrl": "https://a.example", "auth": ["kind": "pat"]], 422),
-        (["type": "jira-dc", "name": "x", "baseUrl": "https://a.example", "auth": ["kind": "apiKey", "apiKey": "k"]], 422),
-        (["type": "jira-dc", "name": "x", "baseUrl": "https://a.example", "auth": ["kind": "basic", "username": "u"]], 422),
-        (["type": "jira-dc", "name": "x", "baseUrl": "ftp://a.example", "auth": ["kind": "pat", "token": "t"]], 422),
+        (
+          ["type": "asana", "name": "x", "baseUrl": "https://a.example", "auth": ["kind": "pat"]],
+          422
+        ),
+        (
+          [
+            "type": "jira-dc", "name": "x", "baseUrl": "https://a.example",
+            "auth": ["kind": "apiKey", "apiKey": "k"],
+          ], 422
+        ),
+        (
+          [
+            "type": "jira-dc", "name": "x", "baseUrl": "https://a.example",
+            "auth": ["kind": "basic", "username": "u"],
+          ], 422
+        ),
+        (
+          [
+            "type": "jira-dc", "name": "x", "baseUrl": "ftp://a.example",
+            "auth": ["kind": "pat", "token": "t"],
+          ], 422
+        ),
         (["type": "jira-dc", "name": "x", "baseUrl": "https://a.example"], 400),
-        (["type": "jira-dc", "name": "x", "baseUrl": "https://a.example", "auth": ["kind": "pat", "token": "t"], "webhookSecret": "short"], 422),
+        (
+          [
+            "type": "jira-dc", "name": "x", "baseUrl": "https://a.example",
+            "auth": ["kind": "pat", "token": "t"], "webhookSecret": "short",
+          ], 422
+        ),
       ]
       for (body, status) in cases {
         let response = try await ctx.send(.POST, "/trackers", token: admin, object: body)
@@ -130,7 +162,8 @@ import VaporTesting
     let old = CredentialCipher(current: .init(Array(repeating: 1, count: 32)), previous: [])
     let sealed = try old.seal(Data("secret".utf8))
     let rotated = CredentialCipher(
-      current: .init(Array(repeating: 2, count: 32)), previous: [.init(Array(repeating: 1, count: 32))])
+      current: .init(Array(repeating: 2, count: 32)),
+      previous: [.init(Array(repeating: 1, count: 32))])
     #expect(try rotated.open(sealed) == Data("secret".utf8))
     #expect(rotated.needsRotation(sealed))
     let stranger = CredentialCipher(current: .init(Array(repeating: 3, count: 32)), previous: [])

@@ -37,7 +37,7 @@ import Testing
       defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
 
       // act: kill it in the middle of the job
-      try await eventually(timeout: .seconds(20), "the process claimed the job") {
+      try await eventually(timeout: .seconds(30), "the process claimed the job") {
         let row = try await reload(queue, job.id)
         return row.state == .running && row.leaseOwner == "doomed-worker"
       }
@@ -54,7 +54,7 @@ import Testing
         queue: queue, registry: registry,
         options: JobWorkerOptions(rescueInterval: .milliseconds(200), workerID: "survivor"))
       try await withServices([survivor]) { _ in
-        try await eventually(timeout: .seconds(10), "rescued and completed") {
+        try await eventually(timeout: .seconds(30), "rescued and completed") {
           try await reload(queue, job.id).state == .succeeded
         }
       }

@@ -139,7 +139,8 @@ extension AppConfig {
       if let key = Data(base64Encoded: given), key.count == 32 {
         encryptionKey = Array(key)
       } else {
-        problems.append("ENCRYPTION_KEY: must be 32 bytes, base64-encoded (openssl rand -base64 32)")
+        problems.append(
+          "ENCRYPTION_KEY: must be 32 bytes, base64-encoded (openssl rand -base64 32)")
       }
     } else if isProduction {
       problems.append("ENCRYPTION_KEY: required in production (openssl rand -base64 32)")

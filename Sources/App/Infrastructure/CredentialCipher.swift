@@ -12,7 +12,9 @@ struct CredentialCipher: Sendable {
 
     init(_ bytes: [UInt8]) {
       key = SymmetricKey(data: bytes)
-      id = String(SHA256Digest.hex(String(decoding: Data(bytes).base64EncodedData(), as: UTF8.self)).prefix(8))
+      id = String(
+        SHA256Digest.hex(String(decoding: Data(bytes).base64EncodedData(), as: UTF8.self)).prefix(8)
+      )
     }
   }
 

@@ -69,7 +69,8 @@ struct IssueRoutes: RouteCollection {
     var query = Issue.query(on: req.db).filter(\.$company.$id == principal.companyID)
     if let status = req.query[String.self, at: "status"] {
       guard let categories = Self.statuses[status] else {
-        throw AppError.validation(field: "status", reason: "must be open, todo, in_progress or done")
+        throw AppError.validation(
+          field: "status", reason: "must be open, todo, in_progress or done")
       }
       query = query.filter(\.$statusCategory ~~ categories)
     }

@@ -76,11 +76,15 @@ struct JobRoutes: RouteCollection {
   }
 
   func retry(req: Request) async throws -> JobResponse {
-    try await Self.mapped { try await req.application.jobs.queue.retry(id: req.idParameter("jobID", "Job")) }
+    try await Self.mapped {
+      try await req.application.jobs.queue.retry(id: req.idParameter("jobID", "Job"))
+    }
   }
 
   func cancel(req: Request) async throws -> JobResponse {
-    try await Self.mapped { try await req.application.jobs.queue.cancel(id: req.idParameter("jobID", "Job")) }
+    try await Self.mapped {
+      try await req.application.jobs.queue.cancel(id: req.idParameter("jobID", "Job"))
+    }
   }
 
   static func mapped(_ body: () async throws -> JobRecord) async throws -> JobResponse {

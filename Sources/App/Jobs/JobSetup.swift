@@ -27,7 +27,9 @@ struct JobSetup: Sendable {
     self.registry = registry
     self.schedules = [
       .perEntity(.syncJiraIssues) { try await TrackerSyncJob.scheduled(jira: true, on: app.db) },
-      .perEntity(.syncTeamworkIssues) { try await TrackerSyncJob.scheduled(jira: false, on: app.db) },
+      .perEntity(.syncTeamworkIssues) {
+        try await TrackerSyncJob.scheduled(jira: false, on: app.db)
+      },
     ]
     self.metrics = PrometheusJobMetrics(registry: app.httpMetrics.registry)
   }
@@ -113,8 +115,10 @@ struct PrometheusJobMetrics: JobMetrics {
   }
 
   func jobSucceeded(queue: String, kind: JobKind, duration: TimeInterval) {
-    counter("jobs_succeeded", "Job attempts succeeded", [("queue", queue), ("kind", kind.rawValue)])
-      .increment()
+    counter(
+      "jobs_succeeded", "Job attempts succeeded", [("queue", queue), ("kind", kind.rawValue)]
+    )
+    .increment()
     record(kind: kind, duration: duration)
   }
 
@@ -125,8 +129,10 @@ struct PrometheusJobMetrics: JobMetrics {
   }
 
   func jobDead(queue: String, kind: JobKind) {
-    counter("jobs_dead", "Jobs moved to the dead state", [("queue", queue), ("kind", kind.rawValue)])
-      .increment()
+    counter(
+      "jobs_dead", "Jobs moved to the dead state", [("queue", queue), ("kind", kind.rawValue)]
+    )
+    .increment()
   }
 
   func jobsRescued(count: Int) {

@@ -23,22 +23,34 @@ enum ContentSniffer {
         contentType: "text/x-shellscript", name: "script with a #! interpreter line",
         accepted: false, isText: true)
     }
-    guard String(validating: view, as: UTF8.self) != nil else {
+    // Raw pointers: the standard library's fast paths, not a byte-by-byte view walk.
+    let text: String? = bytes.withUnsafeReadableBytes { raw in
+      String(validating: raw, as: UTF8.self)
+    }
+    guard let text else {
       return Detected(
         contentType: "application/octet-stream", name: "binary data (not valid UTF-8 text)",
         accepted: false, isText: false)
     }
-    if view.contains(where: isForbiddenControl) {
+    let hasControls = bytes.withUnsafeReadableBytes { raw in
+      raw.contains { isBinaryControl[Int($0)] }
+    }
+    if hasControls {
       return Detected(
         contentType: "application/octet-stream", name: "binary data (control characters)",
         accepted: false, isText: false)
     }
-    return textType(bytes, filename: filename)
+    return textType(text, bytes: bytes, filename: filename)
+  }
+
+  /// Tab, newline, vertical tab, form feed, carriage return and escape (terminal colours): any
+  /// other C0 control, or DEL, marks binary data.
+  private static let isBinaryControl: [Bool] = (0...255).map { byte in
+    (byte < 0x20 && ![0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1B].contains(byte)) || byte == 0x7F
   }
 
   /// Text kinds: JSON (it parses), a unified diff, Markdown (by name or by look), else plain.
-  private static func textType(_ bytes: ByteBuffer, filename: String?) -> Detected {
-    let text = String(decoding: bytes.readableBytesView, as: UTF8.self)
+  private static func textType(_ text: String, bytes: ByteBuffer, filename: String?) -> Detected {
     let trimmed = text.drop { $0.isWhitespace }
     let lowerName = filename?.lowercased() ?? ""
     if trimmed.first == "{" || trimmed.first == "[",
@@ -72,12 +84,6 @@ enum ContentSniffer {
       line.hasPrefix("# ") || line.hasPrefix("## ") || line.hasPrefix("### ")
         || line.hasPrefix("```") || line.hasPrefix("- [ ] ") || line.hasPrefix("- [x] ")
     }
-  }
-
-  /// C0 controls other than tab, newline, vertical tab, form feed, carriage return and escape
-  /// (terminal colours) mark binary data; so does DEL.
-  private static func isForbiddenControl(_ byte: UInt8) -> Bool {
-    (byte < 0x20 && ![0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1B].contains(byte)) || byte == 0x7F
   }
 
   private static func binaryType(_ head: [UInt8], tarProbe: [UInt8]) -> Detected? {
@@ -118,17 +124,25 @@ enum ContentSniffer {
     if starts([0xCA, 0xFE, 0xBA, 0xBE]) {
       return refused("application/x-mach-binary", "Mach-O universal binary or Java class")
     }
-    if starts([0x00, 0x61, 0x73, 0x6D]) { return refused("application/wasm", "WebAssembly module") }
+    if starts([0x00, 0x61, 0x73, 0x6D]) {
+      return refused("application/wasm", "WebAssembly module")
+    }
     if starts([0x1F, 0x8B]) { return refused("application/gzip", "gzip archive") }
     if starts(Array("BZh".utf8))
       && (starts([0x31, 0x41, 0x59, 0x26, 0x53, 0x59], at: 4)
         || starts([0x17, 0x72, 0x45, 0x38, 0x50, 0x90], at: 4))
-    { return refused("application/x-bzip2", "bzip2 archive") }
-    if starts([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]) { return refused("application/x-xz", "xz archive") }
+    {
+      return refused("application/x-bzip2", "bzip2 archive")
+    }
+    if starts([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]) {
+      return refused("application/x-xz", "xz archive")
+    }
     if starts([0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C]) {
       return refused("application/x-7z-compressed", "7-Zip archive")
     }
-    if starts(Array("Rar!".utf8) + [0x1A, 0x07]) { return refused("application/vnd.rar", "RAR archive") }
+    if starts(Array("Rar!".utf8) + [0x1A, 0x07]) {
+      return refused("application/vnd.rar", "RAR archive")
+    }
     if starts([0x28, 0xB5, 0x2F, 0xFD]) { return refused("application/zstd", "Zstandard archive") }
     if starts(Array("!<arch>\n".utf8)) { return refused("application/x-archive", "ar archive") }
     if starts([0xED, 0xAB, 0xEE, 0xDB]) { return refused("application/x-rpm", "RPM package") }

@@ -57,7 +57,8 @@ final class MultipartFormReader {
     if receivedBytes > UploadForm.maximumContentBytes + UploadForm.maximumOverheadBytes {
       throw Self.tooLarge(Self.contentLimitMessage)
     }
-    tail += chunk.readableBytesView.suffix(Self.tailBytes)
+    let last = min(Self.tailBytes, chunk.readableBytes)
+    tail += chunk.getBytes(at: chunk.readerIndex + chunk.readableBytes - last, length: last) ?? []
     if tail.count > Self.tailBytes { tail.removeFirst(tail.count - Self.tailBytes) }
     do {
       try parser.execute(chunk)

@@ -68,7 +68,8 @@ struct OutputService: Sendable {
   private var storage: any BlobStorage { dependencies.storage }
 
   static func checkType(_ detected: ContentSniffer.Detected, kind: UploadForm.Kind) throws {
-    let accepted = "only UTF-8 text (Markdown, code, JSON, diffs), PNG, JPEG, GIF, WebP, PDF and ZIP are accepted"
+    let accepted =
+      "only UTF-8 text (Markdown, code, JSON, diffs), PNG, JPEG, GIF, WebP, PDF and ZIP are accepted"
     let problem: String? =
       if !detected.accepted {
         "Detected \(detected.contentType) (\(detected.name)): \(accepted)."
@@ -121,7 +122,8 @@ struct OutputService: Sendable {
       return .clean
     case .infected(let signature):
       var details = [
-        "signature": signature, "sha256": sha256, "promptVersionId": versionID.uuidString.lowercased(),
+        "signature": signature, "sha256": sha256,
+        "promptVersionId": versionID.uuidString.lowercased(),
         "size": "\(fields.content.readableBytes)", "field": fields.kind.rawValue,
       ]
       if let filename = fields.filename { details["filename"] = filename }
@@ -137,7 +139,8 @@ struct OutputService: Sendable {
 
   private func countTokens(_ content: ByteBuffer, encoding name: String) async throws -> Int? {
     guard let encoding = try? Encoding.named(name) else {
-      logger.warning("Unknown encoding; tokensOut left empty", metadata: ["encoding": .string(name)])
+      logger.warning(
+        "Unknown encoding; tokensOut left empty", metadata: ["encoding": .string(name)])
       return nil
     }
     let text = String(decoding: content.readableBytesView, as: UTF8.self)
@@ -192,7 +195,7 @@ struct OutputService: Sendable {
           try await put(key, content, output.contentType)
         }
         return deduplicated
-      } catch where WriteConflict.isRetryable(error) && attempt < 5 {
+      } catch  where WriteConflict.isRetryable(error) && attempt < 5 {
         // Two uploads of new identical bytes: the loser of the blob row's insert retries and
         // finds it.
         output.$id.exists = false
@@ -203,7 +206,9 @@ struct OutputService: Sendable {
   }
 
   private func put(_ key: BlobKey, _ content: ByteBuffer, _ contentType: String) async throws {
-    try await storageCall { try await storage.put(key: key, bytes: content, contentType: contentType) }
+    try await storageCall {
+      try await storage.put(key: key, bytes: content, contentType: contentType)
+    }
   }
 
   private func storageCall<T: Sendable>(_ body: () async throws -> T) async throws -> T {
@@ -211,7 +216,8 @@ struct OutputService: Sendable {
       return try await body()
     } catch let error as StorageError {
       logger.error(
-        "Blob storage failed", metadata: ["storage": .string(storage.kind), "error": .string(error.description)])
+        "Blob storage failed",
+        metadata: ["storage": .string(storage.kind), "error": .string(error.description)])
       throw AppError(
         .serviceUnavailable, type: "storage-unavailable", title: "Service unavailable",
         detail: "The content could not be stored. Try again later.",

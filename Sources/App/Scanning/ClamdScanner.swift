@@ -45,16 +45,18 @@ struct ClamdScanner: VirusScanner {
 
   private func exchange(command: String, payload: ByteBuffer?) async throws -> String {
     let bootstrap = ClientBootstrap(group: group).connectTimeout(connectTimeout)
-    let initializer: @Sendable (any Channel) -> EventLoopFuture<NIOAsyncChannel<ByteBuffer, ByteBuffer>> = {
-      channel in
-      channel.eventLoop.makeCompletedFuture {
-        try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+    let initializer:
+      @Sendable (any Channel) -> EventLoopFuture<NIOAsyncChannel<ByteBuffer, ByteBuffer>> = {
+        channel in
+        channel.eventLoop.makeCompletedFuture {
+          try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+        }
       }
-    }
     let connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>
     switch address {
     case .tcp(let host, let port):
-      connection = try await bootstrap.connect(host: host, port: port, channelInitializer: initializer)
+      connection = try await bootstrap.connect(
+        host: host, port: port, channelInitializer: initializer)
     case .unix(let path):
       connection = try await bootstrap.connect(
         unixDomainSocketPath: path, channelInitializer: initializer)

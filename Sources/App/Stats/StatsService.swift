@@ -41,9 +41,13 @@ struct StatsService: Sendable {
     let sql = database as! any SQLDatabase
 
     // Three independent index range scans, run side by side on separate connections.
-    async let totalsRow = sql.raw(Self.totalsQuery(companyID, today: today, from: weekStart, to: tomorrow)).first()
+    async let totalsRow = sql.raw(
+      Self.totalsQuery(companyID, today: today, from: weekStart, to: tomorrow)
+    ).first()
     async let ideRows = sql.raw(Self.byIdeQuery(companyID, from: today, to: tomorrow)).all()
-    async let templateRows = sql.raw(Self.topTemplatesQuery(companyID, from: weekStart, to: tomorrow)).all()
+    async let templateRows = sql.raw(
+      Self.topTemplatesQuery(companyID, from: weekStart, to: tomorrow)
+    ).all()
     let totals = try await totalsRow
     let count = try totals?.decode(column: "prompts_today", as: Int.self) ?? 0
     let tokens = try totals?.decode(column: "tokens_today", as: Int.self) ?? 0

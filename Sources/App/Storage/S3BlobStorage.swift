@@ -138,7 +138,8 @@ enum S3ListParser {
     let parser = XMLParser(data: data)
     parser.delegate = delegate
     guard parser.parse() else {
-      throw StorageError("unreadable ListObjectsV2 response: \(String(describing: parser.parserError))")
+      throw StorageError(
+        "unreadable ListObjectsV2 response: \(String(describing: parser.parserError))")
     }
     return delegate.page
   }

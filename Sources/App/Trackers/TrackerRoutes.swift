@@ -41,7 +41,8 @@ struct TrackerRoutes: RouteCollection {
   func show(req: Request) async throws -> TrackerResponse {
     let service = req.trackers
     return try await service.response(
-      try await service.find(req.idParameter("trackerID", "Tracker"), companyID: req.principal.companyID))
+      try await service.find(
+        req.idParameter("trackerID", "Tracker"), companyID: req.principal.companyID))
   }
 
   func update(req: Request) async throws -> TrackerResponse {
@@ -70,7 +71,8 @@ struct TrackerRoutes: RouteCollection {
     do {
       let account = try await service.client(for: tracker).authenticate()
       let who = [account.name, account.email.map { "<\($0)>" }].compactMap { $0 }
-      return TrackerTestResponse(ok: true, detail: "Authenticated as \(who.joined(separator: " ")).")
+      return TrackerTestResponse(
+        ok: true, detail: "Authenticated as \(who.joined(separator: " ")).")
     } catch let error as TrackerError {
       return TrackerTestResponse(ok: false, detail: "\(error)")
     }
@@ -89,7 +91,8 @@ extension TrackerRoutes {
       uniqueKey: "manual-sync:\(id.uuidString.lowercased())")
     let response = Response(status: .accepted)
     try response.content.encode(JobAccepted(jobId: result.job.id.uuidString.lowercased()))
-    response.headers.replaceOrAdd(name: .location, value: "/jobs/\(result.job.id.uuidString.lowercased())")
+    response.headers.replaceOrAdd(
+      name: .location, value: "/jobs/\(result.job.id.uuidString.lowercased())")
     return response
   }
 }
@@ -100,7 +103,8 @@ extension Request {
     return TrackerService(
       database: db,
       cipher: CredentialCipher(
-        current: .init(config.encryptionKey), previous: config.previousEncryptionKeys.map { .init($0) }),
+        current: .init(config.encryptionKey),
+        previous: config.previousEncryptionKeys.map { .init($0) }),
       httpClient: application.http.client.shared, logger: logger,
       atlassian: AtlassianEndpoints(environment: ProcessInfo.processInfo.environment))
   }

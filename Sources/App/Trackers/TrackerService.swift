@@ -16,7 +16,8 @@ struct TrackerService: Sendable {
   func create(companyID: UUID, body: JSONBody) async throws -> Tracker {
     let type = try body.requiredString("type")
     guard TrackerAuth.kindsByType[type] != nil else {
-      throw AppError.validation(field: "type", reason: "must be one of jira-cloud, jira-dc, teamwork")
+      throw AppError.validation(
+        field: "type", reason: "must be one of jira-cloud, jira-dc, teamwork")
     }
     let name = try body.requiredString("name").trimmingCharacters(in: .whitespacesAndNewlines)
     guard (1...200).contains(name.count) else {

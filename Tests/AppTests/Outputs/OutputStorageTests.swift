@@ -30,7 +30,8 @@ import Vapor
       if let folder = storage.folder {
         // content-addressed, no temporary file left behind
         let files = try FileManager.default.subpathsOfDirectory(atPath: folder)
-        #expect(files.sorted() == [String(key.path.prefix(2)), String(key.path.prefix(5)), key.path])
+        #expect(
+          files.sorted() == [String(key.path.prefix(2)), String(key.path.prefix(5)), key.path])
       }
       try await storage.storage.delete(key: key)
       try await storage.storage.delete(key: key)

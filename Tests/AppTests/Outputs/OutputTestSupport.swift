@@ -27,7 +27,8 @@ enum OutputServices {
   static func requireClamd(sourceLocation: SourceLocation = #_sourceLocation) -> ClamdAddress? {
     if let clamd { return clamd }
     if required {
-      Issue.record("CLAMD_TEST_URL is not set (scripts/test.sh starts clamd)", sourceLocation: sourceLocation)
+      Issue.record(
+        "CLAMD_TEST_URL is not set (scripts/test.sh starts clamd)", sourceLocation: sourceLocation)
     }
     return nil
   }

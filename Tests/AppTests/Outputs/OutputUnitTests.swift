@@ -16,9 +16,14 @@ import Vapor
       (Array("# Title\n\nBody".utf8), nil, "text/markdown; charset=utf-8"),
       (Array("just text".utf8), "notes.md", "text/markdown; charset=utf-8"),
       (Array(#"{"a": [1, 2]}"#.utf8), nil, "application/json"),
-      (Array("diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n".utf8), nil,
-       "text/x-diff; charset=utf-8"),
-      (Array("func main() {\n\tprint(\"héllo ✓\")\n}\n".utf8), "main.swift", "text/plain; charset=utf-8"),
+      (
+        Array("diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n".utf8), nil,
+        "text/x-diff; charset=utf-8"
+      ),
+      (
+        Array("func main() {\n\tprint(\"héllo ✓\")\n}\n".utf8), "main.swift",
+        "text/plain; charset=utf-8"
+      ),
       (Samples.png, nil, "image/png"),
       ([0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10], nil, "image/jpeg"),
       (Array("GIF89a".utf8) + [1, 0, 1, 0], nil, "image/gif"),
@@ -40,7 +45,10 @@ import Vapor
       ([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00], "application/x-xz"),
       ([0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C], "application/x-7z-compressed"),
       (Array("Rar!".utf8) + [0x1A, 0x07, 0], "application/vnd.rar"),
-      ([UInt8](repeating: 0x61, count: 257) + Array("ustar\0".utf8) + [0x30, 0x30], "application/x-tar"),
+      (
+        [UInt8](repeating: 0x61, count: 257) + Array("ustar\0".utf8) + [0x30, 0x30],
+        "application/x-tar"
+      ),
       ([0x66, 0x6F, 0xFF, 0x6F], "application/octet-stream"),
       ([0x61, 0x00, 0x62], "application/octet-stream"),
     ]
@@ -80,9 +88,11 @@ import Vapor
   }
 
   @Test func addressesAndStorageURLsAreParsed() throws {
-    #expect(try ClamdAddress.parse("tcp://127.0.0.1:3310").get() == .tcp(host: "127.0.0.1", port: 3310))
+    #expect(
+      try ClamdAddress.parse("tcp://127.0.0.1:3310").get() == .tcp(host: "127.0.0.1", port: 3310))
     #expect(try ClamdAddress.parse("tcp://[::1]:3310").get() == .tcp(host: "::1", port: 3310))
-    #expect(try ClamdAddress.parse("/run/clamav/clamd.ctl").get() == .unix(path: "/run/clamav/clamd.ctl"))
+    #expect(
+      try ClamdAddress.parse("/run/clamav/clamd.ctl").get() == .unix(path: "/run/clamav/clamd.ctl"))
     #expect(try ClamdAddress.parse("unix:///run/c.sock").get() == .unix(path: "/run/c.sock"))
     #expect((try? ClamdAddress.parse("tcp://host").get()) == nil)
     #expect((try? ClamdAddress.parse("clamd:3310").get()) == nil)
@@ -107,7 +117,8 @@ import Vapor
     #expect((try? StorageLocation.parse("ftp://x").get()) == nil)
     #expect((try? StorageLocation.parse("s3://b?endpoint=ftp://x").get()) == nil)
 
-    #expect(BlobKey(sha256: String(repeating: "ab", count: 32))?.path.hasPrefix("ab/ab/abab") == true)
+    #expect(
+      BlobKey(sha256: String(repeating: "ab", count: 32))?.path.hasPrefix("ab/ab/abab") == true)
     #expect(BlobKey(sha256: "AB") == nil)
     #expect(BlobKey(path: "ab/cd/" + String(repeating: "ab", count: 32)) == nil)
     #expect(

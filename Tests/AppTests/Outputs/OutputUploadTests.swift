@@ -1,8 +1,5 @@
 import Fluent
 import Foundation
-#if canImport(Glibc)
-  import Glibc
-#endif
 import NIOCore
 import Testing
 import Tokenizer
@@ -10,6 +7,10 @@ import Vapor
 import VaporTesting
 
 @testable import App
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// `POST /outputs` end to end, with the real clamd and both storage back ends.
 @Suite struct OutputUploadTests {
@@ -199,16 +200,23 @@ import VaporTesting
       defer { storage.remove() }
       f.use(storage, clamd: nil, required: false)
       let cases: [(String, (inout MultipartBody) -> Void, String)] = [
-        ("ELF", { $0.file(Samples.elf, filename: "notes.txt", contentType: "text/plain") }, "application/x-elf"),
+        (
+          "ELF", { $0.file(Samples.elf, filename: "notes.txt", contentType: "text/plain") },
+          "application/x-elf"
+        ),
         ("script", { $0.text(Array("#!/bin/sh\nrm -rf /\n".utf8)) }, "text/x-shellscript"),
-        ("gzip", { $0.file([0x1F, 0x8B, 0x08, 0x00, 0, 0, 0, 0], filename: "a.gz") }, "application/gzip"),
+        (
+          "gzip", { $0.file([0x1F, 0x8B, 0x08, 0x00, 0, 0, 0, 0], filename: "a.gz") },
+          "application/gzip"
+        ),
         ("invalid UTF-8", { $0.text([0x68, 0x69, 0xC3, 0x28]) }, "application/octet-stream"),
         ("PNG as text", { $0.text(Samples.png) }, "image/png"),
       ]
       for (name, build, detected) in cases {
         let response = try await f.upload(build)
         #expect(response.status == .unsupportedMediaType, "\(name)")
-        #expect(response.problem?.detail?.contains(detected) == true, "\(name): \(response.bodyString)")
+        #expect(
+          response.problem?.detail?.contains(detected) == true, "\(name): \(response.bodyString)")
       }
       #expect(try await f.counts().outputs == 0)
     }

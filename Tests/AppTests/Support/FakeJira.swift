@@ -72,7 +72,9 @@ final class FakeJiraDataCenter: @unchecked Sendable {
     api.get("issue", ":key") { req in
       try self.authorize(req)
       let key = req.parameters.get("key")
-      guard let issue = self.issues.withLockedValue({ $0 }).first(where: { $0["key"] as? String == key })
+      guard
+        let issue = self.issues.withLockedValue({ $0 }).first(where: { $0["key"] as? String == key }
+        )
       else { throw Abort(.notFound) }
       return Self.json(issue)
     }

@@ -6,7 +6,7 @@ import Testing
 
 /// Polls `condition` every 20 ms until it holds or `timeout` passes.
 func eventually(
-  timeout: Duration = .seconds(10),
+  timeout: Duration = .seconds(30),
   _ message: @autoclosure () -> String = "condition",
   sourceLocation: SourceLocation = #_sourceLocation,
   _ condition: () async throws -> Bool

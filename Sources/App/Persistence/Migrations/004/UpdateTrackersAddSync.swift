@@ -18,7 +18,10 @@ struct UpdateTrackersAddSync: AsyncMigration {
   func prepare(on database: any Database) async throws {
     for (name, type, constraints) in Self.columns {
       try await database.schema("trackers")
-        .field(.definition(name: .key(.init(stringLiteral: name)), dataType: type, constraints: constraints))
+        .field(
+          .definition(
+            name: .key(.init(stringLiteral: name)), dataType: type, constraints: constraints)
+        )
         .update()
     }
   }
