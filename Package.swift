@@ -52,6 +52,7 @@ let package = Package(
         "Trackers",
         "Jobs",
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "PostgresKit", package: "postgres-kit"),
       ],
       resources: [.copy("Resources/openapi.yaml")],
       swiftSettings: strictSettings

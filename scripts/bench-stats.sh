@@ -19,7 +19,8 @@ ensure_debian_packages curl
 mode=${BUILD_MODE:-release}
 events=${EVENTS:-1000000}
 # shellcheck disable=SC2086 # SWIFT_BUILD_FLAGS (e.g. --enable-code-coverage) reuses another build
-swift build -c "$mode" ${SWIFT_BUILD_FLAGS:-} --product promptsmith >/dev/null 2>&1
+swift build -c "$mode" ${SWIFT_BUILD_FLAGS:-} --product promptsmith >/tmp/bench-stats-build.log 2>&1 \
+  || { tail -n 30 /tmp/bench-stats-build.log >&2; exit 1; }
 binary="$(swift build -c "$mode" ${SWIFT_BUILD_FLAGS:-} --show-bin-path)/promptsmith"
 work=$(mktemp -d /tmp/promptsmith-bench-stats.XXXXXX)
 password="bench-admin-password"

@@ -51,6 +51,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
   try app.register(collection: TrackerRoutes())
   try app.register(collection: IssueRoutes())
   try app.register(collection: JobRoutes())
+  try app.register(collection: WebhookRoutes())
 
   app.jobs = try JobSetup(app: app)
   app.lifecycle.use(ServeBootstrap())

@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 import Jobs
 import Testing
+import Trackers
 import Vapor
 import VaporTesting
 
@@ -92,6 +93,58 @@ import VaporTesting
       let runs = await ctx.app.jobs.scheduler(logger: ctx.app.logger).tick()
       #expect(runs.map(\.kind) == [.syncTeamworkIssues])
       #expect(await ctx.app.jobs.scheduler(logger: ctx.app.logger).tick().isEmpty)
+    }
+  }
+}
+
+/// Jira's webhook: signatures checked, events queued and processed by a worker.
+@Suite struct WebhookTests {
+  @Test(arguments: TestDatabase.all)
+  func signedEventsAreQueuedAndUnsignedOnesRefused(_ database: TestDatabase) async throws {
+    let jira = try await FakeJiraDataCenter.start()
+    defer { Task { try? await jira.stop() } }
+    try await withTestApp(database) { ctx in
+      let admin = try await ctx.adminToken()
+      let secret = "a-webhook-secret-of-some-length"
+      let created = try await ctx.send(
+        .POST, "/trackers", token: admin,
+        object: [
+          "type": "jira-dc", "name": "Acme Jira", "baseUrl": jira.baseURL,
+          "auth": ["kind": "pat", "token": FakeJiraDataCenter.token],
+          "acceptanceCriteriaField": "customfield_10500", "webhookSecret": secret,
+        ])
+      let tracker = try created.content.decode(TrackerResponse.self)
+      #expect(tracker.webhookSecretSet)
+      let body = #"{"webhookEvent":"jira:issue_updated","issue":{"key":"BILL-2291"}}"#
+      let signature = WebhookSignature.sign(body: Data(body.utf8), secret: secret)
+      // act
+      let unsigned = try await ctx.send(.POST, "/webhooks/jira/\(tracker.id)", rawBody: body)
+      let forged = try await ctx.send(
+        .POST, "/webhooks/jira/\(tracker.id)", rawBody: body,
+        headers: ["X-Hub-Signature": "sha256=" + String(repeating: "0", count: 64)])
+      let signed = try await ctx.send(
+        .POST, "/webhooks/jira/\(tracker.id)", rawBody: body,
+        headers: ["X-Hub-Signature": signature])
+      let byToken = try await ctx.send(
+        .POST, "/webhooks/jira/\(tracker.id)?token=\(secret)", rawBody: body)
+      let unknown = try await ctx.send(.POST, "/webhooks/jira/\(UUID())", rawBody: body)
+      // check
+      #expect(unsigned.status == .unauthorized && forged.status == .unauthorized)
+      #expect(signed.status == .accepted && byToken.status == .accepted)
+      #expect(unknown.status == .notFound)
+      let jobID = try signed.content.decode(JobAccepted.self).jobId
+      let worker = ctx.app.jobs.worker(concurrency: 2, logger: ctx.app.logger)
+      let running = Task { try await worker.run() }
+      var state = ""
+      for _ in 0..<200 where state != "succeeded" && state != "dead" {
+        try await Task.sleep(for: .milliseconds(50))
+        state = try await ctx.app.jobs.queue.job(id: UUID(uuidString: jobID)!)?.state.rawValue ?? ""
+      }
+      worker.stop()
+      _ = try? await running.value
+      #expect(state == "succeeded")
+      let issue = try await Issue.query(on: ctx.app.db).filter(\.$externalKey == "BILL-2291").first()
+      #expect(issue != nil)
     }
   }
 }

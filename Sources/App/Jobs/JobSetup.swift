@@ -12,6 +12,8 @@ struct JobSetup: Sendable {
   let registry: JobRegistry
   let schedules: [JobSchedule]
   let metrics: PrometheusJobMetrics
+  /// Set on PostgreSQL: workers listen for new jobs besides polling.
+  let notifier: PostgresJobNotifier?
 
   init(app: Application) throws {
     let queue = try JobQueue(
@@ -22,6 +24,7 @@ struct JobSetup: Sendable {
     let sync = TrackerSyncJob(app: app)
     registry.register(.syncJiraIssues, handler: sync)
     registry.register(.syncTeamworkIssues, handler: sync)
+    registry.register(.processWebhook, handler: WebhookJob(app: app))
     registry.register(.test, handler: TestJobHandler())
     self.queue = queue
     self.registry = registry
@@ -32,13 +35,18 @@ struct JobSetup: Sendable {
       },
     ]
     self.metrics = PrometheusJobMetrics(registry: app.httpMetrics.registry)
+    if case .postgres(let url) = app.appConfig.database {
+      notifier = PostgresJobNotifier(url: url, logger: Logger(label: "promptsmith.jobs"))
+    } else {
+      notifier = nil
+    }
   }
 
   func worker(queues: [String] = [], concurrency: Int = 10, logger: Logger) -> JobWorker {
     JobWorker(
       queue: queue, registry: registry,
-      options: JobWorkerOptions(queues: queues, concurrency: concurrency), metrics: metrics,
-      logger: logger)
+      options: JobWorkerOptions(queues: queues, concurrency: concurrency), notifier: notifier,
+      metrics: metrics, logger: logger)
   }
 
   func scheduler(logger: Logger) -> JobScheduler {
@@ -64,20 +72,24 @@ struct TrackerSyncJob: JobHandler {
       context.logger.info("Tracker gone or archived; nothing to sync")
       return
     }
-    let config = app.appConfig
-    let service = TrackerService(
-      database: app.db,
-      cipher: CredentialCipher(
-        current: .init(config.encryptionKey),
-        previous: config.previousEncryptionKeys.map { .init($0) }),
-      httpClient: app.http.client.shared, logger: context.logger,
-      atlassian: AtlassianEndpoints(environment: ProcessInfo.processInfo.environment))
+    let service = Self.service(app: app, logger: context.logger)
     do {
       _ = try await TrackerSync(database: app.db, logger: context.logger)
         .run(tracker: tracker, client: try service.client(for: tracker))
     } catch let error as TrackerError where error.needsReauthorization {
       throw PermanentJobError("needs re-authorisation: \(error)")
     }
+  }
+
+  static func service(app: Application, logger: Logger) -> TrackerService {
+    let config = app.appConfig
+    return TrackerService(
+      database: app.db,
+      cipher: CredentialCipher(
+        current: .init(config.encryptionKey),
+        previous: config.previousEncryptionKeys.map { .init($0) }),
+      httpClient: app.http.client.shared, logger: logger,
+      atlassian: AtlassianEndpoints(environment: ProcessInfo.processInfo.environment))
   }
 
   static func kind(forTrackerType type: String) -> JobKind {

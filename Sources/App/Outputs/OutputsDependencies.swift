@@ -35,7 +35,8 @@ struct OutputsDependencies: Sendable {
       logger.warning(
         "CLAMD_URL is not set but scanning is required: every upload will be refused with 503")
     case (nil, false):
-      logger.warning("CLAMD_URL is not set: uploads are stored unscanned (scanStatus skipped)")
+      // Each unscanned upload logs its own warning; at start a notice is enough.
+      logger.notice("CLAMD_URL is not set: uploads are stored unscanned (scanStatus skipped)")
     case (_?, false):
       logger.info("clamd scanning is not required: uploads are stored unscanned when it is down")
     case (_?, true):

@@ -99,13 +99,6 @@ extension TrackerRoutes {
 
 extension Request {
   var trackers: TrackerService {
-    let config = application.appConfig
-    return TrackerService(
-      database: db,
-      cipher: CredentialCipher(
-        current: .init(config.encryptionKey),
-        previous: config.previousEncryptionKeys.map { .init($0) }),
-      httpClient: application.http.client.shared, logger: logger,
-      atlassian: AtlassianEndpoints(environment: ProcessInfo.processInfo.environment))
+    TrackerSyncJob.service(app: application, logger: logger)
   }
 }
