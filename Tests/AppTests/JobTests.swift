@@ -91,7 +91,7 @@ import VaporTesting
       #expect(teamwork.first?.interval == .seconds(900))
       #expect(try await TrackerSyncJob.scheduled(jira: true, on: ctx.app.db).isEmpty)
       let runs = await ctx.app.jobs.scheduler(logger: ctx.app.logger).tick()
-      #expect(runs.map(\.kind) == [.syncTeamworkIssues])
+      #expect(Set(runs.map(\.kind)) == [.syncTeamworkIssues, .cleanupOldOutputs])
       #expect(await ctx.app.jobs.scheduler(logger: ctx.app.logger).tick().isEmpty)
     }
   }

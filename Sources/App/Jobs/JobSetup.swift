@@ -25,6 +25,11 @@ struct JobSetup: Sendable {
     registry.register(.syncJiraIssues, handler: sync)
     registry.register(.syncTeamworkIssues, handler: sync)
     registry.register(.processWebhook, handler: WebhookJob(app: app))
+    registry.register(.cleanupOldOutputs) { _, context in
+      let report = try await OutputCleanup.run(
+        database: app.db, storage: app.outputs.storage, logger: context.logger)
+      context.logger.info("Output cleanup done", metadata: ["report": "\(report)"])
+    }
     registry.register(.test, handler: TestJobHandler())
     self.queue = queue
     self.registry = registry
@@ -33,6 +38,7 @@ struct JobSetup: Sendable {
       .perEntity(.syncTeamworkIssues) {
         try await TrackerSyncJob.scheduled(jira: false, on: app.db)
       },
+      .every(.seconds(86_400), .cleanupOldOutputs),
     ]
     self.metrics = PrometheusJobMetrics(registry: app.httpMetrics.registry)
     if case .postgres(let url) = app.appConfig.database {
