@@ -143,7 +143,8 @@ import VaporTesting
       worker.stop()
       _ = try? await running.value
       #expect(state == "succeeded")
-      let issue = try await Issue.query(on: ctx.app.db).filter(\.$externalKey == "BILL-2291").first()
+      let issue = try await Issue.query(on: ctx.app.db).filter(\.$externalKey == "BILL-2291")
+        .first()
       #expect(issue != nil)
     }
   }

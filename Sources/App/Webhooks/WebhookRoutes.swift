@@ -37,7 +37,9 @@ struct WebhookRoutes: RouteCollection {
     guard signed || tokenMatches == true else {
       req.logger.warning(
         "Webhook signature refused",
-        metadata: ["tracker": .string(id.uuidString.lowercased()), "ip": "\(req.clientInfo.ip ?? "-")"])
+        metadata: [
+          "tracker": .string(id.uuidString.lowercased()), "ip": "\(req.clientInfo.ip ?? "-")",
+        ])
       throw AppError(
         .unauthorized, type: "invalid-signature", title: "Unauthorized",
         detail: "The webhook signature or token does not match.")
