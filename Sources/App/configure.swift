@@ -52,6 +52,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
   try app.register(collection: IssueRoutes())
   try app.register(collection: JobRoutes())
   try app.register(collection: WebhookRoutes())
+  try app.register(collection: JiraOAuthRoutes())
 
   app.jobs = try JobSetup(app: app)
   app.lifecycle.use(ServeBootstrap())

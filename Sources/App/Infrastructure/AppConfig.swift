@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Trackers
 
 /// Everything the service reads from its environment, decoded once at start.
 public struct AppConfig: Sendable {
@@ -33,6 +34,13 @@ public struct AppConfig: Sendable {
   public var encryptionKey: [UInt8] = Array(repeating: 7, count: 32)
   /// Older keys that still open existing credentials (`ENCRYPTION_KEY_PREVIOUS`, comma-separated).
   public var previousEncryptionKeys: [[UInt8]] = []
+  /// Jira Cloud OAuth 2.0 (3LO) client (`JIRA_CLIENT_ID`, `JIRA_CLIENT_SECRET`).
+  public var jiraClientID: String?
+  public var jiraClientSecret: String?
+  /// The service's external URL (`PUBLIC_BASE_URL`), for OAuth redirects and webhook URLs.
+  public var publicBaseURL: String?
+  /// Atlassian's auth and API hosts (`ATLASSIAN_AUTH_URL`, `ATLASSIAN_API_URL`).
+  public var atlassian = AtlassianEndpoints()
   /// `serve --with-worker` / `--no-worker`; nil means the default: a worker on SQLite only.
   public var workerInServe: Bool?
 
@@ -178,6 +186,11 @@ extension AppConfig {
       trustedProxies: trustedProxies, bcryptCost: 12, isProduction: isProduction,
       dataDirectory: dataDirectory)
     config.encryptionKey = encryptionKey
+    config.jiraClientID = environment["JIRA_CLIENT_ID"].flatMap { $0.isEmpty ? nil : $0 }
+    config.jiraClientSecret = environment["JIRA_CLIENT_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
+    config.publicBaseURL = environment["PUBLIC_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+      .map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+    config.atlassian = AtlassianEndpoints(environment: environment)
     config.previousEncryptionKeys = previousKeys
     outputs.apply(to: &config)
     return config

@@ -1,3 +1,4 @@
+import AsyncKit
 import Fluent
 import Vapor
 
@@ -36,6 +37,13 @@ struct ProblemErrorMiddleware: AsyncMiddleware {
             "\(request.method.rawValue) is not allowed here; use \(allowed.joined(separator: ", "))."
         )
       }
+    case is ConnectionPoolTimeoutError:
+      // Every database connection stayed busy: a load problem, not a bug; the client may retry.
+      request.logger.warning("Database connection pool exhausted")
+      headers.replaceOrAdd(name: .retryAfter, value: "1")
+      problem = ProblemDetails(
+        type: "overloaded", title: "Service Unavailable", status: 503,
+        detail: "The service is overloaded; retry in a moment.")
     case let error as DecodingError:
       problem = ProblemDetails.decoding(error)
     case let error as any DatabaseError where error.isConstraintFailure:

@@ -89,13 +89,14 @@ struct TrackerSyncJob: JobHandler {
 
   static func service(app: Application, logger: Logger) -> TrackerService {
     let config = app.appConfig
-    return TrackerService(
+    var service = TrackerService(
       database: app.db,
       cipher: CredentialCipher(
         current: .init(config.encryptionKey),
         previous: config.previousEncryptionKeys.map { .init($0) }),
-      httpClient: app.http.client.shared, logger: logger,
-      atlassian: AtlassianEndpoints(environment: ProcessInfo.processInfo.environment))
+      httpClient: app.http.client.shared, logger: logger, atlassian: config.atlassian)
+    service.oauth = { try app.atlassianOAuth() }
+    return service
   }
 
   static func kind(forTrackerType type: String) -> JobKind {

@@ -11,6 +11,15 @@ struct TrackerAuth: Codable, Sendable, Equatable {
   var username: String?
   var password: String?
   var apiKey: String?
+  // OAuth 2.0 (3LO), filled by the callback and each refresh.
+  var accessToken: String?
+  var refreshToken: String?
+  var expiresAt: Date?
+  var cloudId: String?
+
+  init(kind: String) {
+    self.kind = kind
+  }
 
   /// Which kinds each tracker type accepts, and the fields each kind needs.
   static let kindsByType: [String: [String]] = [
@@ -55,12 +64,19 @@ struct TrackerAuth: Codable, Sendable, Equatable {
   var setFields: [String] {
     [
       ("email", email), ("apiToken", apiToken), ("token", token), ("username", username),
-      ("password", password), ("apiKey", apiKey),
+      ("password", password), ("apiKey", apiKey), ("accessToken", accessToken),
+      ("refreshToken", refreshToken),
     ].compactMap { $0.1 == nil ? nil : $0.0 }
   }
 
-  func credentials() throws -> TrackerCredentials {
+  func credentials(oauth: (any AccessTokenProvider)?) throws -> TrackerCredentials {
     switch kind {
+    case "oauth2":
+      guard let cloudId, let oauth else {
+        throw AppError.conflict(
+          "This tracker needs OAuth authorisation: GET /trackers/:id/oauth/start.")
+      }
+      return .oauth2(cloudId: cloudId, provider: oauth)
     case "apiToken": return .apiToken(email: email ?? "", token: apiToken ?? "")
     case "pat": return .pat(token: token ?? "")
     case "basic": return .basic(username: username ?? "", password: password ?? "")

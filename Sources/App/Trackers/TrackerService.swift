@@ -12,6 +12,10 @@ struct TrackerService: Sendable {
   let httpClient: HTTPClient
   let logger: Logger
   let atlassian: AtlassianEndpoints
+  /// Builds the Atlassian OAuth client when the deployment has one configured.
+  var oauth: @Sendable () throws -> AtlassianOAuth = {
+    throw AppError.conflict("Jira OAuth is not configured.")
+  }
 
   func create(companyID: UUID, body: JSONBody) async throws -> Tracker {
     let type = try body.requiredString("type")
@@ -106,9 +110,17 @@ struct TrackerService: Sendable {
     return try TrackerRegistry.standard.makeClient(
       TrackerConfiguration(
         type: TrackerType(rawValue: tracker.type), baseURL: tracker.baseURL,
-        credentials: try auth.credentials(),
+        credentials: try auth.credentials(
+          oauth: auth.kind == "oauth2" ? try tokenStore(for: tracker.requireID()) : nil),
         acceptanceCriteriaField: tracker.acceptanceCriteriaField, jql: tracker.jql,
         httpClient: httpClient, logger: logger, atlassian: atlassian))
+  }
+
+  /// The OAuth access tokens of a Jira Cloud tracker, refreshed as they expire.
+  func tokenStore(for trackerID: UUID) throws -> OAuthTokenStore {
+    OAuthTokenStore(
+      trackerID: trackerID, database: database, cipher: cipher, oauth: try oauth(),
+      now: { Date() })
   }
 
   private func seal(_ auth: TrackerAuth) throws -> String {

@@ -17,7 +17,8 @@ func testConfig(_ location: AppConfig.DatabaseLocation) -> AppConfig {
 
 /// Runs `body` with a migrated application on `database`, and always shuts it down.
 func withTestApp(
-  _ database: TestDatabase, _ body: (TestContext) async throws -> Void
+  _ database: TestDatabase, configure adjust: (inout AppConfig) -> Void = { _ in },
+  _ body: (TestContext) async throws -> Void
 ) async throws {
   var postgresURL: String?
   let location: AppConfig.DatabaseLocation
@@ -40,8 +41,10 @@ func withTestApp(
     location = .postgres(url: url)
   }
   let app = try await Application.make(.testing)
+  var config = testConfig(location)
+  adjust(&config)
   do {
-    try await configure(app, config: testConfig(location))
+    try await configure(app, config: config)
     if database == .sqlite {
       try await app.autoMigrate()
     }

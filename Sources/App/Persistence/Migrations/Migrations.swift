@@ -14,5 +14,6 @@ enum AppMigrations {
     CreateOutputsAndBlobs(),
     UpdateTrackersAddSync(),
     CreateJobs(),
+    CreateOAuthStates(),
   ]
 }

@@ -1,0 +1,114 @@
+import Fluent
+import Foundation
+import SQLKit
+import Trackers
+import Vapor
+
+struct OAuthConnected: Content {
+  let trackerId: String
+  let cloudId: String
+  let site: String
+}
+
+/// Jira Cloud OAuth 2.0 (3LO): `GET /trackers/:id/oauth/start` (admin) sends the browser to
+/// Atlassian with a single-use `state`; `GET /oauth/jira/callback` exchanges the code, finds the
+/// site's cloud id and stores the tokens sealed.
+struct JiraOAuthRoutes: RouteCollection {
+  func boot(routes: any RoutesBuilder) throws {
+    routes.grouped("trackers").grouped(RequireRole(.admin))
+      .get(":trackerID", "oauth", "start", use: start)
+    routes.get("oauth", "jira", "callback", use: callback)
+  }
+
+  func start(req: Request) async throws -> Response {
+    let principal = try req.principal
+    let tracker = try await req.trackers.find(
+      req.idParameter("trackerID", "Tracker"), companyID: principal.companyID)
+    guard tracker.type == "jira-cloud", try req.trackers.auth(of: tracker)?.kind == "oauth2" else {
+      throw AppError.conflict("Only a jira-cloud tracker with auth kind oauth2 uses OAuth.")
+    }
+    let oauth = try req.application.atlassianOAuth()
+    let state = SessionService.randomToken()
+    try await OAuthState(
+      stateHash: SHA256Digest.hex(state), trackerID: try tracker.requireID(),
+      userID: principal.userID, expiresAt: Date().addingTimeInterval(OAuthState.lifetime)
+    ).create(on: req.db)
+    return req.redirect(
+      to: oauth.authorizationURL(state: state).absoluteString, redirectType: .normal)
+  }
+
+  func callback(req: Request) async throws -> OAuthConnected {
+    if let denied = req.query[String.self, at: "error"] {
+      throw AppError(
+        .badRequest, type: "oauth-denied", title: "Bad request",
+        detail: "Atlassian refused the authorisation: \(denied).")
+    }
+    guard let code = req.query[String.self, at: "code"],
+      let state = req.query[String.self, at: "state"]
+    else { throw AppError.badRequest("code and state are required", field: "code") }
+    // Claimed by one conditional update: a state works once, within its ten minutes.
+    let now = Date()
+    let claimed = try await OAuthState.query(on: req.db)
+      .filter(\.$stateHash == SHA256Digest.hex(state)).filter(\.$usedAt == nil)
+      .filter(\.$expiresAt > now).first()
+    guard let claimed else {
+      throw AppError(
+        .badRequest, type: "oauth-state-invalid", title: "Bad request",
+        detail: "The OAuth state is unknown, expired or already used; start again.")
+    }
+    let updated = try await (req.db as! any SQLDatabase).update(OAuthState.schema)
+      .set("used_at", to: SQLBind(now)).where("id", .equal, SQLBind(try claimed.requireID()))
+      .where("used_at", .is, SQLLiteral.null).returning("id").all()
+    guard !updated.isEmpty, let tracker = try await Tracker.find(claimed.$tracker.id, on: req.db)
+    else {
+      throw AppError(
+        .badRequest, type: "oauth-state-invalid", title: "Bad request",
+        detail: "The OAuth state was already used; start again.")
+    }
+    let oauth = try req.application.atlassianOAuth()
+    let tokens: OAuthTokens
+    let sites: [AtlassianSite]
+    do {
+      tokens = try await oauth.exchangeCode(code)
+      sites = try await oauth.accessibleResources(accessToken: tokens.accessToken)
+    } catch let error as TrackerError {
+      throw AppError(
+        .badGateway, type: "oauth-exchange-failed", title: "Bad Gateway",
+        detail: "Atlassian refused the code exchange: \(error).")
+    }
+    let host = URL(string: tracker.baseURL)?.host
+    guard let site = sites.first(where: { URL(string: $0.url)?.host == host }) ?? sites.first else {
+      throw AppError.conflict("The authorised account has access to no Jira site.")
+    }
+    var auth = try req.trackers.auth(of: tracker) ?? TrackerAuth(kind: "oauth2")
+    auth.kind = "oauth2"
+    auth.accessToken = tokens.accessToken
+    auth.refreshToken = tokens.refreshToken
+    auth.expiresAt = tokens.expiresAt
+    auth.cloudId = site.id
+    tracker.authJSON = try req.trackers.cipher.seal(JSONEncoder().encode(auth))
+    tracker.needsReauth = false
+    tracker.lastError = nil
+    try await tracker.save(on: req.db)
+    return OAuthConnected(
+      trackerId: try tracker.requireID().uuidString.lowercased(), cloudId: site.id, site: site.url)
+  }
+}
+
+extension Application {
+  /// The Atlassian OAuth client, from `JIRA_CLIENT_ID`, `JIRA_CLIENT_SECRET` and
+  /// `PUBLIC_BASE_URL` (the redirect URI is `PUBLIC_BASE_URL/oauth/jira/callback`).
+  func atlassianOAuth() throws -> AtlassianOAuth {
+    let config = appConfig
+    guard let clientID = config.jiraClientID, let secret = config.jiraClientSecret,
+      let base = config.publicBaseURL
+    else {
+      throw AppError.conflict(
+        "Jira OAuth is not configured: set JIRA_CLIENT_ID, JIRA_CLIENT_SECRET and PUBLIC_BASE_URL.")
+    }
+    return AtlassianOAuth(
+      clientID: clientID, clientSecret: secret, redirectURI: base + "/oauth/jira/callback",
+      httpClient: http.client.shared,
+      endpoints: config.atlassian)
+  }
+}

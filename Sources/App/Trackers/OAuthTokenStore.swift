@@ -1,0 +1,87 @@
+import Fluent
+import Foundation
+import SQLKit
+import Trackers
+
+/// Jira Cloud access tokens kept sealed in the tracker's `auth_json`, refreshed before they
+/// expire. A refresh rotates the refresh token, so it runs under a per-tracker lock (in-process
+/// single flight, plus a PostgreSQL advisory lock across processes) and the rotated token is saved
+/// in the same transaction that read the old one: a rotation is never lost.
+struct OAuthTokenStore: AccessTokenProvider {
+  let trackerID: UUID
+  let database: any Database
+  let cipher: CredentialCipher
+  let oauth: AtlassianOAuth
+  let now: @Sendable () -> Date
+
+  func accessToken() async throws -> String {
+    let auth = try await load(on: database)
+    if let token = auth.accessToken, let expiresAt = auth.expiresAt,
+      expiresAt > now().addingTimeInterval(60)
+    {
+      return token
+    }
+    return try await refresh(force: false)
+  }
+
+  func refreshAfterUnauthorized() async throws -> String {
+    try await refresh(force: true)
+  }
+
+  private func refresh(force: Bool) async throws -> String {
+    do {
+      return try await OAuthRefreshGate.shared.run(trackerID) {
+        try await database.transaction { transaction in
+          if let sql = transaction as? any SQLDatabase, sql.dialect.name == "postgresql" {
+            // The UUID's first eight bytes: the same key in every process.
+            let key = withUnsafeBytes(of: trackerID.uuid) { $0.loadUnaligned(as: Int64.self) }
+            _ = try await sql.raw("SELECT pg_advisory_xact_lock(\(bind: key))").all()
+          }
+          var auth = try await load(on: transaction)
+          if !force, let token = auth.accessToken, let expiresAt = auth.expiresAt,
+            expiresAt > now().addingTimeInterval(60)
+          {
+            return token  // another caller refreshed while we waited
+          }
+          guard let refreshToken = auth.refreshToken else {
+            throw TrackerError.invalidGrant("no refresh token stored")
+          }
+          let tokens = try await oauth.refresh(refreshToken: refreshToken)
+          auth.accessToken = tokens.accessToken
+          auth.refreshToken = tokens.refreshToken ?? refreshToken
+          auth.expiresAt = tokens.expiresAt
+          try await Tracker.query(on: transaction).filter(\.$id == trackerID)
+            .set(\.$authJSON, to: try cipher.seal(JSONEncoder().encode(auth))).update()
+          return tokens.accessToken
+        }
+      }
+    } catch let error as TrackerError where error.needsReauthorization {
+      try await Tracker.query(on: database).filter(\.$id == trackerID)
+        .set(\.$needsReauth, to: true).set(\.$lastError, to: "\(error)").update()
+      throw error
+    }
+  }
+
+  private func load(on database: any Database) async throws -> TrackerAuth {
+    guard let tracker = try await Tracker.find(trackerID, on: database),
+      let sealed = tracker.authJSON
+    else { throw TrackerError.invalidGrant("the tracker has no OAuth tokens") }
+    return try JSONDecoder().decode(TrackerAuth.self, from: cipher.open(sealed))
+  }
+}
+
+/// One refresh at a time per tracker within this process; later callers share its result.
+actor OAuthRefreshGate {
+  static let shared = OAuthRefreshGate()
+  private var running: [UUID: Task<String, any Error>] = [:]
+
+  func run(_ id: UUID, _ body: @escaping @Sendable () async throws -> String) async throws
+    -> String
+  {
+    if let task = running[id] { return try await task.value }
+    let task = Task { try await body() }
+    running[id] = task
+    defer { running[id] = nil }
+    return try await task.value
+  }
+}

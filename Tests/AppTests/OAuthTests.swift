@@ -1,0 +1,100 @@
+import Fluent
+import Foundation
+import Testing
+import Trackers
+import Vapor
+import VaporTesting
+
+@testable import App
+
+/// Jira Cloud OAuth 2.0 (3LO) against a local Atlassian: state, code exchange, refresh rotation
+/// and a refused grant.
+@Suite struct OAuthTests {
+  @Test(arguments: TestDatabase.all)
+  func anAdminConnectsJiraCloudAndTokensRotate(_ database: TestDatabase) async throws {
+    let atlassian = try await FakeAtlassian.start()
+    defer { Task { try? await atlassian.stop() } }
+    try await withTestApp(
+      database,
+      configure: { config in
+        config.jiraClientID = "client-id"
+        config.jiraClientSecret = "client-secret"
+        config.publicBaseURL = "https://promptsmith.example"
+        config.atlassian = AtlassianEndpoints(authURL: atlassian.url, apiURL: atlassian.url)
+      }
+    ) { ctx in
+      let admin = try await ctx.adminToken()
+      let created = try await ctx.send(
+        .POST, "/trackers", token: admin,
+        object: [
+          "type": "jira-cloud", "name": "Acme Cloud", "baseUrl": "https://acme-shop.atlassian.net",
+          "auth": ["kind": "oauth2"],
+        ])
+      let tracker = try created.content.decode(TrackerResponse.self)
+      // act: start, then come back with the code
+      let start = try await ctx.send(.GET, "/trackers/\(tracker.id)/oauth/start", token: admin)
+      #expect(start.status == .seeOther || start.status == .found)
+      let location = try #require(start.headers.first(name: .location))
+      let components = try #require(URLComponents(string: location))
+      let query = Dictionary(
+        uniqueKeysWithValues: (components.queryItems ?? []).map { ($0.name, $0.value ?? "") })
+      #expect(location.hasPrefix(atlassian.url + "/authorize"))
+      #expect(query["client_id"] == "client-id")
+      #expect(query["redirect_uri"] == "https://promptsmith.example/oauth/jira/callback")
+      #expect(query["scope"]?.contains("offline_access") == true)
+      let state = try #require(query["state"])
+      let callback = try await ctx.send(.GET, "/oauth/jira/callback?code=good-code&state=\(state)")
+      #expect(callback.status == .ok)
+      #expect(try callback.content.decode(OAuthConnected.self).cloudId == FakeAtlassian.cloudID)
+      let replay = try await ctx.send(.GET, "/oauth/jira/callback?code=good-code&state=\(state)")
+      #expect(replay.status == .badRequest)
+
+      // check: the client authenticates; an expired token is refreshed and the rotation kept
+      let test = try await ctx.send(.POST, "/trackers/\(tracker.id)/test", token: admin)
+      #expect(try test.content.decode(TrackerTestResponse.self).ok)
+      let id = try #require(UUID(uuidString: tracker.id))
+      let service = TrackerSyncJob.service(app: ctx.app, logger: ctx.app.logger)
+      let row = try #require(try await Tracker.find(id, on: ctx.app.db))
+      var auth = try #require(try service.auth(of: row))
+      auth.expiresAt = Date().addingTimeInterval(-10)
+      row.authJSON = try service.cipher.seal(JSONEncoder().encode(auth))
+      try await row.save(on: ctx.app.db)
+      let store = try service.tokenStore(for: id)
+      async let first = store.accessToken()
+      async let second = store.accessToken()
+      let tokens = try await [first, second]
+      #expect(tokens[0] == tokens[1] && tokens[0] == "access-2")
+      #expect(atlassian.refreshes.withLockedValue { $0 } == 1)
+      let reloaded = try #require(try await Tracker.find(id, on: ctx.app.db))
+      let rotated = try #require(try service.auth(of: reloaded))
+      #expect(rotated.refreshToken == "refresh-2")
+
+      // a refused refresh token marks the tracker for re-authorisation
+      atlassian.liveRefreshTokens.withLockedValue { $0.removeAll() }
+      await #expect(throws: TrackerError.self) { _ = try await store.refreshAfterUnauthorized() }
+      let after = try await ctx.send(.GET, "/trackers/\(tracker.id)", token: admin)
+      #expect(try after.content.decode(TrackerResponse.self).needsReauth)
+    }
+  }
+
+  @Test(arguments: TestDatabase.all)
+  func oauthNeedsConfigurationAndTheRightTracker(_ database: TestDatabase) async throws {
+    try await withTestApp(database) { ctx in
+      let admin = try await ctx.adminToken()
+      let created = try await ctx.send(
+        .POST, "/trackers", token: admin,
+        object: [
+          "type": "jira-cloud", "name": "Acme Cloud", "baseUrl": "https://acme.atlassian.net",
+          "auth": ["kind": "oauth2"],
+        ])
+      let tracker = try created.content.decode(TrackerResponse.self)
+      let unconfigured = try await ctx.send(
+        .GET, "/trackers/\(tracker.id)/oauth/start", token: admin)
+      #expect(unconfigured.status == .conflict)
+      let unknown = try await ctx.send(.GET, "/oauth/jira/callback?code=x&state=nope")
+      #expect(unknown.status == .badRequest)
+      let denied = try await ctx.send(.GET, "/oauth/jira/callback?error=access_denied")
+      #expect(denied.status == .badRequest)
+    }
+  }
+}
