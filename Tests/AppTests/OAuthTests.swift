@@ -14,15 +14,13 @@ import VaporTesting
   func anAdminConnectsJiraCloudAndTokensRotate(_ database: TestDatabase) async throws {
     let atlassian = try await FakeAtlassian.start()
     defer { Task { try? await atlassian.stop() } }
-    try await withTestApp(
-      database,
-      configure: { config in
-        config.jiraClientID = "client-id"
-        config.jiraClientSecret = "client-secret"
-        config.publicBaseURL = "https://promptsmith.example"
-        config.atlassian = AtlassianEndpoints(authURL: atlassian.url, apiURL: atlassian.url)
-      }
-    ) { ctx in
+    let oauthConfigured: (inout AppConfig) -> Void = { config in
+      config.jiraClientID = "client-id"
+      config.jiraClientSecret = "client-secret"
+      config.publicBaseURL = "https://promptsmith.example"
+      config.atlassian = AtlassianEndpoints(authURL: atlassian.url, apiURL: atlassian.url)
+    }
+    try await withTestApp(database, configure: oauthConfigured) { ctx in
       let admin = try await ctx.adminToken()
       let created = try await ctx.send(
         .POST, "/trackers", token: admin,

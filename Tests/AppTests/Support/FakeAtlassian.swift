@@ -19,7 +19,7 @@ final class FakeAtlassian: Sendable {
     fake.routes()
     fake.app.http.server.configuration.port = 0
     fake.app.http.server.configuration.hostname = "127.0.0.1"
-    try await fake.app.server.start()
+    try fake.app.server.start()
     return fake
   }
 
