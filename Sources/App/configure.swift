@@ -58,6 +58,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
   app.lifecycle.use(ServeBootstrap())
   app.lifecycle.use(EmbeddedWorker())
   app.asyncCommands.use(WorkerCommand(), as: "worker")
+  app.asyncCommands.use(KeysCommands(), as: "keys")
   app.asyncCommands.use(UserCommands(), as: "user")
   app.asyncCommands.use(CompanyCommands(), as: "company")
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Templating
 import Testing
 import Yams
 
@@ -15,6 +16,9 @@ final class OpenAPIContract: Sendable {
   }
 
   let statuses: [Operation: Set<String>]
+  /// Response schemas by operation, status and media type, as JSON Schema documents whose
+  /// `$defs` are the document's component schemas (OpenAPI 3.1 schemas are JSON Schema).
+  let responseSchemas: [Operation: [String: [String: JSONValue]]]
 
   init() {
     let url = URL(fileURLWithPath: #filePath)
@@ -33,6 +37,86 @@ final class OpenAPIContract: Sendable {
       }
     }
     self.statuses = statuses
+
+    // Component schemas as `$defs`; `format` is annotation only and our validator refuses it.
+    func jsonValue(_ object: Any) -> JSONValue {
+      let data = try! JSONSerialization.data(withJSONObject: object)
+      var text = String(decoding: data, as: UTF8.self)
+      text = text.replacingOccurrences(of: "#\\/components\\/schemas\\/", with: "#\\/$defs\\/")
+      text = text.replacingOccurrences(of: "#/components/schemas/", with: "#/$defs/")
+      return Self.strippingFormat(try! JSONValue(parsing: text))
+    }
+    let components = document["components"] as? [String: Any] ?? [:]
+    let defs = jsonValue(components["schemas"] ?? [:])
+    let sharedResponses = components["responses"] as? [String: Any] ?? [:]
+    var schemas: [Operation: [String: [String: JSONValue]]] = [:]
+    for (path, item) in paths {
+      for (method, operation) in item as! [String: Any] {
+        guard let operation = operation as? [String: Any],
+          let responses = operation["responses"] as? [String: Any]
+        else { continue }
+        for (status, response) in responses {
+          var response = response as? [String: Any] ?? [:]
+          if let ref = response["$ref"] as? String {
+            response =
+              sharedResponses[String(ref.split(separator: "/").last!)] as? [String: Any] ?? [:]
+          }
+          for (mediaType, media) in response["content"] as? [String: Any] ?? [:] {
+            guard let schema = (media as? [String: Any])?["schema"] else { continue }
+            guard case .object(var root) = jsonValue(schema) else { continue }
+            root["$defs"] = defs
+            schemas[Operation(method: method.uppercased(), path: path), default: [:]][
+              status, default: [:]][
+                mediaType] = .object(root)
+          }
+        }
+      }
+    }
+    self.responseSchemas = schemas
+  }
+
+  static func strippingFormat(_ value: JSONValue) -> JSONValue {
+    switch value {
+    case .object(let object):
+      var copy = JSONObject()
+      for (key, nested) in object.pairs where key != "format" {
+        copy[key] = strippingFormat(nested)
+      }
+      return .object(copy)
+    case .array(let items): return .array(items.map(strippingFormat))
+    default: return value
+    }
+  }
+
+  /// Checks a JSON response body against the schema the document declares for it.
+  func expectConforming(
+    method: String, path: String, status: Int, contentType: String?, body: Data,
+    sourceLocation: SourceLocation
+  ) {
+    guard let operation = template(for: method, path: path), let contentType else { return }
+    let mediaType = String(contentType.split(separator: ";")[0]).trimmingCharacters(
+      in: .whitespaces)
+    guard mediaType.hasSuffix("json"), !body.isEmpty else { return }
+    guard let schemaJSON = responseSchemas[operation]?[String(status)]?[mediaType] else {
+      Issue.record(
+        "openapi.yaml declares no \(mediaType) schema for \(status) of \(method) \(operation.path)",
+        sourceLocation: sourceLocation)
+      return
+    }
+    guard let instance = try? JSONValue(parsing: body) else {
+      Issue.record("\(method) \(path) answered invalid JSON", sourceLocation: sourceLocation)
+      return
+    }
+    do {
+      let violations = try JSONSchema(schemaJSON).validate(instance)
+      #expect(
+        violations.isEmpty,
+        "\(method) \(operation.path) \(status) does not match its schema: \(violations)",
+        sourceLocation: sourceLocation)
+    } catch {
+      Issue.record(
+        "schema of \(method) \(operation.path) \(status): \(error)", sourceLocation: sourceLocation)
+    }
   }
 
   var operations: Set<Operation> { Set(statuses.keys) }

@@ -50,6 +50,10 @@ struct TestContext: Sendable {
     OpenAPIContract.shared.expectDeclared(
       method: method.rawValue, path: path, status: Int(response.status.code),
       sourceLocation: sourceLocation)
+    OpenAPIContract.shared.expectConforming(
+      method: method.rawValue, path: path, status: Int(response.status.code),
+      contentType: response.headers.first(name: .contentType), body: Data(buffer: response.body),
+      sourceLocation: sourceLocation)
     return response
   }
 

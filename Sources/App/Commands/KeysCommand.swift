@@ -1,0 +1,45 @@
+import ConsoleKit
+import Fluent
+import Foundation
+import Vapor
+
+/// `promptsmith keys rotate`: re-seals every stored credential under the current
+/// `ENCRYPTION_KEY`, opening old envelopes with `ENCRYPTION_KEY_PREVIOUS`.
+struct KeysRotateCommand: AsyncCommand {
+  struct Signature: CommandSignature {}
+
+  var help: String { "Re-encrypt stored tracker credentials under the current ENCRYPTION_KEY" }
+
+  func run(using context: CommandContext, signature: Signature) async throws {
+    let app = context.application
+    try await Migrate.run(app)
+    let rotated = try await Self.rotate(
+      database: app.db, cipher: TrackerSyncJob.service(app: app, logger: app.logger).cipher)
+    context.console.print("re-encrypted \(rotated) credential(s)")
+  }
+
+  /// Re-seals what an older key sealed, tracker by tracker, each in its own transaction.
+  static func rotate(database: any Database, cipher: CredentialCipher) async throws -> Int {
+    var count = 0
+    for tracker in try await Tracker.query(on: database).all() {
+      var changed = false
+      if let sealed = tracker.authJSON, cipher.needsRotation(sealed) {
+        tracker.authJSON = try cipher.seal(try cipher.open(sealed))
+        changed = true
+        count += 1
+      }
+      if let sealed = tracker.webhookSecret, cipher.needsRotation(sealed) {
+        tracker.webhookSecret = try cipher.seal(try cipher.open(sealed))
+        changed = true
+        count += 1
+      }
+      if changed { try await tracker.save(on: database) }
+    }
+    return count
+  }
+}
+
+struct KeysCommands: AsyncCommandGroup {
+  var commands: [String: any AnyAsyncCommand] { ["rotate": KeysRotateCommand()] }
+  var help: String { "Manage the encryption of stored credentials" }
+}
