@@ -58,15 +58,7 @@ import VaporTesting
       let jobID = try first.content.decode(JobAccepted.self).jobId
       let second = try await ctx.send(.POST, "/trackers/\(tracker.id)/sync", token: admin)
       #expect(try second.content.decode(JobAccepted.self).jobId == jobID)
-      let worker = ctx.app.jobs.worker(concurrency: 2, logger: ctx.app.logger)
-      let running = Task { try await worker.run() }
-      var state = ""
-      for _ in 0..<200 where state != "succeeded" && state != "dead" {
-        try await Task.sleep(for: .milliseconds(50))
-        state = try await ctx.app.jobs.queue.job(id: UUID(uuidString: jobID)!)?.state.rawValue ?? ""
-      }
-      worker.stop()
-      _ = try? await running.value
+      let state = try await runWorker(ctx, until: jobID)
       // check
       #expect(state == "succeeded")
       #expect(try await Issue.query(on: ctx.app.db).count() == 2)
@@ -133,19 +125,25 @@ import VaporTesting
       #expect(signed.status == .accepted && byToken.status == .accepted)
       #expect(unknown.status == .notFound)
       let jobID = try signed.content.decode(JobAccepted.self).jobId
-      let worker = ctx.app.jobs.worker(concurrency: 2, logger: ctx.app.logger)
-      let running = Task { try await worker.run() }
-      var state = ""
-      for _ in 0..<200 where state != "succeeded" && state != "dead" {
-        try await Task.sleep(for: .milliseconds(50))
-        state = try await ctx.app.jobs.queue.job(id: UUID(uuidString: jobID)!)?.state.rawValue ?? ""
-      }
-      worker.stop()
-      _ = try? await running.value
+      let state = try await runWorker(ctx, until: jobID)
       #expect(state == "succeeded")
       let issue = try await Issue.query(on: ctx.app.db).filter(\.$externalKey == "BILL-2291")
         .first()
       #expect(issue != nil)
     }
   }
+}
+
+/// Runs a worker until the job finishes (or 10 s pass) and returns the job's final state.
+func runWorker(_ ctx: TestContext, until jobID: String) async throws -> String {
+  let worker = ctx.app.jobs.worker(concurrency: 2, logger: ctx.app.logger)
+  let running = Task { try await worker.run() }
+  var state = ""
+  for _ in 0..<200 where state != "succeeded" && state != "dead" {
+    try await Task.sleep(for: .milliseconds(50))
+    state = try await ctx.app.jobs.queue.job(id: UUID(uuidString: jobID)!)?.state.rawValue ?? ""
+  }
+  worker.stop()
+  _ = try? await running.value
+  return state
 }
