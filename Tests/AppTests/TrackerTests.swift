@@ -87,6 +87,34 @@ import VaporTesting
   }
 
   @Test(arguments: TestDatabase.all)
+  func aSyncStoppedBetweenPagesResumesWithoutLossOrDuplicates(_ database: TestDatabase)
+    async throws
+  {
+    let jira = try await FakeJiraDataCenter.start()
+    defer { Task { try? await jira.stop() } }
+    try await withTestApp(database) { ctx in
+      let admin = try await ctx.adminToken()
+      let tracker = try await createTracker(
+        ctx, admin: admin, jira: jira, token: FakeJiraDataCenter.token)
+      // Both issues share one `updated` time and the fake serves one issue per page, so the
+      // page boundary falls inside that time.
+      jira.setAllUpdated("2025-06-02T10:41:07.000+0200")
+      jira.failAtStart.withLockedValue { $0 = 1 }
+      // act: the first sync stops after page 1
+      await #expect(throws: (any Error).self) { _ = try await sync(ctx, tracker.id) }
+      #expect(try await Issue.query(on: ctx.app.db).count() == 1)
+      let stored = try #require(
+        try await Tracker.find(UUID(uuidString: tracker.id), on: ctx.app.db))
+      #expect(stored.syncCursor != nil)
+      jira.failAtStart.withLockedValue { $0 = nil }
+      let resumed = try await sync(ctx, tracker.id)
+      // check: the second issue arrives, the first is not duplicated
+      #expect(resumed.created == 1 && resumed.unchanged == 1)
+      #expect(try await Issue.query(on: ctx.app.db).count() == 2)
+    }
+  }
+
+  @Test(arguments: TestDatabase.all)
   func badCredentialsAreReportedNotThrown(_ database: TestDatabase) async throws {
     let jira = try await FakeJiraDataCenter.start()
     defer { Task { try? await jira.stop() } }
@@ -155,6 +183,20 @@ import VaporTesting
       let dev = try await ctx.createUser(role: .lead, adminToken: admin)
       let lead = try await ctx.login(dev.email, dev.password).accessToken
       #expect(try await ctx.send(.GET, "/trackers", token: lead).status == .forbidden)
+    }
+  }
+
+  @Test(arguments: TestDatabase.all)
+  func teamworkTrackersDefaultToTheConfiguredKey(_ database: TestDatabase) async throws {
+    let withKey: (inout AppConfig) -> Void = { $0.teamworkAPIKey = "tw-default-key" }
+    try await withTestApp(database, configure: withKey) { ctx in
+      let admin = try await ctx.adminToken()
+      let created = try await ctx.send(
+        .POST, "/trackers", token: admin,
+        object: ["type": "teamwork", "name": "TW", "baseUrl": "https://acme.teamwork.com"])
+      #expect(created.status == .created)
+      #expect(try created.content.decode(TrackerResponse.self).credentialsSet == ["apiKey"])
+      #expect(!created.bodyString.contains("tw-default-key"))
     }
   }
 

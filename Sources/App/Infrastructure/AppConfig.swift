@@ -37,6 +37,8 @@ public struct AppConfig: Sendable {
   /// Jira Cloud OAuth 2.0 (3LO) client (`JIRA_CLIENT_ID`, `JIRA_CLIENT_SECRET`).
   public var jiraClientID: String?
   public var jiraClientSecret: String?
+  /// The default Teamwork API key (`TEAMWORK_API_KEY`) for trackers created without `auth`.
+  public var teamworkAPIKey: String?
   /// The service's external URL (`PUBLIC_BASE_URL`), for OAuth redirects and webhook URLs.
   public var publicBaseURL: String?
   /// Atlassian's auth and API hosts (`ATLASSIAN_AUTH_URL`, `ATLASSIAN_API_URL`).
@@ -188,6 +190,7 @@ extension AppConfig {
     config.encryptionKey = encryptionKey
     config.jiraClientID = environment["JIRA_CLIENT_ID"].flatMap { $0.isEmpty ? nil : $0 }
     config.jiraClientSecret = environment["JIRA_CLIENT_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
+    config.teamworkAPIKey = environment["TEAMWORK_API_KEY"].flatMap { $0.isEmpty ? nil : $0 }
     config.publicBaseURL = environment["PUBLIC_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
       .map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
     config.atlassian = AtlassianEndpoints(environment: environment)

@@ -96,6 +96,7 @@ struct TrackerSyncJob: JobHandler {
         previous: config.previousEncryptionKeys.map { .init($0) }),
       httpClient: app.http.client.shared, logger: logger, atlassian: config.atlassian)
     service.oauth = { try app.atlassianOAuth() }
+    service.teamworkAPIKey = config.teamworkAPIKey
     return service
   }
 

@@ -12,6 +12,8 @@ struct TrackerService: Sendable {
   let httpClient: HTTPClient
   let logger: Logger
   let atlassian: AtlassianEndpoints
+  /// `TEAMWORK_API_KEY`: the key a Teamwork tracker uses when created without `auth`.
+  var teamworkAPIKey: String?
   /// Builds the Atlassian OAuth client when the deployment has one configured.
   var oauth: @Sendable () throws -> AtlassianOAuth = {
     throw AppError.conflict("Jira OAuth is not configured.")
@@ -28,10 +30,14 @@ struct TrackerService: Sendable {
       throw AppError.validation(field: "name", reason: "must be 1 to 200 characters")
     }
     let baseURL = try Self.validBaseURL(try body.requiredString("baseUrl"))
-    guard let authObject = try body.optionalObject("auth") else {
+    let auth: TrackerAuth
+    if let authObject = try body.optionalObject("auth") {
+      auth = try TrackerAuth(authObject, type: type)
+    } else if type == "teamwork", let teamworkAPIKey {
+      auth = try TrackerAuth(["kind": "apiKey", "apiKey": .string(teamworkAPIKey)], type: type)
+    } else {
       throw AppError.badRequest("is required", field: "auth")
     }
-    let auth = try TrackerAuth(authObject, type: type)
     let tracker = Tracker(companyID: companyID, type: type, name: name, baseURL: baseURL)
     tracker.authJSON = try seal(auth)
     try apply(body, to: tracker)

@@ -10,6 +10,8 @@ final class FakeJiraDataCenter: @unchecked Sendable {
   let app: Application
   let issues: NIOLockedValueBox<[[String: Any]]>
   let requests = NIOLockedValueBox<[String]>([])
+  /// When set, a search starting at this offset answers 400, as a crash between pages would.
+  let failAtStart = NIOLockedValueBox<Int?>(nil)
 
   var baseURL: String { "http://127.0.0.1:\(app.http.server.shared.localAddress?.port ?? 0)/jira" }
 
@@ -37,6 +39,17 @@ final class FakeJiraDataCenter: @unchecked Sendable {
     try await app.asyncShutdown()
   }
 
+  /// Gives every issue the same `updated` time, so that a page boundary falls inside it.
+  func setAllUpdated(_ updated: String) {
+    issues.withLockedValue { issues in
+      for index in issues.indices {
+        var fields = issues[index]["fields"] as! [String: Any]
+        fields["updated"] = updated
+        issues[index]["fields"] = fields
+      }
+    }
+  }
+
   /// Changes an issue's summary and moves its `updated` time forward.
   func edit(key: String, summary: String, updated: String) {
     issues.withLockedValue { issues in
@@ -62,6 +75,9 @@ final class FakeJiraDataCenter: @unchecked Sendable {
       try self.authorize(req)
       self.requests.withLockedValue { $0.append(req.url.string) }
       let startAt = req.query[Int.self, at: "startAt"] ?? 0
+      if let failing = self.failAtStart.withLockedValue({ $0 }), failing == startAt {
+        throw Abort(.badRequest, reason: "simulated failure between pages")
+      }
       let maxResults = min(req.query[Int.self, at: "maxResults"] ?? 50, 1)
       let all = self.issues.withLockedValue { $0 }
       let slice = Array(all.dropFirst(startAt).prefix(maxResults))
