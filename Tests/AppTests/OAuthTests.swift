@@ -29,6 +29,7 @@ import VaporTesting
           "auth": ["kind": "oauth2"],
         ])
       let tracker = try created.content.decode(TrackerResponse.self)
+      #expect(tracker.webhookUrl == "https://promptsmith.example/webhooks/jira/\(tracker.id)")
       // act: start, then come back with the code
       let start = try await ctx.send(.GET, "/trackers/\(tracker.id)/oauth/start", token: admin)
       #expect(start.status == .seeOther || start.status == .found)

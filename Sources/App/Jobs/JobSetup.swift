@@ -97,6 +97,7 @@ struct TrackerSyncJob: JobHandler {
       httpClient: app.http.client.shared, logger: logger, atlassian: config.atlassian)
     service.oauth = { try app.atlassianOAuth() }
     service.teamworkAPIKey = config.teamworkAPIKey
+    service.publicBaseURL = config.publicBaseURL
     return service
   }
 

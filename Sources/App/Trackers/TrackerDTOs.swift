@@ -13,6 +13,8 @@ struct TrackerResponse: Content {
   let jql: String?
   let syncIntervalMinutes: Int
   let webhookSecretSet: Bool
+  /// Where to point Jira's webhook (from `PUBLIC_BASE_URL`), for Jira trackers.
+  let webhookUrl: String?
   let syncCursor: Date?
   let lastSyncAt: Date?
   let lastError: String?
@@ -21,8 +23,11 @@ struct TrackerResponse: Content {
   let createdAt: Date?
   let archivedAt: Date?
 
-  init(_ tracker: Tracker, auth: TrackerAuth?, issueCount: Int) throws {
-    id = try tracker.requireID().uuidString.lowercased()
+  init(_ tracker: Tracker, auth: TrackerAuth?, issueCount: Int, publicBaseURL: String? = nil)
+    throws
+  {
+    let trackerID = try tracker.requireID().uuidString.lowercased()
+    id = trackerID
     type = tracker.type
     name = tracker.name
     baseUrl = tracker.baseURL
@@ -32,6 +37,9 @@ struct TrackerResponse: Content {
     jql = tracker.jql
     syncIntervalMinutes = tracker.syncIntervalMinutes
     webhookSecretSet = tracker.webhookSecret != nil
+    webhookUrl =
+      tracker.type.hasPrefix("jira")
+      ? publicBaseURL.map { "\($0)/webhooks/jira/\(trackerID)" } : nil
     syncCursor = tracker.syncCursor
     lastSyncAt = tracker.lastSyncAt
     lastError = tracker.lastError

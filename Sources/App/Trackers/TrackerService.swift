@@ -14,6 +14,8 @@ struct TrackerService: Sendable {
   let atlassian: AtlassianEndpoints
   /// `TEAMWORK_API_KEY`: the key a Teamwork tracker uses when created without `auth`.
   var teamworkAPIKey: String?
+  /// `PUBLIC_BASE_URL`, for the webhook URL shown to admins.
+  var publicBaseURL: String?
   /// Builds the Atlassian OAuth client when the deployment has one configured.
   var oauth: @Sendable () throws -> AtlassianOAuth = {
     throw AppError.conflict("Jira OAuth is not configured.")
@@ -105,7 +107,8 @@ struct TrackerService: Sendable {
   func response(_ tracker: Tracker) async throws -> TrackerResponse {
     let count = try await Issue.query(on: database).filter(\.$tracker.$id == tracker.requireID())
       .count()
-    return try TrackerResponse(tracker, auth: try? auth(of: tracker), issueCount: count)
+    return try TrackerResponse(
+      tracker, auth: try? auth(of: tracker), issueCount: count, publicBaseURL: publicBaseURL)
   }
 
   /// A client for the tracker, with its decrypted credentials.
