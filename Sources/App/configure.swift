@@ -88,12 +88,7 @@ extension Application {
 
   /// The Prometheus registry every feature records into.
   var httpMetrics: HTTPMetrics {
-    get {
-      guard let value = storage[HTTPMetricsKey.self] else {
-        fatalError("HTTPMetrics not configured; call configure(_:config:) first")
-      }
-      return value
-    }
+    get { storage.required(HTTPMetricsKey.self) }
     set { storage[HTTPMetricsKey.self] = newValue }
   }
 
@@ -103,12 +98,7 @@ extension Application {
 
   /// The configuration the application was built from.
   public var appConfig: AppConfig {
-    get {
-      guard let value = storage[AppConfigKey.self] else {
-        fatalError("AppConfig not set; call configure(_:config:) first")
-      }
-      return value
-    }
+    get { storage.required(AppConfigKey.self) }
     set { storage[AppConfigKey.self] = newValue }
   }
 }

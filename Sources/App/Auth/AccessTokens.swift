@@ -89,12 +89,7 @@ extension Application {
   }
 
   var accessTokens: AccessTokens {
-    get {
-      guard let value = storage[AccessTokensKey.self] else {
-        fatalError("AccessTokens not configured; call configure(_:config:) first")
-      }
-      return value
-    }
+    get { storage.required(AccessTokensKey.self) }
     set { storage[AccessTokensKey.self] = newValue }
   }
 }

@@ -49,12 +49,7 @@ extension Application {
   }
 
   var passwordHasher: PasswordHasher {
-    get {
-      guard let value = storage[PasswordHasherKey.self] else {
-        fatalError("PasswordHasher not configured; call configure(_:config:) first")
-      }
-      return value
-    }
+    get { storage.required(PasswordHasherKey.self) }
     set { storage[PasswordHasherKey.self] = newValue }
   }
 }

@@ -194,12 +194,7 @@ extension Application {
   }
 
   var jobs: JobSetup {
-    get {
-      guard let value = storage[JobSetupKey.self] else {
-        fatalError("Jobs not configured; call configure(_:config:) first")
-      }
-      return value
-    }
+    get { storage.required(JobSetupKey.self) }
     set { storage[JobSetupKey.self] = newValue }
   }
 }

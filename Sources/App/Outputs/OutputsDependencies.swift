@@ -51,12 +51,7 @@ extension Application {
   }
 
   var outputs: OutputsDependencies {
-    get {
-      guard let value = storage[OutputsDependenciesKey.self] else {
-        fatalError("OutputsDependencies not configured; call configure(_:config:) first")
-      }
-      return value
-    }
+    get { storage.required(OutputsDependenciesKey.self) }
     set { storage[OutputsDependenciesKey.self] = newValue }
   }
 }

@@ -110,12 +110,7 @@ extension Application {
 
   /// Compiled templates by source; versions never change, so entries never go stale.
   var templateCache: TemplateCache {
-    get {
-      guard let cache = storage[TemplateCacheKey.self] else {
-        fatalError("TemplateCache not configured; call configure(_:config:) first")
-      }
-      return cache
-    }
+    get { storage.required(TemplateCacheKey.self) }
     set { storage[TemplateCacheKey.self] = newValue }
   }
 }
