@@ -47,7 +47,11 @@ struct AuthRoutes: RouteCollection {
     let companyID: UUID?
     if req.headers.bearerAuthorization != nil {
       let principal = try await req.authenticate()
-      (familyID, userID, companyID) = (principal.familyID, principal.userID, principal.companyID)
+      guard let session = principal.familyID else {
+        throw AppError.forbidden(
+          "A personal access token has no session to end: revoke it with DELETE /me/tokens/:id.")
+      }
+      (familyID, userID, companyID) = (session, principal.userID, principal.companyID)
     } else if let token = try Self.presentedRefreshToken(req),
       let stored = try await sessions.family(ofRefreshToken: token)
     {

@@ -8,8 +8,9 @@ struct Principal: Sendable {
   let role: Role
   let email: String
   let name: String
-  /// The refresh token family (session) the access token belongs to.
-  let familyID: UUID
+  /// The refresh token family (session) the access token belongs to; nil for a personal access
+  /// token, which is its own credential.
+  let familyID: UUID?
 }
 
 struct PrincipalKey: StorageKey {

@@ -23,6 +23,14 @@ extension Request {
   func authenticate() async throws -> Principal {
     if let principal = storage[PrincipalKey.self] { return principal }
     guard let token = headers.bearerAuthorization?.token else { throw AppError.unauthorized }
+    if token.hasPrefix(PersonalAccessToken.prefix) {
+      guard let principal = try await PATLookup.principal(token: token, on: db) else {
+        throw AppError.unauthorized
+      }
+      storage[PrincipalKey.self] = principal
+      logger[metadataKey: LogKeys.userID] = .string(principal.userID.uuidString.lowercased())
+      return principal
+    }
     let claims: AccessTokenClaims
     do {
       claims = try await application.accessTokens.verify(token)

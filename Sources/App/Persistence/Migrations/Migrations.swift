@@ -15,5 +15,6 @@ enum AppMigrations {
     UpdateTrackersAddSync(),
     CreateJobs(),
     CreateOAuthStates(),
+    CreatePersonalAccessTokens(),
   ]
 }

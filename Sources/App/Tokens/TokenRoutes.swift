@@ -1,0 +1,102 @@
+import Fluent
+import Vapor
+
+struct TokenResponse: Content {
+  let id: String
+  let userId: String
+  let name: String
+  let createdAt: Date?
+  let lastUsedAt: Date?
+  let expiresAt: Date
+  /// Only in the response that creates it: the secret is never shown again.
+  let token: String?
+
+  init(_ pat: PersonalAccessToken, secret: String? = nil) throws {
+    id = try pat.requireID().uuidString.lowercased()
+    userId = pat.$user.id.uuidString.lowercased()
+    name = pat.name
+    createdAt = pat.createdAt
+    lastUsedAt = pat.lastUsedAt
+    expiresAt = pat.expiresAt
+    token = secret
+  }
+}
+
+/// Personal access tokens: `/me/tokens` for one's own, `/tokens` for a company's admin.
+struct TokenRoutes: RouteCollection {
+  func boot(routes: any RoutesBuilder) throws {
+    let mine = routes.grouped("me", "tokens").grouped(RequireRole(.developer))
+    mine.post(use: create)
+    mine.get(use: listMine)
+    mine.delete(":tokenID", use: revokeMine)
+    let admins = routes.grouped("tokens").grouped(RequireRole(.admin))
+    admins.get(use: listCompany)
+    admins.delete(":tokenID", use: revokeAny)
+  }
+
+  func create(req: Request) async throws -> Response {
+    let principal = try req.principal
+    let body = try JSONBody(req)
+    let name = try body.requiredString("name").trimmingCharacters(in: .whitespacesAndNewlines)
+    var errors: [ProblemDetails.FieldError] = []
+    if !(1...100).contains(name.count) {
+      errors.append(.init(field: "name", reason: "must be 1 to 100 characters"))
+    }
+    let days = try body.optionalInt("expiresInDays") ?? 90
+    if !(1...365).contains(days) {
+      errors.append(.init(field: "expiresInDays", reason: "must be 1 to 365"))
+    }
+    guard errors.isEmpty else { throw AppError.validation(errors) }
+    let secret = PersonalAccessToken.prefix + SessionService.randomToken()
+    let pat = PersonalAccessToken(
+      userID: principal.userID, companyID: principal.companyID, name: name,
+      tokenHash: SessionService.hash(secret),
+      expiresAt: Date().addingTimeInterval(Double(days) * 86_400))
+    try await pat.create(on: req.db)
+    let response = Response(status: .created)
+    try response.content.encode(TokenResponse(pat, secret: secret))
+    response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+    return response
+  }
+
+  func listMine(req: Request) async throws -> Response {
+    let principal = try req.principal
+    let page = try await PersonalAccessToken.query(on: req.db)
+      .filter(\.$user.$id == principal.userID).filter(\.$revokedAt == nil)
+      .page(PageRequest(from: req))
+    return try page.map { try TokenResponse($0) }.response(for: req)
+  }
+
+  func listCompany(req: Request) async throws -> Response {
+    let principal = try req.principal
+    let page = try await PersonalAccessToken.query(on: req.db)
+      .filter(\.$company.$id == principal.companyID).filter(\.$revokedAt == nil)
+      .page(PageRequest(from: req))
+    return try page.map { try TokenResponse($0) }.response(for: req)
+  }
+
+  func revokeMine(req: Request) async throws -> HTTPStatus {
+    let principal = try req.principal
+    return try await revoke(
+      PersonalAccessToken.query(on: req.db).filter(\.$user.$id == principal.userID), req: req)
+  }
+
+  func revokeAny(req: Request) async throws -> HTTPStatus {
+    let principal = try req.principal
+    return try await revoke(
+      PersonalAccessToken.query(on: req.db).filter(\.$company.$id == principal.companyID),
+      req: req)
+  }
+
+  private func revoke(_ scope: QueryBuilder<PersonalAccessToken>, req: Request) async throws
+    -> HTTPStatus
+  {
+    guard
+      let pat = try await scope.filter(\.$id == req.idParameter("tokenID", "Token"))
+        .filter(\.$revokedAt == nil).first()
+    else { throw AppError.notFound("Token") }
+    pat.revokedAt = Date()
+    try await pat.save(on: req.db)
+    return .noContent
+  }
+}
