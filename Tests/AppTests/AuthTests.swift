@@ -212,6 +212,31 @@ import VaporTesting
     }
   }
 
+  @Test(arguments: TestDatabase.all)
+  func repeatedFailuresLockTheEmailWhetherOrNotItExists(_ database: TestDatabase) async throws {
+    try await withTestApp(database) { ctx in
+      let other = try await ctx.createUser(role: .developer, adminToken: try await ctx.adminToken())
+      for email in [ctx.adminEmail, "ghost@example.com"] {
+        for _ in 0..<5 {
+          let failed = try await ctx.send(
+            .POST, "/auth/login", json: ["email": email, "password": "wrong-password-1"])
+          #expect(failed.status == .unauthorized)
+        }
+        // act: even the right password is refused now
+        let locked = try await ctx.send(
+          .POST, "/auth/login", json: ["email": email, "password": ctx.adminPassword])
+        // check
+        #expect(locked.status == .tooManyRequests)
+        let retryAfter = Int(locked.headers.first(name: .retryAfter) ?? "") ?? 0
+        #expect((1...900).contains(retryAfter))
+      }
+      // another account is not affected
+      let unaffected = try await ctx.send(
+        .POST, "/auth/login", json: ["email": other.email, "password": other.password])
+      #expect(unaffected.status == .ok)
+    }
+  }
+
   @Test func bcryptRunsAtCostTwelveByDefault() throws {
     let config = try AppConfig.load(
       environment: [

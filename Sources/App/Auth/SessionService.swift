@@ -21,9 +21,13 @@ struct SessionService: Sendable {
   let accessTokens: AccessTokens
   let audit: AuditLog
   let now: @Sendable () -> Date
+  /// `LOGIN_MAX_FAILURES` per 15 minutes, per attempted e-mail and per IP; 0 disables.
+  var maximumLoginFailures = 5
 
   func login(email: String, password: String, client: ClientInfo) async throws -> TokenPair {
     let normalized = User.normalize(email: email)
+    try await LoginLimiter(database: database, maximumFailures: maximumLoginFailures)
+      .check(email: String(normalized.prefix(254)), ip: client.ip, now: now())
     let user = try await User.query(on: database).filter(\.$email == normalized).first()
     let verified: Bool
     if let user, !user.disabled {
@@ -167,9 +171,11 @@ struct SessionService: Sendable {
 
 extension Request {
   var sessions: SessionService {
-    SessionService(
+    var service = SessionService(
       database: db, hasher: application.passwordHasher, accessTokens: application.accessTokens,
       audit: audit, now: { Date() })
+    service.maximumLoginFailures = application.appConfig.loginMaxFailures
+    return service
   }
 
   var audit: AuditLog {

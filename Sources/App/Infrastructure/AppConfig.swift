@@ -37,6 +37,8 @@ public struct AppConfig: Sendable {
   /// Jira Cloud OAuth 2.0 (3LO) client (`JIRA_CLIENT_ID`, `JIRA_CLIENT_SECRET`).
   public var jiraClientID: String?
   public var jiraClientSecret: String?
+  /// Failed logins per attempted e-mail and per IP in 15 minutes before 429 (0 disables).
+  public var loginMaxFailures = 5
   /// The default Teamwork API key (`TEAMWORK_API_KEY`) for trackers created without `auth`.
   public var teamworkAPIKey: String?
   /// The service's external URL (`PUBLIC_BASE_URL`), for OAuth redirects and webhook URLs.
@@ -172,6 +174,15 @@ extension AppConfig {
       previousKeys.append(Array(key))
     }
 
+    var loginMaxFailures = 5
+    if let raw = environment["LOGIN_MAX_FAILURES"], !raw.isEmpty {
+      if let value = Int(raw), value >= 0 {
+        loginMaxFailures = value
+      } else {
+        problems.append("LOGIN_MAX_FAILURES: must be a whole number, 0 to disable")
+      }
+    }
+
     let adminPassword = environment["ADMIN_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
     if let adminPassword, adminPassword.count < PasswordPolicy.minimumLength {
       problems.append(
@@ -190,6 +201,7 @@ extension AppConfig {
     config.encryptionKey = encryptionKey
     config.jiraClientID = environment["JIRA_CLIENT_ID"].flatMap { $0.isEmpty ? nil : $0 }
     config.jiraClientSecret = environment["JIRA_CLIENT_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
+    config.loginMaxFailures = loginMaxFailures
     config.teamworkAPIKey = environment["TEAMWORK_API_KEY"].flatMap { $0.isEmpty ? nil : $0 }
     config.publicBaseURL = environment["PUBLIC_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
       .map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }

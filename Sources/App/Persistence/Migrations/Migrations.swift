@@ -16,5 +16,6 @@ enum AppMigrations {
     CreateJobs(),
     CreateOAuthStates(),
     CreatePersonalAccessTokens(),
+    UpdateAuditEventsAddLoginIndexes(),
   ]
 }
