@@ -27,10 +27,7 @@ struct TrackerService: Sendable {
       throw AppError.validation(
         field: "type", reason: "must be one of jira-cloud, jira-dc, teamwork")
     }
-    let name = try body.requiredString("name").trimmingCharacters(in: .whitespacesAndNewlines)
-    guard (1...200).contains(name.count) else {
-      throw AppError.validation(field: "name", reason: "must be 1 to 200 characters")
-    }
+    let name = try Self.validName(try body.requiredString("name"))
     let baseURL = try Self.validBaseURL(try body.requiredString("baseUrl"))
     let auth: TrackerAuth
     if let authObject = try body.optionalObject("auth") {
@@ -49,11 +46,7 @@ struct TrackerService: Sendable {
 
   func update(_ tracker: Tracker, body: JSONBody) async throws -> Tracker {
     if let name = try body.optionalString("name") {
-      let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
-      guard (1...200).contains(trimmed.count) else {
-        throw AppError.validation(field: "name", reason: "must be 1 to 200 characters")
-      }
-      tracker.name = trimmed
+      tracker.name = try Self.validName(name)
     }
     if let baseURL = try body.optionalString("baseUrl") {
       tracker.baseURL = try Self.validBaseURL(baseURL)
@@ -134,6 +127,14 @@ struct TrackerService: Sendable {
 
   private func seal(_ auth: TrackerAuth) throws -> String {
     try cipher.seal(JSONEncoder().encode(auth))
+  }
+
+  static func validName(_ raw: String) throws -> String {
+    let name = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+    guard (1...200).contains(name.count) else {
+      throw AppError.validation(field: "name", reason: "must be 1 to 200 characters")
+    }
+    return name
   }
 
   static func validBaseURL(_ raw: String) throws -> String {
