@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 let strictSettings: [SwiftSetting] = [
@@ -28,6 +28,7 @@ let package = Package(
     .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
     .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.17.0"),
     .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", from: "0.12.1"),
   ],
   targets: [
     .target(
@@ -53,6 +54,7 @@ let package = Package(
         "Jobs",
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "PostgresKit", package: "postgres-kit"),
+        .product(name: "MCP", package: "swift-sdk"),
       ],
       resources: [.copy("Resources/openapi.yaml")],
       swiftSettings: strictSettings
@@ -120,6 +122,7 @@ let package = Package(
         "App",
         .product(name: "VaporTesting", package: "vapor"),
         .product(name: "Yams", package: "Yams"),
+        .product(name: "MCP", package: "swift-sdk"),
       ],
       swiftSettings: strictSettings
     ),

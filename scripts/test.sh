@@ -12,7 +12,10 @@ ensure_debian_packages curl python3-venv
 if [[ ! -x .venv/bin/python ]]; then
   python3 -m venv .venv
 fi
-.venv/bin/pip install -q --disable-pip-version-check openapi-spec-validator==0.7.1
+# openapi-spec-validator checks the contract; mcp is the official Python MCP SDK, the second
+# client of Tests/AppTests/MCP.
+.venv/bin/pip install -q --disable-pip-version-check openapi-spec-validator==0.7.1 mcp==1.30.0
+export REQUIRE_MCP_PYTHON=1
 
 echo "==> validating openapi.yaml"
 .venv/bin/openapi-spec-validator Sources/App/Resources/openapi.yaml

@@ -158,10 +158,7 @@ struct SessionService: Sendable {
   static func randomToken() -> String {
     var generator = SystemRandomNumberGenerator()
     let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
-    return Data(bytes).base64EncodedString()
-      .replacingOccurrences(of: "+", with: "-")
-      .replacingOccurrences(of: "/", with: "_")
-      .replacingOccurrences(of: "=", with: "")
+    return Data(bytes).base64URLEncodedString
   }
 
   static func hash(_ token: String) -> String {

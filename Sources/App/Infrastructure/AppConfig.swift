@@ -43,6 +43,8 @@ public struct AppConfig: Sendable {
   public var teamworkAPIKey: String?
   /// The service's external URL (`PUBLIC_BASE_URL`), for OAuth redirects and webhook URLs.
   public var publicBaseURL: String?
+  /// Browser origins besides `PUBLIC_BASE_URL`'s that may call `/mcp` (`MCP_ALLOWED_ORIGINS`).
+  public var mcpExtraOrigins: [String] = []
   /// Atlassian's auth and API hosts (`ATLASSIAN_AUTH_URL`, `ATLASSIAN_API_URL`).
   public var atlassian = AtlassianEndpoints()
   /// `serve --with-worker` / `--no-worker`; nil means the default: a worker on SQLite only.
@@ -205,6 +207,8 @@ extension AppConfig {
     config.teamworkAPIKey = environment["TEAMWORK_API_KEY"].flatMap { $0.isEmpty ? nil : $0 }
     config.publicBaseURL = environment["PUBLIC_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
       .map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+    config.mcpExtraOrigins = (environment["MCP_ALLOWED_ORIGINS"] ?? "").split(separator: ",")
+      .map { MCPOriginCheck.normalised(String($0)) }.filter { !$0.isEmpty }
     config.atlassian = AtlassianEndpoints(environment: environment)
     config.previousEncryptionKeys = previousKeys
     outputs.apply(to: &config)

@@ -38,16 +38,11 @@ struct PageRequest: Sendable {
   }
 
   static func encode(cursor id: UUID) -> String {
-    Data(id.uuidString.lowercased().utf8).base64EncodedString()
-      .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-      .replacingOccurrences(of: "=", with: "")
+    Data(id.uuidString.lowercased().utf8).base64URLEncodedString
   }
 
   static func decode(cursor: String) -> UUID? {
-    var base64 = cursor.replacingOccurrences(of: "-", with: "+")
-      .replacingOccurrences(of: "_", with: "/")
-    base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-    guard let data = Data(base64Encoded: base64) else { return nil }
+    guard let data = Data(base64URLEncoded: cursor) else { return nil }
     return UUID(uuidString: String(decoding: data, as: UTF8.self))
   }
 }

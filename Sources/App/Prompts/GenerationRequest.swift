@@ -15,6 +15,21 @@ struct GenerationRequest: Sendable {
   let model: String
   let ide: String?
 
+  /// A generation from a template as it is stored (the MCP tools and prompts).
+  init(
+    issueID: UUID, templateID: UUID, vars: JSONValue, templateVersion: Int?,
+    model: String = GenerationRequest.defaultModel, ide: String?
+  ) {
+    self.issueID = issueID
+    self.templateID = templateID
+    self.vars = vars
+    self.templateVersion = templateVersion
+    overrideBody = nil
+    overrideSchema = nil
+    self.model = model
+    self.ide = ide
+  }
+
   init(_ req: Request) throws {
     let body = try JSONBody(req)
     issueID = try body.requiredUUID("issueId")

@@ -1,0 +1,195 @@
+import Fluent
+import Foundation
+import MCP
+import Testing
+import Vapor
+
+@testable import App
+
+#if canImport(FoundationNetworking)
+  import FoundationNetworking
+#endif
+
+/// The MCP endpoint through the swift-sdk's own `Client`, over real HTTP, as an assistant uses it.
+@Suite struct MCPClientTests {
+  @Test(arguments: TestDatabase.all)
+  func anAssistantFindsRendersAndSubmits(_ database: TestDatabase) async throws {
+    try await withTestApp(database) { ctx in
+      let f = try await MCPFixture.make(ctx)
+      try await withRunningServer(ctx.app) { endpoint in
+        let transport = HTTPClientTransport(
+          endpoint: endpoint, streaming: false,
+          requestModifier: { request in
+            var request = request
+            request.setValue("Bearer \(f.pat)", forHTTPHeaderField: "Authorization")
+            return request
+          })
+        let client = MCP.Client(name: "claude-code", version: "2.0.14")
+        let initialized = try await client.connect(transport: transport)
+        #expect(initialized.serverInfo.name == "promptsmith")
+        #expect(initialized.capabilities.tools != nil && initialized.capabilities.prompts != nil)
+        let sessionID = try #require(await transport.sessionID)
+        #expect(MCPClientTag(sessionID: sessionID)?.name == "claude-code")
+
+        // tools
+        let tools = try await client.listTools().tools
+        #expect(
+          Set(tools.map(\.name))
+            == [
+              "list_my_issues", "get_issue", "list_templates", "generate_prompt", "submit_output",
+            ])
+        let mine = try await client.callTool(name: "list_my_issues")
+        let mineText = Self.text(mine.content)
+        #expect(mine.isError != true)
+        #expect(mineText.contains("PS-1") && mineText.contains("DUP-1"))
+        #expect(!mineText.contains("PS-2") && !mineText.contains("PS-3"))
+        let done = Self.text(
+          try await client.callTool(name: "list_my_issues", arguments: ["status": "done"]).content)
+        #expect(done.contains("PS-2") && !done.contains("PS-1"))
+        let searched = Self.text(
+          try await client.callTool(name: "list_my_issues", arguments: ["query": "invoices"])
+            .content)
+        #expect(searched.contains("PS-1") && !searched.contains("DUP-1"))
+
+        let issue = try await client.callTool(name: "get_issue", arguments: ["key": "ps-1"])
+        #expect(issue.isError != true)
+        #expect(Self.text(issue.content).contains("# PS-1: Export invoices"))
+        #expect(Self.text(issue.content).contains("## Acceptance criteria\n\n- [ ] PS-1 works"))
+        let twin = try await client.callTool(name: "get_issue", arguments: ["key": "DUP-1"])
+        #expect(twin.isError == true)
+        #expect(
+          Self.text(twin.content).contains("Acme Jira")
+            && Self.text(twin.content).contains("Second"))
+        let chosen = try await client.callTool(
+          name: "get_issue", arguments: ["key": "DUP-1", "tracker": "second"])
+        #expect(Self.text(chosen.content).contains("Twin in Teamwork"))
+        let missing = try await client.callTool(name: "get_issue", arguments: ["key": "NOPE-9"])
+        #expect(missing.isError == true && Self.text(missing.content).contains("404"))
+
+        let templates = Self.text(try await client.callTool(name: "list_templates").content)
+        #expect(templates.contains("implement (version 1"))
+        #expect(templates.contains("tests (boolean, required)"))
+        #expect(templates.contains("language (string, default \"swift\")"))
+
+        let generated = try await client.callTool(
+          name: "generate_prompt",
+          arguments: ["issueKey": "PS-1", "template": "implement", "vars": ["tests": true]])
+        #expect(generated.isError != true)
+        #expect(Self.text(generated.content).contains("Write tests in swift, at least 3 of them."))
+        let version = try #require(
+          try await PromptVersion.query(on: ctx.app.db).sort(\.$createdAt, .descending).first())
+        let versionID = try version.requireID().uuidString.lowercased()
+        #expect(Self.text(generated.content).contains(versionID))
+        let event = try #require(
+          try await GenerationEvent.query(on: ctx.app.db)
+            .filter(\.$promptVersion.$id == version.requireID()).first())
+        #expect(event.ide == "claude-code")
+
+        // invalid arguments come back as tool errors with every reason, as the REST API gives them
+        let invalid = try await client.callTool(
+          name: "generate_prompt",
+          arguments: [
+            "issueKey": "PS-1", "template": "implement", "vars": ["tests": "yes", "count": 0],
+          ])
+        #expect(invalid.isError == true)
+        #expect(Self.text(invalid.content).contains("422"))
+        #expect(Self.text(invalid.content).contains("vars/tests"))
+        #expect(Self.text(invalid.content).contains("vars/count"))
+        let badArguments = try await client.callTool(
+          name: "generate_prompt", arguments: ["issueKey": 5, "surprise": true])
+        #expect(badArguments.isError == true)
+        #expect(Self.text(badArguments.content).contains("issueKey"))
+        #expect(Self.text(badArguments.content).contains("template"))
+        #expect(Self.text(badArguments.content).contains("surprise"))
+        await #expect(throws: MCPError.self) {
+          _ = try await client.callTool(name: "delete_everything")
+        }
+
+        let submitted = try await client.callTool(
+          name: "submit_output", arguments: ["promptVersionId": .string(versionID), "text": "done"])
+        #expect(submitted.isError != true)
+        #expect(!Self.text(submitted.content).contains("already stored"))
+        let again = try await client.callTool(
+          name: "submit_output", arguments: ["promptVersionId": .string(versionID), "text": "done"])
+        #expect(Self.text(again.content).contains("already stored"))
+        let outputs = try await Output.query(on: ctx.app.db).all()
+        #expect(outputs.count == 2 && outputs.allSatisfy { $0.ide == "claude-code" })
+        let foreign = try await client.callTool(
+          name: "submit_output",
+          arguments: ["promptVersionId": .string(UUID().uuidString), "text": "x"])
+        #expect(foreign.isError == true && Self.text(foreign.content).contains("404"))
+
+        // prompts
+        let prompts = try await client.listPrompts().prompts
+        let prompt = try #require(prompts.first { $0.name == "implement" })
+        let arguments = prompt.arguments ?? []
+        // the template's variables in its schema's order, between the issue and the tracker
+        #expect(arguments.first?.name == "issue" && arguments.last?.name == "tracker")
+        #expect(Set(arguments.map(\.name)) == ["issue", "language", "tests", "count", "tracker"])
+        #expect(arguments.first { $0.name == "issue" }?.required == true)
+        #expect(arguments.first { $0.name == "tests" }?.required == true)
+        #expect(arguments.first { $0.name == "language" }?.required == false)
+        let rendered = try await client.getPrompt(
+          name: "implement",
+          arguments: ["issue": "PS-1", "tests": "true", "language": "go", "count": "5"])
+        guard case .text(let text) = try #require(rendered.messages.first).content else {
+          Testing.Issue.record("expected a text message")
+          return
+        }
+        #expect(text.contains("Write tests in go, at least 5 of them."))
+        #expect(rendered.description?.contains("prompt version") == true)
+        await #expect(throws: MCPError.self) {
+          _ = try await client.getPrompt(name: "implement", arguments: ["tests": "true"])
+        }
+        await #expect(throws: MCPError.self) {
+          _ = try await client.getPrompt(
+            name: "implement", arguments: ["issue": "PS-1", "tests": "maybe"])
+        }
+
+        // resources
+        let resources = try await client.listResources().resources
+        let uris = Set(resources.map(\.uri))
+        #expect(uris.contains("promptsmith://issues/PS-1"))
+        #expect(!uris.contains("promptsmith://issues/PS-2"))
+        #expect(resources.filter { $0.name == "DUP-1" }.allSatisfy { $0.uri.contains("?tracker=") })
+        let read = try await client.readResource(uri: "promptsmith://issues/PS-1")
+        #expect(read.first?.text?.contains("# PS-1: Export invoices") == true)
+        #expect(read.first?.mimeType == "text/markdown")
+        await #expect(throws: MCPError.self) {
+          _ = try await client.readResource(uri: "promptsmith://issues/NOPE-1")
+        }
+        await #expect(throws: MCPError.self) {
+          _ = try await client.readResource(uri: "https://example.com/")
+        }
+        await client.disconnect()
+
+        // the assistant's generations are counted under its name
+        let stats = try await ctx.send(.GET, "/stats/summary", token: try await ctx.adminToken())
+        let summary = try stats.content.decode(StatsSummary.self)
+        #expect(summary.byIde.first { $0.ide == "claude-code" }?.prompts == 2)
+      }
+    }
+  }
+
+  static func text(_ content: [MCP.Tool.Content]) -> String {
+    content.compactMap {
+      if case .text(let text, _, _) = $0 { return text }
+      return nil
+    }.joined(separator: "\n")
+  }
+}
+
+/// Serves `app` on a free loopback port for the duration of `body`.
+func withRunningServer(_ app: Application, _ body: (URL) async throws -> Void) async throws {
+  app.http.server.configuration.hostname = "127.0.0.1"
+  app.http.server.configuration.port = 0
+  try await app.server.start(address: nil)
+  do {
+    let port = try #require(app.http.server.shared.localAddress?.port)
+    try await body(try #require(URL(string: "http://127.0.0.1:\(port)/mcp")))
+  } catch {
+    await app.server.shutdown()
+    throw error
+  }
+  await app.server.shutdown()
+}

@@ -1,0 +1,151 @@
+import Foundation
+import MCP
+import Testing
+import Vapor
+
+@testable import App
+
+/// The HTTP side of `/mcp`: authentication, Origin, methods, headers and malformed messages.
+@Suite struct MCPTransportTests {
+  static let initialize = """
+    {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18",
+    "capabilities":{},"clientInfo":{"name":"cursor","version":"1.7.2"}}}
+    """
+  static let listTools = #"{"jsonrpc":"2.0","id":"a","method":"tools/list"}"#
+  static let accept: HTTPHeaders = ["Accept": "application/json, text/event-stream"]
+
+  @Test(arguments: TestDatabase.all)
+  func requestsAreAuthenticatedAndChecked(_ database: TestDatabase) async throws {
+    let configure: (inout AppConfig) -> Void = {
+      $0.publicBaseURL = "https://promptsmith.example"
+      $0.mcpExtraOrigins = ["http://localhost:6274"]
+    }
+    try await withTestApp(database, configure: configure) { ctx in
+      let admin = try await ctx.adminToken()
+      // no token, or a wrong one: 401 with a challenge
+      let anonymous = try await ctx.send(
+        .POST, "/mcp", rawBody: Self.listTools, headers: Self.accept)
+      #expect(anonymous.status == .unauthorized)
+      #expect(anonymous.headers.first(name: .wwwAuthenticate)?.hasPrefix("Bearer") == true)
+      let forged = try await ctx.send(
+        .POST, "/mcp", token: "ps_pat_forged", rawBody: Self.listTools, headers: Self.accept)
+      #expect(forged.status == .unauthorized)
+
+      // initialize answers with a session id that names the client
+      let initialized = try await ctx.send(
+        .POST, "/mcp", token: admin, rawBody: Self.initialize, headers: Self.accept)
+      #expect(initialized.status == .ok)
+      #expect(initialized.headers.contentType?.subType == "json")
+      let session = try #require(initialized.headers.first(name: "Mcp-Session-Id"))
+      #expect(MCPClientTag(sessionID: session) == MCPClientTag(name: "cursor", version: "1.7.2"))
+      let result = try #require(initialized.problemJSON?["result"] as? [String: Any])
+      #expect((result["serverInfo"] as? [String: Any])?["name"] as? String == "promptsmith")
+
+      // stateless: any request stands alone, with or without the session id
+      let tools = try await ctx.send(
+        .POST, "/mcp", token: admin, rawBody: Self.listTools, headers: Self.accept)
+      #expect(tools.status == .ok)
+      #expect(tools.headers.first(name: "Mcp-Session-Id") == nil)
+      let listed = try #require(tools.problemJSON?["result"] as? [String: Any])
+      #expect((listed["tools"] as? [Any])?.count == 5)
+      #expect(tools.problemJSON?["id"] as? String == "a")
+
+      // Origin: absent, the public one or a listed one pass; any other is refused
+      for origin in [
+        "https://promptsmith.example", "https://PROMPTSMITH.example/", "http://localhost:6274",
+      ] {
+        var headers = Self.accept
+        headers.add(name: .origin, value: origin)
+        let allowed = try await ctx.send(
+          .POST, "/mcp", token: admin, rawBody: Self.listTools, headers: headers)
+        #expect(allowed.status == .ok, "\(origin)")
+      }
+      var evil = Self.accept
+      evil.add(name: .origin, value: "https://evil.example")
+      let refused = try await ctx.send(
+        .POST, "/mcp", token: admin, rawBody: Self.listTools, headers: evil)
+      #expect(refused.status == .forbidden)
+      #expect(refused.problem?.detail?.contains("evil.example") == true)
+
+      // GET and DELETE: 405 (no SSE stream, no sessions to end)
+      for method in [HTTPMethod.GET, .DELETE] {
+        let response = try await ctx.send(method, "/mcp", token: admin, headers: Self.accept)
+        #expect(response.status == .methodNotAllowed)
+        #expect(response.headers.first(name: .allow)?.contains("POST") == true)
+      }
+
+      // notifications are accepted without a body
+      let notification = try await ctx.send(
+        .POST, "/mcp", token: admin,
+        rawBody: #"{"jsonrpc":"2.0","method":"notifications/initialized"}"#, headers: Self.accept)
+      #expect(notification.status == .accepted)
+      #expect(notification.body.readableBytes == 0)
+
+      // malformed: not JSON-RPC, wrong Accept, wrong Content-Type, unsupported protocol version
+      let garbage = try await ctx.send(
+        .POST, "/mcp", token: admin, rawBody: "{not json", headers: Self.accept)
+      #expect(garbage.status == .badRequest)
+      #expect((garbage.problemJSON?["error"] as? [String: Any])?["code"] as? Int == -32700)
+      let html = try await ctx.send(
+        .POST, "/mcp", token: admin, rawBody: Self.listTools, headers: ["Accept": "text/html"])
+      #expect(html.status == .notAcceptable)
+      var version = Self.accept
+      version.add(name: "MCP-Protocol-Version", value: "1999-01-01")
+      let unsupported = try await ctx.send(
+        .POST, "/mcp", token: admin, rawBody: Self.listTools, headers: version)
+      #expect(unsupported.status == .badRequest)
+      let unknownMethod = try await ctx.send(
+        .POST, "/mcp", token: admin, rawBody: #"{"jsonrpc":"2.0","id":2,"method":"nope/nope"}"#,
+        headers: Self.accept)
+      #expect((unknownMethod.problemJSON?["error"] as? [String: Any])?["code"] as? Int == -32601)
+    }
+  }
+
+  @Test func theClientTagSurvivesTheRoundTripAndIsCleaned() throws {
+    let tag = MCPClientTag(name: "claude-code", version: "2.0.14")
+    #expect(MCPClientTag(sessionID: tag.sessionID) == tag)
+    #expect(tag.sessionID.allSatisfy { $0.isASCII && $0 != " " })
+    let hostile = MCPClientTag(
+      name: "evil\r\nSet-Cookie: x\u{7}" + String(repeating: "a", count: 200), version: "1")
+    #expect(!hostile.name.contains("\r") && !hostile.name.contains("\n"))
+    #expect(hostile.name.count == MCPClientTag.maximumNameLength)
+    #expect(MCPClientTag(sessionID: "ps1.!!!") == nil)
+    #expect(MCPClientTag(sessionID: "other") == nil)
+    #expect(MCPClientTag(sessionID: "ps1." + Data("\nversion".utf8).base64EncodedString()) == nil)
+  }
+
+  @Test func promptArgumentsBecomeTheirSchemaTypes() throws {
+    let schema = """
+      {"type":"object","properties":{"n":{"type":"integer"},"ok":{"type":"boolean"},
+       "tags":{"type":"array"},"opts":{"type":"object"},"either":{"type":["number","string"]},
+       "name":{"type":"string"}}}
+      """
+    let typed = MCPPrompts.typedVariables(
+      [
+        "n": "3", "ok": "TRUE", "tags": #"["a","b"]"#, "opts": #"{"x":1}"#, "either": "abc",
+        "name": "42", "free": "7",
+      ], schemaJSON: schema)
+    #expect(typed["n"] == .number(3))
+    #expect(typed["ok"] == .bool(true))
+    #expect(typed["tags"] == .array([.string("a"), .string("b")]))
+    #expect(typed["opts"]?["x"] == .number(1))
+    #expect(typed["either"] == .string("abc"))
+    #expect(typed["name"] == .string("42"))
+    #expect(typed["free"] == .string("7"))
+    // what does not parse stays a string, for the schema to report
+    let wrong = MCPPrompts.typedVariables(["n": "three", "tags": "{}"], schemaJSON: schema)
+    #expect(wrong["n"] == .string("three") && wrong["tags"] == .string("{}"))
+  }
+
+  @Test func resourceURIsRoundTrip() {
+    let id = UUID()
+    let uri = MCPResources.uri(key: "PS 1", trackerID: id)
+    #expect(uri == "promptsmith://issues/PS%201?tracker=\(id.uuidString.lowercased())")
+    #expect(MCPResources.parse(uri)?.key == "PS 1")
+    #expect(MCPResources.parse(uri)?.tracker == id.uuidString.lowercased())
+    #expect(MCPResources.parse("promptsmith://issues/PS-1")?.key == "PS-1")
+    #expect(MCPResources.parse("promptsmith://issues/PS-1?tracker=abc")?.tracker == "abc")
+    #expect(MCPResources.parse("promptsmith://other/PS-1") == nil)
+    #expect(MCPResources.parse("promptsmith://issues/") == nil)
+  }
+}
