@@ -6,6 +6,7 @@ import Vapor
 struct IdeCount: Content, Equatable {
   let ide: String
   let prompts: Int
+  let tokens: Int
 }
 
 struct TemplateUse: Content, Equatable {
@@ -55,7 +56,8 @@ struct StatsService: Sendable {
     let byIde = try await ideRows.map {
       IdeCount(
         ide: try $0.decode(column: "ide", as: String?.self) ?? "unknown",
-        prompts: try $0.decode(column: "prompts", as: Int.self))
+        prompts: try $0.decode(column: "prompts", as: Int.self),
+        tokens: try $0.decode(column: "tokens", as: Int.self))
     }
     let top = try await templateRows.map {
       TemplateUse(
@@ -96,7 +98,8 @@ struct StatsService: Sendable {
 
   static func byIdeQuery(_ companyID: UUID, from start: Date, to end: Date) -> SQLQueryString {
     """
-    SELECT ide, COUNT(*) AS prompts FROM generation_events
+    SELECT ide, COUNT(*) AS prompts, CAST(COALESCE(SUM(tokens_in), 0) AS BIGINT) AS tokens
+    FROM generation_events
     WHERE company_id = \(bind: companyID) AND \(ident: "timestamp") >= \(bind: start)
     AND \(ident: "timestamp") < \(bind: end)
     GROUP BY ide ORDER BY prompts DESC, ide LIMIT 20

@@ -166,7 +166,8 @@ import Vapor
         // the assistant's generations are counted under its name
         let stats = try await ctx.send(.GET, "/stats/summary", token: try await ctx.adminToken())
         let summary = try stats.content.decode(StatsSummary.self)
-        #expect(summary.byIde.first { $0.ide == "claude-code" }?.prompts == 2)
+        let assistant = summary.byIde.first { $0.ide == "claude-code" }
+        #expect(assistant?.prompts == 2 && (assistant?.tokens ?? 0) > 0)
       }
     }
   }

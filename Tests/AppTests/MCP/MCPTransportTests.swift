@@ -149,3 +149,40 @@ import Vapor
     #expect(MCPResources.parse("promptsmith://issues/") == nil)
   }
 }
+
+/// `resources/list` pages through the caller's open assigned issues with opaque cursors.
+@Suite struct MCPResourcePagingTests {
+  @Test(arguments: TestDatabase.all)
+  func resourcesArePaged(_ database: TestDatabase) async throws {
+    try await withTestApp(database) { ctx in
+      let f = try await MCPFixture.make(ctx)
+      let tracker = try #require(try await Tracker.query(on: ctx.app.db).first())
+      for number in 1...MCPResources.pageSize {
+        let issue = Issue(
+          companyID: ctx.companyID, trackerID: try tracker.requireID(),
+          externalKey: "BULK-\(number)",
+          title: "Bulk \(number)")
+        issue.$assignee.id = f.developerID
+        try await issue.create(on: ctx.app.db)
+      }
+      func list(_ cursor: String?) async throws -> [String: Any] {
+        let params = cursor.map { #","params":{"cursor":"\#($0)"}"# } ?? ""
+        let response = try await ctx.send(
+          .POST, "/mcp", token: f.pat,
+          rawBody: #"{"jsonrpc":"2.0","id":1,"method":"resources/list"\#(params)}"#,
+          headers: MCPTransportTests.accept)
+        #expect(response.status == .ok)
+        return try #require(response.problemJSON)
+      }
+      // the fixture's 3 open assigned issues and the 50 added: a full page, then the rest
+      let first = try #require(try await list(nil)["result"] as? [String: Any])
+      #expect((first["resources"] as? [Any])?.count == MCPResources.pageSize)
+      let cursor = try #require(first["nextCursor"] as? String)
+      let second = try #require(try await list(cursor)["result"] as? [String: Any])
+      #expect((second["resources"] as? [Any])?.count == 3)
+      #expect(second["nextCursor"] == nil)
+      let invalid = try await list("not-a-cursor")
+      #expect((invalid["error"] as? [String: Any])?["code"] as? Int == -32602)
+    }
+  }
+}
