@@ -68,6 +68,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
   try app.register(collection: WebhookRoutes())
   try app.register(collection: JiraOAuthRoutes())
   try app.register(collection: TokenRoutes())
+  try app.register(collection: AuditRoutes())
 
   app.jobs = try JobSetup(app: app)
   app.lifecycle.use(ServeBootstrap())
