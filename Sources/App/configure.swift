@@ -29,14 +29,28 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.http.server.configuration.port = port
   }
   app.routes.defaultMaxBodySize = "1mb"
+  if let tls = config.tls {
+    try app.configureTLS(tls, redirectPort: config.httpRedirectPort)
+  }
+  app.rateLimiter =
+    config.rateLimitPerMinute > 0 ? RateLimiter(perMinute: config.rateLimitPerMinute) : nil
 
   let metrics = HTTPMetrics()
   app.httpMetrics = metrics
   let errors = ProblemErrorMiddleware()
   app.middleware = Middlewares()
   app.middleware.use(RequestContextMiddleware(metrics: metrics, errors: errors))
+  if !config.corsOrigins.isEmpty {
+    app.middleware.use(CORSPolicy(origins: Set(config.corsOrigins)))
+  }
   app.middleware.use(SecurityHeadersMiddleware())
   app.middleware.use(errors)
+  if config.requireHTTPS {
+    app.middleware.use(RequireHTTPSMiddleware())
+  }
+  if let limiter = app.rateLimiter {
+    app.middleware.use(RateLimitMiddleware(limiter: limiter))
+  }
 
   try app.register(collection: OperationsRoutes(metrics: metrics))
   try app.register(collection: OpenAPIRoutes())
@@ -55,6 +69,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
   try app.register(collection: JiraOAuthRoutes())
   try app.register(collection: TokenRoutes())
   try app.register(collection: MCPRoutes())
+  try app.register(collection: AuditRoutes())
 
   app.jobs = try JobSetup(app: app)
   app.lifecycle.use(ServeBootstrap())

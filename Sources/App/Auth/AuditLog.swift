@@ -16,6 +16,31 @@ enum AuditAction: String, Sendable {
   case userUpdated = "user.updated"
   case companyCreated = "company.created"
   case outputMalwareDetected = "output.malware_detected"
+  case trackerCreated = "tracker.created"
+  case trackerUpdated = "tracker.updated"
+  case trackerDeleted = "tracker.deleted"
+  case templateCreated = "template.created"
+  case templateUpdated = "template.updated"
+  case templateDeleted = "template.deleted"
+  case promptCreated = "prompt.created"
+  case promptUpdated = "prompt.updated"
+  case outputCreated = "output.created"
+  case jobCreated = "job.created"
+  case jobRetried = "job.retried"
+  case jobCancelled = "job.cancelled"
+  case tokenCreated = "token.created"
+  case tokenRevoked = "token.revoked"
+}
+
+/// The kinds of rows whose changes the audit trail records.
+enum AuditEntity: String, Sendable, CaseIterable {
+  case user
+  case tracker
+  case template
+  case prompt
+  case output
+  case job
+  case token
 }
 
 struct AuditLog: Sendable {
@@ -24,7 +49,8 @@ struct AuditLog: Sendable {
 
   func record(
     _ action: AuditAction, client: ClientInfo?, companyID: UUID? = nil, userID: UUID? = nil,
-    attemptedEmail: String? = nil, details: [String: String] = [:]
+    attemptedEmail: String? = nil, details: [String: String] = [:],
+    entity: (AuditEntity, UUID)? = nil, changedFields: [String] = []
   ) async throws {
     let event = AuditEvent()
     event.id = .v7()
@@ -39,13 +65,46 @@ struct AuditLog: Sendable {
       event.detailsJSON = String(
         decoding: try JSONEncoder().encode(details), as: UTF8.self)
     }
+    if let (type, id) = entity {
+      event.entityType = type.rawValue
+      event.entityID = id
+    }
+    if !changedFields.isEmpty {
+      event.changedFieldsJSON = String(
+        decoding: try JSONEncoder().encode(changedFields.sorted()), as: UTF8.self)
+    }
     try await event.create(on: database)
     var metadata: Logger.Metadata = ["audit": .string(action.rawValue)]
+    if let (type, id) = entity {
+      metadata["entity"] = .string(type.rawValue)
+      metadata["entityId"] = .string(id.uuidString.lowercased())
+    }
+    if !changedFields.isEmpty {
+      metadata["changedFields"] = .string(changedFields.sorted().joined(separator: ","))
+    }
     if let userID { metadata[LogKeys.userID] = .string(userID.uuidString.lowercased()) }
     if let attemptedEmail { metadata["attemptedEmail"] = .string(attemptedEmail) }
     if let ip = client?.ip { metadata["ip"] = .string(ip) }
     if let agent = client?.userAgent { metadata["userAgent"] = .string(agent) }
     for (key, value) in details { metadata[key] = .string(value) }
     logger.info("audit \(action.rawValue)", metadata: metadata)
+  }
+}
+
+/// Who changes data, for services that write the change and its audit row in one transaction.
+struct Auditor: Sendable {
+  let companyID: UUID
+  let actorID: UUID?
+  let client: ClientInfo?
+  let logger: Logger
+
+  /// Records a data change on `database` (pass the transaction the change is written in).
+  func record(
+    _ action: AuditAction, _ entity: AuditEntity, id: UUID, changed: [String] = [],
+    details: [String: String] = [:], on database: any Database
+  ) async throws {
+    try await AuditLog(database: database, logger: logger).record(
+      action, client: client, companyID: companyID, userID: actorID, details: details,
+      entity: (entity, id), changedFields: changed)
   }
 }

@@ -20,8 +20,15 @@ struct RequireRole: AsyncMiddleware {
 
 extension Request {
   /// Verifies the bearer token and loads its user, once per request.
+  /// The user's own rate-limit bucket is taken here, once the user is known.
   func authenticate() async throws -> Principal {
     if let principal = storage[PrincipalKey.self] { return principal }
+    let principal = try await verifyBearerToken()
+    try application.rateLimiter?.check("user:" + principal.userID.uuidString)
+    return principal
+  }
+
+  private func verifyBearerToken() async throws -> Principal {
     guard let token = headers.bearerAuthorization?.token else { throw AppError.unauthorized }
     if token.hasPrefix(PersonalAccessToken.prefix) {
       guard let principal = try await PATLookup.principal(token: token, on: db) else {

@@ -178,4 +178,14 @@ extension Request {
   var audit: AuditLog {
     AuditLog(database: db, logger: logger)
   }
+
+  /// The authenticated user as the author of data changes.
+  var auditor: Auditor {
+    get throws {
+      let principal = try principal
+      return Auditor(
+        companyID: principal.companyID, actorID: principal.userID, client: clientInfo,
+        logger: logger)
+    }
+  }
 }

@@ -47,6 +47,17 @@ public struct AppConfig: Sendable {
   public var mcpExtraOrigins: [String] = []
   /// Atlassian's auth and API hosts (`ATLASSIAN_AUTH_URL`, `ATLASSIAN_API_URL`).
   public var atlassian = AtlassianEndpoints()
+  /// Serve HTTPS in the process (`TLS_CERT_FILE`, `TLS_KEY_FILE`); nil: plain HTTP.
+  public var tls: TLSFiles?
+  /// With TLS, a plain-HTTP port that only answers 308 redirects to HTTPS (`HTTP_PORT`).
+  public var httpRedirectPort: Int?
+  /// Redirect (GET, HEAD) or refuse (others) requests that did not arrive over HTTPS
+  /// (`REQUIRE_HTTPS`).
+  public var requireHTTPS = false
+  /// Browser origins allowed to call the API cross-origin (`CORS_ORIGINS`); empty: CORS off.
+  public var corsOrigins: [String] = []
+  /// Requests per minute per client IP and per user (`RATE_LIMIT_PER_MINUTE`; 0 disables).
+  public var rateLimitPerMinute = RateLimiter.defaultPerMinute
   /// `serve --with-worker` / `--no-worker`; nil means the default: a worker on SQLite only.
   public var workerInServe: Bool?
 
@@ -192,6 +203,7 @@ extension AppConfig {
     }
     let outputs = OutputsSettings.load(
       environment: environment, isProduction: isProduction, problems: &problems)
+    let security = SecuritySettings.load(environment: environment, problems: &problems)
     guard problems.isEmpty else { throw ConfigError(problems: problems) }
     var config = AppConfig(
       database: database, jwtSecret: secret,
@@ -212,6 +224,7 @@ extension AppConfig {
     config.atlassian = AtlassianEndpoints(environment: environment)
     config.previousEncryptionKeys = previousKeys
     outputs.apply(to: &config)
+    security.apply(to: &config)
     return config
   }
 

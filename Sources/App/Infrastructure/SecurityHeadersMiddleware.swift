@@ -1,6 +1,7 @@
 import Vapor
 
-/// Headers every API response carries; `/docs` sets its own content security policy.
+/// Headers every API response carries; `/docs` sets its own content security policy. HSTS only
+/// on responses that travel over HTTPS, where a browser heeds it.
 struct SecurityHeadersMiddleware: AsyncMiddleware {
   func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
     let response = try await next.respond(to: request)
@@ -10,6 +11,10 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
     if !response.headers.contains(name: "Content-Security-Policy") {
       response.headers.replaceOrAdd(
         name: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'")
+    }
+    if request.arrivedOverHTTPS {
+      response.headers.replaceOrAdd(
+        name: "Strict-Transport-Security", value: "max-age=31536000; includeSubDomains")
     }
     if request.headers.bearerAuthorization != nil || request.storage[PrincipalKey.self] != nil {
       response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")

@@ -75,16 +75,26 @@ struct JobRoutes: RouteCollection {
     return JobResponse(job)
   }
 
+  // The queue changes a job in its own statement, so these audit rows follow the change
+  // instead of sharing its transaction.
   func retry(req: Request) async throws -> JobResponse {
-    try await Self.mapped {
+    let job = try await Self.mapped {
       try await req.application.jobs.queue.retry(id: req.idParameter("jobID", "Job"))
     }
+    try await req.auditor.record(
+      .jobRetried, .job, id: try req.idParameter("jobID", "Job"), changed: ["state"],
+      on: req.db)
+    return job
   }
 
   func cancel(req: Request) async throws -> JobResponse {
-    try await Self.mapped {
+    let job = try await Self.mapped {
       try await req.application.jobs.queue.cancel(id: req.idParameter("jobID", "Job"))
     }
+    try await req.auditor.record(
+      .jobCancelled, .job, id: try req.idParameter("jobID", "Job"), changed: ["state"],
+      on: req.db)
+    return job
   }
 
   static func mapped(_ body: () async throws -> JobRecord) async throws -> JobResponse {

@@ -16,8 +16,10 @@ struct MCPContext: Sendable {
   let logger: Logger
   /// The assistant calling, from the session id; recorded as the `ide` of what it creates.
   let tag: MCPClientTag?
+  /// Writes the audit rows of what the tools create, as the REST routes do.
+  let auditor: Auditor
 
-  init(_ req: Request, principal: Principal, tag: MCPClientTag?) {
+  init(_ req: Request, principal: Principal, tag: MCPClientTag?) throws {
     self.principal = principal
     database = req.db
     templates = req.templates
@@ -27,13 +29,17 @@ struct MCPContext: Sendable {
     client = req.clientInfo
     logger = req.logger
     self.tag = tag
+    auditor = try req.auditor
   }
 
   var generation: GenerationService {
-    GenerationService(database: database, templates: templates, metrics: generationMetrics)
+    GenerationService(
+      database: database, templates: templates, metrics: generationMetrics, auditor: auditor)
   }
 
   var outputService: OutputService {
-    OutputService(database: database, dependencies: outputs, threadPool: threadPool, logger: logger)
+    OutputService(
+      database: database, dependencies: outputs, threadPool: threadPool, logger: logger,
+      auditor: auditor)
   }
 }

@@ -19,7 +19,7 @@ struct MCPRoutes: RouteCollection {
     if let tag {
       req.logger[metadataKey: "mcpClient"] = .string("\(tag.name)/\(tag.version)")
     }
-    let context = MCPContext(req, principal: try req.principal, tag: tag)
+    let context = try MCPContext(req, principal: try req.principal, tag: tag)
     var headers: [String: String] = [:]
     for (name, value) in req.headers {
       headers[name] = headers[name].map { "\($0), \(value)" } ?? value

@@ -27,7 +27,7 @@ struct OutputRoutes: RouteCollection {
     let form = try reader.finish()
     let service = OutputService(
       database: req.db, dependencies: req.application.outputs,
-      threadPool: req.application.threadPool, logger: req.logger)
+      threadPool: req.application.threadPool, logger: req.logger, auditor: try req.auditor)
     let created = try await service.create(form, by: principal, client: req.clientInfo)
     let response = Response(status: .created)
     try response.content.encode(

@@ -19,6 +19,8 @@ struct OutputService: Sendable {
   let dependencies: OutputsDependencies
   let threadPool: NIOThreadPool
   let logger: Logger
+  /// Writes the output's audit row in the transaction that stores it.
+  var auditor: Auditor?
 
   func create(_ form: UploadForm, by principal: Principal, client: ClientInfo?) async throws
     -> CreatedOutput
@@ -180,6 +182,11 @@ struct OutputService: Sendable {
             .filter(\.$blob.$id == sha256).filter(\.$company.$id == output.$company.id)
             .first() != nil
           try await output.create(on: transaction)
+          try await auditor?.record(
+            .outputCreated, .output, id: try output.requireID(),
+            changed: ["promptVersionId", "content"]
+              + (output.tokensOut == nil ? [] : ["tokensOut"]),
+            on: transaction)
           if let tokensOut = output.tokensOut {
             try await GenerationEvent.query(on: transaction)
               .filter(\.$promptVersion.$id == output.$promptVersion.id)

@@ -20,6 +20,8 @@ struct GenerationService: Sendable {
   let database: any Database
   let templates: TemplateService
   let metrics: GenerationMetrics
+  /// Writes the prompt's audit row in the generation's transaction.
+  var auditor: Auditor?
 
   func generate(_ request: GenerationRequest, by principal: Principal) async throws
     -> GenerationResult
@@ -113,7 +115,7 @@ struct GenerationService: Sendable {
       attempt += 1
       do {
         return try await database.transaction { transaction in
-          let prompt = try await findOrCreatePrompt(
+          let (prompt, created) = try await findOrCreatePrompt(
             issueID: try issue.requireID(), templateID: try template.requireID(),
             principal: principal, on: transaction)
           let promptID = try prompt.requireID()
@@ -150,6 +152,10 @@ struct GenerationService: Sendable {
           event.ide = request.ide
           event.timestamp = Date()
           try await event.create(on: transaction)
+          try await auditor?.record(
+            created ? .promptCreated : .promptUpdated, .prompt, id: promptID,
+            changed: created ? ["issueId", "templateId", "version"] : ["version"],
+            details: ["version": String(version.version)], on: transaction)
           return GenerationResult(
             promptID: promptID, promptVersionID: try version.requireID(), version: version.version,
             text: text, tokens: tokens, encoding: encoding, templateVersion: templateVersion.version
@@ -164,17 +170,17 @@ struct GenerationService: Sendable {
 
   private func findOrCreatePrompt(
     issueID: UUID, templateID: UUID, principal: Principal, on database: any Database
-  ) async throws -> Prompt {
+  ) async throws -> (prompt: Prompt, created: Bool) {
     if let existing = try await Prompt.query(on: database)
       .filter(\.$issue.$id == issueID).filter(\.$template.$id == templateID)
       .filter(\.$creator.$id == principal.userID).first()
     {
-      return existing
+      return (existing, false)
     }
     let prompt = Prompt(
       companyID: principal.companyID, issueID: issueID, templateID: templateID,
       creatorID: principal.userID)
     try await prompt.create(on: database)
-    return prompt
+    return (prompt, true)
   }
 }

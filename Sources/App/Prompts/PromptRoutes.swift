@@ -17,7 +17,8 @@ struct PromptRoutes: RouteCollection {
     let request = try GenerationRequest(req)
     let service = GenerationService(
       database: req.db, templates: req.templates,
-      metrics: GenerationMetrics(registry: req.application.httpMetrics.registry))
+      metrics: GenerationMetrics(registry: req.application.httpMetrics.registry),
+      auditor: try req.auditor)
     let result = try await service.generate(request, by: principal)
     let response = Response(status: .created)
     try response.content.encode(GenerationResponse(result))

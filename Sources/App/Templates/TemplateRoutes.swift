@@ -89,17 +89,14 @@ struct TemplateRoutes: RouteCollection {
     let principal = try req.principal
     let template = try await req.templates.find(
       try req.idParameter("templateID", "Template"), companyID: principal.companyID)
-    if template.archivedAt == nil {
-      template.archivedAt = Date()
-      try await template.save(on: req.db)
-    }
+    try await req.templates.archive(template)
     return .noContent
   }
 }
 
 extension Request {
   var templates: TemplateService {
-    TemplateService(database: db, cache: application.templateCache)
+    TemplateService(database: db, cache: application.templateCache, auditor: try? auditor)
   }
 }
 

@@ -8,6 +8,8 @@ struct TemplateService: Sendable {
 
   let database: any Database
   let cache: TemplateCache
+  /// Writes each change's audit row in the change's transaction; nil outside a request.
+  var auditor: Auditor?
 
   /// The company's live templates as partials, by name; `replacing` stands in for a template
   /// being saved, so that it can be checked for cycles through itself.
@@ -59,6 +61,9 @@ struct TemplateService: Sendable {
         templateID: try template.requireID(), version: 1, bodyMarkdown: body,
         lintJSON: template.lintJSON, createdBy: userID
       ).create(on: transaction)
+      try await auditor?.record(
+        .templateCreated, .template, id: try template.requireID(),
+        changed: ["name", "bodyMd"] + (schema == nil ? [] : ["lintJson"]), on: transaction)
     }
     return (template, warnings)
   }
@@ -86,6 +91,11 @@ struct TemplateService: Sendable {
     if name != template.name {
       try await ensureNameIsFree(name, companyID: companyID, except: template.id)
     }
+    var changed: [String] = []
+    if name != template.name { changed.append("name") }
+    if newBody != template.bodyMarkdown { changed.append("bodyMd") }
+    if newSchema?.compactJSON != template.lintJSON { changed.append("lintJson") }
+    let changedFields = changed
     template.name = name
     if contentChanged {
       template.bodyMarkdown = newBody
@@ -100,8 +110,26 @@ struct TemplateService: Sendable {
           bodyMarkdown: newBody, lintJSON: template.lintJSON, createdBy: userID
         ).create(on: transaction)
       }
+      if !changedFields.isEmpty {
+        try await auditor?.record(
+          .templateUpdated, .template, id: try template.requireID(), changed: changedFields,
+          on: transaction)
+      }
     }
     return (template, warnings)
+  }
+
+  /// Archives a live template (the delete of the API: versions stay for the prompts made
+  /// from them).
+  func archive(_ template: PromptTemplate) async throws {
+    guard template.archivedAt == nil else { return }
+    template.archivedAt = Date()
+    try await database.transaction { transaction in
+      try await template.save(on: transaction)
+      try await auditor?.record(
+        .templateDeleted, .template, id: try template.requireID(), changed: ["archivedAt"],
+        on: transaction)
+    }
   }
 
   func find(_ id: UUID, companyID: UUID) async throws -> PromptTemplate {

@@ -52,7 +52,13 @@ struct TokenRoutes: RouteCollection {
       userID: principal.userID, companyID: principal.companyID, name: name,
       tokenHash: SessionService.hash(secret),
       expiresAt: Date().addingTimeInterval(Double(days) * 86_400))
-    try await pat.create(on: req.db)
+    let auditor = try req.auditor
+    try await req.db.transaction { transaction in
+      try await pat.create(on: transaction)
+      try await auditor.record(
+        .tokenCreated, .token, id: try pat.requireID(), changed: ["name", "expiresInDays"],
+        on: transaction)
+    }
     let response = Response(status: .created)
     try response.content.encode(TokenResponse(pat, secret: secret))
     response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
@@ -96,7 +102,12 @@ struct TokenRoutes: RouteCollection {
         .filter(\.$revokedAt == nil).first()
     else { throw AppError.notFound("Token") }
     pat.revokedAt = Date()
-    try await pat.save(on: req.db)
+    let auditor = try req.auditor
+    try await req.db.transaction { transaction in
+      try await pat.save(on: transaction)
+      try await auditor.record(
+        .tokenRevoked, .token, id: try pat.requireID(), changed: ["revokedAt"], on: transaction)
+    }
     return .noContent
   }
 }

@@ -89,7 +89,16 @@ struct JiraOAuthRoutes: RouteCollection {
     tracker.authJSON = try req.trackers.cipher.seal(JSONEncoder().encode(auth))
     tracker.needsReauth = false
     tracker.lastError = nil
-    try await tracker.save(on: req.db)
+    // The callback carries no token: the user who started the flow is the author.
+    let auditor = Auditor(
+      companyID: tracker.$company.id, actorID: claimed.$user.id, client: req.clientInfo,
+      logger: req.logger)
+    try await req.db.transaction { transaction in
+      try await tracker.save(on: transaction)
+      try await auditor.record(
+        .trackerUpdated, .tracker, id: try tracker.requireID(), changed: ["auth"],
+        on: transaction)
+    }
     return OAuthConnected(
       trackerId: try tracker.requireID().uuidString.lowercased(), cloudId: site.id, site: site.url)
   }

@@ -1,5 +1,6 @@
 import Fluent
 import Jobs
+import SQLKit
 import Trackers
 import Vapor
 
@@ -57,10 +58,7 @@ struct TrackerRoutes: RouteCollection {
   func archive(req: Request) async throws -> HTTPStatus {
     let tracker = try await req.trackers.find(
       req.idParameter("trackerID", "Tracker"), companyID: req.principal.companyID)
-    if tracker.archivedAt == nil {
-      tracker.archivedAt = Date()
-      try await tracker.save(on: req.db)
-    }
+    try await req.trackers.archive(tracker)
     return .noContent
   }
 
@@ -86,9 +84,21 @@ extension TrackerRoutes {
       req.idParameter("trackerID", "Tracker"), companyID: req.principal.companyID)
     guard tracker.archivedAt == nil else { throw AppError.conflict("The tracker is archived.") }
     let id = try tracker.requireID()
-    let result = try await req.application.jobs.queue.enqueue(
-      TrackerSyncJob.kind(forTrackerType: tracker.type), payload: TrackerSyncPayload(trackerId: id),
-      uniqueKey: "manual-sync:\(id.uuidString.lowercased())")
+    let queue = req.application.jobs.queue
+    let auditor = try req.auditor
+    let result = try await req.db.transaction { transaction in
+      let result = try await queue.enqueue(
+        TrackerSyncJob.kind(forTrackerType: tracker.type),
+        payload: TrackerSyncPayload(trackerId: id),
+        uniqueKey: "manual-sync:\(id.uuidString.lowercased())",
+        on: transaction as? any SQLDatabase)
+      if result.inserted {
+        try await auditor.record(
+          .jobCreated, .job, id: result.job.id, details: ["trackerId": id.uuidString.lowercased()],
+          on: transaction)
+      }
+      return result
+    }
     let response = Response(status: .accepted)
     try response.content.encode(JobAccepted(jobId: result.job.id.uuidString.lowercased()))
     response.headers.replaceOrAdd(
@@ -99,6 +109,8 @@ extension TrackerRoutes {
 
 extension Request {
   var trackers: TrackerService {
-    TrackerSyncJob.service(app: application, logger: logger)
+    var service = TrackerSyncJob.service(app: application, logger: logger)
+    service.auditor = try? auditor
+    return service
   }
 }

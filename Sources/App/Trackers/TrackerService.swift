@@ -20,6 +20,40 @@ struct TrackerService: Sendable {
   var oauth: @Sendable () throws -> AtlassianOAuth = {
     throw AppError.conflict("Jira OAuth is not configured.")
   }
+  /// Writes each change's audit row in the change's transaction; nil for background syncs.
+  var auditor: Auditor?
+
+  /// The fields a create or update body set, by name only: `auth` and `webhookSecret` are
+  /// listed as changed, never shown.
+  static let auditedFields: Set<String> = [
+    "type", "name", "baseUrl", "auth", "acceptanceCriteriaField", "jql", "syncIntervalMinutes",
+    "webhookSecret",
+  ]
+
+  private func save(_ tracker: Tracker, _ action: AuditAction, body: JSONBody) async throws {
+    let changed = body.object.pairs.map(\.key).filter(Self.auditedFields.contains)
+    try await database.transaction { transaction in
+      if action == .trackerCreated {
+        try await tracker.create(on: transaction)
+      } else {
+        try await tracker.save(on: transaction)
+      }
+      try await auditor?.record(
+        action, .tracker, id: try tracker.requireID(), changed: changed, on: transaction)
+    }
+  }
+
+  /// Archives a live tracker (the delete of the API).
+  func archive(_ tracker: Tracker) async throws {
+    guard tracker.archivedAt == nil else { return }
+    tracker.archivedAt = Date()
+    try await database.transaction { transaction in
+      try await tracker.save(on: transaction)
+      try await auditor?.record(
+        .trackerDeleted, .tracker, id: try tracker.requireID(), changed: ["archivedAt"],
+        on: transaction)
+    }
+  }
 
   func create(companyID: UUID, body: JSONBody) async throws -> Tracker {
     let type = try body.requiredString("type")
@@ -40,7 +74,7 @@ struct TrackerService: Sendable {
     let tracker = Tracker(companyID: companyID, type: type, name: name, baseURL: baseURL)
     tracker.authJSON = try seal(auth)
     try apply(body, to: tracker)
-    try await tracker.create(on: database)
+    try await save(tracker, .trackerCreated, body: body)
     return tracker
   }
 
@@ -56,7 +90,7 @@ struct TrackerService: Sendable {
       tracker.needsReauth = false
     }
     try apply(body, to: tracker)
-    try await tracker.save(on: database)
+    try await save(tracker, .trackerUpdated, body: body)
     return tracker
   }
 

@@ -52,16 +52,25 @@ struct UserRoutes: RouteCollection {
       }
       user.passwordHash = try await req.application.passwordHasher.hash(newPassword)
     }
+    var changed: [String] = []
     if let name = body.name {
-      user.name = name.trimmingCharacters(in: .whitespacesAndNewlines)
+      let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+      if trimmed != user.name { changed.append("name") }
+      user.name = trimmed
     }
     let passwordChanged = body.newPassword != nil
+    let fields = changed + (passwordChanged ? ["password"] : [])
+    let auditor = try req.auditor
     try await req.db.transaction { transaction in
       try await user.save(on: transaction)
       if passwordChanged {
         try await SessionService.revokeAll(
           userID: principal.userID, keeping: principal.familyID, reason: "password changed",
           on: transaction)
+      }
+      if !fields.isEmpty {
+        try await auditor.record(
+          .userUpdated, .user, id: principal.userID, changed: fields, on: transaction)
       }
     }
     if passwordChanged {
@@ -75,13 +84,11 @@ struct UserRoutes: RouteCollection {
   func create(req: Request) async throws -> Response {
     let principal = try req.principal
     let body = try req.content.decode(CreateUserRequest.self)
-    let service = UserService(database: req.db, hasher: req.application.passwordHasher)
+    let service = UserService(
+      database: req.db, hasher: req.application.passwordHasher, auditor: try req.auditor)
     let user = try await service.create(
       companyID: principal.companyID, email: body.email, name: body.name, roleName: body.role,
       password: body.password)
-    try await req.audit.record(
-      .userCreated, client: req.clientInfo, companyID: principal.companyID,
-      userID: principal.userID, details: ["target": try user.requireID().uuidString.lowercased()])
     let created = try UserResponse(user)
     let response = Response(status: .created)
     try response.content.encode(created)
@@ -103,17 +110,11 @@ struct UserRoutes: RouteCollection {
       throw AppError.notFound("User")
     }
     let body = try req.content.decode(UpdateUserRequest.self)
-    let service = UserService(database: req.db, hasher: req.application.passwordHasher)
+    let service = UserService(
+      database: req.db, hasher: req.application.passwordHasher, auditor: try req.auditor)
     let user = try await service.update(
       id: id, companyID: principal.companyID, name: body.name, roleName: body.role,
       disabled: body.disabled, password: body.password)
-    var changed: [String: String] = ["target": id.uuidString.lowercased()]
-    if body.role != nil { changed["role"] = user.role.rawValue }
-    if let disabled = body.disabled { changed["disabled"] = String(disabled) }
-    if body.password != nil { changed["password"] = "changed" }
-    try await req.audit.record(
-      .userUpdated, client: req.clientInfo, companyID: principal.companyID,
-      userID: principal.userID, details: changed)
     return try UserResponse(user)
   }
 }

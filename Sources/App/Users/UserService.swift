@@ -5,6 +5,8 @@ import Foundation
 struct UserService: Sendable {
   let database: any Database
   let hasher: PasswordHasher
+  /// Writes each change's audit row in the change's transaction; nil for the CLI.
+  var auditor: Auditor?
 
   func create(
     companyID: UUID, email: String, name: String, roleName: String, password: String
@@ -30,7 +32,12 @@ struct UserService: Sendable {
       companyID: companyID, email: normalized,
       name: name.trimmingCharacters(in: .whitespacesAndNewlines), role: role,
       passwordHash: try await hasher.hash(password))
-    try await user.create(on: database)
+    try await database.transaction { transaction in
+      try await user.create(on: transaction)
+      try await auditor?.record(
+        .userCreated, .user, id: try user.requireID(),
+        changed: ["email", "name", "role", "password"], on: transaction)
+    }
     return user
   }
 
@@ -58,10 +65,24 @@ struct UserService: Sendable {
       else {
         throw AppError.notFound("User")
       }
-      if let name { user.name = name.trimmingCharacters(in: .whitespacesAndNewlines) }
-      if let role { user.role = role }
-      if let disabled { user.disabled = disabled }
-      if let newHash { user.passwordHash = newHash }
+      var changed: [String] = []
+      if let name {
+        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed != user.name { changed.append("name") }
+        user.name = trimmed
+      }
+      if let role, role != user.role {
+        changed.append("role")
+        user.role = role
+      }
+      if let disabled, disabled != user.disabled {
+        changed.append("disabled")
+        user.disabled = disabled
+      }
+      if let newHash {
+        changed.append("password")
+        user.passwordHash = newHash
+      }
       if user.role != .admin || user.disabled {
         let otherAdmins = try await User.query(on: transaction)
           .filter(\.$company.$id == companyID).filter(\.$role == .admin)
@@ -75,6 +96,13 @@ struct UserService: Sendable {
         try await SessionService.revokeAll(
           userID: id, reason: user.disabled ? "user disabled" : "password reset by admin",
           on: transaction)
+      }
+      if !changed.isEmpty {
+        var details: [String: String] = [:]
+        if changed.contains("role") { details["role"] = user.role.rawValue }
+        if changed.contains("disabled") { details["disabled"] = String(user.disabled) }
+        try await auditor?.record(
+          .userUpdated, .user, id: id, changed: changed, details: details, on: transaction)
       }
       return user
     }

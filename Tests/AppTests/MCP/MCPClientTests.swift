@@ -114,6 +114,12 @@ import Vapor
         #expect(Self.text(again.content).contains("already stored"))
         let outputs = try await Output.query(on: ctx.app.db).all()
         #expect(outputs.count == 2 && outputs.allSatisfy { $0.ide == "claude-code" })
+        // what the tools create is audited like its REST twin, as the developer
+        let audited = try await AuditEvent.query(on: ctx.app.db)
+          .filter(\.$user.$id == f.developerID).all().map(\.action)
+        #expect(
+          audited.contains("prompt.created") && audited.filter { $0 == "output.created" }.count == 2
+        )
         let foreign = try await client.callTool(
           name: "submit_output",
           arguments: ["promptVersionId": .string(UUID().uuidString), "text": "x"])

@@ -17,5 +17,6 @@ enum AppMigrations {
     CreateOAuthStates(),
     CreatePersonalAccessTokens(),
     UpdateAuditEventsAddLoginIndexes(),
+    UpdateAuditEventsAddEntity(),
   ]
 }

@@ -13,6 +13,10 @@ final class AuditEvent: Model, @unchecked Sendable {
   @OptionalField(key: "user_agent") var userAgent: String?
   @OptionalField(key: "request_id") var requestID: String?
   @OptionalField(key: "details_json") var detailsJSON: String?
+  @OptionalField(key: "entity_type") var entityType: String?
+  @OptionalField(key: "entity_id") var entityID: UUID?
+  /// A JSON array of field names; never their values.
+  @OptionalField(key: "changed_fields") var changedFieldsJSON: String?
   @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
   init() {}
