@@ -17,13 +17,7 @@ import Vapor
     try await withTestApp(database) { ctx in
       let f = try await MCPFixture.make(ctx)
       try await withRunningServer(ctx.app) { endpoint in
-        let transport = HTTPClientTransport(
-          endpoint: endpoint, streaming: false,
-          requestModifier: { request in
-            var request = request
-            request.setValue("Bearer \(f.pat)", forHTTPHeaderField: "Authorization")
-            return request
-          })
+        let transport = Self.transport(endpoint, token: f.pat)
         let client = MCP.Client(name: "claude-code", version: "2.0.14")
         let initialized = try await client.connect(transport: transport)
         #expect(initialized.serverInfo.name == "promptsmith")
@@ -169,6 +163,19 @@ import Vapor
         }
         await client.disconnect()
 
+        // a revoked token stops the assistant at the next request; a made-up one at connect
+        let revoked = try await ctx.send(.GET, "/me/tokens", token: f.developerToken)
+        let tokenID = try #require(try revoked.content.decode([TokenResponse].self).first?.id)
+        _ = try await ctx.send(.DELETE, "/me/tokens/\(tokenID)", token: f.developerToken)
+        let stranger = MCP.Client(name: "claude-code", version: "2.0.14")
+        await #expect(throws: (any Error).self) {
+          _ = try await stranger.connect(transport: Self.transport(endpoint, token: f.pat))
+        }
+        let forger = MCP.Client(name: "claude-code", version: "2.0.14")
+        await #expect(throws: (any Error).self) {
+          _ = try await forger.connect(transport: Self.transport(endpoint, token: "ps_pat_made-up"))
+        }
+
         // the assistant's generations are counted under its name
         let stats = try await ctx.send(.GET, "/stats/summary", token: try await ctx.adminToken())
         let summary = try stats.content.decode(StatsSummary.self)
@@ -176,6 +183,17 @@ import Vapor
         #expect(assistant?.prompts == 2 && (assistant?.tokens ?? 0) > 0)
       }
     }
+  }
+
+  /// The SDK's HTTP client transport, sending `token` as a bearer token on every request.
+  static func transport(_ endpoint: URL, token: String) -> HTTPClientTransport {
+    HTTPClientTransport(
+      endpoint: endpoint, streaming: false,
+      requestModifier: { request in
+        var request = request
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        return request
+      })
   }
 
   static func text(_ content: [MCP.Tool.Content]) -> String {
