@@ -90,13 +90,7 @@ struct IssueRoutes: RouteCollection {
       query = query.filter(\.$tracker.$id == id)
     }
     if let text = req.query[String.self, at: "q"], !text.isEmpty {
-      let needle = String(text.prefix(200))
-      // LIKE ignores ASCII case on SQLite; PostgreSQL needs ILIKE for the same behaviour.
-      let like = (req.db as? any SQLDatabase)?.dialect.name == "postgresql" ? "ILIKE" : "LIKE"
-      query = query.group(.or) { group in
-        group.filter(\.$externalKey == needle.uppercased())
-          .filter(\.$title, .custom(like), "%\(Self.escapeLike(needle))%")
-      }
+      query = IssueSearch.apply(text, to: query, on: req.db)
     }
     let page = try await query.page(PageRequest(from: req))
     return try page.map { try IssueResponse($0) }.response(for: req)
@@ -111,9 +105,5 @@ struct IssueRoutes: RouteCollection {
     else { throw AppError.notFound("Issue") }
     let payload = principal.role.includes(.lead) ? try? JSONValue(parsing: issue.payloadJSON) : nil
     return try IssueResponse(issue, payload: payload)
-  }
-
-  static func escapeLike(_ text: String) -> String {
-    text.replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "")
   }
 }

@@ -92,11 +92,7 @@ struct MCPTools: Sendable {
     if let text = arguments["query"]?.stringValue?.trimmingCharacters(in: .whitespaces),
       !text.isEmpty
     {
-      query = query.group(.or) { group in
-        group.filter(\.$externalKey == text.uppercased())
-          .filter(
-            \.$title, .custom(context.caseInsensitiveLike), "%\(IssueRoutes.escapeLike(text))%")
-      }
+      query = IssueSearch.apply(text, to: query, on: context.database)
     }
     let issues = try await query.with(\.$tracker)
       .sort(\.$externalUpdatedAt, .descending).sort(\.$id, .descending).limit(limit).all()
@@ -186,11 +182,6 @@ struct MCPTools: Sendable {
 extension MCPContext {
   var issues: MCPIssueLookup {
     MCPIssueLookup(database: database, companyID: principal.companyID)
-  }
-
-  /// `LIKE` ignores ASCII case on SQLite; PostgreSQL needs `ILIKE` for the same behaviour.
-  var caseInsensitiveLike: String {
-    (database as? any SQLDatabase)?.dialect.name == "postgresql" ? "ILIKE" : "LIKE"
   }
 
   /// A template of the caller's company by id or by name; archived ones are not offered.

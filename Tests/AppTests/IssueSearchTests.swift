@@ -1,0 +1,42 @@
+import Fluent
+import Foundation
+import Testing
+import Vapor
+
+@testable import App
+
+/// `GET /issues?q=` matches the text literally: `_` and `%` are characters, not wildcards.
+@Suite struct IssueSearchTests {
+  @Test(arguments: TestDatabase.all)
+  func wildcardsAreText(_ database: TestDatabase) async throws {
+    try await withTestApp(database) { ctx in
+      let admin = try await ctx.adminToken()
+      let tracker = Tracker(
+        companyID: ctx.companyID, type: "jira-cloud", name: "Jira", baseURL: "https://j.example")
+      try await tracker.create(on: ctx.app.db)
+      let titles = [
+        "SRCH-1": "Fix user_id lookup", "SRCH-2": "Drop userXid column",
+        "SRCH-3": "Reach 100% coverage", "SRCH-4": "Escape back\\slash paths",
+      ]
+      for (key, title) in titles {
+        try await Issue(
+          companyID: ctx.companyID, trackerID: try tracker.requireID(), externalKey: key,
+          title: title
+        ).create(on: ctx.app.db)
+      }
+      func keys(_ query: String) async throws -> Set<String> {
+        let encoded = query.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? query
+        let response = try await ctx.send(.GET, "/issues?q=\(encoded)", token: admin)
+        #expect(response.status == .ok)
+        return Set(try response.content.decode([IssueResponse].self).map(\.extKey))
+      }
+      #expect(try await keys("user_id") == ["SRCH-1"])
+      #expect(try await keys("USER_ID") == ["SRCH-1"])
+      #expect(try await keys("100%") == ["SRCH-3"])
+      #expect(try await keys("%") == ["SRCH-3"])
+      #expect(try await keys("_") == ["SRCH-1"])
+      #expect(try await keys("back\\slash") == ["SRCH-4"])
+      #expect(try await keys("srch-2") == ["SRCH-2"])
+    }
+  }
+}
