@@ -51,9 +51,12 @@ public func configure(_ app: Application, config: AppConfig) async throws {
   if let limiter = app.rateLimiter {
     app.middleware.use(RateLimitMiddleware(limiter: limiter))
   }
+  let openAPI = try OpenAPIRoutes()
+  app.middleware.use(
+    RequestValidationMiddleware(schemas: try RequestBodySchemas(yaml: openAPI.yaml)))
 
   try app.register(collection: OperationsRoutes(metrics: metrics))
-  try app.register(collection: OpenAPIRoutes())
+  try app.register(collection: openAPI)
   try app.register(collection: AuthRoutes())
   try app.register(collection: UserRoutes())
   try app.register(collection: StatsRoutes())

@@ -1,0 +1,89 @@
+import Foundation
+import Templating
+import Vapor
+import Yams
+
+/// The JSON request body schema of each operation in openapi.yaml, compiled once at start, so
+/// that a body is checked against the published contract before any handler decodes it.
+struct RequestBodySchemas: Sendable {
+  struct Operation: Sendable {
+    let method: String
+    /// The path's segments; nil stands for a `{parameter}`.
+    let segments: [String?]
+    let schema: JSONSchema
+  }
+
+  let operations: [Operation]
+
+  /// Webhook payloads belong to the tracker that sends them and are checked after their
+  /// signature, by their handler.
+  static let exemptPrefixes = ["/webhooks/"]
+
+  init(yaml: String) throws {
+    guard let document = try Yams.load(yaml: yaml) as? [String: Any],
+      let paths = document["paths"] as? [String: Any]
+    else { throw RequestBodySchemaError("openapi.yaml has no paths") }
+    let components = document["components"] as? [String: Any] ?? [:]
+    let defs = try Self.jsonValue(components["schemas"] ?? [String: Any]())
+    var operations: [Operation] = []
+    for (path, item) in paths where !Self.exemptPrefixes.contains(where: path.hasPrefix) {
+      for (method, operation) in item as? [String: Any] ?? [:] {
+        guard let operation = operation as? [String: Any],
+          let body = operation["requestBody"] as? [String: Any],
+          let content = body["content"] as? [String: Any],
+          let json = content["application/json"] as? [String: Any],
+          let schema = json["schema"]
+        else { continue }
+        guard case .object(var root) = try Self.jsonValue(schema) else { continue }
+        root["$defs"] = defs
+        operations.append(
+          Operation(
+            method: method.uppercased(),
+            segments: path.split(separator: "/").map {
+              $0.hasPrefix("{") ? nil : String($0)
+            },
+            schema: try JSONSchema(.object(root))))
+      }
+    }
+    // Paths with more fixed segments first: `/prompts/generate` before `/prompts/{id}`.
+    self.operations = operations.sorted {
+      $0.segments.compactMap { $0 }.count > $1.segments.compactMap { $0 }.count
+    }
+  }
+
+  /// The schema of the operation `method path` answers, if it takes a JSON body.
+  func schema(method: String, path: String) -> JSONSchema? {
+    let segments = path.split(separator: "/").map(String.init)
+    return operations.first { operation in
+      operation.method == method && operation.segments.count == segments.count
+        && zip(operation.segments, segments).allSatisfy { $0 == nil || $0 == $1 }
+    }?.schema
+  }
+
+  /// The document's JSON as a `JSONValue`, with component references pointing at `$defs` and
+  /// `format` removed (an annotation in OpenAPI; handlers check the formats they rely on).
+  private static func jsonValue(_ object: Any) throws -> JSONValue {
+    let data = try JSONSerialization.data(withJSONObject: object)
+    let text = String(decoding: data, as: UTF8.self)
+      .replacingOccurrences(of: "#\\/components\\/schemas\\/", with: "#\\/$defs\\/")
+    return strippingFormat(try JSONValue(parsing: text))
+  }
+
+  private static func strippingFormat(_ value: JSONValue) -> JSONValue {
+    switch value {
+    case .object(let object):
+      var copy = JSONObject()
+      for (key, nested) in object.pairs where key != "format" {
+        copy[key] = strippingFormat(nested)
+      }
+      return .object(copy)
+    case .array(let items): return .array(items.map(strippingFormat))
+    default: return value
+    }
+  }
+}
+
+struct RequestBodySchemaError: Error, CustomStringConvertible {
+  let description: String
+  init(_ description: String) { self.description = description }
+}

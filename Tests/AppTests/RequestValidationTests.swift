@@ -1,0 +1,84 @@
+import Fluent
+import Foundation
+import Templating
+import Testing
+import Vapor
+
+@testable import App
+
+/// Request bodies are checked against openapi.yaml before any handler runs, every violation
+/// reported at once; unknown members are refused on writes.
+@Suite struct RequestValidationTests {
+  @Test(arguments: TestDatabase.all)
+  func everyViolationIsReportedAtOnceAndNothingIsWritten(_ database: TestDatabase) async throws {
+    try await withTestApp(database) { ctx in
+      let admin = try await ctx.adminToken()
+      // act: a wrong type among rule violations is a 400 listing all of them
+      let tracker = try await ctx.send(
+        .POST, "/trackers", token: admin,
+        object: [
+          "type": "svn", "name": 5, "baseUrl": "https://x.example", "syncIntervalMinutes": 0,
+          "auth": ["kind": "pat", "token": "t", "extra": "x"], "color": "red",
+        ])
+      // rule violations only: 422
+      let token = try await ctx.send(
+        .POST, "/me/tokens", token: admin,
+        object: ["name": "", "expiresInDays": 400, "scope": "all"])
+      let user = try await ctx.send(
+        .POST, "/users", token: admin,
+        object: [
+          "email": "a@b.example", "name": "   ", "role": "developer",
+          "password": "long-enough-password", "isAdmin": true,
+        ])
+      // check
+      #expect(tracker.status == .badRequest)
+      #expect(
+        Set(tracker.problem?.errors?.map(\.field) ?? [])
+          == ["type", "name", "syncIntervalMinutes", "auth.extra", "color"])
+      #expect(
+        tracker.problem?.errors?.first { $0.field == "color" }?.reason == "is not a known field")
+      #expect(token.status == .unprocessableEntity)
+      #expect(Set(token.problem?.errors?.map(\.field) ?? []) == ["name", "expiresInDays", "scope"])
+      #expect(user.status == .unprocessableEntity)
+      #expect(Set(user.problem?.errors?.map(\.field) ?? []) == ["name", "isAdmin"])
+      #expect(try await Tracker.query(on: ctx.app.db).count() == 0)
+      #expect(try await PersonalAccessToken.query(on: ctx.app.db).count() == 0)
+      #expect(try await User.query(on: ctx.app.db).count() == 1)
+    }
+  }
+
+  @Test func deeplyNestedBodiesAreRefusedBeforeParsing() async throws {
+    try await withTestApp(.sqlite) { ctx in
+      let admin = try await ctx.adminToken()
+      let deep = String(repeating: "[", count: 64) + String(repeating: "]", count: 64)
+      let shallowInString =
+        #"{"name": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["}"#
+      let nested = try await ctx.send(
+        .POST, "/prompt-templates", token: admin,
+        rawBody: #"{"name": "t", "bodyMd": "x", "lintJson": {"a": \#(deep)}}"#)
+      let brackets = try await ctx.send(.POST, "/me/tokens", token: admin, rawBody: shallowInString)
+      #expect(nested.status == .badRequest)
+      #expect(nested.problem?.errors?.first?.field == "body")
+      #expect(brackets.status == .created)
+      #expect(try await PromptTemplate.query(on: ctx.app.db).count() == 0)
+    }
+  }
+
+  @Test func violationsBecomeReadableFieldPaths() {
+    let cases: [(String, String, String, String)] = [
+      ("/auth/token", "must be a string, got number", "auth.token", "must be a string, got number"),
+      (
+        "/items/0/name", "must be at least 1 character", "items[0].name",
+        "must be at least 1 character"
+      ),
+      ("/", #"missing required property "email""#, "email", "is required"),
+      ("/auth", #"unexpected property "x""#, "auth.x", "is not a known field"),
+      ("/", "must be an object, got array", "body", "must be an object, got array"),
+    ]
+    for (pointer, reason, field, expected) in cases {
+      let error = RequestValidationMiddleware.fieldError(
+        SchemaViolation(pointer: pointer, reason: reason))
+      #expect(error.field == field && error.reason == expected, "\(pointer) \(reason)")
+    }
+  }
+}
