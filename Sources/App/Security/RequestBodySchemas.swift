@@ -16,8 +16,10 @@ struct RequestBodySchemas: Sendable {
   let operations: [Operation]
 
   /// Webhook payloads belong to the tracker that sends them and are checked after their
-  /// signature, by their handler.
-  static let exemptPrefixes = ["/webhooks/"]
+  /// signature, by their handler. `/mcp` speaks JSON-RPC: a malformed message gets a JSON-RPC
+  /// error, tool arguments are checked against the tools' own schemas, and its body limit is
+  /// larger than the API's.
+  static let exemptPrefixes = ["/webhooks/", "/mcp"]
 
   init(yaml: String) throws {
     guard let document = try Yams.load(yaml: yaml) as? [String: Any],

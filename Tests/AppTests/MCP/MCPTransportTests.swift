@@ -186,3 +186,37 @@ import Vapor
     }
   }
 }
+
+/// `submit_output` takes the REST API's 5 MiB of content, beyond the API's 1 MiB JSON limit.
+@Suite struct MCPLargeOutputTests {
+  @Test(arguments: TestDatabase.all)
+  func largeOutputsFitAndTooLargeOnesAreToolErrors(_ database: TestDatabase) async throws {
+    try await withTestApp(database) { ctx in
+      let f = try await MCPFixture.make(ctx)
+      func call(_ name: String, _ arguments: [String: Any]) async throws -> [String: Any] {
+        let body = try JSONSerialization.data(withJSONObject: [
+          "jsonrpc": "2.0", "id": 7, "method": "tools/call",
+          "params": ["name": name, "arguments": arguments],
+        ])
+        let response = try await ctx.send(
+          .POST, "/mcp", token: f.pat, rawBody: String(decoding: body, as: UTF8.self),
+          headers: MCPTransportTests.accept)
+        #expect(response.status == .ok)
+        return try #require(response.problemJSON?["result"] as? [String: Any])
+      }
+      let generated = try await call(
+        "generate_prompt", ["issueKey": "PS-1", "template": "implement", "vars": ["tests": false]])
+      let versionID = try #require(
+        (generated["structuredContent"] as? [String: Any])?["promptVersionId"] as? String)
+      let twoMiB = String(repeating: "line of generated code\n", count: 2 * 1024 * 1024 / 23)
+      let stored = try await call("submit_output", ["promptVersionId": versionID, "text": twoMiB])
+      #expect(stored["isError"] as? Bool == false)
+      #expect((stored["structuredContent"] as? [String: Any])?["size"] as? Int == twoMiB.utf8.count)
+      let sixMiB = String(repeating: "x", count: 6 * 1024 * 1024)
+      let refused = try await call("submit_output", ["promptVersionId": versionID, "text": sixMiB])
+      #expect(refused["isError"] as? Bool == true)
+      #expect((refused["structuredContent"] as? [String: Any])?["status"] as? Int == 413)
+      #expect(try await Output.query(on: ctx.app.db).count() == 1)
+    }
+  }
+}
