@@ -52,8 +52,8 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.middleware.use(RateLimitMiddleware(limiter: limiter))
   }
   let openAPI = try OpenAPIRoutes()
-  app.middleware.use(
-    RequestValidationMiddleware(schemas: try RequestBodySchemas(yaml: openAPI.yaml)))
+  app.requestBodySchemas = try RequestBodySchemas(yaml: openAPI.yaml)
+  app.middleware.use(RequestValidationMiddleware())
 
   try app.register(collection: OperationsRoutes(metrics: metrics))
   try app.register(collection: openAPI)

@@ -11,6 +11,10 @@ struct RequestBodySchemas: Sendable {
     /// The path's segments; nil stands for a `{parameter}`.
     let segments: [String?]
     let schema: JSONSchema
+    /// Whether the operation is callable without a user (`security: []`): its body is checked
+    /// at once; other bodies only after `RequireRole` admitted the caller, so that an
+    /// anonymous or under-privileged client learns nothing about them.
+    let isPublic: Bool
   }
 
   let operations: [Operation]
@@ -44,7 +48,8 @@ struct RequestBodySchemas: Sendable {
             segments: path.split(separator: "/").map {
               $0.hasPrefix("{") ? nil : String($0)
             },
-            schema: try JSONSchema(.object(root))))
+            schema: try JSONSchema(.object(root)),
+            isPublic: Self.allowsAnonymous(operation["security"])))
       }
     }
     // Paths with more fixed segments first: `/prompts/generate` before `/prompts/{id}`.
@@ -53,13 +58,20 @@ struct RequestBodySchemas: Sendable {
     }
   }
 
-  /// The schema of the operation `method path` answers, if it takes a JSON body.
-  func schema(method: String, path: String) -> JSONSchema? {
+  /// `security: []`, or a requirement list with the empty requirement `{}` in it.
+  private static func allowsAnonymous(_ security: Any?) -> Bool {
+    guard let requirements = security as? [Any] else { return false }
+    return requirements.isEmpty
+      || requirements.contains { ($0 as? [String: Any])?.isEmpty == true }
+  }
+
+  /// The operation `method path` answers, if it takes a JSON body.
+  func operation(method: String, path: String) -> Operation? {
     let segments = path.split(separator: "/").map(String.init)
     return operations.first { operation in
       operation.method == method && operation.segments.count == segments.count
         && zip(operation.segments, segments).allSatisfy { $0 == nil || $0 == $1 }
-    }?.schema
+    }
   }
 
   /// The document's JSON as a `JSONValue`, with component references pointing at `$defs` and
@@ -88,4 +100,16 @@ struct RequestBodySchemas: Sendable {
 struct RequestBodySchemaError: Error, CustomStringConvertible {
   let description: String
   init(_ description: String) { self.description = description }
+}
+
+extension Application {
+  private struct RequestBodySchemasKey: StorageKey {
+    typealias Value = RequestBodySchemas
+  }
+
+  /// The request body schemas of openapi.yaml; nil: bodies are not checked.
+  var requestBodySchemas: RequestBodySchemas? {
+    get { storage[RequestBodySchemasKey.self] }
+    set { storage[RequestBodySchemasKey.self] = newValue }
+  }
 }
