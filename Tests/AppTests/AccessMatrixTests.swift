@@ -65,6 +65,7 @@ import Vapor
     "GET /tokens": .role(.admin),
     "DELETE /tokens/:tokenID": .role(.admin),
     "GET /audit-events": .role(.admin),
+    "POST /mcp": .role(.developer),
     "GET /health": .publicRoute,
     "GET /ready": .publicRoute,
     "GET /metrics": .publicRoute,

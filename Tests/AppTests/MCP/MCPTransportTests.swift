@@ -220,3 +220,59 @@ import Vapor
     }
   }
 }
+
+/// Another company's user reaches nothing of this one through MCP: not its issues, templates,
+/// prompt versions or resources.
+@Suite struct MCPTenantIsolationTests {
+  @Test(arguments: TestDatabase.all)
+  func anotherCompanySeesNothing(_ database: TestDatabase) async throws {
+    try await withTestApp(database) { ctx in
+      let f = try await MCPFixture.make(ctx)
+      let version = try await ctx.send(
+        .POST, "/mcp", token: f.pat,
+        rawBody: #"""
+          {"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"generate_prompt",
+           "arguments":{"issueKey":"PS-1","template":"implement","vars":{"tests":true}}}}
+          """#, headers: MCPTransportTests.accept)
+      let result = try #require(version.problemJSON?["result"] as? [String: Any])
+      let versionID = try #require(
+        (result["structuredContent"] as? [String: Any])?["promptVersionId"] as? String)
+      let (_, other) = try await CompanyService(
+        database: ctx.app.db, hasher: ctx.app.passwordHasher
+      ).create(name: "Globex", adminEmail: "boss@globex.com", adminPassword: "globex-password-1")
+      let stranger = try await ctx.login(other.email, "globex-password-1").accessToken
+      let outputsBefore = try await Output.query(on: ctx.app.db).count()
+
+      func call(_ method: String, _ params: String) async throws -> [String: Any] {
+        let response = try await ctx.send(
+          .POST, "/mcp", token: stranger,
+          rawBody: #"{"jsonrpc":"2.0","id":2,"method":"\#(method)","params":\#(params)}"#,
+          headers: MCPTransportTests.accept)
+        #expect(response.status == .ok)
+        return try #require(response.problemJSON)
+      }
+      func toolStatus(_ name: String, _ arguments: String) async throws -> Int? {
+        let answer = try await call(
+          "tools/call", #"{"name":"\#(name)","arguments":\#(arguments)}"#)
+        let result = answer["result"] as? [String: Any]
+        #expect(result?["isError"] as? Bool == true, "\(name)")
+        return (result?["structuredContent"] as? [String: Any])?["status"] as? Int
+      }
+      #expect(try await toolStatus("get_issue", #"{"key":"PS-1"}"#) == 404)
+      #expect(
+        try await toolStatus(
+          "generate_prompt", #"{"issueKey":"PS-1","template":"implement","vars":{"tests":true}}"#)
+          == 404)
+      #expect(
+        try await toolStatus("submit_output", #"{"promptVersionId":"\#(versionID)","text":"x"}"#)
+          == 404)
+      let templates = try await call("tools/call", #"{"name":"list_templates","arguments":{}}"#)
+      #expect(!"\(templates)".contains("implement"))
+      let prompts = try await call("prompts/list", "{}")
+      #expect(((prompts["result"] as? [String: Any])?["prompts"] as? [Any])?.isEmpty == true)
+      let resource = try await call("resources/read", #"{"uri":"promptsmith://issues/PS-1"}"#)
+      #expect((resource["error"] as? [String: Any])?["code"] as? Int == -32002)
+      #expect(try await Output.query(on: ctx.app.db).count() == outputsBefore)
+    }
+  }
+}
