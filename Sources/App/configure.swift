@@ -48,8 +48,8 @@ public func configure(_ app: Application, config: AppConfig) async throws {
   if config.requireHTTPS {
     app.middleware.use(RequireHTTPSMiddleware())
   }
-  if let limiter = app.rateLimiter {
-    app.middleware.use(RateLimitMiddleware(limiter: limiter))
+  if app.rateLimiter != nil {
+    app.middleware.use(RateLimitMiddleware())
   }
   let openAPI = try OpenAPIRoutes()
   app.requestBodySchemas = try RequestBodySchemas(yaml: openAPI.yaml)

@@ -95,6 +95,17 @@ import Vapor
     }
   }
 
+  @Test func allowNamesOnlyTheMostSpecificRoutesMethods() async throws {
+    try await withTestApp(.sqlite) { ctx in
+      // `/prompts/generate` is its own path, not `/prompts/:promptID` with id "generate"
+      let fixed = try await ctx.app.testing().sendRequest(.OPTIONS, "/prompts/generate")
+      let parameter = try await ctx.app.testing().sendRequest(.OPTIONS, "/trackers/\(UUID())")
+      #expect(fixed.status == .methodNotAllowed)
+      #expect(fixed.headers.first(name: .allow) == "POST")
+      #expect(parameter.headers.first(name: .allow) == "DELETE, GET, PATCH")
+    }
+  }
+
   @Test(arguments: TestDatabase.all)
   func eachRoleGetsWhatTheTableSays(_ database: TestDatabase) async throws {
     try await withTestApp(database) { ctx in

@@ -3,10 +3,8 @@ import Vapor
 /// Applies the per-IP token bucket to every request; the per-user bucket is taken in
 /// `Request.authenticate()`, once the user is known.
 struct RateLimitMiddleware: AsyncMiddleware {
-  let limiter: RateLimiter
-
   func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-    try limiter.check("ip:" + (request.clientInfo.ip ?? "unknown"))
+    try request.application.rateLimiter?.check("ip:" + (request.clientInfo.ip ?? "unknown"))
     return try await next.respond(to: request)
   }
 }

@@ -52,8 +52,13 @@ extension Request {
         method: method.rawValue, path: url.path),
       operation.isPublic == publicOperations
     else { return }
-    let body = try await self.body.collect(max: application.routes.defaultMaxBodySize.value).get()
+    let limit = application.routes.defaultMaxBodySize.value
+    let body = try await self.body.collect(max: limit).get()
     guard let body, body.readableBytes > 0 else { return }
+    // A body already collected (in-memory requests) skips collect's own size check.
+    guard body.readableBytes <= limit else {
+      throw Abort(.payloadTooLarge, reason: "The body is larger than \(limit) bytes.")
+    }
     if JSONDepth.exceeds(body) {
       throw AppError.badRequest(
         "nests arrays and objects deeper than \(JSONDepth.maximum) levels", field: "body")

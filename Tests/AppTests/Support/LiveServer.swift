@@ -55,13 +55,13 @@ extension HTTPClient {
   /// Sends a request and collects its body (at most 1 MiB).
   func send(
     _ method: NIOHTTP1.HTTPMethod = .GET, _ url: String, headers: [(String, String)] = [],
-    body: String? = nil
+    body: String? = nil, timeout: TimeAmount = .seconds(10)
   ) async throws -> (status: Int, headers: NIOHTTP1.HTTPHeaders, body: String) {
     var request = HTTPClientRequest(url: url)
     request.method = method
     for (name, value) in headers { request.headers.add(name: name, value: value) }
     if let body { request.body = .bytes(ByteBuffer(string: body)) }
-    let response = try await execute(request, timeout: .seconds(10))
+    let response = try await execute(request, timeout: timeout)
     let collected = try await response.body.collect(upTo: 1 << 20)
     return (Int(response.status.code), response.headers, String(buffer: collected))
   }
