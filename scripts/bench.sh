@@ -13,7 +13,9 @@
 #   BENCH_QUICK=1                 2 s cells, 1 and 16 connections, no leak check (development)
 #   BENCH_DURATION=6              seconds per measured cell
 #   BENCH_GROWTH=1                instead: the data-growth table (PostgreSQL only; see growth())
+#   BENCH_PROFILE=1               instead: perf profiles per endpoint at 16 connections (PostgreSQL)
 #   BENCH_SKIP_BUILD=1            use the existing release binary
+#   BENCH_KEEP=1                  keep the work folder (server and worker logs)
 #   BENCH_BINARY=path             use this binary (a debug build, while developing the script)
 #
 # Measurements hold /tmp/swift-build.lock (shared with other builds on this machine) so that no
@@ -39,7 +41,11 @@ lock_fd=""
 cleanup() {
   stop_server
   [[ -n "$lock_fd" ]] && flock -u "$lock_fd" 2>/dev/null || true
-  [[ -n "$work" ]] && rm -rf "$work"
+  if [[ -n "$work" && ${BENCH_KEEP:-0} == 1 ]]; then
+    echo "kept $work (server.log, worker.log)"
+  elif [[ -n "$work" ]]; then
+    rm -rf "$work"
+  fi
   stop_services
 }
 trap cleanup EXIT
@@ -156,9 +162,7 @@ cell() { # db endpoint connections seconds → appends to $work/cells.jsonl
   line=$(wrk_run "$2" "$3" "$4")
   printf '{"db":"%s","endpoint":"%s","label":"%s","connections":%s,"result":%s}\n' \
     "$1" "$2" "${endpoint_label[$2]}" "$3" "$line" >>"$work/cells.jsonl"
-  python3 -c 'import json,sys; r = json.loads(sys.argv[1])["result"]; e = sum(r["errors"].values())
-print(f"   {sys.argv[2]:<9} c={sys.argv[3]:<3} {r["rps"]:9.1f} req/s  p50 {r["p50_ms"]:8.2f}  p95 {r["p95_ms"]:8.2f}  p99 {r["p99_ms"]:8.2f} ms" + (f"  ERRORS {r["errors"]}" if e else ""))' \
-    "$(tail -n 1 "$work/cells.jsonl")" "$2" "$3"
+  python3 bench/show.py cell "$2" "$3" "$line"
 }
 
 measure_matrix() { # db
@@ -193,19 +197,18 @@ login_flood() { # db
   wait "$flood_pid"
   printf '{"db":"%s","flood":{"issues_alone":%s,"issues_during_login_flood":%s,"login":%s}}\n' \
     "$1" "$alone" "$flooded" "$(cat "$work/flood.json")" >>"$work/extra.jsonl"
-  python3 -c 'import json,sys; a, f = json.loads(sys.argv[1]), json.loads(sys.argv[2])
-print(f"   GET /issues c=16 p99 alone {a["p99_ms"]:.2f} ms, during a login flood {f["p99_ms"]:.2f} ms")' \
-    "$alone" "$flooded"
+  python3 bench/show.py flood "$alone" "$flooded"
 }
 
 # ---------------------------------------------------------------------------------------------
 # Data
 
 write_data_files() { # query-runner (psql or sqlite) → files the Lua scripts read
-  "$@" "SELECT lower(id::text) FROM issues WHERE status_category <> 'done' ORDER BY random() LIMIT 2000" \
+  local id="lower(CAST(id AS text))"
+  "$@" "SELECT $id FROM issues WHERE status_category <> 'done' ORDER BY random() LIMIT 2000" \
     >"$work/issues.txt"
-  "$@" "SELECT lower(id::text) FROM prompt_templates" >"$work/templates.txt"
-  "$@" "SELECT lower(id::text) FROM prompt_versions ORDER BY random() LIMIT 2000" >"$work/versions.txt"
+  "$@" "SELECT $id FROM prompt_templates" >"$work/templates.txt"
+  "$@" "SELECT $id FROM prompt_versions ORDER BY random() LIMIT 2000" >"$work/versions.txt"
   "$@" "SELECT email FROM users WHERE email LIKE 'user%@bench.example'" >"$work/emails.txt"
   export BENCH_ISSUES_FILE="$work/issues.txt" BENCH_TEMPLATES_FILE="$work/templates.txt"
   export BENCH_VERSIONS_FILE="$work/versions.txt" BENCH_EMAILS_FILE="$work/emails.txt"
@@ -287,19 +290,23 @@ run_db() { # db url label query-runner...
   local data_counts
   data_counts=$(counts "$@")
   echo "   data: $data_counts"
-  login_bench_users
   lock
+  login_bench_users # after the lock: waiting for it can outlast a 15-minute access token
   echo "==> measuring $label"
   printf '{"db":"%s","rss_kb_before":%s}\n' "$db" "$(rss_kb)" >>"$work/extra.jsonl"
   measure_matrix "$db"
   printf '{"db":"%s","rss_kb_after":%s}\n' "$db" "$(rss_kb)" >>"$work/extra.jsonl"
   echo "   RSS after the matrix: $(rss_kb) kB"
   unlock
-  login_bench_users
   lock
+  login_bench_users
   login_flood "$db"
   [[ $quick == 1 ]] || leak_check "$db"
   unlock
+  # Non-2xx answers in the table are explained here (the access log has one line per request).
+  echo "   server log: $(grep -c '"level":"error"' "$work/server.log" || true) errors, $(grep -c '"level":"warning"' "$work/server.log" || true) warnings; statuses other than 2xx:"
+  grep -o '"message":"[A-Z]* [^ ]* [3-5][0-9][0-9]"' "$work/server.log" | sed 's/"message":"//; s/"$//; s/\/[0-9a-f-]\{36\}/\/:id/g' \
+    | sort | uniq -c | sort -rn | head -n 5 | sed 's/^/     /' || true
   report "$db" "$label" "$data_counts"
 }
 
@@ -356,8 +363,8 @@ growth() {
     psql "$db_url" -q -c "VACUUM ANALYZE"
     issues_now=$issues events_now=$events
     write_data_files pg_query
-    login_bench_users
     lock
+    login_bench_users
     for endpoint in stats issues; do
       wrk_run "$endpoint" 16 "$warmup" >/dev/null
       for c in 1 16; do
@@ -365,7 +372,7 @@ growth() {
         line=$(wrk_run "$endpoint" "$c" "$duration")
         printf '{"issues":%d,"events":%d,"endpoint":"%s","connections":%d,"result":%s}\n' \
           "$issues" "$events" "$endpoint" "$c" "$line" >>"$work/cells.jsonl"
-        echo "   $endpoint c=$c $(python3 -c 'import json,sys; r = json.loads(sys.argv[1]); print(f"p50 {r["p50_ms"]:.2f} p95 {r["p95_ms"]:.2f} p99 {r["p99_ms"]:.2f} ms, {r["rps"]:.0f} req/s, errors {sum(r["errors"].values())}")' "$line")"
+        python3 bench/show.py cell "$endpoint" "$c" "$line"
       done
     done
     unlock
@@ -376,7 +383,39 @@ growth() {
   stop_services
 }
 
+# perf profiles of the server under 16 connections, one per endpoint, into $BENCH_PROFILE_DIR.
+profile() {
+  echo "== profiles (PostgreSQL)"
+  local out=${BENCH_PROFILE_DIR:-/tmp/promptsmith-profiles}
+  mkdir -p "$out"
+  start_postgres
+  psql "$POSTGRES_TEST_URL" -q -c "CREATE DATABASE promptsmith_bench"
+  db_url="${POSTGRES_TEST_URL%/postgres}/promptsmith_bench"
+  start_server "$db_url"
+  seed_postgres 10000 25000 1000000 20000
+  write_data_files pg_query
+  lock
+  login_bench_users
+  for endpoint in ${BENCH_PROFILE_ENDPOINTS:-generate issues stats outputs refresh}; do
+    wrk_run "$endpoint" 16 $((duration + 2)) >"$out/$endpoint.wrk.json" &
+    local wrk_pid=$!
+    sleep 1
+    perf record -F 499 -g -o "$out/$endpoint.data" -p "$server_pid" -- sleep "$duration" 2>/dev/null
+    wait "$wrk_pid"
+    perf report -i "$out/$endpoint.data" --no-children --percent-limit 0.7 --stdio -g none \
+      2>/dev/null | grep -v '^$' >"$out/$endpoint.txt" || true
+    echo "   $endpoint: $out/$endpoint.txt"
+  done
+  unlock
+  stop_server
+  stop_services
+}
+
 write_output_text
+if [[ ${BENCH_PROFILE:-0} == 1 ]]; then
+  profile
+  exit 0
+fi
 if [[ ${BENCH_GROWTH:-0} == 1 ]]; then
   growth
   exit 0
