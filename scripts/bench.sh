@@ -12,6 +12,7 @@
 #   BENCH_DBS="postgres sqlite"   which databases (default both)
 #   BENCH_QUICK=1                 2 s cells, 1 and 16 connections, no leak check (development)
 #   BENCH_DURATION=6              seconds per measured cell
+#   BENCH_ENDPOINTS="health …"    only these endpoints (health is the ratio's floor: keep it)
 #   BENCH_GROWTH=1                instead: the data-growth table (PostgreSQL only; see growth())
 #   BENCH_PROFILE=1               instead: perf profiles per endpoint at 16 connections (PostgreSQL)
 #   BENCH_SKIP_BUILD=1            use the existing release binary
@@ -134,7 +135,6 @@ login_bench_users() {
 # ---------------------------------------------------------------------------------------------
 # wrk
 
-refresh_next=0
 refresh_per_run=400
 
 # One wrk run; prints the JSON line of bench/lua/common.lua's done().
@@ -143,13 +143,17 @@ wrk_run() { # script connections seconds
   ((conns < threads)) && threads=$conns
   [[ $script == login ]] && timeout=60s
   export BENCH_THREADS=$threads BENCH_RUN_ID=$RANDOM$RANDOM
-  export BENCH_REFRESH_FIRST=$refresh_next BENCH_REFRESH_COUNT=$refresh_per_run
-  [[ $script == refresh ]] && refresh_next=$((refresh_next + refresh_per_run))
+  # Each refresh run takes fresh tokens. The counter lives in a file because callers run this
+  # in $(…) subshells, where a shell variable's increment would be lost.
+  local next
+  next=$(cat "$work/refresh-next" 2>/dev/null || echo 0)
+  export BENCH_REFRESH_FIRST=$next BENCH_REFRESH_COUNT=$refresh_per_run
+  [[ $script == refresh ]] && echo $((next + refresh_per_run)) >"$work/refresh-next"
   wrk -t "$threads" -c "$conns" -d "${seconds}s" --timeout "$timeout" \
     -s "$BENCH_LUA_DIR/$script.lua" "$base" | grep '^{"requests"'
 }
 
-endpoints=(health generate issues stats outputs refresh login)
+read -r -a endpoints <<<"${BENCH_ENDPOINTS:-health generate issues stats outputs refresh login}"
 declare -A endpoint_label=(
   [health]="GET /health" [generate]="POST /prompts/generate"
   [issues]="GET /issues?status=open&assignee=me" [stats]="GET /stats/summary"
