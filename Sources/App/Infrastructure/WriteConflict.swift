@@ -9,7 +9,7 @@ enum WriteConflict {
       switch sqlite.reason {
       // `busyInSnapshot`: the transaction read a snapshot that another writer has since
       // committed past, so it cannot write; starting over reads the new state. Under 16
-      // concurrent `POST /prompts/generate` on SQLite this was 5 % of answers, as 500s
+      // concurrent `POST /prompts/generate` on SQLite this was a fifth of the answers, as 500s
       // (scripts/bench.sh, 2026-11-26).
       case .busy, .locked, .lockedBySharedCache, .busyTimeout, .busyInSnapshot, .busyInRecovery:
         return true
