@@ -13,7 +13,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
   for migration in AppMigrations.all {
     app.migrations.add(migration)
   }
-  app.passwordHasher = try PasswordHasher(cost: config.bcryptCost, threadPool: app.threadPool)
+  app.passwordHasher = try PasswordHasher(cost: config.bcryptCost)
   app.accessTokens = await AccessTokens(secret: config.jwtSecret)
   app.templateCache = TemplateCache(capacity: 1024)
 

@@ -66,34 +66,50 @@ struct IssueRoutes: RouteCollection {
 
   func list(req: Request) async throws -> Response {
     let principal = try req.principal
-    var query = Issue.query(on: req.db).filter(\.$company.$id == principal.companyID)
+    let sql = req.db as! any SQLDatabase
+    var query = sql.select().columns(IssueListRow.columns).from(Issue.schema)
+      .where("company_id", .equal, SQLBind(principal.companyID))
     if let status = req.query[String.self, at: "status"] {
       guard let categories = Self.statuses[status] else {
         throw AppError.validation(
           field: "status", reason: "must be open, todo, in_progress or done")
       }
-      query = query.filter(\.$statusCategory ~~ categories)
+      query = query.where(
+        SQLColumn("status_category"), SQLBinaryOperator.in,
+        SQLGroupExpression(categories.map { SQLBind($0) }))
     }
     switch req.query[String.self, at: "assignee"] {
     case nil: break
-    case "me": query = query.filter(\.$assignee.$id == principal.userID)
+    case "me": query = query.where("assignee_id", .equal, SQLBind(principal.userID))
     case let other?:
       guard let id = UUID(uuidString: other) else {
         throw AppError.validation(field: "assignee", reason: "must be me or a user id")
       }
-      query = query.filter(\.$assignee.$id == id)
+      query = query.where("assignee_id", .equal, SQLBind(id))
     }
     if let tracker = req.query[String.self, at: "tracker"] {
       guard let id = UUID(uuidString: tracker) else {
         throw AppError.validation(field: "tracker", reason: "must be a tracker id")
       }
-      query = query.filter(\.$tracker.$id == id)
+      query = query.where("tracker_id", .equal, SQLBind(id))
     }
     if let text = req.query[String.self, at: "q"], !text.isEmpty {
-      query = IssueSearch.apply(text, to: query, on: req.db)
+      query = query.where(IssueSearch.condition(text, on: sql))
     }
-    let page = try await query.page(PageRequest(from: req))
-    return try page.map { try IssueResponse($0) }.response(for: req)
+    // Keyset pagination in id order, as `QueryBuilder.page` does for the other lists.
+    let page = try PageRequest(from: req)
+    if let after = page.after {
+      query = query.where("id", .greaterThan, SQLBind(after))
+    }
+    var rows = try await query.orderBy("id").limit(page.limit + 1).all()
+      .map { try $0.decode(model: IssueListRow.self) }
+    let hasMore = rows.count > page.limit
+    if hasMore { rows.removeLast() }
+    let decoder = JSONDecoder()
+    return try Page(
+      items: rows.map { IssueResponse($0, labelsDecoder: decoder) },
+      nextCursor: hasMore ? rows.last.map { PageRequest.encode(cursor: $0.id) } : nil
+    ).response(for: req)
   }
 
   func show(req: Request) async throws -> IssueResponse {

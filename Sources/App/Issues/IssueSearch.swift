@@ -7,21 +7,23 @@ import SQLKit
 enum IssueSearch {
   static let maximumLength = 200
 
+  /// `(ext_key = KEY OR title LIKE %text% ESCAPE '\')`, for SQLKit and Fluent queries alike.
+  static func condition(_ text: String, on database: any SQLDatabase) -> SQLQueryString {
+    let needle = String(text.prefix(maximumLength))
+    // LIKE ignores ASCII case on SQLite; PostgreSQL needs ILIKE for the same behaviour.
+    let like = database.dialect.name == "postgresql" ? "ILIKE" : "LIKE"
+    let key = SQLColumn("ext_key", table: Issue.schema)
+    let title = SQLColumn("title", table: Issue.schema)
+    return """
+      (\(key) = \(bind: needle.uppercased()) OR \(title) \(unsafeRaw: like) \
+      \(bind: "%" + escaped(needle) + "%") ESCAPE '\\')
+      """
+  }
+
   static func apply(_ text: String, to query: QueryBuilder<Issue>, on database: any Database)
     -> QueryBuilder<Issue>
   {
-    let needle = String(text.prefix(maximumLength))
-    // LIKE ignores ASCII case on SQLite; PostgreSQL needs ILIKE for the same behaviour.
-    let like = (database as? any SQLDatabase)?.dialect.name == "postgresql" ? "ILIKE" : "LIKE"
-    let pattern = "%" + escaped(needle) + "%"
-    return query.group(.or) { group in
-      group.filter(\.$externalKey == needle.uppercased())
-        .filter(
-          .sql(
-            embed:
-              "\(ident: Issue.schema).\(ident: "title") \(unsafeRaw: like) \(bind: pattern) ESCAPE '\\'"
-          ))
-    }
+    query.filter(.sql(embed: condition(text, on: database as! any SQLDatabase)))
   }
 
   /// `text` with LIKE's wildcards and its escape character escaped.

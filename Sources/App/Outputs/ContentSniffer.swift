@@ -73,17 +73,24 @@ enum ContentSniffer {
 
   private static func looksLikeDiff(_ text: String) -> Bool {
     if text.hasPrefix("diff --git ") { return true }
-    let lines = text.split(separator: "\n", maxSplits: 200, omittingEmptySubsequences: false)
-    return lines.contains { $0.hasPrefix("--- ") } && lines.contains { $0.hasPrefix("+++ ") }
-      && lines.contains { $0.hasPrefix("@@ ") }
+    let lines = firstLines(of: text, omittingEmpty: false)
+    return lines.contains { $0.starts(with: "--- ".utf8) }
+      && lines.contains { $0.starts(with: "+++ ".utf8) }
+      && lines.contains { $0.starts(with: "@@ ".utf8) }
   }
 
   private static func looksLikeMarkdown(_ text: String) -> Bool {
-    let lines = text.split(separator: "\n", maxSplits: 200, omittingEmptySubsequences: true)
-    return lines.contains { line in
-      line.hasPrefix("# ") || line.hasPrefix("## ") || line.hasPrefix("### ")
-        || line.hasPrefix("```") || line.hasPrefix("- [ ] ") || line.hasPrefix("- [x] ")
+    let markers = ["# ", "## ", "### ", "```", "- [ ] ", "- [x] "].map { Array($0.utf8) }
+    return firstLines(of: text, omittingEmpty: true).contains { line in
+      markers.contains { line.starts(with: $0) }
     }
+  }
+
+  /// The first 200 lines and the rest, split on `\n` bytes: splitting on `Character`s walked
+  /// grapheme clusters and was 9 % of `POST /outputs` with 100 KB of text (perf, 2026-11-26).
+  private static func firstLines(of text: String, omittingEmpty: Bool) -> [Substring.UTF8View] {
+    text.utf8[...].split(
+      separator: UInt8(ascii: "\n"), maxSplits: 200, omittingEmptySubsequences: omittingEmpty)
   }
 
   private static func binaryType(_ head: [UInt8], tarProbe: [UInt8]) -> Detected? {
