@@ -6,9 +6,17 @@ import SQLKit
 /// instead of blocking the few threads SQLiteNIO runs on while they wait for the file lock;
 /// across processes (a `worker` beside `serve`) `PRAGMA busy_timeout` makes a writer wait for
 /// the lock instead of failing with `SQLITE_BUSY` (SQLiteNIO's own busy handler would spin).
-enum SQLiteWriter {
+public enum SQLiteWriter {
   /// One lock for the process: SQLite serialises writers to a file anyway.
   static let gate = AsyncMutex()
+
+  /// Runs `body` holding the process's write lock: the API's own write transactions take turns
+  /// with the queue's on it.
+  public static func withProcessWriteLock<Result: Sendable>(
+    _ body: @Sendable () async throws -> Result
+  ) async throws -> Result {
+    try await gate.withLock(body)
+  }
 
   /// Runs `body` on one connection with the busy timeout set, holding the process's lock.
   static func write<Result: Sendable>(

@@ -169,7 +169,7 @@ struct OutputService: Sendable {
     while true {
       attempt += 1
       do {
-        let deduplicated = try await database.transaction { transaction in
+        let deduplicated = try await database.writeTransaction { transaction in
           var createdBlob = false
           if try await Blob.find(sha256, on: transaction) == nil {
             // The cleanup removed an unreferenced blob between our check and now.

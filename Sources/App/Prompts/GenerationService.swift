@@ -114,7 +114,7 @@ struct GenerationService: Sendable {
     while true {
       attempt += 1
       do {
-        return try await database.transaction { transaction in
+        return try await database.writeTransaction { transaction in
           let (prompt, created) = try await findOrCreatePrompt(
             issueID: try issue.requireID(), templateID: try template.requireID(),
             principal: principal, on: transaction)
