@@ -44,7 +44,7 @@ struct SessionService: Sendable {
         .unauthorized, type: "invalid-credentials", title: "Unauthorized",
         detail: "Invalid email or password.")
     }
-    let pair = try await database.transaction { transaction in
+    let pair = try await database.writeTransaction { transaction in
       let family = RefreshTokenFamily(userID: try user.requireID())
       try await family.create(on: transaction)
       return try await issuePair(
@@ -75,7 +75,7 @@ struct SessionService: Sendable {
         details: ["reason": reason])
       throw Self.refreshRefused
     }
-    let pair: TokenPair? = try await database.transaction { transaction in
+    let pair: TokenPair? = try await database.writeTransaction { transaction in
       let sql = transaction as! any SQLDatabase
       let claimed = try await sql.update(RefreshToken.schema)
         .set("rotated_at", to: SQLBind(current))
