@@ -13,10 +13,30 @@ struct ProblemErrorMiddleware: AsyncMiddleware {
     }
   }
 
+  /// Whether the path belongs to routes of other methods only (the most specific ones).
+  private func isWrongMethod(_ request: Request) -> Bool {
+    let allowed = MethodsForPath.allowed(for: request)
+    return !allowed.isEmpty && !allowed.contains(request.method.rawValue)
+  }
+
+  private func methodNotAllowed(_ request: Request) -> (ProblemDetails, HTTPHeaders) {
+    let allowed = MethodsForPath.allowed(for: request)
+    let problem = ProblemDetails(
+      type: "method-not-allowed", title: "Method not allowed", status: 405,
+      detail:
+        "\(request.method.rawValue) is not allowed here; use \(allowed.joined(separator: ", "))."
+    )
+    return (problem, ["Allow": allowed.joined(separator: ", ")])
+  }
+
   func problemResponse(for error: any Error, request: Request) -> Response {
     var headers = HTTPHeaders()
     let problem: ProblemDetails
     switch error {
+    case let error as AppError where error.status == .notFound && isWrongMethod(request):
+      // `GET /prompts/generate` reaches `GET /prompts/:promptID`, whose handler finds no prompt
+      // "generate"; the path is `POST /prompts/generate`'s, so the answer is 405.
+      (problem, headers) = methodNotAllowed(request)
     case let error as AppError:
       problem = ProblemDetails(
         type: error.type, title: error.title, status: Int(error.status.code),
@@ -24,18 +44,12 @@ struct ProblemErrorMiddleware: AsyncMiddleware {
         diagnostics: error.diagnostics)
       headers = error.headers
     case is RouteNotFound:
-      let allowed = MethodsForPath.allowed(for: request)
-      if allowed.isEmpty {
+      if MethodsForPath.allowed(for: request).isEmpty {
         problem = ProblemDetails(
           type: "not-found", title: "Not found", status: 404,
           detail: "No resource at \(request.url.path).")
       } else {
-        headers.replaceOrAdd(name: .allow, value: allowed.joined(separator: ", "))
-        problem = ProblemDetails(
-          type: "method-not-allowed", title: "Method not allowed", status: 405,
-          detail:
-            "\(request.method.rawValue) is not allowed here; use \(allowed.joined(separator: ", "))."
-        )
+        (problem, headers) = methodNotAllowed(request)
       }
     case is ConnectionPoolTimeoutError:
       // Every database connection stayed busy: a load problem, not a bug; the client may retry.

@@ -122,14 +122,20 @@ final class OpenAPIContract: Sendable {
   var operations: Set<Operation> { Set(statuses.keys) }
 
   /// The document's path template matching a concrete path (`/users/{userID}` for `/users/1`).
+  /// Only the most specific paths count, as for the router's 405s: `/prompts/generate` is not
+  /// also `/prompts/{promptID}`.
   func template(for method: String, path: String) -> Operation? {
     let segments = path.split(separator: "?")[0].split(separator: "/").map(String.init)
-    return statuses.keys.first { operation in
-      guard operation.method == method else { return false }
+    let matching = statuses.keys.filter { operation in
       let pattern = operation.path.split(separator: "/").map(String.init)
       guard pattern.count == segments.count else { return false }
       return zip(pattern, segments).allSatisfy { $0.hasPrefix("{") || $0 == $1 }
     }
+    func constants(_ operation: Operation) -> Int {
+      operation.path.split(separator: "/").filter { !$0.hasPrefix("{") }.count
+    }
+    let best = matching.map(constants).max() ?? 0
+    return matching.first { $0.method == method && constants($0) == best }
   }
 
   func expectDeclared(
