@@ -1,8 +1,8 @@
 import Fluent
 import Vapor
 
-/// Keyset pagination on time-ordered ids: `limit` (default 50, at most 200) and an opaque
-/// `cursor`; the next page's URL goes in `Link: <…>; rel="next"`.
+/// Keyset pagination on time-ordered ids: `limit` (default 50, at most 200) and a
+/// `cursor` (the id the page starts after); the next page's URL goes in `Link: <…>; rel="next"`.
 struct PageRequest: Sendable {
   static let defaultLimit = 50
   static let maximumLimit = 200
@@ -37,13 +37,14 @@ struct PageRequest: Sendable {
     self.init(limit: limit, after: after)
   }
 
+  /// A cursor is the id after which the next page starts: ids are time-ordered UUIDv7, so any
+  /// id is a valid position, and a client cannot make one that reads another company's rows.
   static func encode(cursor id: UUID) -> String {
-    Data(id.uuidString.lowercased().utf8).base64URLEncodedString
+    id.uuidString.lowercased()
   }
 
   static func decode(cursor: String) -> UUID? {
-    guard let data = Data(base64URLEncoded: cursor) else { return nil }
-    return UUID(uuidString: String(decoding: data, as: UTF8.self))
+    UUID(uuidString: cursor)
   }
 }
 

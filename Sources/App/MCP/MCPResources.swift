@@ -80,7 +80,7 @@ struct MCPResources: Sendable {
     return (path, tracker)
   }
 
-  /// The id a list cursor stands for; MCP cursors are the REST API's opaque cursors.
+  /// The id a list cursor stands for; MCP cursors are the REST API's cursors.
   static func after(_ cursor: String?) throws -> UUID? {
     guard let cursor else { return nil }
     guard let id = PageRequest.decode(cursor: cursor) else {
