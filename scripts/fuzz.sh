@@ -35,7 +35,7 @@ token=$(curl -fs -X POST "$base/auth/login" -H 'content-type: application/json' 
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["accessToken"])')
 
 # logout ends the session; PATCH /me and PATCH /users/{id} can demote or disable the admin.
-.venv/bin/schemathesis run "$base/openapi.json" \
+.venv/bin/schemathesis --config-file schemathesis.toml run "$base/openapi.json" \
   --header "Authorization: Bearer $token" \
   --checks all \
   --exclude-operation-id logout --exclude-operation-id updateMe --exclude-operation-id updateUser \

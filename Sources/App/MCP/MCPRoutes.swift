@@ -24,9 +24,21 @@ struct MCPRoutes: RouteCollection {
     for (name, value) in req.headers {
       headers[name] = headers[name].map { "\($0), \(value)" } ?? value
     }
+    // A client that states no preference (no `Accept`, or `*/*`) takes the JSON answer it would
+    // get anyway; one that asks for something else only is refused (406) by the transport.
+    let accepted = req.headers[.accept].flatMap { $0.split(separator: ",") }
+      .map { $0.split(separator: ";")[0].trimmingCharacters(in: .whitespaces).lowercased() }
+    if accepted.isEmpty || accepted.contains("*/*") || accepted.contains("application/*") {
+      headers["Accept"] = "application/json"
+    }
     let body = req.body.data.map { Data(buffer: $0) }
-    let (answer, initialized) = await MCPEndpoint(context: context).respond(
-      to: MCP.HTTPRequest(method: "POST", headers: headers, body: body, path: "/mcp"))
+    let (answer, initialized) =
+      if let refusal = body.flatMap(Self.envelopeError) {
+        (MCP.HTTPResponse.error(statusCode: 400, refusal), MCPClientTag?.none)
+      } else {
+        await MCPEndpoint(context: context).respond(
+          to: MCP.HTTPRequest(method: "POST", headers: headers, body: body, path: "/mcp"))
+      }
     let response = Vapor.Response(status: .init(statusCode: answer.statusCode))
     for (name, value) in answer.headers {
       response.headers.replaceOrAdd(name: name, value: value)
@@ -41,5 +53,51 @@ struct MCPRoutes: RouteCollection {
       response.body = .init(data: data)
     }
     return response
+  }
+
+  /// A JSON object that is not a JSON-RPC 2.0 request or notification (`jsonrpc: "2.0"`, a
+  /// `method`, an `id` that is a string or an integer, `params` an object): 400 with -32600, instead of the
+  /// SDK's 200 or 202 for some of them. What is not JSON at all is left to the transport (-32700).
+  static func envelopeError(_ body: Data) -> MCPError? {
+    guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else {
+      return nil
+    }
+    if object["id"] is NSNull {
+      return .invalidRequest("Invalid Request: id must be a string or an integer")
+    }
+    if let params = object["params"], !(params is [String: Any]) {
+      return .invalidRequest("Invalid Request: params must be an object")
+    }
+    guard let envelope = try? JSONDecoder().decode(Envelope.self, from: body) else {
+      return .invalidRequest(
+        "Invalid Request: jsonrpc and method must be strings, id a string or an integer")
+    }
+    guard envelope.jsonrpc == "2.0" else {
+      return .invalidRequest("Invalid Request: jsonrpc must be \"2.0\"")
+    }
+    guard let method = envelope.method, !method.isEmpty else {
+      return .invalidRequest("Invalid Request: method must be a non-empty string")
+    }
+    return nil
+  }
+
+  private struct Envelope: Decodable {
+    enum RequestID: Decodable {
+      case number(Int)
+      case string(String)
+
+      init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let number = try? container.decode(Int.self) {
+          self = .number(number)
+        } else {
+          self = .string(try container.decode(String.self))
+        }
+      }
+    }
+
+    let jsonrpc: String?
+    let method: String?
+    let id: RequestID?
   }
 }

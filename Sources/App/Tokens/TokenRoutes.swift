@@ -94,13 +94,14 @@ struct TokenRoutes: RouteCollection {
       req: req)
   }
 
+  /// Idempotent, as a DELETE should be: revoking a revoked token answers 204 again.
   private func revoke(_ scope: QueryBuilder<PersonalAccessToken>, req: Request) async throws
     -> HTTPStatus
   {
     guard
-      let pat = try await scope.filter(\.$id == req.idParameter("tokenID", "Token"))
-        .filter(\.$revokedAt == nil).first()
+      let pat = try await scope.filter(\.$id == req.idParameter("tokenID", "Token")).first()
     else { throw AppError.notFound("Token") }
+    guard pat.revokedAt == nil else { return .noContent }
     pat.revokedAt = Date()
     let auditor = try req.auditor
     try await req.db.transaction { transaction in

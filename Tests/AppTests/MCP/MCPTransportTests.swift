@@ -86,9 +86,25 @@ import Vapor
         .POST, "/mcp", token: admin, rawBody: "{not json", headers: Self.accept)
       #expect(garbage.status == .badRequest)
       #expect((garbage.problemJSON?["error"] as? [String: Any])?["code"] as? Int == -32700)
+      for envelope in [
+        #"{"id":1,"method":"tools/list"}"#, #"{"jsonrpc":"1.0","id":1,"method":"tools/list"}"#,
+        #"{"jsonrpc":"2.0","id":1}"#, #"{"jsonrpc":"2.0","id":true,"method":"tools/list"}"#,
+        #"{"jsonrpc":"2.0","method":""}"#, #"{"jsonrpc":"2.0","id":3,"method":"x","params":[1]}"#,
+        #"{"jsonrpc":"2.0","id":null,"method":"x"}"#,
+      ] {
+        let refused = try await ctx.send(
+          .POST, "/mcp", token: admin, rawBody: envelope, headers: Self.accept)
+        #expect(refused.status == .badRequest, "\(envelope)")
+        #expect((refused.problemJSON?["error"] as? [String: Any])?["code"] as? Int == -32600)
+      }
       let html = try await ctx.send(
         .POST, "/mcp", token: admin, rawBody: Self.listTools, headers: ["Accept": "text/html"])
       #expect(html.status == .notAcceptable)
+      let noPreference = try await ctx.send(.POST, "/mcp", token: admin, rawBody: Self.listTools)
+      #expect(noPreference.status == .ok)
+      let anything = try await ctx.send(
+        .POST, "/mcp", token: admin, rawBody: Self.listTools, headers: ["Accept": "*/*"])
+      #expect(anything.status == .ok)
       var version = Self.accept
       version.add(name: "MCP-Protocol-Version", value: "1999-01-01")
       let unsupported = try await ctx.send(
