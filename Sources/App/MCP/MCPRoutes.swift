@@ -63,20 +63,20 @@ struct MCPRoutes: RouteCollection {
       return nil
     }
     if object["id"] is NSNull {
-      return .invalidRequest("Invalid Request: id must be a string or an integer")
+      return .invalidRequest("id must be a string or an integer")
     }
     if let params = object["params"], !(params is [String: Any]) {
-      return .invalidRequest("Invalid Request: params must be an object")
+      return .invalidRequest("params must be an object")
     }
     guard let envelope = try? JSONDecoder().decode(Envelope.self, from: body) else {
       return .invalidRequest(
-        "Invalid Request: jsonrpc and method must be strings, id a string or an integer")
+        "jsonrpc and method must be strings, id a string or an integer")
     }
     guard envelope.jsonrpc == "2.0" else {
-      return .invalidRequest("Invalid Request: jsonrpc must be \"2.0\"")
+      return .invalidRequest("jsonrpc must be \"2.0\"")
     }
     guard let method = envelope.method, !method.isEmpty else {
-      return .invalidRequest("Invalid Request: method must be a non-empty string")
+      return .invalidRequest("method must be a non-empty string")
     }
     return nil
   }
