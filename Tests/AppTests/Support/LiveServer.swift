@@ -55,7 +55,7 @@ extension HTTPClient {
   /// Sends a request and collects its body (at most 1 MiB).
   func send(
     _ method: NIOHTTP1.HTTPMethod = .GET, _ url: String, headers: [(String, String)] = [],
-    body: String? = nil, timeout: TimeAmount = .seconds(10)
+    body: String? = nil, timeout: TimeAmount = .seconds(30)
   ) async throws -> (status: Int, headers: NIOHTTP1.HTTPHeaders, body: String) {
     var request = HTTPClientRequest(url: url)
     request.method = method
