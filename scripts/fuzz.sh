@@ -9,27 +9,9 @@ if [[ ! -x .venv/bin/schemathesis ]]; then
   python3 -m venv .venv
   .venv/bin/pip install -q --disable-pip-version-check schemathesis==4.32.5
 fi
-# shellcheck disable=SC2086
-swift build ${SWIFT_BUILD_FLAGS:-} --product promptsmith >/dev/null 2>&1
-binary="$(swift build ${SWIFT_BUILD_FLAGS:-} --show-bin-path)/promptsmith"
-work=$(mktemp -d /tmp/promptsmith-fuzz.XXXXXX)
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-server_pid=""
-cleanup() {
-  [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-base="http://127.0.0.1:$port"
+source scripts/serve-binary.sh
 password="fuzz-admin-password-1"
-
-( cd "$work" && ADMIN_PASSWORD="$password" RATE_LIMIT_PER_MINUTE=0 LOGIN_MAX_FAILURES=0 \
-  exec "$binary" serve --hostname 127.0.0.1 --port "$port" >server.log 2>server.err ) &
-server_pid=$!
-for _ in $(seq 1 100); do
-  curl -fs "$base/health" >/dev/null 2>&1 && break
-  sleep 0.1
-done
+start_binary ADMIN_PASSWORD="$password" RATE_LIMIT_PER_MINUTE=0 LOGIN_MAX_FAILURES=0
 token=$(curl -fs -X POST "$base/auth/login" -H 'content-type: application/json' \
   -d "{\"email\":\"admin@promptsmith.local\",\"password\":\"$password\"}" \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["accessToken"])')

@@ -4,29 +4,12 @@
 # Uses DATABASE_URL when set (PostgreSQL), else the embedded SQLite default in a temp folder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# SWIFT_BUILD_FLAGS lets test.sh reuse its coverage build instead of rebuilding everything.
-# shellcheck disable=SC2086
-swift build ${SWIFT_BUILD_FLAGS:-} --product promptsmith >/dev/null 2>&1
-binary="$(swift build ${SWIFT_BUILD_FLAGS:-} --show-bin-path)/promptsmith"
-work=$(mktemp -d /tmp/promptsmith-smoke.XXXXXX)
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-server_pid=""
-cleanup() {
-  [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source scripts/serve-binary.sh
+start_binary
 fail() { echo "SMOKE FAIL: $*" >&2; tail -n 20 "$work/server.log" "$work/server.err" >&2 || true; exit 1; }
-base="http://127.0.0.1:$port"
 label=${DATABASE_URL:+PostgreSQL}
 label=${label:-SQLite}
 
-( cd "$work" && exec "$binary" serve --hostname 127.0.0.1 --port "$port" >server.log 2>server.err ) &
-server_pid=$!
-for _ in $(seq 1 100); do
-  curl -fs "$base/health" >/dev/null 2>&1 && break
-  sleep 0.1
-done
 curl -fs "$base/ready" >/dev/null || fail "server not ready"
 
 password=$(awk '/password:/ {print $2}' "$work/server.err")

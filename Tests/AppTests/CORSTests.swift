@@ -71,11 +71,23 @@ import Vapor
         ["CORS_ORIGINS": "https://App.example.com, http://localhost:3000/"],
         uniquingKeysWith: { $1 }), isProduction: false)
     #expect(config.corsOrigins == ["https://app.example.com", "http://localhost:3000"])
-    for bad in ["*", "https://app.example.com/path", "ftp://files.example.com", "app.example.com"] {
-      #expect(throws: ConfigError.self) {
-        try AppConfig.load(
-          environment: base.merging(["CORS_ORIGINS": bad], uniquingKeysWith: { $1 }),
-          isProduction: false)
+    let mcp = try AppConfig.load(
+      environment: base.merging(
+        [
+          "MCP_ALLOWED_ORIGINS": "http://LOCALHOST:6274/",
+          "PUBLIC_BASE_URL": "https://ps.example/api",
+        ],
+        uniquingKeysWith: { $1 }), isProduction: false)
+    #expect(mcp.mcpAllowedOrigins == ["http://localhost:6274", "https://ps.example"])
+    for variable in ["CORS_ORIGINS", "MCP_ALLOWED_ORIGINS"] {
+      for bad in [
+        "*", "https://app.example.com/path", "ftp://files.example.com", "app.example.com",
+      ] {
+        #expect(throws: ConfigError.self, "\(variable)=\(bad)") {
+          try AppConfig.load(
+            environment: base.merging([variable: bad], uniquingKeysWith: { $1 }),
+            isProduction: false)
+        }
       }
     }
   }

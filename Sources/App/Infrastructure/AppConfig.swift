@@ -219,8 +219,6 @@ extension AppConfig {
     config.teamworkAPIKey = environment["TEAMWORK_API_KEY"].flatMap { $0.isEmpty ? nil : $0 }
     config.publicBaseURL = environment["PUBLIC_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
       .map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
-    config.mcpExtraOrigins = (environment["MCP_ALLOWED_ORIGINS"] ?? "").split(separator: ",")
-      .map { MCPOriginCheck.normalised(String($0)) }.filter { !$0.isEmpty }
     config.atlassian = AtlassianEndpoints(environment: environment)
     config.previousEncryptionKeys = previousKeys
     outputs.apply(to: &config)

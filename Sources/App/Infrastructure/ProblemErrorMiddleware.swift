@@ -13,30 +13,26 @@ struct ProblemErrorMiddleware: AsyncMiddleware {
     }
   }
 
-  /// Whether the path belongs to routes of other methods only (the most specific ones).
-  private func isWrongMethod(_ request: Request) -> Bool {
+  /// 405 with `Allow` when the path belongs to routes of other methods only (the most specific
+  /// ones), whether the router found no route (`PUT /users`) or a parameter route of this
+  /// method took it and found nothing: `GET /prompts/generate` reaches `GET /prompts/:promptID`,
+  /// but the path is `POST /prompts/generate`'s.
+  private func wrongMethod(_ error: any Error, request: Request) -> AppError? {
+    guard error is RouteNotFound || (error as? AppError)?.status == .notFound else { return nil }
     let allowed = MethodsForPath.allowed(for: request)
-    return !allowed.isEmpty && !allowed.contains(request.method.rawValue)
-  }
-
-  private func methodNotAllowed(_ request: Request) -> (ProblemDetails, HTTPHeaders) {
-    let allowed = MethodsForPath.allowed(for: request)
-    let problem = ProblemDetails(
-      type: "method-not-allowed", title: "Method not allowed", status: 405,
+    guard !allowed.isEmpty, !allowed.contains(request.method.rawValue) else { return nil }
+    return AppError(
+      .methodNotAllowed, type: "method-not-allowed", title: "Method not allowed",
       detail:
-        "\(request.method.rawValue) is not allowed here; use \(allowed.joined(separator: ", "))."
-    )
-    return (problem, ["Allow": allowed.joined(separator: ", ")])
+        "\(request.method.rawValue) is not allowed here; use \(allowed.joined(separator: ", ")).",
+      headers: ["Allow": allowed.joined(separator: ", ")])
   }
 
   func problemResponse(for error: any Error, request: Request) -> Response {
+    let error = wrongMethod(error, request: request) ?? error
     var headers = HTTPHeaders()
     let problem: ProblemDetails
     switch error {
-    case let error as AppError where error.status == .notFound && isWrongMethod(request):
-      // `GET /prompts/generate` reaches `GET /prompts/:promptID`, whose handler finds no prompt
-      // "generate"; the path is `POST /prompts/generate`'s, so the answer is 405.
-      (problem, headers) = methodNotAllowed(request)
     case let error as AppError:
       problem = ProblemDetails(
         type: error.type, title: error.title, status: Int(error.status.code),
@@ -44,13 +40,9 @@ struct ProblemErrorMiddleware: AsyncMiddleware {
         diagnostics: error.diagnostics)
       headers = error.headers
     case is RouteNotFound:
-      if MethodsForPath.allowed(for: request).isEmpty {
-        problem = ProblemDetails(
-          type: "not-found", title: "Not found", status: 404,
-          detail: "No resource at \(request.url.path).")
-      } else {
-        (problem, headers) = methodNotAllowed(request)
-      }
+      problem = ProblemDetails(
+        type: "not-found", title: "Not found", status: 404,
+        detail: "No resource at \(request.url.path).")
     case is ConnectionPoolTimeoutError:
       // Every database connection stayed busy: a load problem, not a bug; the client may retry.
       request.logger.warning("Database connection pool exhausted")

@@ -5,20 +5,15 @@ import Vapor
 /// `MCP_ALLOWED_ORIGINS`. Assistants and command-line clients send none.
 struct MCPOriginCheck: AsyncMiddleware {
   func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-    if let origin = request.headers.first(name: .origin),
-      !request.application.appConfig.mcpAllowedOrigins.contains(Self.normalised(origin))
-    {
-      throw AppError.forbidden(
-        "Origin \(origin) may not use the MCP endpoint (see MCP_ALLOWED_ORIGINS).")
+    if let origin = request.headers.first(name: .origin) {
+      let allowed = request.application.appConfig.mcpAllowedOrigins
+      guard let normalized = CORSPolicy.normalize(origin: origin), allowed.contains(normalized)
+      else {
+        throw AppError.forbidden(
+          "Origin \(origin) may not use the MCP endpoint (see MCP_ALLOWED_ORIGINS).")
+      }
     }
     return try await next.respond(to: request)
-  }
-
-  /// `scheme://host[:port]` in lower case, without a trailing slash.
-  static func normalised(_ origin: String) -> String {
-    var text = origin.trimmingCharacters(in: .whitespaces).lowercased()
-    while text.hasSuffix("/") { text.removeLast() }
-    return text
   }
 }
 
@@ -27,10 +22,11 @@ extension AppConfig {
   var mcpAllowedOrigins: Set<String> {
     var origins = Set(mcpExtraOrigins)
     if let base = publicBaseURL.flatMap(URLComponents.init(string:)), let scheme = base.scheme,
-      let host = base.host
+      let host = base.host,
+      let origin = CORSPolicy.normalize(
+        origin: "\(scheme)://\(host)" + (base.port.map { ":\($0)" } ?? ""))
     {
-      origins.insert(
-        MCPOriginCheck.normalised("\(scheme)://\(host)" + (base.port.map { ":\($0)" } ?? "")))
+      origins.insert(origin)
     }
     return origins
   }

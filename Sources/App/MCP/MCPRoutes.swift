@@ -72,6 +72,10 @@ struct MCPRoutes: RouteCollection {
       return .invalidRequest(
         "jsonrpc and method must be strings, id a string or an integer")
     }
+    if case .number(let number)? = envelope.id, abs(number) > Self.largestExactInteger {
+      // Beyond this a client in JavaScript could not read the id back exactly.
+      return .invalidRequest("id must be a string or an integer within ±(2^53 − 1)")
+    }
     guard envelope.jsonrpc == "2.0" else {
       return .invalidRequest("jsonrpc must be \"2.0\"")
     }
@@ -80,6 +84,8 @@ struct MCPRoutes: RouteCollection {
     }
     return nil
   }
+
+  static let largestExactInteger = 9_007_199_254_740_991
 
   private struct Envelope: Decodable {
     enum RequestID: Decodable {

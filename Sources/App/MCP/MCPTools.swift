@@ -184,15 +184,12 @@ extension MCPContext {
     MCPIssueLookup(database: database, companyID: principal.companyID)
   }
 
-  /// A template of the caller's company by id or by name; archived ones are not offered.
+  /// A template of the caller's company by id, or by name among the live ones (an archived
+  /// template's name may be taken again). Generating refuses an archived one.
   func template(named nameOrID: String) async throws -> PromptTemplate {
     let trimmed = nameOrID.trimmingCharacters(in: .whitespaces)
     if let id = UUID(uuidString: trimmed) {
-      let template = try await templates.find(id, companyID: principal.companyID)
-      guard template.archivedAt == nil else {
-        throw AppError.conflict("The template is archived: it can no longer be used to generate.")
-      }
-      return template
+      return try await templates.find(id, companyID: principal.companyID)
     }
     guard
       let template = try await PromptTemplate.query(on: database)

@@ -76,10 +76,13 @@ struct RequestBodySchemas: Sendable {
 
   /// The document's JSON as a `JSONValue`, with component references pointing at `$defs` and
   /// `format` removed (an annotation in OpenAPI; handlers check the formats they rely on).
-  private static func jsonValue(_ object: Any) throws -> JSONValue {
+  /// The contract tests read response schemas the same way.
+  static func jsonValue(_ object: Any) throws -> JSONValue {
     let data = try JSONSerialization.data(withJSONObject: object)
+    // Foundation escapes `/` on some platforms and not on others.
     let text = String(decoding: data, as: UTF8.self)
       .replacingOccurrences(of: "#\\/components\\/schemas\\/", with: "#\\/$defs\\/")
+      .replacingOccurrences(of: "#/components/schemas/", with: "#/$defs/")
     return strippingFormat(try JSONValue(parsing: text))
   }
 

@@ -1,12 +1,13 @@
 import Foundation
 
 /// Transport and abuse-limit settings: `TLS_CERT_FILE`, `TLS_KEY_FILE`, `HTTP_PORT`,
-/// `REQUIRE_HTTPS`, `CORS_ORIGINS` and `RATE_LIMIT_PER_MINUTE`.
+/// `REQUIRE_HTTPS`, `CORS_ORIGINS`, `MCP_ALLOWED_ORIGINS` and `RATE_LIMIT_PER_MINUTE`.
 struct SecuritySettings {
   var tls: TLSFiles?
   var httpRedirectPort: Int?
   var requireHTTPS: Bool
   var corsOrigins: [String]
+  var mcpOrigins: [String]
   var rateLimitPerMinute: Int
 
   /// Reads the variables, appending a message naming the variable for each problem.
@@ -49,15 +50,18 @@ struct SecuritySettings {
       default: problems.append("REQUIRE_HTTPS: must be true or false, got \"\(raw)\"")
       }
     }
-    var origins: [String] = []
-    for item in (value("CORS_ORIGINS") ?? "").split(separator: ",") {
-      let origin = item.trimmingCharacters(in: .whitespaces)
-      guard let normalized = CORSPolicy.normalize(origin: origin) else {
-        problems.append(
-          "CORS_ORIGINS: \"\(origin)\" is not an origin (scheme://host[:port], no path)")
-        continue
+    func origins(_ name: String) -> [String] {
+      var origins: [String] = []
+      for item in (value(name) ?? "").split(separator: ",") {
+        let origin = item.trimmingCharacters(in: .whitespaces)
+        guard let normalized = CORSPolicy.normalize(origin: origin) else {
+          problems.append(
+            "\(name): \"\(origin)\" is not an origin (scheme://host[:port], no path)")
+          continue
+        }
+        origins.append(normalized)
       }
-      origins.append(normalized)
+      return origins
     }
     var rate = RateLimiter.defaultPerMinute
     if let raw = value("RATE_LIMIT_PER_MINUTE") {
@@ -68,7 +72,8 @@ struct SecuritySettings {
       }
     }
     return SecuritySettings(
-      tls: tls, httpRedirectPort: redirectPort, requireHTTPS: requireHTTPS, corsOrigins: origins,
+      tls: tls, httpRedirectPort: redirectPort, requireHTTPS: requireHTTPS,
+      corsOrigins: origins("CORS_ORIGINS"), mcpOrigins: origins("MCP_ALLOWED_ORIGINS"),
       rateLimitPerMinute: rate)
   }
 
@@ -77,6 +82,7 @@ struct SecuritySettings {
     config.httpRedirectPort = httpRedirectPort
     config.requireHTTPS = requireHTTPS
     config.corsOrigins = corsOrigins
+    config.mcpExtraOrigins = mcpOrigins
     config.rateLimitPerMinute = rateLimitPerMinute
   }
 }

@@ -91,6 +91,7 @@ import Vapor
         #"{"jsonrpc":"2.0","id":1}"#, #"{"jsonrpc":"2.0","id":true,"method":"tools/list"}"#,
         #"{"jsonrpc":"2.0","method":""}"#, #"{"jsonrpc":"2.0","id":3,"method":"x","params":[1]}"#,
         #"{"jsonrpc":"2.0","id":null,"method":"x"}"#,
+        #"{"jsonrpc":"2.0","id":9007199254740992,"method":"x"}"#,
       ] {
         let refused = try await ctx.send(
           .POST, "/mcp", token: admin, rawBody: envelope, headers: Self.accept)

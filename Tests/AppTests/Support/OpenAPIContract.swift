@@ -38,14 +38,8 @@ final class OpenAPIContract: Sendable {
     }
     self.statuses = statuses
 
-    // Component schemas as `$defs`; `format` is annotation only and our validator refuses it.
-    func jsonValue(_ object: Any) -> JSONValue {
-      let data = try! JSONSerialization.data(withJSONObject: object)
-      var text = String(decoding: data, as: UTF8.self)
-      text = text.replacingOccurrences(of: "#\\/components\\/schemas\\/", with: "#\\/$defs\\/")
-      text = text.replacingOccurrences(of: "#/components/schemas/", with: "#/$defs/")
-      return Self.strippingFormat(try! JSONValue(parsing: text))
-    }
+    // Component schemas as `$defs`, as the request validator reads them.
+    func jsonValue(_ object: Any) -> JSONValue { try! RequestBodySchemas.jsonValue(object) }
     let components = document["components"] as? [String: Any] ?? [:]
     let defs = jsonValue(components["schemas"] ?? [:])
     let sharedResponses = components["responses"] as? [String: Any] ?? [:]
@@ -73,19 +67,6 @@ final class OpenAPIContract: Sendable {
       }
     }
     self.responseSchemas = schemas
-  }
-
-  static func strippingFormat(_ value: JSONValue) -> JSONValue {
-    switch value {
-    case .object(let object):
-      var copy = JSONObject()
-      for (key, nested) in object.pairs where key != "format" {
-        copy[key] = strippingFormat(nested)
-      }
-      return .object(copy)
-    case .array(let items): return .array(items.map(strippingFormat))
-    default: return value
-    }
   }
 
   /// Checks a JSON response body against the schema the document declares for it.
