@@ -45,6 +45,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
   }
   app.middleware.use(SecurityHeadersMiddleware())
   app.middleware.use(errors)
+  app.middleware.use(HeaderSizeLimitMiddleware())
   if config.requireHTTPS {
     app.middleware.use(RequireHTTPSMiddleware())
   }

@@ -15,11 +15,13 @@ public struct JobListQuery: Sendable, Equatable {
   public var limit: Int
   /// Newest first (descending ids) instead of oldest first.
   public var newestFirst: Bool
+  /// Whose jobs.
+  public var scope: JobScope
 
   /// A query; with no arguments, the first 50 jobs, oldest first.
   public init(
     states: [JobState] = [], kind: JobKind? = nil, queue: String? = nil, after: UUID? = nil,
-    limit: Int = 50, newestFirst: Bool = false
+    limit: Int = 50, newestFirst: Bool = false, scope: JobScope = .all
   ) {
     self.states = states
     self.kind = kind
@@ -27,6 +29,7 @@ public struct JobListQuery: Sendable, Equatable {
     self.after = after
     self.limit = limit
     self.newestFirst = newestFirst
+    self.scope = scope
   }
 }
 
@@ -48,6 +51,7 @@ extension JobQueue {
     }
     if let kind = query.kind { conditions.append("kind = \(bind: kind.rawValue)") }
     if let queue = query.queue { conditions.append("queue = \(bind: queue)") }
+    if let scope = query.scope.condition { conditions.append(scope) }
     if let after = query.after {
       conditions.append(query.newestFirst ? "id < \(bind: after)" : "id > \(bind: after)")
     }

@@ -32,11 +32,12 @@ extension JobQueue {
     runAt: Date? = nil,
     uniqueKey: String? = nil,
     maxAttempts: Int? = nil,
+    tenant: String? = nil,
     on transaction: (any SQLDatabase)? = nil
   ) async throws -> EnqueueResult {
     let request = try JobRequest(
       kind: kind, payload: payload, queue: queue, runAt: runAt, uniqueKey: uniqueKey,
-      maxAttempts: maxAttempts)
+      maxAttempts: maxAttempts, tenant: tenant)
     return try await enqueue(request, on: transaction)
   }
 
@@ -71,11 +72,12 @@ extension JobQueue {
     let values: SQLQueryString = """
       \(bind: JobID.make(now: now)), \(bind: request.queue), \(bind: request.kind.rawValue), \
       \(bind: request.payload), 'available', 0, \(bind: maxAttempts), \
-      \(bind: request.runAt ?? now), \(SQLQueryString.bindOrNull(request.uniqueKey)), \(bind: now)
+      \(bind: request.runAt ?? now), \(SQLQueryString.bindOrNull(request.uniqueKey)), \(bind: now), \
+      \(SQLQueryString.bindOrNull(request.tenant))
       """
     var query: SQLQueryString = """
       INSERT INTO jobs (id, queue, kind, payload, state, attempt, max_attempts, run_at, \
-      unique_key, created_at)
+      unique_key, created_at, tenant)
       """
     guard let uniqueKey = request.uniqueKey else {
       query += " VALUES (\(values)) RETURNING \(unsafeRaw: JobRecord.columns)"

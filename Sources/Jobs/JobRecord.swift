@@ -33,6 +33,8 @@ public struct JobRecord: Sendable, Equatable, Identifiable {
   public var startedAt: Date?
   /// When the job reached a final state.
   public var finishedAt: Date?
+  /// Whose job it is (e.g. a company's id); `nil` for the deployment's own work.
+  public var tenant: String? = nil
 
   /// Decodes the JSON payload.
   public func decodePayload<Payload: Decodable>(
@@ -46,7 +48,7 @@ extension JobRecord {
   /// The columns read into a record, in `SELECT` and `RETURNING` clauses.
   static let columns =
     "id, queue, kind, payload, state, attempt, max_attempts, run_at, lease_owner, "
-    + "lease_expires_at, last_error, unique_key, created_at, started_at, finished_at"
+    + "lease_expires_at, last_error, unique_key, created_at, started_at, finished_at, tenant"
 
   init(row: any SQLRow) throws {
     let rawState = try row.decode(column: "state", as: String.self)
@@ -69,7 +71,8 @@ extension JobRecord {
       uniqueKey: try row.decode(column: "unique_key", as: String?.self),
       createdAt: try row.decode(column: "created_at", as: Date.self),
       startedAt: try row.decode(column: "started_at", as: Date?.self),
-      finishedAt: try row.decode(column: "finished_at", as: Date?.self)
+      finishedAt: try row.decode(column: "finished_at", as: Date?.self),
+      tenant: try row.decode(column: "tenant", as: String?.self)
     )
   }
 }

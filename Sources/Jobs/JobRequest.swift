@@ -24,6 +24,8 @@ public struct JobRequest: Sendable {
   public var uniqueness: Uniqueness
   /// Attempts before the job is dead; `nil` takes the configuration's.
   public var maxAttempts: Int?
+  /// Whose job it is (e.g. a company's id); `nil` for the deployment's own work.
+  public var tenant: String?
 
   /// A request with a payload already encoded as JSON text.
   public init(
@@ -33,7 +35,8 @@ public struct JobRequest: Sendable {
     runAt: Date? = nil,
     uniqueKey: String? = nil,
     uniqueness: Uniqueness = .whilePending,
-    maxAttempts: Int? = nil
+    maxAttempts: Int? = nil,
+    tenant: String? = nil
   ) {
     self.kind = kind
     self.payload = payloadJSON
@@ -42,6 +45,7 @@ public struct JobRequest: Sendable {
     self.uniqueKey = uniqueKey
     self.uniqueness = uniqueness
     self.maxAttempts = maxAttempts
+    self.tenant = tenant
   }
 
   /// A request whose payload is encoded to JSON (keys sorted, so equal payloads are equal text).
@@ -52,7 +56,8 @@ public struct JobRequest: Sendable {
     runAt: Date? = nil,
     uniqueKey: String? = nil,
     uniqueness: Uniqueness = .whilePending,
-    maxAttempts: Int? = nil
+    maxAttempts: Int? = nil,
+    tenant: String? = nil
   ) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
@@ -60,7 +65,7 @@ public struct JobRequest: Sendable {
     self.init(
       kind: kind, payloadJSON: String(decoding: try encoder.encode(payload), as: UTF8.self),
       queue: queue, runAt: runAt, uniqueKey: uniqueKey, uniqueness: uniqueness,
-      maxAttempts: maxAttempts)
+      maxAttempts: maxAttempts, tenant: tenant)
   }
 }
 

@@ -8,12 +8,15 @@ public struct ScheduledEntity: Sendable, Equatable {
   public var interval: Duration
   /// The job's payload, as JSON text.
   public var payload: String
+  /// Whose jobs these are (e.g. the tracker's company); `nil` for the deployment's own.
+  public var tenant: String?
 
   /// An entity with a JSON payload given as text.
-  public init(id: String, interval: Duration, payloadJSON: String = "{}") {
+  public init(id: String, interval: Duration, payloadJSON: String = "{}", tenant: String? = nil) {
     self.id = id
     self.interval = interval
     self.payload = payloadJSON
+    self.tenant = tenant
   }
 }
 

@@ -76,7 +76,7 @@ public final class JobScheduler: Service, Sendable {
     let request = JobRequest(
       kind: schedule.kind, payloadJSON: entity.payload, queue: schedule.queue,
       uniqueKey: ScheduleSlot.uniqueKey(kind: schedule.kind, entity: entity.id, slotStart: slot),
-      uniqueness: .forever, maxAttempts: schedule.maxAttempts)
+      uniqueness: .forever, maxAttempts: schedule.maxAttempts, tenant: entity.tenant)
     let result = try await queue.enqueue(request)
     lastSlots.withLock { $0[memoKey] = slot }
     if result.inserted {

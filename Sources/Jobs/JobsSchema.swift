@@ -8,14 +8,33 @@ public enum JobsSchema {
   /// The table's name.
   public static let tableName = "jobs"
 
-  /// Creates the `jobs` table and its indexes.
+  /// Creates the `jobs` table and its indexes, as the current version of the queue reads them.
   ///
   /// On SQLite the statements run in one `BEGIN IMMEDIATE` transaction of their own (so do not
   /// call it inside another): a connection of the pool must never see the table without its
   /// unique index, as SQLite reports a stale schema at `ON CONFLICT` instead of reloading it.
   public static func create(on database: any SQLDatabase) async throws {
+    try await run(
+      on: database, statements: createStatements(try JobsDialect(database)) + tenantStatements)
+  }
+
+  /// Creates the table as its first version did, without ``addTenant(on:)``'s column: for a
+  /// migration that shipped it, so that the migrations after it still apply.
+  public static func createFirstVersion(on database: any SQLDatabase) async throws {
     try await run(on: database, statements: createStatements(try JobsDialect(database)))
   }
+
+  /// Adds the `tenant` column (whose jobs they are) and its listing index to a table that
+  /// ``createFirstVersion(on:)`` made. Existing jobs get no tenant: the caller may backfill.
+  public static func addTenant(on database: any SQLDatabase) async throws {
+    try await run(on: database, statements: tenantStatements)
+  }
+
+  static let tenantStatements = [
+    "ALTER TABLE jobs ADD COLUMN tenant TEXT",
+    // Admin list of one tenant's jobs, paginated by id.
+    "CREATE INDEX jobs_tenant_id_idx ON jobs (tenant, id)",
+  ]
 
   /// Drops the `jobs` table (and with it its indexes).
   public static func drop(on database: any SQLDatabase) async throws {

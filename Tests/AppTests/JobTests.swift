@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import Jobs
+import SQLKit
 import Testing
 import Trackers
 import Vapor
@@ -35,6 +36,57 @@ import VaporTesting
       let metrics = try await ctx.send(.GET, "/metrics")
       #expect(
         metrics.bodyString.contains(#"jobs_queue_depth{queue="default",state="cancelled"} 1"#))
+    }
+  }
+
+  @Test(arguments: TestDatabase.all)
+  func eachCompanySeesItsOwnJobsAndTheDefaultOneTheDeployments(_ database: TestDatabase)
+    async throws
+  {
+    try await withTestApp(database) { ctx in
+      // setup: a sync of a tracker of each company, and a job of the deployment's own
+      let admin = try await ctx.adminToken()
+      let (_, other) = try await CompanyService(
+        database: ctx.app.db, hasher: ctx.app.passwordHasher
+      ).create(name: "Globex", adminEmail: "boss@globex.com", adminPassword: "globex-password-1")
+      let stranger = try await ctx.login(other.email, "globex-password-1").accessToken
+      func sync(_ token: String) async throws -> String {
+        let created = try await ctx.send(
+          .POST, "/trackers", token: token,
+          object: [
+            "type": "jira-dc", "name": "Jira", "baseUrl": "https://jira.example.com",
+            "auth": ["kind": "pat", "token": "a-token"],
+          ])
+        let tracker = try created.content.decode(TrackerResponse.self)
+        let queued = try await ctx.send(.POST, "/trackers/\(tracker.id)/sync", token: token)
+        return try queued.content.decode(JobAccepted.self).jobId
+      }
+      let ours = try await sync(admin)
+      let theirs = try await sync(stranger)
+      let cleanup = try await ctx.app.jobs.queue.enqueue(JobRequest(kind: .cleanupOldOutputs))
+      let deployment = cleanup.job.id.uuidString.lowercased()
+      func listed(_ token: String) async throws -> [String] {
+        try await ctx.send(.GET, "/jobs", token: token).content.decode([JobResponse].self)
+          .map(\.id)
+      }
+
+      // check: the default company's admin sees its sync and the deployment's job; the other
+      // company's admin sees its own sync only, and nothing of the first company's
+      #expect(try await listed(admin) == [ours, deployment])
+      #expect(try await listed(stranger) == [theirs])
+      for path in ["/jobs/\(ours)", "/jobs/\(deployment)"] {
+        #expect(try await ctx.send(.GET, path, token: stranger).status == .notFound)
+        #expect(try await ctx.send(.POST, "\(path)/cancel", token: stranger).status == .notFound)
+      }
+      #expect(try await ctx.send(.GET, "/jobs/\(theirs)", token: admin).status == .notFound)
+      #expect(try await ctx.send(.POST, "/jobs/\(theirs)/cancel", token: stranger).status == .ok)
+
+      // the migration's backfill gives tracker jobs of the first version their company
+      let sql = ctx.app.db as! any SQLDatabase
+      try await sql.raw("UPDATE jobs SET tenant = NULL").run()
+      try await UpdateJobsAddTenant.backfill(on: sql)
+      #expect(try await listed(admin) == [ours, deployment])
+      #expect(try await listed(stranger) == [theirs])
     }
   }
 
@@ -84,6 +136,9 @@ import VaporTesting
       #expect(try await TrackerSyncJob.scheduled(jira: true, on: ctx.app.db).isEmpty)
       let runs = await ctx.app.jobs.scheduler(logger: ctx.app.logger).tick()
       #expect(Set(runs.map(\.kind)) == [.syncTeamworkIssues, .cleanupOldOutputs])
+      let tenants = Dictionary(uniqueKeysWithValues: runs.map { ($0.kind, $0.tenant) })
+      #expect(tenants[.syncTeamworkIssues] == JobTenant.of(company: ctx.companyID))
+      #expect(tenants[.cleanupOldOutputs] == .some(nil))
       #expect(await ctx.app.jobs.scheduler(logger: ctx.app.logger).tick().isEmpty)
     }
   }

@@ -10,12 +10,8 @@ import Vapor
 @Suite struct TenantIsolationTests {
   /// Routes outside the sweep, and why.
   static let exempt: [String: String] = [
-    // Jobs carry no company: they are the deployment's background work, visible to every
-    // company's admins (see JobRoutes).
-    "GET /jobs/:jobID": "company-less", "POST /jobs/:jobID/retry": "company-less",
-    "POST /jobs/:jobID/cancel": "company-less",
     // Authenticated by the tracker's webhook secret, not by a user.
-    "POST /webhooks/jira/:trackerID": "signed",
+    "POST /webhooks/jira/:trackerID": "signed"
   ]
 
   @Test(arguments: TestDatabase.all)
@@ -43,6 +39,8 @@ import Vapor
           "auth": ["kind": "pat", "token": "tenant-a-token"],
         ])
       let trackerID = try tracker.content.decode(TrackerResponse.self).id
+      let sync = try await ctx.send(.POST, "/trackers/\(trackerID)/sync", token: f.admin)
+      let jobID = try sync.content.decode(JobAccepted.self).jobId
       let token = try await ctx.send(.POST, "/me/tokens", token: f.admin, object: ["name": "a"])
       let tokenID = try token.content.decode(TokenResponse.self).id
       let user = try await ctx.createUser(role: .developer, adminToken: f.admin)
@@ -50,7 +48,7 @@ import Vapor
         "userID": user.id, "templateID": template.id, "version": "1",
         "promptID": prompt.promptId, "versionID": prompt.promptVersionId,
         "trackerID": trackerID, "issueID": f.issueID.uuidString.lowercased(),
-        "outputID": outputID, "tokenID": tokenID,
+        "outputID": outputID, "tokenID": tokenID, "jobID": jobID,
       ]
       // company B's admin
       let (_, other) = try await CompanyService(
@@ -82,11 +80,13 @@ import Vapor
         #expect(response.status == .notFound, "\(key): \(response.status)")
         swept += 1
       }
-      #expect(swept >= 19)
+      #expect(swept >= 22)
       // nothing of company A changed, and no change was audited
       #expect(try await ctx.send(.GET, "/trackers/\(trackerID)", token: f.admin).status == .ok)
       #expect(
         try await ctx.send(.GET, "/prompt-templates/\(template.id)", token: f.admin).status == .ok)
+      let job = try await ctx.send(.GET, "/jobs/\(jobID)", token: f.admin)
+      #expect(try job.content.decode(JobResponse.self).state == "available")
       let tokens = try await ctx.send(.GET, "/tokens", token: f.admin)
       #expect(try tokens.content.decode([TokenResponse].self).map(\.id) == [tokenID])
       #expect(try await AuditEvent.query(on: ctx.app.db).count() == auditRows)

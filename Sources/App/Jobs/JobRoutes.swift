@@ -37,9 +37,9 @@ struct JobAccepted: Content {
   let jobId: String
 }
 
-/// `/jobs` (admin): the queue's dashboard back end.
-///
-/// Jobs carry no company: they are the deployment's background work, so only admins see them.
+/// `/jobs` (admin): the queue's dashboard back end, limited to the admin's company's jobs (and,
+/// for the default company, the deployment's own; see ``JobTenant``). Another company's job
+/// answers 404.
 struct JobRoutes: RouteCollection {
   func boot(routes: any RoutesBuilder) throws {
     let admins = routes.grouped("jobs").grouped(RequireRole(.admin))
@@ -62,7 +62,9 @@ struct JobRoutes: RouteCollection {
     }
     let kind = req.query[String.self, at: "kind"].map { JobKind($0) }
     let result = try await req.application.jobs.queue.list(
-      JobListQuery(states: states, kind: kind, after: page.after, limit: page.limit))
+      JobListQuery(
+        states: states, kind: kind, after: page.after, limit: page.limit,
+        scope: try await JobTenant.scope(for: req)))
     return try Page(
       items: result.jobs.map(JobResponse.init),
       nextCursor: result.nextCursor.map(PageRequest.encode(cursor:))
@@ -70,7 +72,9 @@ struct JobRoutes: RouteCollection {
   }
 
   func show(req: Request) async throws -> JobResponse {
-    guard let job = try await req.application.jobs.queue.job(id: req.idParameter("jobID", "Job"))
+    guard
+      let job = try await req.application.jobs.queue.job(
+        id: req.idParameter("jobID", "Job"), in: JobTenant.scope(for: req))
     else { throw AppError.notFound("Job") }
     return JobResponse(job)
   }
@@ -78,8 +82,9 @@ struct JobRoutes: RouteCollection {
   // The queue changes a job in its own statement, so these audit rows follow the change
   // instead of sharing its transaction.
   func retry(req: Request) async throws -> JobResponse {
+    let scope = try await JobTenant.scope(for: req)
     let job = try await Self.mapped {
-      try await req.application.jobs.queue.retry(id: req.idParameter("jobID", "Job"))
+      try await req.application.jobs.queue.retry(id: req.idParameter("jobID", "Job"), in: scope)
     }
     try await req.auditor.record(
       .jobRetried, .job, id: try req.idParameter("jobID", "Job"), changed: ["state"],
@@ -88,8 +93,9 @@ struct JobRoutes: RouteCollection {
   }
 
   func cancel(req: Request) async throws -> JobResponse {
+    let scope = try await JobTenant.scope(for: req)
     let job = try await Self.mapped {
-      try await req.application.jobs.queue.cancel(id: req.idParameter("jobID", "Job"))
+      try await req.application.jobs.queue.cancel(id: req.idParameter("jobID", "Job"), in: scope)
     }
     try await req.auditor.record(
       .jobCancelled, .job, id: try req.idParameter("jobID", "Job"), changed: ["state"],

@@ -115,7 +115,7 @@ struct TrackerSyncJob: JobHandler {
         decoding: try JSONEncoder().encode(TrackerSyncPayload(trackerId: id)), as: UTF8.self)
       return ScheduledEntity(
         id: id.uuidString.lowercased(), interval: .seconds(60 * tracker.syncIntervalMinutes),
-        payloadJSON: payload)
+        payloadJSON: payload, tenant: JobTenant.of(company: tracker.$company.id))
     }
   }
 }

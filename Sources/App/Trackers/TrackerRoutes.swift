@@ -91,6 +91,7 @@ extension TrackerRoutes {
         TrackerSyncJob.kind(forTrackerType: tracker.type),
         payload: TrackerSyncPayload(trackerId: id),
         uniqueKey: "manual-sync:\(id.uuidString.lowercased())",
+        tenant: JobTenant.of(company: tracker.$company.id),
         on: transaction as? any SQLDatabase)
       if result.inserted {
         try await auditor.record(

@@ -56,7 +56,8 @@ struct WebhookRoutes: RouteCollection {
     let result = try await req.application.jobs.queue.enqueue(
       .processWebhook,
       payload: WebhookPayload(
-        trackerId: id, issueKey: key, event: event["webhookEvent"]?.stringValue ?? "unknown"))
+        trackerId: id, issueKey: key, event: event["webhookEvent"]?.stringValue ?? "unknown"),
+      tenant: JobTenant.of(company: tracker.$company.id))
     let response = Response(status: .accepted)
     try response.content.encode(JobAccepted(jobId: result.job.id.uuidString.lowercased()))
     return response

@@ -18,5 +18,6 @@ enum AppMigrations {
     CreatePersonalAccessTokens(),
     UpdateAuditEventsAddLoginIndexes(),
     UpdateAuditEventsAddEntity(),
+    UpdateJobsAddTenant(),
   ]
 }

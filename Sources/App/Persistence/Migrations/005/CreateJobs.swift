@@ -6,7 +6,7 @@ import SQLKit
 /// `BEGIN IMMEDIATE` transaction.
 struct CreateJobs: AsyncMigration {
   func prepare(on database: any Database) async throws {
-    try await JobsSchema.create(on: database as! any SQLDatabase)
+    try await JobsSchema.createFirstVersion(on: database as! any SQLDatabase)
   }
 
   func revert(on database: any Database) async throws {
