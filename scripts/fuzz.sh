@@ -24,5 +24,5 @@ token=$(curl -fs -X POST "$base/auth/login" -H 'content-type: application/json' 
   --header "Authorization: Bearer $token" \
   --checks all \
   --exclude-operation-id logout --exclude-operation-id updateMe --exclude-operation-id updateUser \
-  --seed 20261126 --generation-database none --max-examples "${FUZZ_MAX_EXAMPLES:-25}" \
+  --seed 20261126 --generation-database none --max-examples "${FUZZ_MAX_EXAMPLES:-50}" \
   ${FUZZ_MAX_TIME:+--max-time "$FUZZ_MAX_TIME"} --no-color "$@"

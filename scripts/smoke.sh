@@ -71,4 +71,11 @@ echo "other-password-123" | ( cd "$work" && "$binary" company create --name Glob
   --admin-email boss@globex.example --admin-password-stdin ) >/dev/null || fail "company create"
 curl -fs -X POST "$base/auth/login" -H 'content-type: application/json' \
   -d '{"email":"boss@globex.example","password":"other-password-123"}' >/dev/null || fail "login of CLI-created admin"
+# Without a terminal, migrate cannot ask for confirmation: it says so instead of crashing.
+set +e
+( cd "$work" && "$binary" migrate </dev/null ) >/dev/null 2>"$work/migrate.err"
+migrate_status=$?
+set -e
+[[ $migrate_status == 2 ]] && grep -q -- "--yes" "$work/migrate.err" || fail "migrate without a terminal"
+( cd "$work" && "$binary" migrate --yes </dev/null ) >/dev/null 2>&1 || fail "migrate --yes"
 echo "   smoke test passed on $label"

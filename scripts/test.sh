@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: installs what is missing, starts a throwaway
 # PostgreSQL, runs every test on SQLite and PostgreSQL with coverage (fails below 80% of our
-# own lines), lints the formatting, validates the OpenAPI document and smoke-tests the binary.
+# own lines), lints the formatting, validates the OpenAPI document, smoke-tests the binary and
+# fuzzes it with schemathesis.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/services.sh
@@ -65,5 +66,12 @@ scripts/smoke.sh
 POSTGRES_SMOKE_DB="smoke_$$"
 psql "$POSTGRES_TEST_URL" -q -c "CREATE DATABASE $POSTGRES_SMOKE_DB"
 DATABASE_URL="${POSTGRES_TEST_URL%/postgres}/$POSTGRES_SMOKE_DB" scripts/smoke.sh
+
+echo "==> schemathesis against the served OpenAPI document (SQLite and PostgreSQL)"
+# Seeded and bounded by example counts (about a minute each): the same cases on every run.
+scripts/fuzz.sh
+POSTGRES_FUZZ_DB="fuzz_$$"
+psql "$POSTGRES_TEST_URL" -q -c "CREATE DATABASE $POSTGRES_FUZZ_DB"
+DATABASE_URL="${POSTGRES_TEST_URL%/postgres}/$POSTGRES_FUZZ_DB" scripts/fuzz.sh
 
 echo "==> all checks passed"

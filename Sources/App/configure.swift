@@ -53,7 +53,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.middleware.use(RateLimitMiddleware())
   }
   let openAPI = try OpenAPIRoutes()
-  app.requestBodySchemas = try RequestBodySchemas(yaml: openAPI.yaml)
+  app.requestSchemas = try RequestSchemas(yaml: openAPI.yaml)
   app.middleware.use(RequestValidationMiddleware())
 
   try app.register(collection: OperationsRoutes(metrics: metrics))

@@ -13,6 +13,17 @@ var workerInServe: Bool?
 if arguments.contains("--with-worker") { workerInServe = true }
 if arguments.contains("--no-worker") { workerInServe = false }
 arguments.removeAll { $0 == "--with-worker" || $0 == "--no-worker" }
+// Vapor's migrate asks for confirmation and crashes when standard input has ended (a script, a
+// container without a terminal): ask for --yes instead.
+if arguments.dropFirst().first == "migrate", isatty(STDIN_FILENO) == 0,
+  !arguments.contains(where: { $0 == "--yes" || $0 == "-y" })
+{
+  FileHandle.standardError.write(
+    Data(
+      "promptsmith migrate: standard input is not a terminal, so there is no one to confirm; run `promptsmith migrate --yes`\n"
+        .utf8))
+  exit(2)
+}
 var environment = try Environment.detect(arguments: arguments)
 let level = AppConfig.logLevel(named: ProcessInfo.processInfo.environment["LOG_LEVEL"]) ?? .info
 LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: level) }

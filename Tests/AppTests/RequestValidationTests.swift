@@ -6,8 +6,8 @@ import Vapor
 
 @testable import App
 
-/// Request bodies are checked against openapi.yaml before any handler runs, every violation
-/// reported at once; unknown members are refused on writes.
+/// Request bodies and query parameters are checked against openapi.yaml before any handler
+/// runs, every violation reported at once; unknown members are refused on writes.
 @Suite struct RequestValidationTests {
   @Test(arguments: TestDatabase.all)
   func everyViolationIsReportedAtOnceAndNothingIsWritten(_ database: TestDatabase) async throws {
@@ -44,6 +44,36 @@ import Vapor
       #expect(try await Tracker.query(on: ctx.app.db).count() == 0)
       #expect(try await PersonalAccessToken.query(on: ctx.app.db).count() == 0)
       #expect(try await User.query(on: ctx.app.db).count() == 1)
+    }
+  }
+
+  @Test func everyQueryParameterViolationIsReportedAtOnce() async throws {
+    try await withTestApp(.sqlite) { ctx in
+      let admin = try await ctx.adminToken()
+      let developer = try await ctx.createUser(role: .developer, adminToken: admin)
+      let developerToken = try await ctx.login(developer.email, developer.password).accessToken
+      // act
+      let rules = try await ctx.send(
+        .GET, "/issues?limit=0&status=bogus&assignee=%20x", token: admin)
+      let wrongType = try await ctx.send(.GET, "/jobs?limit=ten&state=sleeping", token: admin)
+      let audit = try await ctx.send(
+        .GET, "/audit-events?entity=planet&limit=201&action=", token: admin)
+      let fine = try await ctx.send(
+        .GET, "/issues?limit=5&status=open&unknown=1", token: admin)
+      let beforeRole = try await ctx.send(
+        .GET, "/audit-events?entity=planet", token: developerToken)
+      let anonymous = try await ctx.send(.GET, "/jobs?limit=ten")
+      // check
+      #expect(rules.status == .unprocessableEntity)
+      #expect(
+        Set(rules.problem?.errors?.map(\.field) ?? []) == ["limit", "status", "assignee"])
+      #expect(wrongType.status == .badRequest)
+      #expect(Set(wrongType.problem?.errors?.map(\.field) ?? []) == ["limit", "state"])
+      #expect(audit.status == .unprocessableEntity)
+      #expect(Set(audit.problem?.errors?.map(\.field) ?? []) == ["entity", "limit", "action"])
+      #expect(fine.status == .ok)
+      #expect(beforeRole.status == .forbidden)
+      #expect(anonymous.status == .unauthorized)
     }
   }
 

@@ -9,26 +9,9 @@ import Vapor
 
 /// Known secrets planted through the API never reach a log line or an `audit_events` row.
 @Suite struct SecretsNeverLeakTests {
-  /// Every log line of this test process from the first use on, at trace level; warnings and
-  /// errors still reach standard error for the other suites' diagnostics.
-  static let captured: LoggingTests.Lines = {
-    let lines = LoggingTests.Lines()
-    LoggingSystem.bootstrap { label in
-      JSONLogHandler(
-        label: label, level: .trace,
-        sink: { line in
-          lines.append(line)
-          if line.contains(#""level":"warning""#) || line.contains(#""level":"error""#) {
-            FileHandle.standardError.write(Data(line.utf8))
-          }
-        })
-    }
-    return lines
-  }()
-
   @Test(arguments: TestDatabase.all)
   func plantedSecretsAreNotInLogsOrTheAuditTrail(_ database: TestDatabase) async throws {
-    let lines = Self.captured
+    let lines = ProcessLogs.lines
     let debug: (inout AppConfig) -> Void = { $0.logLevel = .trace }
     try await withTestApp(database, configure: debug) { ctx in
       // setup: log in (password, tokens, cookie), fail a login, store tracker credentials,

@@ -49,11 +49,11 @@ struct AuditEventFilter {
     }
     for (name, keyPath) in [("from", \Self.from), ("to", \Self.to)] {
       guard let raw = req.query[String.self, at: name] else { continue }
-      if let date = Self.parseDate(raw) {
+      if let date = RFC3339.date(from: raw) {
         self[keyPath: keyPath] = date
       } else {
         errors.append(
-          .init(field: name, reason: "must be an RFC 3339 date-time (2026-01-31T12:00:00Z)"))
+          .init(field: name, reason: RFC3339.reason))
       }
     }
     if let from, let to, from > to {
@@ -71,14 +71,6 @@ struct AuditEventFilter {
     if let from { query = query.filter(\.$createdAt >= from) }
     if let to { query = query.filter(\.$createdAt < to) }
     return query
-  }
-
-  static func parseDate(_ text: String) -> Date? {
-    let plain = ISO8601DateFormatter()
-    if let date = plain.date(from: text) { return date }
-    let fractional = ISO8601DateFormatter()
-    fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-    return fractional.date(from: text)
   }
 }
 

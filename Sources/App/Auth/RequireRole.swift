@@ -14,8 +14,8 @@ struct RequireRole: AsyncMiddleware {
     guard principal.role.includes(role) else {
       throw AppError.forbidden("This action needs the \(role.rawValue) role.")
     }
-    // Only an admitted caller learns what the body should look like.
-    try await request.validateBodyAgainstContract(publicOperations: false)
+    // Only an admitted caller learns what the query and body should look like.
+    try await request.validateAgainstContract(publicOperations: false)
     return try await next.respond(to: request)
   }
 }

@@ -2,15 +2,27 @@ import Foundation
 import Templating
 import Vapor
 
-/// Checks a JSON request body against its operation's schema in openapi.yaml before the handler
-/// runs (public operations here; the others in `RequireRole`, after the caller is admitted),
-/// reporting every violation at once: 400 when the shape is wrong (a wrong type, a
-/// missing member — as the handlers' own decoding answers), else 422 (a rule such as a length,
-/// a range, an enum or an unknown member).
+/// Checks a request's query parameters and JSON body against its operation in openapi.yaml
+/// before the handler runs (public operations here; the others in `RequireRole`, after the
+/// caller is admitted), reporting every violation at once: 400 when the shape is wrong (a wrong
+/// type, a missing member — as the handlers' own decoding answers), else 422 (a rule such as a
+/// length, a range, an enum or an unknown member).
 struct RequestValidationMiddleware: AsyncMiddleware {
   func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-    try await request.validateBodyAgainstContract(publicOperations: true)
+    try await request.validateAgainstContract(publicOperations: true)
     return try await next.respond(to: request)
+  }
+
+  /// The problem for a non-empty list of violations.
+  static func problem(_ violations: [SchemaViolation]) -> AppError {
+    let errors = violations.map(fieldError)
+    let shapeIsWrong = violations.contains {
+      $0.reason.hasPrefix("missing required property") || $0.reason.contains(", got ")
+    }
+    guard shapeIsWrong else { return AppError.validation(errors) }
+    return AppError(
+      .badRequest, type: "bad-request", title: "Bad request",
+      detail: errors.map { "\($0.field) \($0.reason)" }.joined(separator: "; "), errors: errors)
   }
 
   /// A violation as a problem's field error: the pointer as a dotted path (`auth.token`,
@@ -42,15 +54,26 @@ struct RequestValidationMiddleware: AsyncMiddleware {
 }
 
 extension Request {
-  /// Checks the JSON body of a public operation (`publicOperations`, from the global
-  /// middleware) or of a protected one (from `RequireRole`, once the caller is admitted).
-  func validateBodyAgainstContract(publicOperations: Bool) async throws {
-    guard [.POST, .PUT, .PATCH].contains(method),
-      let type = headers.contentType,
-      type == .json || (type.type == "application" && type.subType.hasSuffix("+json")),
-      let operation = application.requestBodySchemas?.operation(
+  /// Checks the query and the JSON body of a public operation (`publicOperations`, from the
+  /// global middleware) or of a protected one (from `RequireRole`, once the caller is
+  /// admitted).
+  func validateAgainstContract(publicOperations: Bool) async throws {
+    guard
+      let operation = application.requestSchemas?.operation(
         method: method.rawValue, path: url.path),
       operation.isPublic == publicOperations
+    else { return }
+    if let query = operation.query {
+      let violations = query.violations { self.query[String.self, at: $0] }
+      if !violations.isEmpty { throw RequestValidationMiddleware.problem(violations) }
+    }
+    if let schema = operation.body { try await validateBody(against: schema) }
+  }
+
+  private func validateBody(against schema: JSONSchema) async throws {
+    guard [.POST, .PUT, .PATCH].contains(method),
+      let type = headers.contentType,
+      type == .json || (type.type == "application" && type.subType.hasSuffix("+json"))
     else { return }
     let limit = application.routes.defaultMaxBodySize.value
     let body = try await self.body.collect(max: limit).get()
@@ -69,15 +92,7 @@ extension Request {
     } catch {
       throw AppError.badRequest("is not valid JSON (\(error.description))", field: "body")
     }
-    let violations = operation.schema.validate(value)
-    guard !violations.isEmpty else { return }
-    let errors = violations.map(RequestValidationMiddleware.fieldError)
-    let shapeIsWrong = violations.contains {
-      $0.reason.hasPrefix("missing required property") || $0.reason.contains(", got ")
-    }
-    guard shapeIsWrong else { throw AppError.validation(errors) }
-    throw AppError(
-      .badRequest, type: "bad-request", title: "Bad request",
-      detail: errors.map { "\($0.field) \($0.reason)" }.joined(separator: "; "), errors: errors)
+    let violations = schema.validate(value)
+    if !violations.isEmpty { throw RequestValidationMiddleware.problem(violations) }
   }
 }

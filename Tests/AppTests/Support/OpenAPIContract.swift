@@ -39,7 +39,7 @@ final class OpenAPIContract: Sendable {
     self.statuses = statuses
 
     // Component schemas as `$defs`, as the request validator reads them.
-    func jsonValue(_ object: Any) -> JSONValue { try! RequestBodySchemas.jsonValue(object) }
+    func jsonValue(_ object: Any) -> JSONValue { try! RequestSchemas.jsonValue(object) }
     let components = document["components"] as? [String: Any] ?? [:]
     let defs = jsonValue(components["schemas"] ?? [:])
     let sharedResponses = components["responses"] as? [String: Any] ?? [:]

@@ -3,14 +3,18 @@ import Templating
 import Vapor
 import Yams
 
-/// The JSON request body schema of each operation in openapi.yaml, compiled once at start, so
-/// that a body is checked against the published contract before any handler decodes it.
-struct RequestBodySchemas: Sendable {
+/// The JSON request body schema and the query parameters of each operation in openapi.yaml,
+/// compiled once at start, so that a request is checked against the published contract before
+/// any handler reads it.
+struct RequestSchemas: Sendable {
   struct Operation: Sendable {
     let method: String
     /// The path's segments; nil stands for a `{parameter}`.
     let segments: [String?]
-    let schema: JSONSchema
+    /// The JSON body's schema, if the operation takes one.
+    let body: JSONSchema?
+    /// The query parameters, if the operation declares any.
+    let query: QueryParameters?
     /// Whether the operation is callable without a user (`security: []`): its body is checked
     /// at once; other bodies only after `RequireRole` admitted the caller, so that an
     /// anonymous or under-privileged client learns nothing about them.
@@ -28,27 +32,25 @@ struct RequestBodySchemas: Sendable {
   init(yaml: String) throws {
     guard let document = try Yams.load(yaml: yaml) as? [String: Any],
       let paths = document["paths"] as? [String: Any]
-    else { throw RequestBodySchemaError("openapi.yaml has no paths") }
+    else { throw RequestSchemaError("openapi.yaml has no paths") }
     let components = document["components"] as? [String: Any] ?? [:]
     let defs = try Self.jsonValue(components["schemas"] ?? [String: Any]())
+    let sharedParameters = components["parameters"] as? [String: Any] ?? [:]
     var operations: [Operation] = []
     for (path, item) in paths where !Self.exemptPrefixes.contains(where: path.hasPrefix) {
       for (method, operation) in item as? [String: Any] ?? [:] {
-        guard let operation = operation as? [String: Any],
-          let body = operation["requestBody"] as? [String: Any],
-          let content = body["content"] as? [String: Any],
-          let json = content["application/json"] as? [String: Any],
-          let schema = json["schema"]
-        else { continue }
-        guard case .object(var root) = try Self.jsonValue(schema) else { continue }
-        root["$defs"] = defs
+        guard let operation = operation as? [String: Any] else { continue }
+        let body = try Self.bodySchema(of: operation, defs: defs)
+        let query = try QueryParameters(
+          declarations: operation["parameters"] as? [Any] ?? [], shared: sharedParameters)
+        guard body != nil || query != nil else { continue }
         operations.append(
           Operation(
             method: method.uppercased(),
             segments: path.split(separator: "/").map {
               $0.hasPrefix("{") ? nil : String($0)
             },
-            schema: try JSONSchema(.object(root)),
+            body: body, query: query,
             isPublic: Self.allowsAnonymous(operation["security"])))
       }
     }
@@ -58,6 +60,19 @@ struct RequestBodySchemas: Sendable {
     }
   }
 
+  private static func bodySchema(of operation: [String: Any], defs: JSONValue) throws
+    -> JSONSchema?
+  {
+    guard let body = operation["requestBody"] as? [String: Any],
+      let content = body["content"] as? [String: Any],
+      let json = content["application/json"] as? [String: Any],
+      let schema = json["schema"],
+      case .object(var root) = try Self.jsonValue(schema)
+    else { return nil }
+    root["$defs"] = defs
+    return try JSONSchema(.object(root))
+  }
+
   /// `security: []`, or a requirement list with the empty requirement `{}` in it.
   private static func allowsAnonymous(_ security: Any?) -> Bool {
     guard let requirements = security as? [Any] else { return false }
@@ -65,7 +80,7 @@ struct RequestBodySchemas: Sendable {
       || requirements.contains { ($0 as? [String: Any])?.isEmpty == true }
   }
 
-  /// The operation `method path` answers, if it takes a JSON body.
+  /// The operation `method path` answers, if it takes a JSON body or query parameters.
   func operation(method: String, path: String) -> Operation? {
     let segments = path.split(separator: "/").map(String.init)
     return operations.first { operation in
@@ -100,19 +115,19 @@ struct RequestBodySchemas: Sendable {
   }
 }
 
-struct RequestBodySchemaError: Error, CustomStringConvertible {
+struct RequestSchemaError: Error, CustomStringConvertible {
   let description: String
   init(_ description: String) { self.description = description }
 }
 
 extension Application {
-  private struct RequestBodySchemasKey: StorageKey {
-    typealias Value = RequestBodySchemas
+  private struct RequestSchemasKey: StorageKey {
+    typealias Value = RequestSchemas
   }
 
-  /// The request body schemas of openapi.yaml; nil: bodies are not checked.
-  var requestBodySchemas: RequestBodySchemas? {
-    get { storage[RequestBodySchemasKey.self] }
-    set { storage[RequestBodySchemasKey.self] = newValue }
+  /// The request schemas of openapi.yaml; nil: requests are not checked.
+  var requestSchemas: RequestSchemas? {
+    get { storage[RequestSchemasKey.self] }
+    set { storage[RequestSchemasKey.self] = newValue }
   }
 }
