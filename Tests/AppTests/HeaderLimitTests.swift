@@ -35,8 +35,9 @@ import Vapor
     }
   }
 
-  @Test func aLongURLCountsTowardsTheLimit() async throws {
-    try await withTestApp(.sqlite) { ctx in
+  @Test(arguments: TestDatabase.all)
+  func aLongURLCountsTowardsTheLimit(_ database: TestDatabase) async throws {
+    try await withTestApp(database) { ctx in
       let admin = try await ctx.adminToken()
       let query = String(repeating: "x", count: 33_000)
       let response = try await ctx.send(.GET, "/issues?q=\(query)", token: admin)

@@ -47,8 +47,9 @@ import Vapor
     }
   }
 
-  @Test func everyQueryParameterViolationIsReportedAtOnce() async throws {
-    try await withTestApp(.sqlite) { ctx in
+  @Test(arguments: TestDatabase.all)
+  func everyQueryParameterViolationIsReportedAtOnce(_ database: TestDatabase) async throws {
+    try await withTestApp(database) { ctx in
       let admin = try await ctx.adminToken()
       let developer = try await ctx.createUser(role: .developer, adminToken: admin)
       let developerToken = try await ctx.login(developer.email, developer.password).accessToken
