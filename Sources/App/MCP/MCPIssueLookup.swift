@@ -11,6 +11,9 @@ struct MCPIssueLookup: Sendable {
   func issue(key rawKey: String, tracker: String?) async throws -> Issue {
     let key = rawKey.trimmingCharacters(in: .whitespaces)
     guard !key.isEmpty else { throw AppError.validation(field: "key", reason: "must not be empty") }
+    guard !NULCharacter.isIn(key), !NULCharacter.isIn(tracker ?? "") else {
+      throw AppError.validation(field: "key", reason: NULCharacter.reason)
+    }
     var candidates = try await Issue.query(on: database)
       .filter(\.$company.$id == companyID)
       .group(.or) { $0.filter(\.$externalKey == key).filter(\.$externalKey == key.uppercased()) }

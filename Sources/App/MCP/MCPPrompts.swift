@@ -58,6 +58,12 @@ struct MCPPrompts: Sendable {
   func get(_ params: GetPrompt.Parameters) async throws -> GetPrompt.Result {
     do {
       var arguments = params.arguments ?? [:]
+      let unstorable =
+        (NULCharacter.isIn(params.name) ? ["name"] : [])
+        + arguments.filter { NULCharacter.isIn($0.value) }.keys.sorted()
+      guard unstorable.isEmpty else {
+        throw AppError.validation(unstorable.map { .init(field: $0, reason: NULCharacter.reason) })
+      }
       guard let key = arguments.removeValue(forKey: Self.issueArgument), !key.isEmpty else {
         throw AppError.validation(
           field: Self.issueArgument, reason: "is required: the issue key, e.g. PS-42")

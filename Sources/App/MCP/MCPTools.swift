@@ -53,7 +53,8 @@ struct MCPTools: Sendable {
     throws -> JSONValue
   {
     let value = try MCPValue.json(.object(raw))
-    let (filled, violations) = definition.validator.applyingDefaultsAndValidating(value)
+    var (filled, violations) = definition.validator.applyingDefaultsAndValidating(value)
+    violations += NULCharacter.violations(in: value)
     guard violations.isEmpty else {
       throw AppError.validation(
         violations.map { .init(field: MCPPrompts.fieldName($0.pointer), reason: $0.reason) })

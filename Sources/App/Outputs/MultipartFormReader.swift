@@ -110,6 +110,10 @@ final class MultipartFormReader {
           fail(.badRequest("file must be a file part with a filename", field: "file"))
           return .ignored
         }
+        guard !NULCharacter.isIn(filename) else {
+          fail(.validation(field: "file", reason: "its filename \(NULCharacter.reason)"))
+          return .ignored
+        }
         form.filename = String(filename.split(separator: "/").last ?? "").prefix(255).description
       }
       let kind: UploadForm.Kind = name == "text" ? .text : .file
@@ -151,6 +155,10 @@ final class MultipartFormReader {
     switch part {
     case .field(let name, let value):
       let text = String(decoding: value, as: UTF8.self)
+      if name == "ide", NULCharacter.isIn(text) {
+        fail(.validation(field: name, reason: NULCharacter.reason))
+        return
+      }
       switch name {
       case "promptVersionId": assign(&form.promptVersionID, text, name)
       case "tokensOut": assign(&form.tokensOut, text, name)

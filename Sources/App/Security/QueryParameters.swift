@@ -54,7 +54,9 @@ struct QueryParameters: Sendable {
     for (name, type) in types.sorted(by: { $0.key < $1.key }) {
       guard let text = text(name) else { continue }
       object[name] = Self.value(text, as: type)
-      if let reason = formats[name].flatMap({ Self.formatViolation(text, format: $0) }) {
+      if NULCharacter.isIn(text) {
+        violations.append(SchemaViolation(pointer: "/\(name)", reason: NULCharacter.reason))
+      } else if let reason = formats[name].flatMap({ Self.formatViolation(text, format: $0) }) {
         violations.append(SchemaViolation(pointer: "/\(name)", reason: reason))
       }
     }

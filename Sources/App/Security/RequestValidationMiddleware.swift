@@ -92,7 +92,7 @@ extension Request {
     } catch {
       throw AppError.badRequest("is not valid JSON (\(error.description))", field: "body")
     }
-    let violations = schema.validate(value)
+    let violations = schema.validate(value) + NULCharacter.violations(in: value)
     if !violations.isEmpty { throw RequestValidationMiddleware.problem(violations) }
   }
 }

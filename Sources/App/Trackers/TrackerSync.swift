@@ -76,6 +76,7 @@ struct TrackerSync: Sendable {
   func upsert(_ source: TrackerIssue, tracker: Tracker, on database: any Database) async throws
     -> Outcome
   {
+    let source = source.withoutNULCharacters
     let trackerID = try tracker.requireID()
     let existing = try await Issue.query(on: database)
       .filter(\.$tracker.$id == trackerID).filter(\.$externalKey == source.key).first()

@@ -53,6 +53,9 @@ struct WebhookRoutes: RouteCollection {
     guard let key = event["issue"]?["key"]?.stringValue else {
       throw AppError.validation(field: "issue.key", reason: "is required")
     }
+    guard !NULCharacter.isIn(key) else {
+      throw AppError.validation(field: "issue.key", reason: NULCharacter.reason)
+    }
     let result = try await req.application.jobs.queue.enqueue(
       .processWebhook,
       payload: WebhookPayload(
