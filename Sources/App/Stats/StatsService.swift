@@ -80,43 +80,95 @@ struct StatsService: Sendable {
     ]
   }
 
-  /// Today's count and tokens and the week's count, in one pass over the week's index range.
+  /// Today's count and tokens and the week's count.
   static func totalsQuery(_ companyID: UUID, today: Date, from start: Date, to end: Date)
     -> SQLQueryString
   {
     """
-    SELECT CAST(COALESCE(SUM(CASE WHEN \(ident: "timestamp") >= \(bind: today) THEN 1 ELSE 0 END), 0)
-             AS BIGINT) AS prompts_today,
-           CAST(COALESCE(SUM(CASE WHEN \(ident: "timestamp") >= \(bind: today) THEN tokens_in
-             ELSE 0 END), 0) AS BIGINT) AS tokens_today,
-           COUNT(*) AS prompts_week
-    FROM generation_events
-    WHERE company_id = \(bind: companyID) AND \(ident: "timestamp") >= \(bind: start)
-    AND \(ident: "timestamp") < \(bind: end)
+    SELECT CAST(COALESCE(SUM(CASE WHEN in_today = 1 THEN n ELSE 0 END), 0) AS BIGINT)
+             AS prompts_today,
+           CAST(COALESCE(SUM(CASE WHEN in_today = 1 THEN tok ELSE 0 END), 0) AS BIGINT)
+             AS tokens_today,
+           CAST(COALESCE(SUM(CASE WHEN in_today = 0 THEN n ELSE 0 END), 0) AS BIGINT)
+             AS prompts_week
+    FROM (\(events(companyID, from: today, to: end, tag: "1"))
+          UNION ALL \(events(companyID, from: start, to: end, tag: "0"))) AS e
     """
   }
 
   static func byIdeQuery(_ companyID: UUID, from start: Date, to end: Date) -> SQLQueryString {
     """
-    SELECT ide, COUNT(*) AS prompts, CAST(COALESCE(SUM(tokens_in), 0) AS BIGINT) AS tokens
-    FROM generation_events
-    WHERE company_id = \(bind: companyID) AND \(ident: "timestamp") >= \(bind: start)
-    AND \(ident: "timestamp") < \(bind: end)
+    SELECT ide, CAST(SUM(n) AS BIGINT) AS prompts, CAST(COALESCE(SUM(tok), 0) AS BIGINT) AS tokens
+    FROM (\(events(companyID, from: start, to: end))) AS e
     GROUP BY ide ORDER BY prompts DESC, ide LIMIT 20
     """
   }
 
+  /// The five most used templates; among equal counts, the smaller template id.
   static func topTemplatesQuery(_ companyID: UUID, from start: Date, to end: Date)
     -> SQLQueryString
   {
     """
     SELECT uses.template_id AS template_id, prompt_templates.name AS name, uses.prompts AS prompts
-    FROM (SELECT template_id, COUNT(*) AS prompts FROM generation_events
-          WHERE company_id = \(bind: companyID) AND \(ident: "timestamp") >= \(bind: start)
-          AND \(ident: "timestamp") < \(bind: end)
-          GROUP BY template_id ORDER BY prompts DESC LIMIT 5) AS uses
+    FROM (SELECT template_id, CAST(SUM(n) AS BIGINT) AS prompts
+          FROM (\(events(companyID, from: start, to: end))) AS e
+          GROUP BY template_id ORDER BY prompts DESC, template_id LIMIT 5) AS uses
     JOIN prompt_templates ON prompt_templates.id = uses.template_id
     ORDER BY uses.prompts DESC, prompt_templates.name
     """
+  }
+
+  /// The events of `[start, end)` as rows `(template_id, ide, n, tok[, in_today])`: whole UTC
+  /// days from the `generation_daily_stats` rollup (one row per day, template and IDE), the
+  /// partial days at either end from `generation_events` itself (one row per event, through the
+  /// `(company_id, timestamp, tokens_in, template_id, ide)` index). The sums are the same as over
+  /// the events alone, for any time zone; in UTC the whole week comes from the rollup.
+  static func events(_ companyID: UUID, from start: Date, to end: Date, tag: String? = nil)
+    -> SQLQueryString
+  {
+    let range = StatsWindow(from: start, to: end)
+    let extra: SQLQueryString = tag.map { ", \(unsafeRaw: $0) AS in_today" } ?? ""
+    return """
+      SELECT template_id, CASE WHEN ide_key = '' THEN NULL ELSE SUBSTR(ide_key, 2) END AS ide,
+        prompts AS n, tokens AS tok\(extra)
+      FROM generation_daily_stats
+      WHERE company_id = \(bind: companyID) AND day >= \(bind: range.firstDay)
+      AND day < \(bind: range.endDay)
+      UNION ALL
+      SELECT template_id, ide, 1 AS n, tokens_in AS tok\(extra) FROM generation_events
+      WHERE company_id = \(bind: companyID) AND \(ident: "timestamp") >= \(bind: start)
+      AND \(ident: "timestamp") < \(bind: range.headEnd)
+      UNION ALL
+      SELECT template_id, ide, 1 AS n, tokens_in AS tok\(extra) FROM generation_events
+      WHERE company_id = \(bind: companyID) AND \(ident: "timestamp") >= \(bind: range.tailStart)
+      AND \(ident: "timestamp") < \(bind: end)
+      """
+  }
+}
+
+/// How a time range splits into whole UTC days and the partial days at either end.
+struct StatsWindow: Equatable {
+  /// The whole days `[firstDay, endDay)`, as days since 1970-01-01 UTC; empty when equal.
+  let firstDay: Int
+  let endDay: Int
+  /// The partial days: `[start, headEnd)` and `[tailStart, end)`.
+  let headEnd: Date
+  let tailStart: Date
+
+  init(from start: Date, to end: Date) {
+    let day = 86_400.0
+    let first = (start.timeIntervalSince1970 / day).rounded(.up)
+    let last = (end.timeIntervalSince1970 / day).rounded(.down)
+    if first < last {
+      firstDay = Int(first)
+      endDay = Int(last)
+      headEnd = Date(timeIntervalSince1970: first * day)
+      tailStart = Date(timeIntervalSince1970: last * day)
+    } else {
+      firstDay = 0
+      endDay = 0
+      headEnd = end
+      tailStart = end
+    }
   }
 }

@@ -18,5 +18,7 @@ enum AppMigrations {
     CreatePersonalAccessTokens(),
     UpdateAuditEventsAddLoginIndexes(),
     UpdateAuditEventsAddEntity(),
+    CreateGenerationDailyStats(),
+    UpdateIssuesAddAssigneeListIndex(),
   ]
 }
