@@ -48,7 +48,9 @@ struct IssueListRow {
   /// The column list as literal SQL: SQLKit quotes each `SQLColumn` through `String.replacing`,
   /// which showed in the profile (perf, 2026-11-26).
   static let columns = SQLRaw(CodingKeys.allCases.map(\.rawValue).joined(separator: ", "))
+}
 
+extension IssueListRow {
   /// Decodes the columns one by one: `SQLRow.decode(model:)` goes through a `Decoder` whose
   /// keyed container cost 23 % of the server's CPU on `GET /issues` (perf, 2026-11-26).
   init(row: any SQLRow) throws {
