@@ -34,13 +34,12 @@ struct GenerationService: Sendable {
       throw AppError.validation(field: "model", reason: "\(error)")
     }
     let sql = database as! any SQLDatabase
-    // Three independent reads, side by side on separate connections.
+    // Two independent reads, side by side on separate connections.
     async let foundIssue = GenerationIssue.find(
       request.issueID, companyID: principal.companyID, on: sql)
     async let foundTemplate = GenerationTemplate.find(
       request.templateID, companyID: principal.companyID, version: request.templateVersion,
       on: sql)
-    async let companyPartials = templates.partials(companyID: principal.companyID)
     guard let issue = try await foundIssue else { throw AppError.notFound("Issue") }
     guard let template = try await foundTemplate else { throw AppError.notFound("Template") }
     guard !template.archived else {
@@ -61,21 +60,25 @@ struct GenerationService: Sendable {
     let vars = try Self.validatedVars(request.vars, schemaJSON: schemaJSON)
 
     let issueVariables = issue.variables
-    let partials = try await companyPartials
+    let field = request.overrideBody == nil ? "templateId" : "templateOverride.bodyMd"
+    let compiled: CompiledTemplate
+    do {
+      compiled = try templates.cache.compiled(source)
+    } catch {
+      throw Self.renderFailed(error, field: field)
+    }
+    // Only a template that calls a partial needs the company's templates (a query that reads
+    // every template body of the company).
+    let partials =
+      compiled.usesPartials
+      ? try await templates.partials(companyID: principal.companyID)
+      : PartialDictionary([:], cache: templates.cache)
     let text: String
     do {
-      text = try templates.cache.compiled(source).render(
+      text = try compiled.render(
         BuiltinVariables.renderContext(issue: issueVariables, vars: vars), partials: partials)
     } catch {
-      throw AppError(
-        .unprocessableEntity, type: "template-render-failed",
-        title: "The template failed to render",
-        detail: error.description,
-        errors: [
-          .init(
-            field: request.overrideBody == nil ? "templateId" : "templateOverride.bodyMd",
-            reason: error.description)
-        ])
+      throw Self.renderFailed(error, field: field)
     }
     let tokens = encoding.count(text)
     let result = try await store(
@@ -84,6 +87,13 @@ struct GenerationService: Sendable {
       vars: vars, snapshot: SHA256Digest.hex(issueVariables.compactJSON))
     metrics.recordGeneration(tokens: tokens, duration: ContinuousClock.now - started)
     return result
+  }
+
+  static func renderFailed(_ error: TemplateError, field: String) -> AppError {
+    AppError(
+      .unprocessableEntity, type: "template-render-failed",
+      title: "The template failed to render", detail: error.description,
+      errors: [.init(field: field, reason: error.description)])
   }
 
   static func validatedVars(_ vars: JSONValue, schemaJSON: JSONValue?) throws -> JSONValue {
