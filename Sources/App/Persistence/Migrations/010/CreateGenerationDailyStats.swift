@@ -11,8 +11,21 @@ import SQLKit
 /// never NULL (NULLs are distinct in a unique index and would defeat the upsert) and an IDE
 /// named `''` stays distinct from none.
 struct CreateGenerationDailyStats: AsyncMigration {
+  /// In one transaction that holds off event inserts (on PostgreSQL a SHARE lock, which waits
+  /// for running inserts and blocks new ones; SQLite has a single writer): an event committed
+  /// between the backfill and the trigger's creation would otherwise be counted never, or twice.
+  /// Generations wait for the backfill, one grouped scan of the events.
   func prepare(on database: any Database) async throws {
-    let sql = database as! any SQLDatabase
+    try await database.transaction { transaction in
+      let sql = transaction as! any SQLDatabase
+      if sql.dialect.name != "sqlite" {
+        try await sql.raw("LOCK TABLE generation_events IN SHARE MODE").run()
+      }
+      try await create(on: sql)
+    }
+  }
+
+  private func create(on sql: any SQLDatabase) async throws {
     let sqlite = sql.dialect.name == "sqlite"
     try await sql.raw(
       """
