@@ -55,10 +55,18 @@ struct AccessTokens: Sendable {
   }
 
   func issue(for user: User, familyID: UUID, now exactNow: Date = Date()) async throws -> String {
+    try await issue(
+      userID: try user.requireID(), companyID: user.$company.id, role: user.role,
+      familyID: familyID, now: exactNow)
+  }
+
+  func issue(
+    userID: UUID, companyID: UUID, role: Role, familyID: UUID, now exactNow: Date = Date()
+  ) async throws -> String {
     let now = Date(timeIntervalSince1970: exactNow.timeIntervalSince1970.rounded(.down))
     let claims = AccessTokenClaims(
-      subject: .init(value: try user.requireID().uuidString.lowercased()),
-      role: user.role.rawValue, companyID: user.$company.id.uuidString.lowercased(),
+      subject: .init(value: userID.uuidString.lowercased()),
+      role: role.rawValue, companyID: companyID.uuidString.lowercased(),
       sessionID: familyID.uuidString.lowercased(), issuedAt: .init(value: now),
       notBefore: .init(value: now), expiration: .init(value: now + Self.lifetime),
       issuerClaim: .init(value: AccessTokenClaims.issuer),

@@ -57,19 +57,15 @@ struct SessionService: Sendable {
 
   func refresh(token: String, client: ClientInfo) async throws -> TokenPair {
     let current = now()
-    guard
-      let stored = try await RefreshToken.query(on: database)
-        .filter(\.$tokenHash == Self.hash(token)).first(),
-      let family = try await RefreshTokenFamily.find(stored.$family.id, on: database),
-      let user = try await User.find(stored.$user.id, on: database)
+    guard let stored = try await StoredRefreshToken.find(hash: Self.hash(token), on: database)
     else {
       try await audit.record(.refreshFailed, client: client, details: ["reason": "unknown token"])
       throw Self.refreshRefused
     }
-    let context = (company: user.$company.id, user: user.id)
-    guard family.revokedAt == nil, !user.disabled, stored.expiresAt > current else {
+    let context = (company: stored.companyID, user: Optional(stored.userID))
+    guard !stored.familyRevoked, !stored.userDisabled, stored.expiresAt > current else {
       let reason =
-        family.revokedAt != nil ? "revoked" : user.disabled ? "user disabled" : "expired"
+        stored.familyRevoked ? "revoked" : stored.userDisabled ? "user disabled" : "expired"
       try await audit.record(
         .refreshFailed, client: client, companyID: context.company, userID: context.user,
         details: ["reason": reason])
@@ -79,13 +75,14 @@ struct SessionService: Sendable {
       let sql = transaction as! any SQLDatabase
       let claimed = try await sql.update(RefreshToken.schema)
         .set("rotated_at", to: SQLBind(current))
-        .where("id", .equal, SQLBind(try stored.requireID()))
+        .where("id", .equal, SQLBind(stored.id))
         .where("rotated_at", .is, SQLLiteral.null)
         .returning("id")
         .all()
       guard !claimed.isEmpty else { return nil }
       return try await issuePair(
-        for: user, familyID: try family.requireID(), parentID: stored.id, on: transaction)
+        userID: stored.userID, companyID: stored.companyID, role: stored.role,
+        familyID: stored.familyID, parentID: stored.id, on: transaction)
     }
     if let pair {
       try await audit.record(
@@ -100,10 +97,10 @@ struct SessionService: Sendable {
         .refreshFailed, client: client, companyID: context.company, userID: context.user,
         details: ["reason": "concurrent duplicate"])
     } else {
-      try await revoke(familyID: try family.requireID(), reason: "reuse detected")
+      try await revoke(familyID: stored.familyID, reason: "reuse detected")
       try await audit.record(
         .refreshReuseDetected, client: client, companyID: context.company, userID: context.user,
-        details: ["family": try family.requireID().uuidString.lowercased()])
+        details: ["family": stored.familyID.uuidString.lowercased()])
     }
     throw Self.refreshRefused
   }
@@ -141,12 +138,28 @@ struct SessionService: Sendable {
   private func issuePair(
     for user: User, familyID: UUID, parentID: UUID?, on database: any Database
   ) async throws -> TokenPair {
+    try await issuePair(
+      userID: try user.requireID(), companyID: user.$company.id, role: user.role,
+      familyID: familyID, parentID: parentID, on: database)
+  }
+
+  /// Inserted with SQL, not the `RefreshToken` model (see `StoredRefreshToken`).
+  private func issuePair(
+    userID: UUID, companyID: UUID, role: Role, familyID: UUID, parentID: UUID?,
+    on database: any Database
+  ) async throws -> TokenPair {
     let secret = Self.randomToken()
-    try await RefreshToken(
-      familyID: familyID, userID: try user.requireID(), parentID: parentID,
-      tokenHash: Self.hash(secret), expiresAt: now() + Self.refreshLifetime
-    ).create(on: database)
-    let access = try await accessTokens.issue(for: user, familyID: familyID, now: now())
+    let issued = now()
+    try await (database as! any SQLDatabase).raw(
+      """
+      INSERT INTO refresh_tokens (id, family_id, user_id, parent_id, token_hash, expires_at,
+        created_at)
+      VALUES (\(bind: UUID.v7()), \(bind: familyID), \(bind: userID), \(bind: parentID),
+        \(bind: Self.hash(secret)), \(bind: issued + Self.refreshLifetime), \(bind: issued))
+      """
+    ).run()
+    let access = try await accessTokens.issue(
+      userID: userID, companyID: companyID, role: role, familyID: familyID, now: issued)
     return TokenPair(accessToken: access, refreshToken: secret)
   }
 

@@ -33,20 +33,21 @@ struct GenerationService: Sendable {
     } catch {
       throw AppError.validation(field: "model", reason: "\(error)")
     }
-    guard
-      let issue = try await Issue.query(on: database)
-        .filter(\.$id == request.issueID).filter(\.$company.$id == principal.companyID).first()
-    else { throw AppError.notFound("Issue") }
-    let template = try await templates.find(request.templateID, companyID: principal.companyID)
-    guard template.archivedAt == nil else {
+    let sql = database as! any SQLDatabase
+    // Two independent reads, side by side on separate connections.
+    async let foundIssue = GenerationIssue.find(
+      request.issueID, companyID: principal.companyID, on: sql)
+    async let foundTemplate = GenerationTemplate.find(
+      request.templateID, companyID: principal.companyID, version: request.templateVersion,
+      on: sql)
+    guard let issue = try await foundIssue else { throw AppError.notFound("Issue") }
+    guard let template = try await foundTemplate else { throw AppError.notFound("Template") }
+    guard !template.archived else {
       throw AppError.conflict("The template is archived: it can no longer be used to generate.")
     }
-    let versionNumber = request.templateVersion ?? template.latestVersion
-    guard
-      let templateVersion = try await PromptTemplateVersion.query(on: database)
-        .filter(\.$template.$id == template.requireID()).filter(\.$version == versionNumber)
-        .first()
-    else { throw AppError.notFound("Template version \(versionNumber)") }
+    guard let templateVersion = template.version else {
+      throw AppError.notFound("Template version \(template.versionNumber)")
+    }
 
     let source = request.overrideBody ?? templateVersion.bodyMarkdown
     let schemaJSON: JSONValue? =
@@ -58,23 +59,26 @@ struct GenerationService: Sendable {
     }
     let vars = try Self.validatedVars(request.vars, schemaJSON: schemaJSON)
 
-    let tracker = try await Tracker.find(issue.$tracker.id, on: database)
-    let issueVariables = IssueContext.variables(of: issue, trackerName: tracker?.name ?? "")
-    let partials = try await templates.partials(companyID: principal.companyID)
+    let issueVariables = issue.variables
+    let field = request.overrideBody == nil ? "templateId" : "templateOverride.bodyMd"
+    let compiled: CompiledTemplate
+    do {
+      compiled = try templates.cache.compiled(source)
+    } catch {
+      throw Self.renderFailed(error, field: field)
+    }
+    // Only a template that calls a partial needs the company's templates (a query that reads
+    // every template body of the company).
+    let partials =
+      compiled.usesPartials
+      ? try await templates.partials(companyID: principal.companyID)
+      : PartialDictionary([:], cache: templates.cache)
     let text: String
     do {
-      text = try templates.cache.compiled(source).render(
+      text = try compiled.render(
         BuiltinVariables.renderContext(issue: issueVariables, vars: vars), partials: partials)
     } catch {
-      throw AppError(
-        .unprocessableEntity, type: "template-render-failed",
-        title: "The template failed to render",
-        detail: error.description,
-        errors: [
-          .init(
-            field: request.overrideBody == nil ? "templateId" : "templateOverride.bodyMd",
-            reason: error.description)
-        ])
+      throw Self.renderFailed(error, field: field)
     }
     let tokens = encoding.count(text)
     let result = try await store(
@@ -83,6 +87,13 @@ struct GenerationService: Sendable {
       vars: vars, snapshot: SHA256Digest.hex(issueVariables.compactJSON))
     metrics.recordGeneration(tokens: tokens, duration: ContinuousClock.now - started)
     return result
+  }
+
+  static func renderFailed(_ error: TemplateError, field: String) -> AppError {
+    AppError(
+      .unprocessableEntity, type: "template-render-failed",
+      title: "The template failed to render", detail: error.description,
+      errors: [.init(field: field, reason: error.description)])
   }
 
   static func validatedVars(_ vars: JSONValue, schemaJSON: JSONValue?) throws -> JSONValue {
@@ -104,62 +115,57 @@ struct GenerationService: Sendable {
   }
 
   /// Appends the version in one transaction; two generations racing for the same version number
-  /// meet the unique index, and the loser retries with the next number.
+  /// meet the unique index, and the loser retries with the next number. Plain SQL, no models
+  /// (see `GenerationIssue`); the event comes last, as its trigger locks the day's statistics
+  /// row (`generation_daily_stats`) until the commit.
   private func store(
     text: String, tokens: Int, encoding: String, request: GenerationRequest,
-    principal: Principal, issue: Issue, template: PromptTemplate,
-    templateVersion: PromptTemplateVersion, vars: JSONValue, snapshot: String
+    principal: Principal, issue: GenerationIssue, template: GenerationTemplate,
+    templateVersion: GenerationTemplate.Version, vars: JSONValue, snapshot: String
   ) async throws -> GenerationResult {
     var attempt = 0
     while true {
       attempt += 1
       do {
         return try await database.writeTransaction { transaction in
-          let (prompt, created) = try await findOrCreatePrompt(
-            issueID: try issue.requireID(), templateID: try template.requireID(),
-            principal: principal, on: transaction)
-          let promptID = try prompt.requireID()
-          // Serialises version numbering per prompt on PostgreSQL (SQLite has a single writer).
-          _ = try await (transaction as! any SQLDatabase).select().column("id").from(Prompt.schema)
-            .where("id", .equal, SQLBind(promptID)).for(.update).all()
-          let latest =
-            try await PromptVersion.query(on: transaction)
-            .filter(\.$prompt.$id == promptID).max(\.$version) ?? 0
-          let version = PromptVersion()
-          version.id = .v7()
-          version.$prompt.id = promptID
-          version.$company.id = principal.companyID
-          version.$creator.id = principal.userID
-          version.version = latest + 1
-          version.bodyText = text
-          version.tokensEstimate = tokens
-          version.encoding = encoding
-          version.model = request.model
-          version.$templateVersion.id = try templateVersion.requireID()
-          version.overrideBodyMarkdown = request.overrideBody
-          version.overrideLintJSON =
-            request.overrideBody == nil ? nil : request.overrideSchema?.compactJSON
-          version.varsJSON = vars.compactJSON
-          version.issueSnapshotSHA256 = snapshot
-          try await version.create(on: transaction)
-          let event = GenerationEvent()
-          event.id = .v7()
-          event.$company.id = principal.companyID
-          event.$promptVersion.id = try version.requireID()
-          event.$template.id = try template.requireID()
-          event.$user.id = principal.userID
-          event.tokensIn = tokens
-          event.ide = request.ide
-          event.timestamp = Date()
-          try await event.create(on: transaction)
+          let sql = transaction as! any SQLDatabase
+          let now = Date()
+          let (promptID, created) = try await findOrCreatePrompt(
+            issueID: issue.id, templateID: template.id, principal: principal, now: now, on: sql)
+          let versionID = UUID.v7()
+          let overrideLint = request.overrideBody == nil ? nil : request.overrideSchema?.compactJSON
+          // The next number in the insert itself: the prompt's row lock (above) orders writers.
+          let version =
+            try await sql.raw(
+              """
+              INSERT INTO prompt_versions (id, prompt_id, company_id, creator_id, version, body_text,
+                tokens_estimate, encoding, model, template_version_id, override_body_md,
+                override_lint_json, vars_json, issue_snapshot_sha256, created_at)
+              SELECT \(bind: versionID), \(bind: promptID), \(bind: principal.companyID),
+                \(bind: principal.userID), COALESCE(MAX(version), 0) + 1, \(bind: text),
+                \(bind: tokens), \(bind: encoding), \(bind: request.model),
+                \(bind: templateVersion.id), \(bind: request.overrideBody), \(bind: overrideLint),
+                \(bind: vars.compactJSON), \(bind: snapshot), \(bind: now)
+              FROM prompt_versions WHERE prompt_id = \(bind: promptID)
+              RETURNING version
+              """
+            ).first().map { try $0.decode(column: "version", as: Int.self) } ?? 0
           try await auditor?.record(
             created ? .promptCreated : .promptUpdated, .prompt, id: promptID,
             changed: created ? ["issueId", "templateId", "version"] : ["version"],
-            details: ["version": String(version.version)], on: transaction)
+            details: ["version": String(version)], on: transaction)
+          try await sql.raw(
+            """
+            INSERT INTO generation_events (id, company_id, prompt_version_id, template_id,
+              user_id, tokens_in, ide, "timestamp")
+            VALUES (\(bind: UUID.v7()), \(bind: principal.companyID), \(bind: versionID),
+              \(bind: template.id), \(bind: principal.userID), \(bind: tokens),
+              \(bind: request.ide), \(bind: now))
+            """
+          ).run()
           return GenerationResult(
-            promptID: promptID, promptVersionID: try version.requireID(), version: version.version,
-            text: text, tokens: tokens, encoding: encoding, templateVersion: templateVersion.version
-          )
+            promptID: promptID, promptVersionID: versionID, version: version, text: text,
+            tokens: tokens, encoding: encoding, templateVersion: template.versionNumber)
         }
       } catch  where WriteConflict.isRetryable(error) && attempt < 10 {
         try await Task.sleep(for: .milliseconds(Int.random(in: 1...(5 * attempt))))
@@ -168,19 +174,27 @@ struct GenerationService: Sendable {
     }
   }
 
+  /// The prompt, locked until the commit on PostgreSQL (SQLite has a single writer).
   private func findOrCreatePrompt(
-    issueID: UUID, templateID: UUID, principal: Principal, on database: any Database
-  ) async throws -> (prompt: Prompt, created: Bool) {
-    if let existing = try await Prompt.query(on: database)
-      .filter(\.$issue.$id == issueID).filter(\.$template.$id == templateID)
-      .filter(\.$creator.$id == principal.userID).first()
-    {
-      return (existing, false)
+    issueID: UUID, templateID: UUID, principal: Principal, now: Date, on sql: any SQLDatabase
+  ) async throws -> (id: UUID, created: Bool) {
+    let lock: SQLQueryString = sql.dialect.name == "sqlite" ? "" : " FOR UPDATE"
+    if let existing = try await sql.raw(
+      """
+      SELECT id FROM prompts WHERE issue_id = \(bind: issueID)
+      AND template_id = \(bind: templateID) AND creator_id = \(bind: principal.userID)\(lock)
+      """
+    ).first() {
+      return (try existing.decode(column: "id", as: UUID.self), false)
     }
-    let prompt = Prompt(
-      companyID: principal.companyID, issueID: issueID, templateID: templateID,
-      creatorID: principal.userID)
-    try await prompt.create(on: database)
-    return (prompt, true)
+    let id = UUID.v7()
+    try await sql.raw(
+      """
+      INSERT INTO prompts (id, company_id, issue_id, template_id, creator_id, created_at)
+      VALUES (\(bind: id), \(bind: principal.companyID), \(bind: issueID), \(bind: templateID),
+        \(bind: principal.userID), \(bind: now))
+      """
+    ).run()
+    return (id, true)
   }
 }

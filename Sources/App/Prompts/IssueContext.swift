@@ -3,16 +3,32 @@ import Templating
 
 /// The built-in variables of an issue, as templates see them.
 enum IssueContext {
-  static func variables(of issue: Issue, trackerName: String) -> JSONValue {
+  /// The issue columns the variables come from.
+  struct Fields: Sendable {
+    let key: String
+    let title: String
+    let description: String
+    let criteria: String
+    let status: String
+    let statusCategory: String
+    let priority: String?
+    let type: String?
+    let labels: [String]
+    let assigneeName: String?
+    let assigneeEmail: String?
+    let url: String?
+  }
+
+  static func variables(of issue: Fields, trackerName: String) -> JSONValue {
     var object: JSONObject = [
-      "key": .string(issue.externalKey),
+      "key": .string(issue.key),
       "title": .string(issue.title),
-      "description": .string(issue.descriptionMarkdown),
-      "criteria": .string(issue.criteriaMarkdown),
+      "description": .string(issue.description),
+      "criteria": .string(issue.criteria),
       "status": .string(issue.status),
       "statusCategory": .string(issue.statusCategory),
       "priority": issue.priority.map(JSONValue.string) ?? .null,
-      "type": issue.issueType.map(JSONValue.string) ?? .null,
+      "type": issue.type.map(JSONValue.string) ?? .null,
       "labels": .array(issue.labels.map(JSONValue.string)),
     ]
     if issue.assigneeName != nil || issue.assigneeEmail != nil {

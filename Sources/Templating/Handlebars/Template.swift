@@ -13,9 +13,24 @@ public enum Template {
     do {
       let tree = try Parser.parse(text)
       WhitespaceControl.apply(tree)
-      return CompiledTemplate(source: text, program: Compiler.compile(tree), text: source)
+      return CompiledTemplate(
+        source: text, program: Compiler.compile(tree), text: source,
+        usesPartials: containsPartial(tree))
     } catch {
       throw error.located(in: text)
+    }
+  }
+
+  /// Whether a `{{> name}}` appears anywhere, blocks and their `else` included.
+  static func containsPartial(_ program: PProgram) -> Bool {
+    program.body.contains { node in
+      switch node {
+      case .partial: return true
+      case .block(let block):
+        return block.program.map(containsPartial) == true
+          || block.inverse.map(containsPartial) == true
+      case .content, .mustache, .comment: return false
+      }
     }
   }
 
@@ -33,6 +48,9 @@ public struct CompiledTemplate: Sendable {
   let program: Program
   /// The template's source text.
   public let text: String
+  /// Whether rendering can look up a partial: when false, the caller need not load any (the
+  /// server then skips reading the company's templates for a generation).
+  public let usesPartials: Bool
 
   /// A stable 64-bit FNV-1a hash of the source, for cache keys.
   public var contentHash: UInt64 { Self.hash(text) }

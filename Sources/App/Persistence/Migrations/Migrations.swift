@@ -18,6 +18,8 @@ enum AppMigrations {
     CreatePersonalAccessTokens(),
     UpdateAuditEventsAddLoginIndexes(),
     UpdateAuditEventsAddEntity(),
+    CreateGenerationDailyStats(),
+    UpdateIssuesAddAssigneeListIndex(),
     UpdateJobsAddTenant(),
   ]
 }

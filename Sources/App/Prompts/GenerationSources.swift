@@ -1,0 +1,92 @@
+import Foundation
+import SQLKit
+import Templating
+
+/// What a generation reads, as plain rows rather than Fluent models: Fluent finds a model's
+/// properties by reflection for every row it decodes or saves, 14 % of the server's CPU in
+/// `POST /prompts/generate` before this (scripts/bench.sh with BENCH_PROFILE=1, 2026-11-26).
+/// The SQL is literal text: SQLKit's identifier quoting was another 5 %.
+struct GenerationIssue: Sendable {
+  let id: UUID
+  /// The built-in variables templates see (`IssueContext`).
+  let variables: JSONValue
+
+  /// The company's issue with its tracker's name, or nil.
+  static func find(_ id: UUID, companyID: UUID, on sql: any SQLDatabase) async throws -> Self? {
+    guard
+      let row = try await sql.raw(
+        """
+        SELECT issues.ext_key, issues.title, issues.description_md, issues.criteria_md,
+          issues.status, issues.status_category, issues.priority, issues.issue_type,
+          issues.labels_json, issues.assignee_name, issues.assignee_email, issues.url,
+          trackers.name AS tracker_name
+        FROM issues LEFT JOIN trackers ON trackers.id = issues.tracker_id
+        WHERE issues.id = \(bind: id) AND issues.company_id = \(bind: companyID)
+        """
+      ).first()
+    else { return nil }
+    let labelsJSON = try row.decode(column: "labels_json", as: String.self)
+    let fields = IssueContext.Fields(
+      key: try row.decode(column: "ext_key", as: String.self),
+      title: try row.decode(column: "title", as: String.self),
+      description: try row.decode(column: "description_md", as: String.self),
+      criteria: try row.decode(column: "criteria_md", as: String.self),
+      status: try row.decode(column: "status", as: String.self),
+      statusCategory: try row.decode(column: "status_category", as: String.self),
+      priority: try row.decode(column: "priority", as: String?.self),
+      type: try row.decode(column: "issue_type", as: String?.self),
+      labels: (try? JSONDecoder().decode([String].self, from: Data(labelsJSON.utf8))) ?? [],
+      assigneeName: try row.decode(column: "assignee_name", as: String?.self),
+      assigneeEmail: try row.decode(column: "assignee_email", as: String?.self),
+      url: try row.decode(column: "url", as: String?.self))
+    return Self(
+      id: id,
+      variables: IssueContext.variables(
+        of: fields, trackerName: try row.decode(column: "tracker_name", as: String?.self) ?? ""))
+  }
+}
+
+/// A template and the version a generation renders (its latest unless one is asked for).
+struct GenerationTemplate: Sendable {
+  let id: UUID
+  let name: String
+  let archived: Bool
+  /// The version asked for (or the latest).
+  let versionNumber: Int
+  /// Nil when that version does not exist.
+  let version: Version?
+
+  struct Version: Sendable {
+    let id: UUID
+    let bodyMarkdown: String
+    let lintJSON: String?
+  }
+
+  static func find(
+    _ id: UUID, companyID: UUID, version: Int?, on sql: any SQLDatabase
+  ) async throws -> Self? {
+    guard
+      let row = try await sql.raw(
+        """
+        SELECT prompt_templates.name, prompt_templates.archived_at,
+          prompt_templates.latest_version, v.id AS version_id, v.body_md AS version_body,
+          v.lint_json AS version_lint
+        FROM prompt_templates LEFT JOIN prompt_template_versions v
+          ON v.template_id = prompt_templates.id
+          AND v.version = COALESCE(CAST(\(bind: version) AS BIGINT), prompt_templates.latest_version)
+        WHERE prompt_templates.id = \(bind: id) AND prompt_templates.company_id = \(bind: companyID)
+        """
+      ).first()
+    else { return nil }
+    let versionID = try row.decode(column: "version_id", as: UUID?.self)
+    return Self(
+      id: id, name: try row.decode(column: "name", as: String.self),
+      archived: try !row.decodeNil(column: "archived_at"),
+      versionNumber: try version ?? row.decode(column: "latest_version", as: Int.self),
+      version: try versionID.map {
+        Version(
+          id: $0, bodyMarkdown: try row.decode(column: "version_body", as: String.self),
+          lintJSON: try row.decode(column: "version_lint", as: String?.self))
+      })
+  }
+}
