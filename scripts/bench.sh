@@ -18,6 +18,7 @@
 #   BENCH_SKIP_BUILD=1            use the existing release binary
 #   BENCH_KEEP=1                  keep the work folder (server and worker logs)
 #   BENCH_BINARY=path             use this binary (a debug build, while developing the script)
+#   CLAMD_URL=tcp://host:port     uploads scanned by this clamd (default: stored unscanned)
 #
 # Measurements hold /tmp/swift-build.lock (shared with other builds on this machine) so that no
 # compiler runs while wrk does; seeding happens outside the lock.
@@ -34,6 +35,10 @@ warmup=2
 connections=${BENCH_CONNECTIONS:-$([[ $quick == 1 ]] && echo "1 16" || echo "1 16 64")}
 password="bench-password-0123456789"
 lock_file=/tmp/swift-build.lock
+# CLAMD_URL in the environment reaches the server: uploads are then scanned (a real clamd, e.g.
+# from `source scripts/clamd.sh; start_clamd; export CLAMD_URL=$CLAMD_TEST_URL`).
+outputs_scan=${CLAMD_URL:+"scanned by clamd at $CLAMD_URL"}
+outputs_scan=${outputs_scan:-"skipped (no CLAMD_URL, CLAMD_REQUIRED unset)"}
 
 server_pid=""
 worker_pid=""
@@ -281,7 +286,7 @@ report() { # db label
   stamp=$(date -u +%Y-%m-%d-%H%M)
   python3 bench/report.py --db "$1" --label "$2" --cells "$work/cells.jsonl" \
     --extra "$work/extra.jsonl" --machine "$(machine_json)" --counts "$3" \
-    --settings "{\"duration_s\":$duration,\"connections\":\"$connections\",\"quick\":$quick,\"commit\":\"$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- Sources || echo '+dirty')\",\"outputs_scan\":\"skipped (no CLAMD_URL, CLAMD_REQUIRED unset)\",\"log_level\":\"info\"}" \
+    --settings "{\"duration_s\":$duration,\"connections\":\"$connections\",\"quick\":$quick,\"commit\":\"$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- Sources || echo '+dirty')\",\"outputs_scan\":\"$outputs_scan\",\"log_level\":\"info\"}" \
     --out "bench/results/$stamp-$1"
 }
 
