@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Fuzzes the running binary against its own OpenAPI document with schemathesis (all checks,
-# stateful links where defined), as an admin. The run is bounded by example counts, not time,
-# and seeded with the example database off, so that it generates the same inputs on every
-# machine (the stateful phase still follows the server's answers) (FUZZ_MAX_EXAMPLES per operation; FUZZ_MAX_TIME=seconds instead fuzzes until the
-# time is spent, for longer hunts). Operations that would
-# end the admin's session or take its rights away are excluded. Uses DATABASE_URL when set,
-# else the embedded SQLite in a temp folder. Exits non-zero on any failure.
+# Fuzzes the running binary against its own OpenAPI document with schemathesis (all checks but
+# use_after_free, stateful links where defined), as an admin. The run is bounded by example
+# counts (FUZZ_MAX_EXAMPLES per operation), not time, and seeded with the example database off,
+# so that it generates the same inputs on every machine; the stateful phase still follows the
+# server's answers. FUZZ_MAX_TIME=seconds fuzzes until the time is spent, for longer hunts.
+# Operations that would end the admin's session or take its rights away are excluded. Uses
+# DATABASE_URL when set, else the embedded SQLite in a temp folder. Exits non-zero on any
+# failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [[ ! -x .venv/bin/schemathesis ]]; then
