@@ -58,16 +58,27 @@ extension Request {
   /// global middleware) or of a protected one (from `RequireRole`, once the caller is
   /// admitted).
   func validateAgainstContract(publicOperations: Bool) async throws {
-    guard
-      let operation = application.requestSchemas?.operation(
-        method: method.rawValue, path: url.path),
-      operation.isPublic == publicOperations
+    guard let operation = contractOperation, operation.isPublic == publicOperations
     else { return }
     if let query = operation.query {
       let violations = query.violations { self.query[String.self, at: $0] }
       if !violations.isEmpty { throw RequestValidationMiddleware.problem(violations) }
     }
     if let schema = operation.body { try await validateBody(against: schema) }
+  }
+
+  private struct ContractOperationKey: StorageKey {
+    /// Nil inside when the request matches no operation with a body or query parameters.
+    typealias Value = RequestSchemas.Operation?
+  }
+
+  /// The request's operation in openapi.yaml, looked up once: the global middleware and
+  /// `RequireRole` both ask.
+  private var contractOperation: RequestSchemas.Operation? {
+    if let looked = storage[ContractOperationKey.self] { return looked }
+    let operation = application.requestSchemas?.operation(method: method.rawValue, path: url.path)
+    storage[ContractOperationKey.self] = .some(operation)
+    return operation
   }
 
   private func validateBody(against schema: JSONSchema) async throws {
