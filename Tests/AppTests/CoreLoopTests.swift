@@ -281,30 +281,50 @@ import VaporTesting
     }
   }
 
+  /// On PostgreSQL the plan checked is the generic one, which a prepared statement settles on
+  /// after its first executions.
   @Test(arguments: TestDatabase.all)
   func statisticsQueriesUseTheIndex(_ database: TestDatabase) async throws {
     try await withTestApp(database) { ctx in
       let sql = ctx.app.db as! any SQLDatabase
       let now = Date()
-      for query in StatsService.queries(
+      for statement in StatsService.statements(
         ctx.companyID, from: now.addingTimeInterval(-86400), to: now)
       {
         let plan: String
         if database == .sqlite {
-          plan = try await sql.raw("EXPLAIN QUERY PLAN \(query)").all()
+          plan = try await sql.raw("EXPLAIN QUERY PLAN \(statement.queryString(dialect: .sqlite))")
+            .all()
             .map { try $0.decode(column: "detail", as: String.self) }.joined(separator: "\n")
         } else {
-          plan = try await sql.withSession { session in
-            try await session.raw("SET enable_seqscan = off").run()
-            return try await session.raw("EXPLAIN \(query)").all()
-              .map { try $0.decode(column: "QUERY PLAN", as: String.self) }.joined(separator: "\n")
-          }
+          plan = try await genericPlan(of: statement, on: sql)
         }
         #expect(plan.contains("generation_events_company_id_timestamp_idx"), "\(plan)")
         #expect(
           !plan.contains("SCAN generation_events\n")
             && !plan.contains("Seq Scan on generation_events"))
       }
+    }
+  }
+
+  private func genericPlan(of statement: any FixedStatement, on sql: any SQLDatabase)
+    async throws -> String
+  {
+    let types = type(of: statement).parameterTypes.map { "\($0)" }.joined(separator: ", ")
+    return try await sql.withSession { session in
+      try await session.raw("SET enable_seqscan = off").run()
+      try await session.raw("SET plan_cache_mode = force_generic_plan").run()
+      try await session.raw(
+        "PREPARE plan_check (\(unsafeRaw: types)) AS \(unsafeRaw: type(of: statement).sql)"
+      ).run()
+      let arguments = statement.values.map { $0.literal }.joined(separator: ", ")
+      let plan = try await session.raw("EXPLAIN EXECUTE plan_check(\(unsafeRaw: arguments))")
+        .all()
+        .map { try $0.decode(column: "QUERY PLAN", as: String.self) }.joined(separator: "\n")
+      for reset in ["DEALLOCATE plan_check", "RESET enable_seqscan", "RESET plan_cache_mode"] {
+        try await session.raw("\(unsafeRaw: reset)").run()
+      }
+      return plan
     }
   }
 }

@@ -44,6 +44,24 @@ import Testing
     }
   }
 
+  /// PostgreSQL compresses the large text columns with lz4 (migration 012).
+  @Test func largeTextColumnsUseLZ4() async throws {
+    guard TestDatabase.all.contains(.postgres) else { return }
+    try await withTestApp(.postgres) { ctx in
+      let sql = ctx.app.db as! any SQLDatabase
+      try #require(try await UpdateLargeTextUseLZ4.supportsLZ4(sql))
+      for (table, column) in UpdateLargeTextUseLZ4.columns {
+        let method = try await sql.raw(
+          """
+          SELECT CAST(attcompression AS TEXT) AS method FROM pg_attribute
+          WHERE attrelid = CAST(\(bind: table) AS regclass) AND attname = \(bind: column)
+          """
+        ).first()?.decode(column: "method", as: String.self)
+        #expect(method == "l", "\(table).\(column)")
+      }
+    }
+  }
+
   private func sqliteSchema(_ sql: any SQLDatabase) async throws -> (
     [ForeignKey], Set<ForeignKey>
   ) {

@@ -1,7 +1,7 @@
 import Fluent
 import Foundation
 import Logging
-import SQLKit
+import PostgresKit
 
 /// Security-relevant events, written to `audit_events` and to the log. Never pass a password,
 /// token or hash here.
@@ -61,16 +61,14 @@ struct AuditLog: Sendable {
     let changedFieldsJSON =
       changedFields.isEmpty
       ? nil : String(decoding: try JSONEncoder().encode(changedFields.sorted()), as: UTF8.self)
-    try await (database as! any SQLDatabase).raw(
-      """
-      INSERT INTO audit_events (id, company_id, user_id, action, attempted_email, ip, user_agent,
-        request_id, details_json, entity_type, entity_id, changed_fields, created_at)
-      VALUES (\(bind: UUID.v7()), \(bind: companyID), \(bind: userID), \(bind: action.rawValue),
-        \(bind: attemptedEmail), \(bind: client?.ip), \(bind: client?.userAgent),
-        \(bind: client?.requestID), \(bind: detailsJSON), \(bind: entity?.0.rawValue),
-        \(bind: entity?.1), \(bind: changedFieldsJSON), \(bind: Date()))
-      """
-    ).run()
+    try await database.run(
+      InsertAuditEvent(
+        values: [
+          .uuid(UUID.v7()), .uuid(companyID), .uuid(userID), .text(action.rawValue),
+          .text(attemptedEmail), .text(client?.ip), .text(client?.userAgent),
+          .text(client?.requestID), .text(detailsJSON), .text(entity?.0.rawValue),
+          .uuid(entity?.1), .text(changedFieldsJSON), .date(Date()),
+        ]))
     var metadata: Logger.Metadata = ["audit": .string(action.rawValue)]
     if let (type, id) = entity {
       metadata["entity"] = .string(type.rawValue)
@@ -86,6 +84,20 @@ struct AuditLog: Sendable {
     for (key, value) in details { metadata[key] = .string(value) }
     logger.info("audit \(action.rawValue)", metadata: metadata)
   }
+}
+
+/// One row of `audit_events`, in column order.
+struct InsertAuditEvent: FixedStatement {
+  static let sql = """
+    INSERT INTO audit_events (id, company_id, user_id, action, attempted_email, ip, user_agent,
+      request_id, details_json, entity_type, entity_id, changed_fields, created_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+    """
+  static let parameterTypes: [PostgresDataType] = [
+    .uuid, .uuid, .uuid, .text, .text, .text, .text, .text, .text, .text, .uuid, .text,
+    .timestamptz,
+  ]
+  let values: [BoundValue]
 }
 
 /// Who changes data, for services that write the change and its audit row in one transaction.

@@ -1,6 +1,5 @@
 import Crypto
 import Fluent
-import SQLKit
 import Vapor
 
 /// An access token and the refresh token that renews it.
@@ -72,13 +71,7 @@ struct SessionService: Sendable {
       throw Self.refreshRefused
     }
     let pair: TokenPair? = try await database.writeTransaction { transaction in
-      let sql = transaction as! any SQLDatabase
-      let claimed = try await sql.update(RefreshToken.schema)
-        .set("rotated_at", to: SQLBind(current))
-        .where("id", .equal, SQLBind(stored.id))
-        .where("rotated_at", .is, SQLLiteral.null)
-        .returning("id")
-        .all()
+      let claimed = try await transaction.rows(ClaimRefreshToken(id: stored.id, at: current))
       guard !claimed.isEmpty else { return nil }
       return try await issuePair(
         userID: stored.userID, companyID: stored.companyID, role: stored.role,
@@ -150,14 +143,12 @@ struct SessionService: Sendable {
   ) async throws -> TokenPair {
     let secret = Self.randomToken()
     let issued = now()
-    try await (database as! any SQLDatabase).raw(
-      """
-      INSERT INTO refresh_tokens (id, family_id, user_id, parent_id, token_hash, expires_at,
-        created_at)
-      VALUES (\(bind: UUID.v7()), \(bind: familyID), \(bind: userID), \(bind: parentID),
-        \(bind: Self.hash(secret)), \(bind: issued + Self.refreshLifetime), \(bind: issued))
-      """
-    ).run()
+    try await database.run(
+      InsertRefreshToken(
+        values: [
+          .uuid(UUID.v7()), .uuid(familyID), .uuid(userID), .uuid(parentID),
+          .text(Self.hash(secret)), .date(issued + Self.refreshLifetime), .date(issued),
+        ]))
     let access = try await accessTokens.issue(
       userID: userID, companyID: companyID, role: role, familyID: familyID, now: issued)
     return TokenPair(accessToken: access, refreshToken: secret)

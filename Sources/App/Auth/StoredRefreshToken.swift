@@ -1,6 +1,6 @@
 import FluentKit
 import Foundation
-import SQLKit
+import PostgresKit
 
 /// A refresh token with its session and user, read in one query as a plain row: reading the
 /// token, family and user as three Fluent models made model reflection 13 % of the server's
@@ -17,18 +17,7 @@ struct StoredRefreshToken: Sendable {
 
   /// The token with this hash, or nil (also when its session or user no longer exists).
   static func find(hash: String, on database: any Database) async throws -> Self? {
-    guard
-      let row = try await (database as! any SQLDatabase).raw(
-        """
-        SELECT refresh_tokens.id, refresh_tokens.family_id, refresh_tokens.user_id,
-          refresh_tokens.expires_at, refresh_token_families.revoked_at, users.company_id,
-          users.role, users.disabled
-        FROM refresh_tokens
-        JOIN refresh_token_families ON refresh_token_families.id = refresh_tokens.family_id
-        JOIN users ON users.id = refresh_tokens.user_id
-        WHERE refresh_tokens.token_hash = \(bind: hash)
-        """
-      ).first(),
+    guard let row = try await database.firstRow(Statement(hash: hash)),
       let role = Role(rawValue: try row.decode(column: "role", as: String.self))
     else { return nil }
     return Self(
@@ -40,4 +29,43 @@ struct StoredRefreshToken: Sendable {
       familyRevoked: try !row.decodeNil(column: "revoked_at"),
       userDisabled: try row.decode(column: "disabled", as: Bool.self))
   }
+
+  struct Statement: FixedStatement {
+    static let sql = """
+      SELECT refresh_tokens.id, refresh_tokens.family_id, refresh_tokens.user_id,
+        refresh_tokens.expires_at, refresh_token_families.revoked_at, users.company_id,
+        users.role, users.disabled
+      FROM refresh_tokens
+      JOIN refresh_token_families ON refresh_token_families.id = refresh_tokens.family_id
+      JOIN users ON users.id = refresh_tokens.user_id
+      WHERE refresh_tokens.token_hash = $1
+      """
+    static let parameterTypes: [PostgresDataType] = [.text]
+    let hash: String
+    var values: [BoundValue] { [.text(hash)] }
+  }
+}
+
+/// Marks a refresh token used, unless someone else did first (then no row comes back).
+struct ClaimRefreshToken: FixedStatement {
+  static let sql = """
+    UPDATE refresh_tokens SET rotated_at = $2 WHERE id = $1 AND rotated_at IS NULL RETURNING id
+    """
+  static let parameterTypes: [PostgresDataType] = [.uuid, .timestamptz]
+  let id: UUID
+  let at: Date
+  var values: [BoundValue] { [.uuid(id), .date(at)] }
+}
+
+/// A new refresh token of a session, in column order.
+struct InsertRefreshToken: FixedStatement {
+  static let sql = """
+    INSERT INTO refresh_tokens (id, family_id, user_id, parent_id, token_hash, expires_at,
+      created_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7)
+    """
+  static let parameterTypes: [PostgresDataType] = [
+    .uuid, .uuid, .uuid, .uuid, .text, .timestamptz, .timestamptz,
+  ]
+  let values: [BoundValue]
 }

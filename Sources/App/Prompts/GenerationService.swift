@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import PostgresKit
 import SQLKit
 import Templating
 import Tokenizer
@@ -33,13 +34,12 @@ struct GenerationService: Sendable {
     } catch {
       throw AppError.validation(field: "model", reason: "\(error)")
     }
-    let sql = database as! any SQLDatabase
     // Two independent reads, side by side on separate connections.
     async let foundIssue = GenerationIssue.find(
-      request.issueID, companyID: principal.companyID, on: sql)
+      request.issueID, companyID: principal.companyID, on: database)
     async let foundTemplate = GenerationTemplate.find(
       request.templateID, companyID: principal.companyID, version: request.templateVersion,
-      on: sql)
+      on: database)
     guard let issue = try await foundIssue else { throw AppError.notFound("Issue") }
     guard let template = try await foundTemplate else { throw AppError.notFound("Template") }
     guard !template.archived else {
@@ -128,41 +128,30 @@ struct GenerationService: Sendable {
       attempt += 1
       do {
         return try await database.writeTransaction { transaction in
-          let sql = transaction as! any SQLDatabase
           let now = Date()
           let (promptID, created) = try await findOrCreatePrompt(
-            issueID: issue.id, templateID: template.id, principal: principal, now: now, on: sql)
+            issueID: issue.id, templateID: template.id, principal: principal, now: now,
+            on: transaction)
           let versionID = UUID.v7()
           let overrideLint = request.overrideBody == nil ? nil : request.overrideSchema?.compactJSON
-          // The next number in the insert itself: the prompt's row lock (above) orders writers.
           let version =
-            try await sql.raw(
-              """
-              INSERT INTO prompt_versions (id, prompt_id, company_id, creator_id, version, body_text,
-                tokens_estimate, encoding, model, template_version_id, override_body_md,
-                override_lint_json, vars_json, issue_snapshot_sha256, created_at)
-              SELECT \(bind: versionID), \(bind: promptID), \(bind: principal.companyID),
-                \(bind: principal.userID), COALESCE(MAX(version), 0) + 1, \(bind: text),
-                \(bind: tokens), \(bind: encoding), \(bind: request.model),
-                \(bind: templateVersion.id), \(bind: request.overrideBody), \(bind: overrideLint),
-                \(bind: vars.compactJSON), \(bind: snapshot), \(bind: now)
-              FROM prompt_versions WHERE prompt_id = \(bind: promptID)
-              RETURNING version
-              """
-            ).first().map { try $0.decode(column: "version", as: Int.self) } ?? 0
+            try await transaction.firstRow(
+              InsertVersion(
+                id: versionID, promptID: promptID, companyID: principal.companyID,
+                creatorID: principal.userID, text: text, tokens: tokens, encoding: encoding,
+                model: request.model, templateVersionID: templateVersion.id,
+                overrideBody: request.overrideBody, overrideLint: overrideLint,
+                vars: vars.compactJSON, snapshot: snapshot, now: now)
+            ).map { try $0.decode(column: "version", as: Int.self) } ?? 0
           try await auditor?.record(
             created ? .promptCreated : .promptUpdated, .prompt, id: promptID,
             changed: created ? ["issueId", "templateId", "version"] : ["version"],
             details: ["version": String(version)], on: transaction)
-          try await sql.raw(
-            """
-            INSERT INTO generation_events (id, company_id, prompt_version_id, template_id,
-              user_id, tokens_in, ide, "timestamp")
-            VALUES (\(bind: UUID.v7()), \(bind: principal.companyID), \(bind: versionID),
-              \(bind: template.id), \(bind: principal.userID), \(bind: tokens),
-              \(bind: request.ide), \(bind: now))
-            """
-          ).run()
+          try await transaction.run(
+            InsertEvent(
+              id: UUID.v7(), companyID: principal.companyID, versionID: versionID,
+              templateID: template.id, userID: principal.userID, tokens: tokens,
+              ide: request.ide, now: now))
           return GenerationResult(
             promptID: promptID, promptVersionID: versionID, version: version, text: text,
             tokens: tokens, encoding: encoding, templateVersion: template.versionNumber)
@@ -176,25 +165,18 @@ struct GenerationService: Sendable {
 
   /// The prompt, locked until the commit on PostgreSQL (SQLite has a single writer).
   private func findOrCreatePrompt(
-    issueID: UUID, templateID: UUID, principal: Principal, now: Date, on sql: any SQLDatabase
+    issueID: UUID, templateID: UUID, principal: Principal, now: Date, on database: any Database
   ) async throws -> (id: UUID, created: Bool) {
-    let lock: SQLQueryString = sql.dialect.name == "sqlite" ? "" : " FOR UPDATE"
-    if let existing = try await sql.raw(
-      """
-      SELECT id FROM prompts WHERE issue_id = \(bind: issueID)
-      AND template_id = \(bind: templateID) AND creator_id = \(bind: principal.userID)\(lock)
-      """
-    ).first() {
+    if let existing = try await database.firstRow(
+      LockPrompt(issueID: issueID, templateID: templateID, creatorID: principal.userID))
+    {
       return (try existing.decode(column: "id", as: UUID.self), false)
     }
     let id = UUID.v7()
-    try await sql.raw(
-      """
-      INSERT INTO prompts (id, company_id, issue_id, template_id, creator_id, created_at)
-      VALUES (\(bind: id), \(bind: principal.companyID), \(bind: issueID), \(bind: templateID),
-        \(bind: principal.userID), \(bind: now))
-      """
-    ).run()
+    try await database.run(
+      InsertPrompt(
+        id: id, companyID: principal.companyID, issueID: issueID, templateID: templateID,
+        creatorID: principal.userID, now: now))
     return (id, true)
   }
 }

@@ -1,29 +1,22 @@
+import Fluent
 import Foundation
+import PostgresKit
 import SQLKit
 import Templating
 
 /// What a generation reads, as plain rows rather than Fluent models: Fluent finds a model's
 /// properties by reflection for every row it decodes or saves, 14 % of the server's CPU in
 /// `POST /prompts/generate` before this (scripts/bench.sh with BENCH_PROFILE=1, 2026-11-26).
-/// The SQL is literal text: SQLKit's identifier quoting was another 5 %.
+/// The SQL is literal text (SQLKit's identifier quoting was another 5 %), prepared once per
+/// connection on PostgreSQL (`FixedStatement`).
 struct GenerationIssue: Sendable {
   let id: UUID
   /// The built-in variables templates see (`IssueContext`).
   let variables: JSONValue
 
   /// The company's issue with its tracker's name, or nil.
-  static func find(_ id: UUID, companyID: UUID, on sql: any SQLDatabase) async throws -> Self? {
-    guard
-      let row = try await sql.raw(
-        """
-        SELECT issues.ext_key, issues.title, issues.description_md, issues.criteria_md,
-          issues.status, issues.status_category, issues.priority, issues.issue_type,
-          issues.labels_json, issues.assignee_name, issues.assignee_email, issues.url,
-          trackers.name AS tracker_name
-        FROM issues LEFT JOIN trackers ON trackers.id = issues.tracker_id
-        WHERE issues.id = \(bind: id) AND issues.company_id = \(bind: companyID)
-        """
-      ).first()
+  static func find(_ id: UUID, companyID: UUID, on database: any Database) async throws -> Self? {
+    guard let row = try await database.firstRow(Statement(id: id, companyID: companyID))
     else { return nil }
     let labelsJSON = try row.decode(column: "labels_json", as: String.self)
     let fields = IssueContext.Fields(
@@ -44,6 +37,21 @@ struct GenerationIssue: Sendable {
       variables: IssueContext.variables(
         of: fields, trackerName: try row.decode(column: "tracker_name", as: String?.self) ?? ""))
   }
+
+  struct Statement: FixedStatement {
+    static let sql = """
+      SELECT issues.ext_key, issues.title, issues.description_md, issues.criteria_md,
+        issues.status, issues.status_category, issues.priority, issues.issue_type,
+        issues.labels_json, issues.assignee_name, issues.assignee_email, issues.url,
+        trackers.name AS tracker_name
+      FROM issues LEFT JOIN trackers ON trackers.id = issues.tracker_id
+      WHERE issues.id = $1 AND issues.company_id = $2
+      """
+    static let parameterTypes: [PostgresDataType] = [.uuid, .uuid]
+    let id: UUID
+    let companyID: UUID
+    var values: [BoundValue] { [.uuid(id), .uuid(companyID)] }
+  }
 }
 
 /// A template and the version a generation renders (its latest unless one is asked for).
@@ -63,20 +71,11 @@ struct GenerationTemplate: Sendable {
   }
 
   static func find(
-    _ id: UUID, companyID: UUID, version: Int?, on sql: any SQLDatabase
+    _ id: UUID, companyID: UUID, version: Int?, on database: any Database
   ) async throws -> Self? {
     guard
-      let row = try await sql.raw(
-        """
-        SELECT prompt_templates.name, prompt_templates.archived_at,
-          prompt_templates.latest_version, v.id AS version_id, v.body_md AS version_body,
-          v.lint_json AS version_lint
-        FROM prompt_templates LEFT JOIN prompt_template_versions v
-          ON v.template_id = prompt_templates.id
-          AND v.version = COALESCE(CAST(\(bind: version) AS BIGINT), prompt_templates.latest_version)
-        WHERE prompt_templates.id = \(bind: id) AND prompt_templates.company_id = \(bind: companyID)
-        """
-      ).first()
+      let row = try await database.firstRow(
+        Statement(id: id, companyID: companyID, version: version))
     else { return nil }
     let versionID = try row.decode(column: "version_id", as: UUID?.self)
     return Self(
@@ -88,5 +87,22 @@ struct GenerationTemplate: Sendable {
           id: $0, bodyMarkdown: try row.decode(column: "version_body", as: String.self),
           lintJSON: try row.decode(column: "version_lint", as: String?.self))
       })
+  }
+
+  struct Statement: FixedStatement {
+    static let sql = """
+      SELECT prompt_templates.name, prompt_templates.archived_at,
+        prompt_templates.latest_version, v.id AS version_id, v.body_md AS version_body,
+        v.lint_json AS version_lint
+      FROM prompt_templates LEFT JOIN prompt_template_versions v
+        ON v.template_id = prompt_templates.id
+        AND v.version = COALESCE(CAST($3 AS BIGINT), prompt_templates.latest_version)
+      WHERE prompt_templates.id = $1 AND prompt_templates.company_id = $2
+      """
+    static let parameterTypes: [PostgresDataType] = [.uuid, .uuid, .int8]
+    let id: UUID
+    let companyID: UUID
+    let version: Int?
+    var values: [BoundValue] { [.uuid(id), .uuid(companyID), .int(version)] }
   }
 }

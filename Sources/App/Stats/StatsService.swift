@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import PostgresKit
 import SQLKit
 import Vapor
 
@@ -39,15 +40,11 @@ struct StatsService: Sendable {
     let today = calendar.startOfDay(for: now)
     let weekStart = calendar.date(byAdding: .day, value: -6, to: today) ?? today
     let tomorrow = calendar.date(byAdding: .day, value: 1, to: today) ?? now
-    let sql = database as! any SQLDatabase
-
     // Two independent queries, run side by side on separate connections. The totals come
-    // with them (window sums over all groups, taken before the LIMIT), not from a third query:
-    // PostgreSQL's parsing and planning were a fifth of its CPU here (perf record -a, 2026-11-26).
-    async let ideRows = sql.raw(Self.byIdeQuery(companyID, from: today, to: tomorrow)).all()
-    async let templateRows = sql.raw(
-      Self.topTemplatesQuery(companyID, from: weekStart, to: tomorrow)
-    ).all()
+    // with them (window sums over all groups, taken before the LIMIT), not from a third query.
+    async let ideRows = database.rows(ByIde(companyID: companyID, from: today, to: tomorrow))
+    async let templateRows = database.rows(
+      TopTemplates(companyID: companyID, from: weekStart, to: tomorrow))
     let ides = try await ideRows
     let templates = try await templateRows
     let count = try ides.first?.decode(column: "all_prompts", as: Int.self) ?? 0
@@ -71,79 +68,95 @@ struct StatsService: Sendable {
       timeZone: timeZone.identifier, since: today)
   }
 
-  /// The statistics queries, exposed so that a test can `EXPLAIN` exactly what runs.
-  static func queries(_ companyID: UUID, from start: Date, to end: Date) -> [SQLQueryString] {
+  /// The statistics statements, exposed so that a test can `EXPLAIN` exactly what runs.
+  static func statements(_ companyID: UUID, from start: Date, to end: Date)
+    -> [any FixedStatement]
+  {
     [
-      byIdeQuery(companyID, from: start, to: end),
-      topTemplatesQuery(companyID, from: start, to: end),
+      ByIde(companyID: companyID, from: start, to: end),
+      TopTemplates(companyID: companyID, from: start, to: end),
     ]
   }
 
   /// The window's counts per IDE (at most 20), each row with the window's total count and
   /// tokens (`all_prompts`, `all_tokens`).
-  static func byIdeQuery(_ companyID: UUID, from start: Date, to end: Date) -> SQLQueryString {
-    """
-    SELECT ide, CAST(SUM(n) AS BIGINT) AS prompts, CAST(COALESCE(SUM(tok), 0) AS BIGINT) AS tokens,
-      CAST(SUM(SUM(n)) OVER () AS BIGINT) AS all_prompts,
-      CAST(SUM(SUM(tok)) OVER () AS BIGINT) AS all_tokens
-    FROM (\(events(companyID, from: start, to: end))) AS e
-    GROUP BY ide ORDER BY prompts DESC, ide LIMIT 20
-    """
+  struct ByIde: WindowStatement {
+    static let sql = """
+      SELECT ide, CAST(SUM(n) AS BIGINT) AS prompts, CAST(COALESCE(SUM(tok), 0) AS BIGINT) AS tokens,
+        CAST(SUM(SUM(n)) OVER () AS BIGINT) AS all_prompts,
+        CAST(SUM(SUM(tok)) OVER () AS BIGINT) AS all_tokens
+      FROM (\(events)) AS e
+      GROUP BY ide ORDER BY prompts DESC, ide LIMIT 20
+      """
+    let companyID: UUID
+    let window: StatsWindow
   }
 
   /// The five most used templates (among equal counts, the smaller template id), each row with
   /// the window's total count (`all_prompts`).
-  static func topTemplatesQuery(_ companyID: UUID, from start: Date, to end: Date)
-    -> SQLQueryString
-  {
-    """
-    SELECT uses.template_id AS template_id, prompt_templates.name AS name, uses.prompts AS prompts,
-      uses.all_prompts AS all_prompts
-    FROM (SELECT template_id, CAST(SUM(n) AS BIGINT) AS prompts,
-            CAST(SUM(SUM(n)) OVER () AS BIGINT) AS all_prompts
-          FROM (\(events(companyID, from: start, to: end))) AS e
-          GROUP BY template_id ORDER BY prompts DESC, template_id LIMIT 5) AS uses
-    JOIN prompt_templates ON prompt_templates.id = uses.template_id
-    ORDER BY uses.prompts DESC, prompt_templates.name
-    """
+  struct TopTemplates: WindowStatement {
+    static let sql = """
+      SELECT uses.template_id AS template_id, prompt_templates.name AS name,
+        uses.prompts AS prompts, uses.all_prompts AS all_prompts
+      FROM (SELECT template_id, CAST(SUM(n) AS BIGINT) AS prompts,
+              CAST(SUM(SUM(n)) OVER () AS BIGINT) AS all_prompts
+            FROM (\(events)) AS e
+            GROUP BY template_id ORDER BY prompts DESC, template_id LIMIT 5) AS uses
+      JOIN prompt_templates ON prompt_templates.id = uses.template_id
+      ORDER BY uses.prompts DESC, prompt_templates.name
+      """
+    let companyID: UUID
+    let window: StatsWindow
   }
 
-  /// The events of `[start, end)` as rows `(template_id, ide, n, tok)`: whole UTC
-  /// days from the `generation_daily_stats` rollup (one row per day, template and IDE), the
-  /// partial days at either end from `generation_events` itself (one row per event, through the
+  /// The events of a window as rows `(template_id, ide, n, tok)`: whole UTC days from the
+  /// `generation_daily_stats` rollup (one row per day, template and IDE), the partial days at
+  /// either end from `generation_events` itself (one row per event, through the
   /// `(company_id, timestamp, tokens_in, template_id, ide)` index). The sums are the same as over
-  /// the events alone, for any time zone. Only the parts with something in their range are
-  /// written: in UTC the whole week is one scan of the rollup, and PostgreSQL plans no union
-  /// (planning a three-part union for each of the three queries was a fifth of its CPU on this
-  /// endpoint; `perf record -a`, 2026-11-26).
-  static func events(_ companyID: UUID, from start: Date, to end: Date) -> SQLQueryString {
-    let range = StatsWindow(from: start, to: end)
-    var parts: [SQLQueryString] = []
-    if range.firstDay < range.endDay {
-      parts.append(
-        """
-        SELECT template_id, CASE WHEN ide_key = '' THEN NULL ELSE SUBSTR(ide_key, 2) END AS ide,
-          prompts AS n, tokens AS tok
-        FROM generation_daily_stats
-        WHERE company_id = \(bind: companyID) AND day >= \(bind: range.firstDay)
-        AND day < \(bind: range.endDay)
-        """)
-    }
-    for (from, to) in [(start, range.headEnd), (range.tailStart, end)]
-    where from < to || parts.isEmpty {
-      parts.append(
-        """
-        SELECT template_id, ide, 1 AS n, tokens_in AS tok FROM generation_events
-        WHERE company_id = \(bind: companyID) AND "timestamp" >= \(bind: from)
-        AND "timestamp" < \(bind: to)
-        """)
-    }
-    return parts.joined(separator: " UNION ALL ")
+  /// the events alone, for any time zone. All three parts are always there, one of them empty in
+  /// UTC: a prepared statement is planned once, so the text must not vary with the window.
+  fileprivate static let events = """
+    SELECT template_id, CASE WHEN ide_key = '' THEN NULL ELSE SUBSTR(ide_key, 2) END AS ide,
+      prompts AS n, tokens AS tok
+    FROM generation_daily_stats WHERE company_id = $1 AND day >= $2 AND day < $3
+    UNION ALL
+    SELECT template_id, ide, 1 AS n, tokens_in AS tok FROM generation_events
+    WHERE company_id = $1 AND "timestamp" >= $4 AND "timestamp" < $5
+    UNION ALL
+    SELECT template_id, ide, 1 AS n, tokens_in AS tok FROM generation_events
+    WHERE company_id = $1 AND "timestamp" >= $6 AND "timestamp" < $7
+    """
+}
+
+/// A statistics query over a window: `$1` the company, `$2`–`$3` the whole UTC days, `$4`–`$7`
+/// the partial days at either end (`StatsWindow`).
+protocol WindowStatement: FixedStatement {
+  var companyID: UUID { get }
+  var window: StatsWindow { get }
+  init(companyID: UUID, window: StatsWindow)
+}
+
+extension WindowStatement {
+  init(companyID: UUID, from start: Date, to end: Date) {
+    self.init(companyID: companyID, window: StatsWindow(from: start, to: end))
+  }
+
+  static var parameterTypes: [PostgresDataType] {
+    [.uuid, .int8, .int8, .timestamptz, .timestamptz, .timestamptz, .timestamptz]
+  }
+
+  var values: [BoundValue] {
+    [
+      .uuid(companyID), .int(window.firstDay), .int(window.endDay), .date(window.start),
+      .date(window.headEnd), .date(window.tailStart), .date(window.end),
+    ]
   }
 }
 
 /// How a time range splits into whole UTC days and the partial days at either end.
-struct StatsWindow: Equatable {
+struct StatsWindow: Equatable, Sendable {
+  let start: Date
+  let end: Date
   /// The whole days `[firstDay, endDay)`, as days since 1970-01-01 UTC; empty when equal.
   let firstDay: Int
   let endDay: Int
@@ -152,6 +165,8 @@ struct StatsWindow: Equatable {
   let tailStart: Date
 
   init(from start: Date, to end: Date) {
+    self.start = start
+    self.end = end
     let day = 86_400.0
     let first = (start.timeIntervalSince1970 / day).rounded(.up)
     let last = (end.timeIntervalSince1970 / day).rounded(.down)

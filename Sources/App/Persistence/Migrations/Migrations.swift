@@ -21,5 +21,6 @@ enum AppMigrations {
     CreateGenerationDailyStats(),
     UpdateIssuesAddAssigneeListIndex(),
     UpdateJobsAddTenant(),
+    UpdateLargeTextUseLZ4(),
   ]
 }

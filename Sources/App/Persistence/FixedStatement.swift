@@ -1,0 +1,163 @@
+import Fluent
+import Foundation
+import PostgresKit
+import SQLKit
+
+/// A statement whose text is the same for every request, with its values bound as `$1`, `$2`….
+///
+/// On PostgreSQL it runs as a named prepared statement: parsed and planned once per connection
+/// and then only bound and executed. SQLKit sends every query as an unnamed statement, which
+/// PostgreSQL parses, analyses and plans anew each time: 17 % of the whole machine's CPU under
+/// `POST /prompts/generate` (`perf record -a`, bench/results/2026-11-26-profiles.md). On SQLite,
+/// in process, the same text runs through SQLKit.
+protocol FixedStatement: Sendable {
+  /// The SQL for PostgreSQL, values as `$1`, `$2`… (each may appear more than once).
+  static var sql: String { get }
+  /// The SQL for SQLite, when it differs (row locks, for one); the same `$n` placeholders.
+  static var sqliteSQL: String { get }
+  /// The types of `$1`, `$2`…, so that PostgreSQL prepares the statement with exactly the types
+  /// bound later rather than inferring them from the first use.
+  static var parameterTypes: [PostgresDataType] { get }
+  /// The values of `$1`, `$2`…, in order.
+  var values: [BoundValue] { get }
+}
+
+extension FixedStatement {
+  static var sqliteSQL: String { sql }
+}
+
+/// A value bound into a `FixedStatement`, with the Swift type SQLKit would bind for it.
+enum BoundValue: Sendable {
+  case uuid(UUID?)
+  case text(String?)
+  case int(Int?)
+  case date(Date?)
+  case bool(Bool?)
+
+  var postgresType: PostgresDataType {
+    switch self {
+    case .uuid: .uuid
+    case .text: .text
+    case .int: .int8
+    case .date: .timestamptz
+    case .bool: .bool
+    }
+  }
+
+  fileprivate func append(to bindings: inout PostgresBindings) {
+    switch self {
+    case .uuid(let value): bindings.append(value)
+    case .text(let value): bindings.append(value)
+    case .int(let value): bindings.append(value)
+    case .date(let value): bindings.append(value)
+    case .bool(let value): bindings.append(value)
+    }
+  }
+
+  fileprivate func interpolate(into query: inout SQLQueryString) {
+    switch self {
+    case .uuid(let value): query.appendInterpolation(bind: value)
+    case .text(let value): query.appendInterpolation(bind: value)
+    case .int(let value): query.appendInterpolation(bind: value)
+    case .date(let value): query.appendInterpolation(bind: value)
+    case .bool(let value): query.appendInterpolation(bind: value)
+    }
+  }
+}
+
+extension Database {
+  /// The statement's rows.
+  func rows(_ statement: some FixedStatement) async throws -> [any SQLRow] {
+    if let postgres = self as? any PostgresDatabase {
+      return try await Self.prepared(statement, on: postgres, logger: logger)
+    }
+    return try await (self as! any SQLDatabase).raw(statement.queryString(dialect: .sqlite)).all()
+  }
+
+  /// The statement's first row, or nil.
+  func firstRow(_ statement: some FixedStatement) async throws -> (any SQLRow)? {
+    try await rows(statement).first
+  }
+
+  /// Runs the statement, ignoring any rows.
+  func run(_ statement: some FixedStatement) async throws {
+    _ = try await rows(statement)
+  }
+
+  private static func prepared<Statement: FixedStatement>(
+    _ statement: Statement, on postgres: any PostgresDatabase, logger: Logger
+  ) async throws -> [any SQLRow] {
+    let values = statement.values
+    assert(
+      values.map(\.postgresType) == Statement.parameterTypes,
+      "\(Statement.self): the values' types differ from parameterTypes")
+    var bindings = PostgresBindings(capacity: values.count)
+    for value in values { value.append(to: &bindings) }
+    let named = NamedStatement<Statement>(bindings: bindings)
+    return try await postgres.withConnection { connection in
+      connection.eventLoop.makeFutureWithTask {
+        var rows: [any SQLRow] = []
+        for try await row in try await connection.execute(named, logger: logger) {
+          rows.append(row.sql())
+        }
+        return rows
+      }
+    }.get()
+  }
+}
+
+extension FixedStatement {
+  /// The statement as SQLKit's query string, for SQLite and for `EXPLAIN` in tests.
+  func queryString(dialect: FixedStatementDialect) -> SQLQueryString {
+    let text = dialect == .sqlite ? Self.sqliteSQL : Self.sql
+    let values = self.values
+    var query = SQLQueryString("")
+    var literal = ""
+    var index = text.startIndex
+    while index < text.endIndex {
+      let character = text[index]
+      index = text.index(after: index)
+      guard character == "$", index < text.endIndex, text[index].isASCII, text[index].isNumber
+      else {
+        literal.append(character)
+        continue
+      }
+      var number = 0
+      while index < text.endIndex, text[index].isASCII, let digit = text[index].wholeNumberValue {
+        number = number * 10 + digit
+        index = text.index(after: index)
+      }
+      precondition(
+        (1...values.count).contains(number), "\(Self.self): $\(number) has no value")
+      query.appendLiteral(literal)
+      literal = ""
+      values[number - 1].interpolate(into: &query)
+    }
+    query.appendLiteral(literal)
+    return query
+  }
+}
+
+enum FixedStatementDialect {
+  case postgres
+  case sqlite
+}
+
+/// PostgresNIO's prepared statement for a `FixedStatement`: named after the statement's type,
+/// prepared on each connection the first time that connection runs it.
+private struct NamedStatement<Statement: FixedStatement>: PostgresPreparedStatement {
+  /// `App.SessionLookup.Statement`, say: PostgreSQL cuts names at 63 bytes, and two statements
+  /// cut to the same name would collide.
+  static var name: String {
+    let name = String(reflecting: Statement.self)
+    assert(name.utf8.count <= 63, "\(name): a prepared statement's name has at most 63 bytes")
+    return name
+  }
+  static var sql: String { Statement.sql }
+  static var bindingDataTypes: [PostgresDataType] { Statement.parameterTypes }
+
+  let bindings: PostgresBindings
+
+  func makeBindings() -> PostgresBindings { bindings }
+  func decodeRow(_ row: PostgresRow) -> PostgresRow { row }
+}

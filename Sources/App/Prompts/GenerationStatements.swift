@@ -1,0 +1,110 @@
+import Foundation
+import PostgresKit
+
+/// The writes of a generation (`GenerationService.store`), prepared once per connection on
+/// PostgreSQL.
+extension GenerationService {
+  /// The creator's prompt for an issue and a template, locked until the commit on PostgreSQL
+  /// so that concurrent generations of it number their versions one after the other.
+  struct LockPrompt: FixedStatement {
+    static let sql = """
+      SELECT id FROM prompts WHERE issue_id = $1 AND template_id = $2 AND creator_id = $3
+      FOR UPDATE
+      """
+    static let sqliteSQL = """
+      SELECT id FROM prompts WHERE issue_id = $1 AND template_id = $2 AND creator_id = $3
+      """
+    static let parameterTypes: [PostgresDataType] = [.uuid, .uuid, .uuid]
+    let issueID: UUID
+    let templateID: UUID
+    let creatorID: UUID
+    var values: [BoundValue] { [.uuid(issueID), .uuid(templateID), .uuid(creatorID)] }
+  }
+
+  struct InsertPrompt: FixedStatement {
+    static let sql = """
+      INSERT INTO prompts (id, company_id, issue_id, template_id, creator_id, created_at)
+      VALUES ($1, $2, $3, $4, $5, $6)
+      """
+    static let parameterTypes: [PostgresDataType] = [
+      .uuid, .uuid, .uuid, .uuid, .uuid, .timestamptz,
+    ]
+    let id: UUID
+    let companyID: UUID
+    let issueID: UUID
+    let templateID: UUID
+    let creatorID: UUID
+    let now: Date
+    var values: [BoundValue] {
+      [
+        .uuid(id), .uuid(companyID), .uuid(issueID), .uuid(templateID), .uuid(creatorID),
+        .date(now),
+      ]
+    }
+  }
+
+  /// The next version number in the insert itself: the prompt's row lock orders the writers.
+  struct InsertVersion: FixedStatement {
+    static let sql = """
+      INSERT INTO prompt_versions (id, prompt_id, company_id, creator_id, version, body_text,
+        tokens_estimate, encoding, model, template_version_id, override_body_md,
+        override_lint_json, vars_json, issue_snapshot_sha256, created_at)
+      SELECT $1, $2, $3, $4, COALESCE(MAX(version), 0) + 1, $5, $6, $7, $8, $9, $10, $11, $12,
+        $13, $14
+      FROM prompt_versions WHERE prompt_id = $2
+      RETURNING version
+      """
+    static let parameterTypes: [PostgresDataType] = [
+      .uuid, .uuid, .uuid, .uuid, .text, .int8, .text, .text, .uuid, .text, .text, .text, .text,
+      .timestamptz,
+    ]
+    let id: UUID
+    let promptID: UUID
+    let companyID: UUID
+    let creatorID: UUID
+    let text: String
+    let tokens: Int
+    let encoding: String
+    let model: String
+    let templateVersionID: UUID
+    let overrideBody: String?
+    let overrideLint: String?
+    let vars: String
+    let snapshot: String
+    let now: Date
+    var values: [BoundValue] {
+      [
+        .uuid(id), .uuid(promptID), .uuid(companyID), .uuid(creatorID), .text(text),
+        .int(tokens), .text(encoding), .text(model), .uuid(templateVersionID),
+        .text(overrideBody), .text(overrideLint), .text(vars), .text(snapshot), .date(now),
+      ]
+    }
+  }
+
+  /// Last in the transaction: its trigger locks the day's `generation_daily_stats` row until the
+  /// commit.
+  struct InsertEvent: FixedStatement {
+    static let sql = """
+      INSERT INTO generation_events (id, company_id, prompt_version_id, template_id, user_id,
+        tokens_in, ide, "timestamp")
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+      """
+    static let parameterTypes: [PostgresDataType] = [
+      .uuid, .uuid, .uuid, .uuid, .uuid, .int8, .text, .timestamptz,
+    ]
+    let id: UUID
+    let companyID: UUID
+    let versionID: UUID
+    let templateID: UUID
+    let userID: UUID
+    let tokens: Int
+    let ide: String?
+    let now: Date
+    var values: [BoundValue] {
+      [
+        .uuid(id), .uuid(companyID), .uuid(versionID), .uuid(templateID), .uuid(userID),
+        .int(tokens), .text(ide), .date(now),
+      ]
+    }
+  }
+}

@@ -1,0 +1,87 @@
+import Fluent
+import Foundation
+import PostgresKit
+import SQLKit
+import Testing
+import VaporTesting
+
+@testable import App
+
+/// `FixedStatement`: the same `$n` text on both databases, a named prepared statement on
+/// PostgreSQL.
+@Suite struct FixedStatementTests {
+  /// Eleven values, `$11` before `$1`, `$2` twice, and nulls of each kind.
+  struct Echo: FixedStatement {
+    static let sql = """
+      SELECT CAST($11 AS BIGINT) AS eleven, CAST($1 AS BIGINT) AS one, $2 AS two, $2 AS again,
+        $3 AS missing, $4 AS id, $5 AS at, $6 AS flag, $7 AS no_id, $8 AS no_at, $9 AS no_flag,
+        CAST($10 AS BIGINT) AS no_number
+      """
+    static let parameterTypes: [PostgresDataType] = [
+      .int8, .text, .text, .uuid, .timestamptz, .bool, .uuid, .timestamptz, .bool, .int8, .int8,
+    ]
+    let values: [BoundValue]
+  }
+
+  @Test(arguments: TestDatabase.all)
+  func valuesAreBoundByTheirNumber(_ database: TestDatabase) async throws {
+    try await withTestApp(database) { ctx in
+      let id = UUID()
+      let at = Date(timeIntervalSince1970: 1_790_000_000)
+      let row = try #require(
+        try await ctx.app.db.firstRow(
+          Echo(values: [
+            .int(1), .text("two's"), .text(nil), .uuid(id), .date(at), .bool(true), .uuid(nil),
+            .date(nil), .bool(nil), .int(nil), .int(11),
+          ])))
+      #expect(try row.decode(column: "eleven", as: Int.self) == 11)
+      #expect(try row.decode(column: "one", as: Int.self) == 1)
+      #expect(try row.decode(column: "two", as: String.self) == "two's")
+      #expect(try row.decode(column: "again", as: String.self) == "two's")
+      #expect(try row.decodeNil(column: "missing"))
+      #expect(try row.decode(column: "id", as: UUID.self) == id)
+      #expect(try row.decode(column: "at", as: Date.self) == at)
+      #expect(try row.decode(column: "flag", as: Bool.self))
+      for column in ["no_id", "no_at", "no_flag", "no_number"] {
+        #expect(try row.decodeNil(column: column), "\(column)")
+      }
+    }
+  }
+
+  /// The point of it all: PostgreSQL parses the statement once per connection and then only
+  /// binds and executes it (`pg_prepared_statements` lists the session's named statements).
+  @Test func postgresPreparesAStatementOncePerConnection() async throws {
+    guard TestDatabase.all.contains(.postgres) else { return }
+    try await withTestApp(.postgres) { ctx in
+      let name = String(reflecting: SessionLookup.Statement.self)
+      let counts = try await ctx.app.db.transaction { transaction in
+        for _ in 0..<3 {
+          _ = try await transaction.rows(
+            SessionLookup.Statement(userID: UUID(), familyID: UUID()))
+        }
+        return try await (transaction as! any SQLDatabase).raw(
+          """
+          SELECT generic_plans + custom_plans AS executions FROM pg_prepared_statements
+          WHERE name = \(bind: name)
+          """
+        ).all().map { try $0.decode(column: "executions", as: Int.self) }
+      }
+      #expect(counts == [3])
+    }
+  }
+}
+
+extension BoundValue {
+  /// The value as a SQL literal, for `EXPLAIN EXECUTE` in tests.
+  var literal: String {
+    switch self {
+    case .uuid(let value): value.map { "'\($0.uuidString)'" } ?? "NULL"
+    case .text(let value):
+      value.map { "'\($0.replacingOccurrences(of: "'", with: "''"))'" } ?? "NULL"
+    case .int(let value): value.map(String.init) ?? "NULL"
+    case .date(let value):
+      value.map { "to_timestamp(\($0.timeIntervalSince1970))" } ?? "NULL"
+    case .bool(let value): value.map { $0 ? "TRUE" : "FALSE" } ?? "NULL"
+    }
+  }
+}
