@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import Testing
 import Vapor
 
@@ -115,6 +116,52 @@ import Vapor
       #expect(outputs.map(\.entityId) == [outputID])
       // tokensOut is counted by the server when the upload does not give it
       #expect(outputs.first?.changedFields == ["content", "promptVersionId", "tokensOut"])
+    }
+  }
+
+  /// On PostgreSQL a generation writes its audit row inside one statement of its own
+  /// (`GenerationService.StoreInOneStatement`), on SQLite through `AuditLog.record`: the rows
+  /// must be the same, column for column.
+  @Test(arguments: TestDatabase.all)
+  func generationsAreAuditedAlikeOnBothDatabases(_ database: TestDatabase) async throws {
+    try await withTestApp(database) { ctx in
+      // setup
+      let f = try await CoreLoopTests.fixture(ctx)
+      let template = try await CoreLoopTests().createTemplate(f)
+      // act: the first generation creates the prompt, the second adds a version
+      var promptIDs: [String] = []
+      for _ in 0..<2 {
+        let made = try await CoreLoopTests().generate(f, templateID: template.id)
+        #expect(made.status == .created)
+        promptIDs.append(try made.content.decode(GenerationResponse.self).promptId)
+      }
+      // check
+      let rows = try await (ctx.app.db as! any SQLDatabase).raw(
+        """
+        SELECT action, details_json, changed_fields, entity_id, user_id, company_id, request_id
+        FROM audit_events WHERE entity_type = 'prompt' ORDER BY created_at, id
+        """
+      ).all()
+      #expect(
+        try rows.map { try $0.decode(column: "action", as: String.self) } == [
+          "prompt.created", "prompt.updated",
+        ])
+      #expect(
+        try rows.map { try $0.decode(column: "details_json", as: String.self) } == [
+          #"{"version":"1"}"#, #"{"version":"2"}"#,
+        ])
+      #expect(
+        try rows.map { try $0.decode(column: "changed_fields", as: String.self) } == [
+          #"["issueId","templateId","version"]"#, #"["version"]"#,
+        ])
+      for row in rows {
+        #expect(
+          try row.decode(column: "entity_id", as: UUID.self).uuidString.lowercased()
+            == promptIDs[0].lowercased())
+        #expect(try row.decode(column: "company_id", as: UUID.self) == ctx.companyID)
+        #expect(try !row.decodeNil(column: "user_id"))
+        #expect(try !row.decodeNil(column: "request_id"))
+      }
     }
   }
 

@@ -58,9 +58,7 @@ struct AuditLog: Sendable {
     let detailsJSON =
       details.isEmpty
       ? nil : String(decoding: try JSONEncoder().encode(details), as: UTF8.self)
-    let changedFieldsJSON =
-      changedFields.isEmpty
-      ? nil : String(decoding: try JSONEncoder().encode(changedFields.sorted()), as: UTF8.self)
+    let changedFieldsJSON = try Self.json(changedFields: changedFields)
     try await database.run(
       InsertAuditEvent(
         values: [
@@ -69,6 +67,24 @@ struct AuditLog: Sendable {
           .text(client?.requestID), .text(detailsJSON), .text(entity?.0.rawValue),
           .uuid(entity?.1), .text(changedFieldsJSON), .date(Date()),
         ]))
+    Self.log(
+      action, client: client, userID: userID, attemptedEmail: attemptedEmail, details: details,
+      entity: entity, changedFields: changedFields, to: logger)
+  }
+
+  /// The `changed_fields` column: the names sorted, as a JSON array; nil when there are none.
+  static func json(changedFields: [String]) throws -> String? {
+    changedFields.isEmpty
+      ? nil : String(decoding: try JSONEncoder().encode(changedFields.sorted()), as: UTF8.self)
+  }
+
+  /// The log line of an audit row (`record` writes both; a statement that writes the row itself
+  /// calls this after it).
+  static func log(
+    _ action: AuditAction, client: ClientInfo?, userID: UUID? = nil,
+    attemptedEmail: String? = nil, details: [String: String] = [:],
+    entity: (AuditEntity, UUID)? = nil, changedFields: [String] = [], to logger: Logger
+  ) {
     var metadata: Logger.Metadata = ["audit": .string(action.rawValue)]
     if let (type, id) = entity {
       metadata["entity"] = .string(type.rawValue)
@@ -115,5 +131,15 @@ struct Auditor: Sendable {
     try await AuditLog(database: database, logger: logger).record(
       action, client: client, companyID: companyID, userID: actorID, details: details,
       entity: (entity, id), changedFields: changed)
+  }
+
+  /// Logs a data change whose audit row a statement of its own wrote.
+  func logRecorded(
+    _ action: AuditAction, _ entity: AuditEntity, id: UUID, changed: [String] = [],
+    details: [String: String] = [:]
+  ) {
+    AuditLog.log(
+      action, client: client, userID: actorID, details: details, entity: (entity, id),
+      changedFields: changed, to: logger)
   }
 }

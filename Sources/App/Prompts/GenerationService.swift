@@ -123,6 +123,14 @@ struct GenerationService: Sendable {
     principal: Principal, issue: GenerationIssue, template: GenerationTemplate,
     templateVersion: GenerationTemplate.Version, vars: JSONValue, snapshot: String
   ) async throws -> GenerationResult {
+    if (database as? any SQLDatabase)?.dialect.name == "postgresql",
+      let stored = try await storeInOneStatement(
+        text: text, tokens: tokens, encoding: encoding, request: request, principal: principal,
+        issue: issue, template: template, templateVersion: templateVersion, vars: vars,
+        snapshot: snapshot)
+    {
+      return stored
+    }
     var attempt = 0
     while true {
       attempt += 1
@@ -145,7 +153,7 @@ struct GenerationService: Sendable {
             ).map { try $0.decode(column: "version", as: Int.self) } ?? 0
           try await auditor?.record(
             created ? .promptCreated : .promptUpdated, .prompt, id: promptID,
-            changed: created ? ["issueId", "templateId", "version"] : ["version"],
+            changed: created ? Self.changedOnCreate : Self.changedOnUpdate,
             details: ["version": String(version)], on: transaction)
           try await transaction.run(
             InsertEvent(
@@ -161,6 +169,53 @@ struct GenerationService: Sendable {
         continue
       }
     }
+  }
+
+  /// What a generation's audit row lists as changed.
+  static let changedOnCreate = ["issueId", "templateId", "version"]
+  static let changedOnUpdate = ["version"]
+
+  /// PostgreSQL's one round trip (`StoreInOneStatement`); nil when a concurrent generation of
+  /// the same prompt got in its way, and the locked transaction must do it.
+  private func storeInOneStatement(
+    text: String, tokens: Int, encoding: String, request: GenerationRequest,
+    principal: Principal, issue: GenerationIssue, template: GenerationTemplate,
+    templateVersion: GenerationTemplate.Version, vars: JSONValue, snapshot: String
+  ) async throws -> GenerationResult? {
+    let now = Date()
+    let versionID = UUID.v7()
+    let overrideLint = request.overrideBody == nil ? nil : request.overrideSchema?.compactJSON
+    let client = auditor?.client
+    let statement = StoreInOneStatement(
+      values: [
+        .uuid(UUID.v7()), .uuid(principal.companyID), .uuid(issue.id), .uuid(template.id),
+        .uuid(principal.userID), .date(now),
+        .uuid(versionID), .text(text), .int(tokens), .text(encoding), .text(request.model),
+        .uuid(templateVersion.id), .text(request.overrideBody), .text(overrideLint),
+        .text(vars.compactJSON), .text(snapshot),
+        .uuid(UUID.v7()), .text(request.ide), .bool(auditor != nil), .uuid(UUID.v7()),
+        .text(client?.ip), .text(client?.userAgent), .text(client?.requestID),
+        .text(AuditAction.promptCreated.rawValue), .text(AuditAction.promptUpdated.rawValue),
+        .text(try AuditLog.json(changedFields: Self.changedOnCreate)),
+        .text(try AuditLog.json(changedFields: Self.changedOnUpdate)),
+      ])
+    let row: (any SQLRow)?
+    do {
+      row = try await database.firstRow(statement)
+    } catch  where WriteConflict.isRetryable(error) {
+      return nil
+    }
+    guard let row else { return nil }
+    let promptID = try row.decode(column: "prompt_id", as: UUID.self)
+    let version = try row.decode(column: "version", as: Int.self)
+    let created = try row.decode(column: "created", as: Bool.self)
+    auditor?.logRecorded(
+      created ? .promptCreated : .promptUpdated, .prompt, id: promptID,
+      changed: created ? Self.changedOnCreate : Self.changedOnUpdate,
+      details: ["version": String(version)])
+    return GenerationResult(
+      promptID: promptID, promptVersionID: versionID, version: version, text: text,
+      tokens: tokens, encoding: encoding, templateVersion: template.versionNumber)
   }
 
   /// The prompt, locked until the commit on PostgreSQL (SQLite has a single writer).

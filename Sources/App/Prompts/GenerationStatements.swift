@@ -108,3 +108,61 @@ extension GenerationService {
     }
   }
 }
+
+extension GenerationService {
+  /// A whole generation's writes in one PostgreSQL statement, without a transaction around it:
+  /// the prompt (created unless it exists), the version numbered after the prompt's latest, the
+  /// event and, when `$19` is true, the audit row. Four statements and `BEGIN`/`COMMIT` in one
+  /// round trip: the separate statements were 9 round trips per generation with the reads.
+  ///
+  /// It takes no lock, so a concurrent generation of the same prompt can take the same number
+  /// (the unique `(prompt_id, version)` index refuses the second) or create the prompt after this
+  /// statement's snapshot (then no row comes back). Either way the caller runs the locked
+  /// transaction instead. The audit row is the one `AuditLog.record` writes; its details
+  /// `{"version":"N"}` are spelt here as `JSONEncoder` spells them (`AuditTrailTests` compares
+  /// both paths).
+  struct StoreInOneStatement: FixedStatement {
+    static let sql = """
+      WITH new_prompt AS (
+        INSERT INTO prompts (id, company_id, issue_id, template_id, creator_id, created_at)
+        VALUES ($1, $2, $3, $4, $5, $6)
+        ON CONFLICT (issue_id, template_id, creator_id) DO NOTHING
+        RETURNING id
+      ), prompt AS (
+        SELECT id, TRUE AS created FROM new_prompt
+        UNION ALL
+        SELECT id, FALSE AS created FROM prompts
+        WHERE issue_id = $3 AND template_id = $4 AND creator_id = $5
+      ), version AS (
+        INSERT INTO prompt_versions (id, prompt_id, company_id, creator_id, version, body_text,
+          tokens_estimate, encoding, model, template_version_id, override_body_md,
+          override_lint_json, vars_json, issue_snapshot_sha256, created_at)
+        SELECT $7, prompt.id, $2, $5,
+          COALESCE((SELECT MAX(version) FROM prompt_versions WHERE prompt_id = prompt.id), 0) + 1,
+          $8, $9, $10, $11, $12, $13, $14, $15, $16, $6
+        FROM prompt
+        RETURNING prompt_id, version
+      ), event AS (
+        INSERT INTO generation_events (id, company_id, prompt_version_id, template_id, user_id,
+          tokens_in, ide, "timestamp")
+        SELECT $17, $2, $7, $4, $5, $9, $18, $6 FROM version
+      ), audit AS (
+        INSERT INTO audit_events (id, company_id, user_id, action, ip, user_agent, request_id,
+          details_json, entity_type, entity_id, changed_fields, created_at)
+        SELECT $20, $2, $5,
+          CASE WHEN prompt.created THEN $24 ELSE $25 END, $21, $22, $23,
+          '{"version":"' || version.version || '"}', 'prompt', prompt.id,
+          CASE WHEN prompt.created THEN $26 ELSE $27 END, $6
+        FROM version JOIN prompt ON prompt.id = version.prompt_id
+        WHERE $19
+      )
+      SELECT version.prompt_id, version.version, prompt.created
+      FROM version JOIN prompt ON prompt.id = version.prompt_id
+      """
+    static let parameterTypes: [PostgresDataType] =
+      [.uuid, .uuid, .uuid, .uuid, .uuid, .timestamptz]
+      + [.uuid, .text, .int8, .text, .text, .uuid, .text, .text, .text, .text]
+      + [.uuid, .text, .bool, .uuid, .text, .text, .text, .text, .text, .text, .text]
+    let values: [BoundValue]
+  }
+}

@@ -40,13 +40,14 @@ struct StatsService: Sendable {
     let today = calendar.startOfDay(for: now)
     let weekStart = calendar.date(byAdding: .day, value: -6, to: today) ?? today
     let tomorrow = calendar.date(byAdding: .day, value: 1, to: today) ?? now
-    // Two independent queries, run side by side on separate connections. The totals come
-    // with them (window sums over all groups, taken before the LIMIT), not from a third query.
-    async let ideRows = database.rows(ByIde(companyID: companyID, from: today, to: tomorrow))
-    async let templateRows = database.rows(
-      TopTemplates(companyID: companyID, from: weekStart, to: tomorrow))
-    let ides = try await ideRows
-    let templates = try await templateRows
+    let rows = try await database.rows(
+      Summary(
+        companyID: companyID, day: StatsWindow(from: today, to: tomorrow),
+        week: StatsWindow(from: weekStart, to: tomorrow)))
+    let ides = try rows.filter { try $0.decode(column: "kind", as: String.self) == "ide" }
+    let templates = try rows.filter {
+      try $0.decode(column: "kind", as: String.self) == "template"
+    }
     let count = try ides.first?.decode(column: "all_prompts", as: Int.self) ?? 0
     let tokens = try ides.first?.decode(column: "all_tokens", as: Int.self) ?? 0
     let week = try templates.first?.decode(column: "all_prompts", as: Int.self) ?? 0
@@ -68,45 +69,58 @@ struct StatsService: Sendable {
       timeZone: timeZone.identifier, since: today)
   }
 
-  /// The statistics statements, exposed so that a test can `EXPLAIN` exactly what runs.
-  static func statements(_ companyID: UUID, from start: Date, to end: Date)
-    -> [any FixedStatement]
-  {
-    [
-      ByIde(companyID: companyID, from: start, to: end),
-      TopTemplates(companyID: companyID, from: start, to: end),
-    ]
+  /// The statistics statement, exposed so that a test can `EXPLAIN` exactly what runs.
+  static func statement(_ companyID: UUID, from start: Date, to end: Date) -> Summary {
+    let window = StatsWindow(from: start, to: end)
+    return Summary(companyID: companyID, day: window, week: window)
   }
 
-  /// The window's counts per IDE (at most 20), each row with the window's total count and
-  /// tokens (`all_prompts`, `all_tokens`).
-  struct ByIde: WindowStatement {
+  /// The whole summary in one statement, rows of two kinds in this order: `ide`, the day's
+  /// counts per IDE (at most 20, the most used first), each with the day's total count and
+  /// tokens (`all_prompts`, `all_tokens`); then `template`, the week's five most used templates
+  /// (among equal counts, the smaller template id), each with the week's total count. The totals
+  /// are window sums over all groups, taken before the LIMIT. One statement rather than one per
+  /// part: a round trip and a pooled connection fewer per request.
+  struct Summary: FixedStatement {
     static let sql = """
-      SELECT ide, CAST(SUM(n) AS BIGINT) AS prompts, CAST(COALESCE(SUM(tok), 0) AS BIGINT) AS tokens,
-        CAST(SUM(SUM(n)) OVER () AS BIGINT) AS all_prompts,
-        CAST(SUM(SUM(tok)) OVER () AS BIGINT) AS all_tokens
-      FROM (\(events)) AS e
-      GROUP BY ide ORDER BY prompts DESC, ide LIMIT 20
-      """
-    let companyID: UUID
-    let window: StatsWindow
-  }
-
-  /// The five most used templates (among equal counts, the smaller template id), each row with
-  /// the window's total count (`all_prompts`).
-  struct TopTemplates: WindowStatement {
-    static let sql = """
-      SELECT uses.template_id AS template_id, prompt_templates.name AS name,
-        uses.prompts AS prompts, uses.all_prompts AS all_prompts
+      SELECT 'ide' AS kind, ide, NULL AS template_id, NULL AS name, prompts, tokens, all_prompts,
+        all_tokens, position
+      FROM (SELECT ide, CAST(SUM(n) AS BIGINT) AS prompts,
+              CAST(COALESCE(SUM(tok), 0) AS BIGINT) AS tokens,
+              CAST(SUM(SUM(n)) OVER () AS BIGINT) AS all_prompts,
+              CAST(SUM(SUM(tok)) OVER () AS BIGINT) AS all_tokens,
+              ROW_NUMBER() OVER (ORDER BY SUM(n) DESC, ide) AS position
+            FROM (\(events(from: 2))) AS e
+            GROUP BY ide ORDER BY prompts DESC, ide LIMIT 20) AS by_ide
+      UNION ALL
+      SELECT 'template' AS kind, NULL AS ide, uses.template_id, prompt_templates.name,
+        uses.prompts, 0 AS tokens, uses.all_prompts, 0 AS all_tokens,
+        ROW_NUMBER() OVER (ORDER BY uses.prompts DESC, prompt_templates.name) AS position
       FROM (SELECT template_id, CAST(SUM(n) AS BIGINT) AS prompts,
               CAST(SUM(SUM(n)) OVER () AS BIGINT) AS all_prompts
-            FROM (\(events)) AS e
+            FROM (\(events(from: 8))) AS e
             GROUP BY template_id ORDER BY prompts DESC, template_id LIMIT 5) AS uses
       JOIN prompt_templates ON prompt_templates.id = uses.template_id
-      ORDER BY uses.prompts DESC, prompt_templates.name
+      ORDER BY kind, position
       """
+    static let parameterTypes: [PostgresDataType] =
+      [.uuid]
+      + Array(repeating: [.int8, .int8] + Array(repeating: .timestamptz, count: 4), count: 2)
+      .flatMap { $0 }
     let companyID: UUID
-    let window: StatsWindow
+    /// The day's window (IDE counts) and the week's (top templates).
+    let day: StatsWindow
+    let week: StatsWindow
+
+    var values: [BoundValue] {
+      [.uuid(companyID)]
+        + [day, week].flatMap { window -> [BoundValue] in
+          [
+            .int(window.firstDay), .int(window.endDay), .date(window.start),
+            .date(window.headEnd), .date(window.tailStart), .date(window.end),
+          ]
+        }
+    }
   }
 
   /// The events of a window as rows `(template_id, ide, n, tok)`: whole UTC days from the
@@ -115,41 +129,24 @@ struct StatsService: Sendable {
   /// `(company_id, timestamp, tokens_in, template_id, ide)` index). The sums are the same as over
   /// the events alone, for any time zone. All three parts are always there, one of them empty in
   /// UTC: a prepared statement is planned once, so the text must not vary with the window.
-  fileprivate static let events = """
-    SELECT template_id, CASE WHEN ide_key = '' THEN NULL ELSE SUBSTR(ide_key, 2) END AS ide,
-      prompts AS n, tokens AS tok
-    FROM generation_daily_stats WHERE company_id = $1 AND day >= $2 AND day < $3
-    UNION ALL
-    SELECT template_id, ide, 1 AS n, tokens_in AS tok FROM generation_events
-    WHERE company_id = $1 AND "timestamp" >= $4 AND "timestamp" < $5
-    UNION ALL
-    SELECT template_id, ide, 1 AS n, tokens_in AS tok FROM generation_events
-    WHERE company_id = $1 AND "timestamp" >= $6 AND "timestamp" < $7
-    """
-}
-
-/// A statistics query over a window: `$1` the company, `$2`–`$3` the whole UTC days, `$4`–`$7`
-/// the partial days at either end (`StatsWindow`).
-protocol WindowStatement: FixedStatement {
-  var companyID: UUID { get }
-  var window: StatsWindow { get }
-  init(companyID: UUID, window: StatsWindow)
-}
-
-extension WindowStatement {
-  init(companyID: UUID, from start: Date, to end: Date) {
-    self.init(companyID: companyID, window: StatsWindow(from: start, to: end))
-  }
-
-  static var parameterTypes: [PostgresDataType] {
-    [.uuid, .int8, .int8, .timestamptz, .timestamptz, .timestamptz, .timestamptz]
-  }
-
-  var values: [BoundValue] {
-    [
-      .uuid(companyID), .int(window.firstDay), .int(window.endDay), .date(window.start),
-      .date(window.headEnd), .date(window.tailStart), .date(window.end),
-    ]
+  /// `$1` is the company; `$first`, `$first+1` the whole UTC days; the next four the partial days
+  /// at either end (`StatsWindow`).
+  private static func events(from first: Int) -> String {
+    let days = (first, first + 1)
+    let head = (first + 2, first + 3)
+    let tail = (first + 4, first + 5)
+    return """
+      SELECT template_id, CASE WHEN ide_key = '' THEN NULL ELSE SUBSTR(ide_key, 2) END AS ide,
+        prompts AS n, tokens AS tok
+      FROM generation_daily_stats
+      WHERE company_id = $1 AND day >= $\(days.0) AND day < $\(days.1)
+      UNION ALL
+      SELECT template_id, ide, 1 AS n, tokens_in AS tok FROM generation_events
+      WHERE company_id = $1 AND "timestamp" >= $\(head.0) AND "timestamp" < $\(head.1)
+      UNION ALL
+      SELECT template_id, ide, 1 AS n, tokens_in AS tok FROM generation_events
+      WHERE company_id = $1 AND "timestamp" >= $\(tail.0) AND "timestamp" < $\(tail.1)
+      """
   }
 }
 
