@@ -115,7 +115,10 @@ let package = Package(
     ),
     .executableTarget(
       name: "promptsmith",
-      dependencies: ["App"],
+      dependencies: [
+        "App", .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+      ],
       swiftSettings: strictSettings
     ),
     .testTarget(

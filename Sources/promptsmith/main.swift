@@ -1,6 +1,8 @@
 import App
 import Foundation
 import Logging
+import NIOCore
+import NIOPosix
 import Vapor
 
 if ToolCommands.handles(CommandLine.arguments.dropFirst().first) {
@@ -31,6 +33,14 @@ let bootLogger = Logger(label: "promptsmith")
 
 // Making the application first loads `.env` files into the environment.
 let app = try await Application.make(environment)
+// Swift Concurrency's jobs run on the application's NIO event loops instead of a separate thread
+// pool: each database answer and each response was a hop between the two (context switches and
+// wake-ups were a tenth of the server's CPU under load; perf, bench/results/2026-11-26-profiles.md).
+// Blocking work (bcrypt, counting an upload's tokens, SQLite) runs on the blocking thread pool.
+let takenOver =
+  NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+bootLogger.debug(
+  "Swift Concurrency runs on the NIO event loops", metadata: ["installed": "\(takenOver)"])
 do {
   var config = try AppConfig.load(
     environment: ProcessInfo.processInfo.environment,
