@@ -14,7 +14,9 @@
 #   BENCH_DURATION=6              seconds per measured cell
 #   BENCH_ENDPOINTS="health …"    only these endpoints (health is the ratio's floor: keep it)
 #   BENCH_GROWTH=1                instead: the data-growth table (PostgreSQL only; see growth())
-#   BENCH_PROFILE=1               instead: perf profiles per endpoint at 16 connections (PostgreSQL)
+#   BENCH_PROFILE=1               instead: perf profiles per endpoint at 16 connections (PostgreSQL):
+#                                 the server alone, then the whole machine by process and
+#                                 PostgreSQL's symbols
 #   BENCH_SKIP_BUILD=1            use the existing release binary
 #   BENCH_KEEP=1                  keep the work folder (server and worker logs)
 #   BENCH_BINARY=path             use this binary (a debug build, while developing the script)
@@ -413,7 +415,18 @@ profile() {
     wait "$wrk_pid"
     perf report -i "$out/$endpoint.data" --no-children --percent-limit 0.7 --stdio -g none \
       2>/dev/null | grep -v '^$' >"$out/$endpoint.txt" || true
-    echo "   $endpoint: $out/$endpoint.txt"
+    # The whole machine under the same load: which process has the cores, and PostgreSQL's share.
+    wrk_run "$endpoint" 16 4 >/dev/null &
+    wrk_pid=$!
+    sleep 1
+    perf record -F 499 -a -g -o "$out/$endpoint.all.data" -- sleep 2 2>/dev/null
+    wait "$wrk_pid"
+    perf report -i "$out/$endpoint.all.data" --no-children --sort comm --stdio -g none \
+      2>/dev/null | grep -v '^#' | grep -v '^$' >"$out/$endpoint.processes.txt" || true
+    perf report -i "$out/$endpoint.all.data" --children --comms postgres --sort symbol --stdio \
+      -g none --percent-limit 2 2>/dev/null | grep -v '^#' | grep -v '^$' \
+      >"$out/$endpoint.postgres.txt" || true
+    echo "   $endpoint: $out/$endpoint.txt, .processes.txt, .postgres.txt"
   done
   unlock
   stop_server

@@ -282,15 +282,18 @@ import VaporTesting
   }
 
   /// On PostgreSQL the plan checked is the generic one, which a prepared statement settles on
-  /// after its first executions.
+  /// after its first executions. Windows of whole UTC days read the rollup alone; others also
+  /// the raw events of their partial days, through the index.
   @Test(arguments: TestDatabase.all)
   func statisticsQueriesUseTheIndex(_ database: TestDatabase) async throws {
     try await withTestApp(database) { ctx in
       let sql = ctx.app.db as! any SQLDatabase
-      let now = Date()
-      for statement in [
-        StatsService.statement(ctx.companyID, from: now.addingTimeInterval(-86400), to: now)
-      ] {
+      let midnight = Date(timeIntervalSince1970: 1_790_035_200)  // 2026-09-22 00:00 UTC
+      let partial = StatsWindow(from: midnight.addingTimeInterval(-5_400), to: midnight)
+      let whole = StatsWindow(from: midnight.addingTimeInterval(-86_400), to: midnight)
+      #expect(!partial.isWholeDays && whole.isWholeDays)
+      for (day, week) in [(partial, partial), (whole, whole), (whole, partial)] {
+        let statement = StatsService.statement(ctx.companyID, day: day, week: week)
         let plan: String
         if database == .sqlite {
           plan = try await sql.raw("EXPLAIN QUERY PLAN \(statement.queryString(dialect: .sqlite))")
@@ -299,7 +302,13 @@ import VaporTesting
         } else {
           plan = try await genericPlan(of: statement, on: sql)
         }
-        #expect(plan.contains("generation_events_company_id_timestamp_idx"), "\(plan)")
+        #expect(plan.contains("generation_daily_stats"), "\(plan)")
+        if day.isWholeDays && week.isWholeDays {
+          #expect(statement is StatsService.WholeDaysSummary)
+          #expect(!plan.contains("generation_events"), "\(plan)")
+        } else {
+          #expect(plan.contains("generation_events_company_id_timestamp_idx"), "\(plan)")
+        }
         #expect(
           !plan.contains("SCAN generation_events\n")
             && !plan.contains("Seq Scan on generation_events"))

@@ -41,8 +41,8 @@ struct StatsService: Sendable {
     let weekStart = calendar.date(byAdding: .day, value: -6, to: today) ?? today
     let tomorrow = calendar.date(byAdding: .day, value: 1, to: today) ?? now
     let rows = try await database.rows(
-      Summary(
-        companyID: companyID, day: StatsWindow(from: today, to: tomorrow),
+      Self.statement(
+        companyID, day: StatsWindow(from: today, to: tomorrow),
         week: StatsWindow(from: weekStart, to: tomorrow)))
     let ides = try rows.filter { try $0.decode(column: "kind", as: String.self) == "ide" }
     let templates = try rows.filter {
@@ -69,10 +69,15 @@ struct StatsService: Sendable {
       timeZone: timeZone.identifier, since: today)
   }
 
-  /// The statistics statement, exposed so that a test can `EXPLAIN` exactly what runs.
-  static func statement(_ companyID: UUID, from start: Date, to end: Date) -> Summary {
-    let window = StatsWindow(from: start, to: end)
-    return Summary(companyID: companyID, day: window, week: window)
+  /// The statement for two windows: the rollup alone when both are whole UTC days (`tz` UTC,
+  /// or any zone whose midnights are UTC's), else with the raw events of the partial days.
+  /// Exposed so that a test can `EXPLAIN` exactly what runs.
+  static func statement(_ companyID: UUID, day: StatsWindow, week: StatsWindow)
+    -> any FixedStatement
+  {
+    day.isWholeDays && week.isWholeDays
+      ? WholeDaysSummary(companyID: companyID, day: day, week: week)
+      : Summary(companyID: companyID, day: day, week: week)
   }
 
   /// The whole summary in one statement, rows of two kinds in this order: `ide`, the day's
@@ -81,28 +86,52 @@ struct StatsService: Sendable {
   /// (among equal counts, the smaller template id), each with the week's total count. The totals
   /// are window sums over all groups, taken before the LIMIT. One statement rather than one per
   /// part: a round trip and a pooled connection fewer per request.
+  private static func summarySQL(dayEvents: String, weekEvents: String) -> String {
+    """
+    SELECT 'ide' AS kind, ide, NULL AS template_id, NULL AS name, prompts, tokens, all_prompts,
+      all_tokens, position
+    FROM (SELECT ide, CAST(SUM(n) AS BIGINT) AS prompts,
+            CAST(COALESCE(SUM(tok), 0) AS BIGINT) AS tokens,
+            CAST(SUM(SUM(n)) OVER () AS BIGINT) AS all_prompts,
+            CAST(SUM(SUM(tok)) OVER () AS BIGINT) AS all_tokens,
+            ROW_NUMBER() OVER (ORDER BY SUM(n) DESC, ide) AS position
+          FROM (\(dayEvents)) AS e
+          GROUP BY ide ORDER BY prompts DESC, ide LIMIT 20) AS by_ide
+    UNION ALL
+    SELECT 'template' AS kind, NULL AS ide, uses.template_id, prompt_templates.name,
+      uses.prompts, 0 AS tokens, uses.all_prompts, 0 AS all_tokens,
+      ROW_NUMBER() OVER (ORDER BY uses.prompts DESC, prompt_templates.name) AS position
+    FROM (SELECT template_id, CAST(SUM(n) AS BIGINT) AS prompts,
+            CAST(SUM(SUM(n)) OVER () AS BIGINT) AS all_prompts
+          FROM (\(weekEvents)) AS e
+          GROUP BY template_id ORDER BY prompts DESC, template_id LIMIT 5) AS uses
+    JOIN prompt_templates ON prompt_templates.id = uses.template_id
+    ORDER BY kind, position
+    """
+  }
+
+  /// Windows of whole UTC days: the rollup alone. PostgreSQL plans this one once and keeps the
+  /// plan (a generic plan); with the raw events' ranges in it, it judged its generic plan too
+  /// costly and planned every execution anew, 16 % of the machine's CPU under 16 connections
+  /// (`perf record -a`, 2026-11-26).
+  struct WholeDaysSummary: FixedStatement {
+    static let sql = summarySQL(dayEvents: rollup(from: 2), weekEvents: rollup(from: 4))
+    static let parameterTypes: [PostgresDataType] = [.uuid, .int8, .int8, .int8, .int8]
+    let companyID: UUID
+    let day: StatsWindow
+    let week: StatsWindow
+
+    var values: [BoundValue] {
+      [
+        .uuid(companyID), .int(day.firstDay), .int(day.endDay), .int(week.firstDay),
+        .int(week.endDay),
+      ]
+    }
+  }
+
+  /// Any windows: whole UTC days from the rollup, partial days from the raw events.
   struct Summary: FixedStatement {
-    static let sql = """
-      SELECT 'ide' AS kind, ide, NULL AS template_id, NULL AS name, prompts, tokens, all_prompts,
-        all_tokens, position
-      FROM (SELECT ide, CAST(SUM(n) AS BIGINT) AS prompts,
-              CAST(COALESCE(SUM(tok), 0) AS BIGINT) AS tokens,
-              CAST(SUM(SUM(n)) OVER () AS BIGINT) AS all_prompts,
-              CAST(SUM(SUM(tok)) OVER () AS BIGINT) AS all_tokens,
-              ROW_NUMBER() OVER (ORDER BY SUM(n) DESC, ide) AS position
-            FROM (\(events(from: 2))) AS e
-            GROUP BY ide ORDER BY prompts DESC, ide LIMIT 20) AS by_ide
-      UNION ALL
-      SELECT 'template' AS kind, NULL AS ide, uses.template_id, prompt_templates.name,
-        uses.prompts, 0 AS tokens, uses.all_prompts, 0 AS all_tokens,
-        ROW_NUMBER() OVER (ORDER BY uses.prompts DESC, prompt_templates.name) AS position
-      FROM (SELECT template_id, CAST(SUM(n) AS BIGINT) AS prompts,
-              CAST(SUM(SUM(n)) OVER () AS BIGINT) AS all_prompts
-            FROM (\(events(from: 8))) AS e
-            GROUP BY template_id ORDER BY prompts DESC, template_id LIMIT 5) AS uses
-      JOIN prompt_templates ON prompt_templates.id = uses.template_id
-      ORDER BY kind, position
-      """
+    static let sql = summarySQL(dayEvents: events(from: 2), weekEvents: events(from: 8))
     static let parameterTypes: [PostgresDataType] =
       [.uuid]
       + Array(repeating: [.int8, .int8] + Array(repeating: .timestamptz, count: 4), count: 2)
@@ -123,23 +152,30 @@ struct StatsService: Sendable {
     }
   }
 
+  /// The rollup's rows of the whole UTC days `[$first, $first+1)` as `(template_id, ide, n, tok)`;
+  /// `$1` is the company.
+  private static func rollup(from first: Int) -> String {
+    """
+    SELECT template_id, CASE WHEN ide_key = '' THEN NULL ELSE SUBSTR(ide_key, 2) END AS ide,
+      prompts AS n, tokens AS tok
+    FROM generation_daily_stats
+    WHERE company_id = $1 AND day >= $\(first) AND day < $\(first + 1)
+    """
+  }
+
   /// The events of a window as rows `(template_id, ide, n, tok)`: whole UTC days from the
   /// `generation_daily_stats` rollup (one row per day, template and IDE), the partial days at
   /// either end from `generation_events` itself (one row per event, through the
   /// `(company_id, timestamp, tokens_in, template_id, ide)` index). The sums are the same as over
-  /// the events alone, for any time zone. All three parts are always there, one of them empty in
-  /// UTC: a prepared statement is planned once, so the text must not vary with the window.
-  /// `$1` is the company; `$first`, `$first+1` the whole UTC days; the next four the partial days
+  /// the events alone, for any time zone. All three parts are always there, empty or not: a
+  /// prepared statement's text cannot vary with the window (`WholeDaysSummary` is the rollup
+  /// alone). `$1` is the company; `$first`, `$first+1` the whole UTC days; the next four the partial days
   /// at either end (`StatsWindow`).
   private static func events(from first: Int) -> String {
-    let days = (first, first + 1)
     let head = (first + 2, first + 3)
     let tail = (first + 4, first + 5)
     return """
-      SELECT template_id, CASE WHEN ide_key = '' THEN NULL ELSE SUBSTR(ide_key, 2) END AS ide,
-        prompts AS n, tokens AS tok
-      FROM generation_daily_stats
-      WHERE company_id = $1 AND day >= $\(days.0) AND day < $\(days.1)
+      \(rollup(from: first))
       UNION ALL
       SELECT template_id, ide, 1 AS n, tokens_in AS tok FROM generation_events
       WHERE company_id = $1 AND "timestamp" >= $\(head.0) AND "timestamp" < $\(head.1)
@@ -160,6 +196,9 @@ struct StatsWindow: Equatable, Sendable {
   /// The partial days: `[start, headEnd)` and `[tailStart, end)`.
   let headEnd: Date
   let tailStart: Date
+
+  /// Whole UTC days only, no partial day at either end.
+  var isWholeDays: Bool { firstDay < endDay && headEnd == start && tailStart == end }
 
   init(from start: Date, to end: Date) {
     self.start = start
