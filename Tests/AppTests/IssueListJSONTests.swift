@@ -52,4 +52,41 @@ import Testing
       Array(IssueResponse.listJSON([], allocator: ByteBufferAllocator()).readableBytesView)
         == Array(try Self.encoder.encode([IssueResponse]())))
   }
+
+  /// The eight-bytes-at-a-time test agrees with the byte test for every byte at every position,
+  /// among ASCII and among UTF-8 continuation bytes.
+  @Test func aWordNeedsAnEscapeExactlyWhenOneOfItsBytesDoes() {
+    for filler in [UInt8(ascii: "a"), 0x20, 0x7F, 0x80, 0xA9, 0xFF] {
+      for byte in UInt8.min...UInt8.max {
+        for position in 0..<8 {
+          var bytes = [UInt8](repeating: filler, count: 8)
+          bytes[position] = byte
+          let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+          let expected = [filler, byte].contains { $0 < 0x20 || [0x22, 0x2F, 0x5C].contains($0) }
+          #expect(
+            JSONByteWriter.anyNeedsEscape(word) == expected, "byte \(byte) at \(position)")
+        }
+      }
+    }
+  }
+
+  /// Escapes before, across and after word boundaries, in strings of every length up to 20.
+  @Test func escapesAtEveryOffsetAreThoseOfJSONEncoder() throws {
+    var writer = JSONByteWriter(buffer: ByteBufferAllocator().buffer(capacity: 0))
+    var texts: [String] = []
+    writer.beginArray()
+    for length in 0...20 {
+      for offset in 0..<max(length, 1) {
+        for special in ["\"", "/", "\\", "\n", "\u{1}", "é"] {
+          var characters = Array(repeating: "x", count: length)
+          if length > 0 { characters[offset] = special }
+          let text = characters.joined()
+          texts.append(text)
+          writer.string(text)
+        }
+      }
+    }
+    writer.endArray()
+    #expect(Array(writer.buffer.readableBytesView) == Array(try Self.encoder.encode(texts)))
+  }
 }

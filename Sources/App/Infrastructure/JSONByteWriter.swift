@@ -70,15 +70,28 @@ struct JSONByteWriter {
   private mutating func writeEscaped(_ bytes: UnsafeBufferPointer<UInt8>) {
     buffer.writeInteger(UInt8(ascii: "\""))
     var runStart = 0
-    for index in bytes.indices {
-      let byte = bytes[index]
-      // Everything from 0x20 up except `"`, `/` and `\` goes through unchanged (UTF-8 included).
-      guard byte < 0x20 || byte == 0x22 || byte == 0x2F || byte == 0x5C else { continue }
-      if runStart < index {
-        buffer.writeBytes(
-          UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[runStart..<index])))
+    var index = 0
+    while index < bytes.count {
+      // Eight bytes at a time while none of them needs an escape: a page of issue descriptions
+      // is mostly such runs, and the byte-by-byte test was 9 % of the server's CPU on
+      // `GET /issues` (perf, 2026-11-26).
+      if index + 8 <= bytes.count,
+        !Self.anyNeedsEscape(
+          UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self))
+      {
+        index += 8
+        continue
       }
-      runStart = index + 1
+      let byte = bytes[index]
+      index += 1
+      // Everything from 0x20 up except `"`, `/` and `\` goes through unchanged (UTF-8 included).
+      guard Self.needsEscape(byte) else { continue }
+      let start = index - 1
+      if runStart < start {
+        buffer.writeBytes(
+          UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[runStart..<start])))
+      }
+      runStart = index
       switch byte {
       case 0x22: buffer.writeStaticString("\\\"")
       case 0x2F: buffer.writeStaticString("\\/")
@@ -99,5 +112,25 @@ struct JSONByteWriter {
       buffer.writeBytes(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[runStart...])))
     }
     buffer.writeInteger(UInt8(ascii: "\""))
+  }
+
+  @inline(__always)
+  private static func needsEscape(_ byte: UInt8) -> Bool {
+    byte < 0x20 || byte == 0x22 || byte == 0x2F || byte == 0x5C
+  }
+
+  /// Whether any of the eight bytes of `word` needs an escape: below 0x20, or `"`, `/`, `\`.
+  /// The classic bit tricks (a byte below n: `(x - n·0x01…) & ~x & 0x80…`, exact for n ≤ 0x80; a
+  /// byte equal to c: a zero byte in `x ^ c·0x01…`), so the answer is exact for the word.
+  @inline(__always)
+  static func anyNeedsEscape(_ word: UInt64) -> Bool {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let highBits: UInt64 = 0x8080_8080_8080_8080
+    func hasZeroByte(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highBits }
+    let control = (word &- ones &* 0x20) & ~word & highBits
+    let quote = hasZeroByte(word ^ (ones &* 0x22))
+    let slash = hasZeroByte(word ^ (ones &* 0x2F))
+    let backslash = hasZeroByte(word ^ (ones &* 0x5C))
+    return (control | quote | slash | backslash) != 0
   }
 }
