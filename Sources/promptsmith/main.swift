@@ -33,19 +33,24 @@ let bootLogger = Logger(label: "promptsmith")
 
 // Making the application first loads `.env` files into the environment.
 let app = try await Application.make(environment)
-// Swift Concurrency's jobs run on the application's NIO event loops instead of a separate thread
-// pool: each database answer and each response was a hop between the two (context switches and
-// wake-ups were a tenth of the server's CPU under load; perf, bench/results/2026-11-26-profiles.md).
-// Blocking work (bcrypt, counting an upload's tokens, SQLite) runs on the blocking thread pool.
-let takenOver =
-  NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
-bootLogger.debug(
-  "Swift Concurrency runs on the NIO event loops", metadata: ["installed": "\(takenOver)"])
 do {
   var config = try AppConfig.load(
     environment: ProcessInfo.processInfo.environment,
     isProduction: environment == .production, warn: { bootLogger.warning("\($0)") })
   config.workerInServe = workerInServe
+  if case .postgres = config.database {
+    // Swift Concurrency's jobs run on the application's NIO event loops instead of a separate
+    // thread pool: each database answer and each response was a hop between the two (context
+    // switches and wake-ups led the server's profile; generate 700 → 997 requests/s at 16
+    // connections, docs/performance.md). Blocking work (bcrypt, an upload's token count) runs on
+    // the blocking thread pool. Not on SQLite: there every statement is a hop to that pool and
+    // back, and a writer holding the process's write lock waited behind the event loops' other
+    // work (generate 439 → 323 requests/s at 16 connections).
+    let installed =
+      NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+    bootLogger.debug(
+      "Swift Concurrency runs on the NIO event loops", metadata: ["installed": "\(installed)"])
+  }
   try await configure(app, config: config)
   try await app.execute()
 } catch {
