@@ -38,19 +38,17 @@ do {
     environment: ProcessInfo.processInfo.environment,
     isProduction: environment == .production, warn: { bootLogger.warning("\($0)") })
   config.workerInServe = workerInServe
-  if case .postgres = config.database {
-    // Swift Concurrency's jobs run on the application's NIO event loops instead of a separate
-    // thread pool: each database answer and each response was a hop between the two (context
-    // switches and wake-ups led the server's profile; generate 700 → 997 requests/s at 16
-    // connections, docs/performance.md). Blocking work (bcrypt, an upload's token count) runs on
-    // the blocking thread pool. Not on SQLite: there every statement is a hop to that pool and
-    // back, and a writer holding the process's write lock waited behind the event loops' other
-    // work (generate 439 → 323 requests/s at 16 connections).
-    let installed =
-      NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
-    bootLogger.debug(
-      "Swift Concurrency runs on the NIO event loops", metadata: ["installed": "\(installed)"])
-  }
+  // Swift Concurrency's jobs run on the application's NIO event loops instead of a separate
+  // thread pool: each database answer and each response was a hop between the two (context
+  // switches and wake-ups led the server's profile). At 16 connections: on PostgreSQL generate
+  // 700 → 997 requests/s (docs/performance.md); on SQLite, where every statement is a hop to the
+  // blocking pool and back, 298 without it against 323 with it (bench/results/…-2151-sqlite.md and
+  // …-2146-sqlite.md). Blocking work (bcrypt, an upload's token count, SQLite) runs on the
+  // blocking thread pool; nothing calls `.wait()`.
+  let installed =
+    NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+  bootLogger.debug(
+    "Swift Concurrency runs on the NIO event loops", metadata: ["installed": "\(installed)"])
   try await configure(app, config: config)
   try await app.execute()
 } catch {

@@ -112,28 +112,36 @@ extension FixedStatement {
     let text = dialect == .sqlite ? Self.sqliteSQL : Self.sql
     let values = self.values
     var query = SQLQueryString("")
-    var literal = ""
-    var index = text.startIndex
-    while index < text.endIndex {
-      let character = text[index]
-      index = text.index(after: index)
-      guard character == "$", index < text.endIndex, text[index].isASCII, text[index].isNumber
-      else {
-        literal.append(character)
+    // Over UTF-8 bytes: this runs for every statement on SQLite, and walking `Character`s
+    // (grapheme clusters) was the slower part of it.
+    let utf8 = text.utf8
+    var literalStart = utf8.startIndex
+    var index = utf8.startIndex
+    while index < utf8.endIndex {
+      guard utf8[index] == UInt8(ascii: "$") else {
+        index = utf8.index(after: index)
         continue
       }
+      var digitsEnd = utf8.index(after: index)
       var number = 0
-      while index < text.endIndex, text[index].isASCII, let digit = text[index].wholeNumberValue {
-        number = number * 10 + digit
-        index = text.index(after: index)
+      while digitsEnd < utf8.endIndex,
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(utf8[digitsEnd])
+      {
+        number = number * 10 + Int(utf8[digitsEnd] - UInt8(ascii: "0"))
+        digitsEnd = utf8.index(after: digitsEnd)
+      }
+      guard digitsEnd > utf8.index(after: index) else {
+        index = digitsEnd
+        continue
       }
       precondition(
         (1...values.count).contains(number), "\(Self.self): $\(number) has no value")
-      query.appendLiteral(literal)
-      literal = ""
+      query.appendLiteral(String(text[literalStart..<index]))
       values[number - 1].interpolate(into: &query)
+      literalStart = digitsEnd
+      index = digitsEnd
     }
-    query.appendLiteral(literal)
+    query.appendLiteral(String(text[literalStart..<utf8.endIndex]))
     return query
   }
 }
