@@ -5,11 +5,14 @@ import PostgresKit
 /// PostgreSQL.
 extension GenerationService {
   /// The creator's prompt for an issue and a template, locked until the commit on PostgreSQL
-  /// so that concurrent generations of it number their versions one after the other.
+  /// so that concurrent generations of it number their versions one after the other. `NO KEY
+  /// UPDATE`, not `UPDATE`: it must not block the foreign-key checks (`KEY SHARE`) of a
+  /// concurrent `StoreInOneStatement` on the same prompt, which deadlocked with it
+  /// (`CoreLoopTests.concurrentGenerationsGetDistinctVersions`).
   struct LockPrompt: FixedStatement {
     static let sql = """
       SELECT id FROM prompts WHERE issue_id = $1 AND template_id = $2 AND creator_id = $3
-      FOR UPDATE
+      FOR NO KEY UPDATE
       """
     static let sqliteSQL = """
       SELECT id FROM prompts WHERE issue_id = $1 AND template_id = $2 AND creator_id = $3
