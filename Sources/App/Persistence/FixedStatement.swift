@@ -112,8 +112,8 @@ extension FixedStatement {
     let text = dialect == .sqlite ? Self.sqliteSQL : Self.sql
     let values = self.values
     var query = SQLQueryString("")
-    // Over UTF-8 bytes: this runs for every statement on SQLite, and walking `Character`s
-    // (grapheme clusters) was the slower part of it.
+    // Over UTF-8 bytes, not `Character`s (grapheme clusters): this runs for every statement on
+    // SQLite.
     let utf8 = text.utf8
     var literalStart = utf8.startIndex
     var index = utf8.startIndex
