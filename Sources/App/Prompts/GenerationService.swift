@@ -174,6 +174,10 @@ struct GenerationService: Sendable {
   /// What a generation's audit row lists as changed.
   static let changedOnCreate = ["issueId", "templateId", "version"]
   static let changedOnUpdate = ["version"]
+  /// The same as `audit_events.changed_fields`, encoded once rather than per generation
+  /// (encoding an array of strings cannot fail).
+  private static let changedOnCreateJSON = try! AuditLog.json(changedFields: changedOnCreate)
+  private static let changedOnUpdateJSON = try! AuditLog.json(changedFields: changedOnUpdate)
 
   /// PostgreSQL's one round trip (`StoreInOneStatement`); nil when a concurrent generation of
   /// the same prompt got in its way, and the locked transaction must do it.
@@ -196,8 +200,7 @@ struct GenerationService: Sendable {
         .uuid(UUID.v7()), .text(request.ide), .bool(auditor != nil), .uuid(UUID.v7()),
         .text(client?.ip), .text(client?.userAgent), .text(client?.requestID),
         .text(AuditAction.promptCreated.rawValue), .text(AuditAction.promptUpdated.rawValue),
-        .text(try AuditLog.json(changedFields: Self.changedOnCreate)),
-        .text(try AuditLog.json(changedFields: Self.changedOnUpdate)),
+        .text(Self.changedOnCreateJSON), .text(Self.changedOnUpdateJSON),
       ])
     let row: (any SQLRow)?
     do {

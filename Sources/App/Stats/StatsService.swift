@@ -132,10 +132,11 @@ struct StatsService: Sendable {
   /// Any windows: whole UTC days from the rollup, partial days from the raw events.
   struct Summary: FixedStatement {
     static let sql = summarySQL(dayEvents: events(from: 2), weekEvents: events(from: 8))
-    static let parameterTypes: [PostgresDataType] =
-      [.uuid]
-      + Array(repeating: [.int8, .int8] + Array(repeating: .timestamptz, count: 4), count: 2)
-      .flatMap { $0 }
+    /// The company, then for each window its whole days and the bounds of its partial days.
+    static let parameterTypes: [PostgresDataType] = [.uuid] + window + window
+    private static let window: [PostgresDataType] = [
+      .int8, .int8, .timestamptz, .timestamptz, .timestamptz, .timestamptz,
+    ]
     let companyID: UUID
     /// The day's window (IDE counts) and the week's (top templates).
     let day: StatsWindow
