@@ -89,7 +89,8 @@ server_vars() { # database url
   server_env=(DATABASE_URL="$1" ADMIN_PASSWORD="$password"
     JWT_SECRET=bench-secret-bench-secret-bench-secret
     ENCRYPTION_KEY="$(printf '%032d' 0 | base64)" UPLOADS_DIR="$work/uploads"
-    LOG_LEVEL=info RATE_LIMIT_PER_MINUTE=0 LOGIN_MAX_FAILURES=0)
+    LOG_LEVEL=info RATE_LIMIT_PER_MINUTE=0 LOGIN_MAX_FAILURES=0
+    OUTBOUND_ONLY_ALLOWED=true OUTBOUND_ALLOWED_HOSTS=127.0.0.1,::1 OUTBOUND_ALLOW_HTTP=true)
 }
 
 start_server() { # database url

@@ -20,13 +20,14 @@ token=$(curl -fs -X POST "$base/auth/login" -H 'content-type: application/json' 
   -d "{\"email\":\"admin@promptsmith.local\",\"password\":\"$password\"}" \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["accessToken"])')
 
-# logout ends the session; PATCH /me and PATCH /users/{id} can demote or disable the admin.
+# logout ends the session; PATCH /users/{id} can demote or disable the admin. PATCH /me is
+# fuzzed: a password change needs the current password, which the generator cannot know.
 # use_after_free is skipped: DELETE on a template or a tracker archives it and every prompt
 # version made from it stays readable (the prompt history is immutable), so reads after a
 # DELETE answer 200 by design, as openapi.yaml says on both operations.
 .venv/bin/schemathesis --config-file schemathesis.toml run "$base/openapi.json" \
   --header "Authorization: Bearer $token" \
   --checks all --exclude-checks use_after_free \
-  --exclude-operation-id logout --exclude-operation-id updateMe --exclude-operation-id updateUser \
+  --exclude-operation-id logout --exclude-operation-id updateUser \
   --seed 20261126 --generation-database none --max-examples "${FUZZ_MAX_EXAMPLES:-50}" \
   ${FUZZ_MAX_TIME:+--max-time "$FUZZ_MAX_TIME"} --no-color "$@"

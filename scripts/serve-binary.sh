@@ -3,7 +3,8 @@
 # (SWIFT_BUILD_FLAGS lets test.sh reuse its coverage build), starts `serve` on a free loopback
 # port in a temp folder with the given environment, and waits for /health. Sets `binary`, `work`
 # (the server's folder, with server.log and server.err) and `base`; the server stops and the
-# folder goes on exit.
+# folder goes on exit. The server may contact loopback addresses only (the outbound policy's
+# exclusive mode): fuzzing creates trackers from generated URLs and calls their /test.
 
 server_pid=""
 stop_binary() {
@@ -21,7 +22,8 @@ start_binary() {
   local port
   port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   base="http://127.0.0.1:$port"
-  ( cd "$work" && exec env "$@" "$binary" serve --hostname 127.0.0.1 --port "$port" \
+  ( cd "$work" && exec env OUTBOUND_ONLY_ALLOWED=true OUTBOUND_ALLOWED_HOSTS=127.0.0.1,::1 \
+    OUTBOUND_ALLOW_HTTP=true "$@" "$binary" serve --hostname 127.0.0.1 --port "$port" \
     >server.log 2>server.err ) &
   server_pid=$!
   for _ in $(seq 1 100); do

@@ -56,7 +56,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
   app.requestSchemas = try RequestSchemas(yaml: openAPI.yaml)
   app.middleware.use(RequestValidationMiddleware())
 
-  try app.register(collection: OperationsRoutes(metrics: metrics))
+  try app.register(collection: OperationsRoutes())
   try app.register(collection: openAPI)
   try app.register(collection: AuthRoutes())
   try app.register(collection: UserRoutes())
@@ -77,6 +77,11 @@ public func configure(_ app: Application, config: AppConfig) async throws {
 
   app.jobs = try JobSetup(app: app)
   app.lifecycle.use(ServeBootstrap())
+  app.lifecycle.use(MetricsListener())
+  if config.isProduction, config.metricsAccess == .open {
+    app.logger.warning(
+      "GET /metrics is open to anyone who reaches the API: set METRICS_TOKEN or METRICS_PORT")
+  }
   app.lifecycle.use(EmbeddedWorker())
   app.asyncCommands.use(WorkerCommand(), as: "worker")
   app.asyncCommands.use(KeysCommands(), as: "keys")

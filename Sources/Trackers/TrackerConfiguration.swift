@@ -30,6 +30,9 @@ public struct TrackerConfiguration: Sendable {
   public var requestTimeout: Duration
   /// Retry behaviour for 429/503 and transient failures.
   public var retryPolicy: RetryPolicy
+  /// What the client may contact besides the Atlassian endpoints: the base URL and every URL
+  /// taken from a response are checked against it.
+  public var outbound: OutboundPolicy
 
   /// Creates a configuration with the recommended defaults.
   public init(
@@ -44,7 +47,8 @@ public struct TrackerConfiguration: Sendable {
     pageSize: Int = 50,
     overlapWindow: TimeInterval = 5 * 60,
     requestTimeout: Duration = .seconds(30),
-    retryPolicy: RetryPolicy = RetryPolicy()
+    retryPolicy: RetryPolicy = RetryPolicy(),
+    outbound: OutboundPolicy = OutboundPolicy()
   ) {
     self.type = type
     self.baseURL = baseURL
@@ -58,6 +62,7 @@ public struct TrackerConfiguration: Sendable {
     self.overlapWindow = overlapWindow
     self.requestTimeout = requestTimeout
     self.retryPolicy = retryPolicy
+    self.outbound = outbound
   }
 
   /// The base URL without trailing slashes.

@@ -17,6 +17,8 @@ public enum TrackerError: Error, Sendable, Equatable {
   case badResponse(String)
   /// The configuration cannot work (unknown type, wrong credential kind, bad URL).
   case invalidConfiguration(String)
+  /// The outbound policy refused a URL (the base URL, or one the tracker answered with).
+  case outboundRefused(OutboundRefusal)
 
   /// True when a later retry may succeed without anyone changing anything.
   public var isTransient: Bool {
@@ -46,6 +48,7 @@ extension TrackerError: CustomStringConvertible {
     case .rejected(let status, let message): return "request rejected (\(status)): \(message)"
     case .badResponse(let detail): return "bad response: \(detail)"
     case .invalidConfiguration(let detail): return "invalid configuration: \(detail)"
+    case .outboundRefused(let refusal): return refusal.description
     }
   }
 }

@@ -54,7 +54,9 @@ import Vapor
       #expect(try await ctx.send(.POST, "/jobs/\(jobID)/cancel", token: admin).status == .ok)
       #expect(
         try await ctx.send(.DELETE, "/trackers/\(trackerID)", token: admin).status == .noContent)
-      let token = try await ctx.send(.POST, "/me/tokens", token: admin, object: ["name": "ci"])
+      let token = try await ctx.send(
+        .POST, "/me/tokens", token: admin,
+        object: ["name": "ci", "currentPassword": ctx.adminPassword])
       let tokenID = try token.content.decode(TokenResponse.self).id
       _ = try await ctx.send(.DELETE, "/me/tokens/\(tokenID)", token: admin)
 

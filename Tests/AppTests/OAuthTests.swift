@@ -42,10 +42,21 @@ import VaporTesting
       #expect(query["redirect_uri"] == "https://promptsmith.example/oauth/jira/callback")
       #expect(query["scope"]?.contains("offline_access") == true)
       let state = try #require(query["state"])
-      let callback = try await ctx.send(.GET, "/oauth/jira/callback?code=good-code&state=\(state)")
+      let cookie = try #require(start.headers.setCookie?["ps_oauth_state"])
+      #expect(cookie.string == state && cookie.isHTTPOnly && cookie.sameSite == .lax)
+      #expect(cookie.path == "/oauth/jira/callback" && cookie.maxAge == 600)
+      // another browser (a victim sent the link) holds no such cookie: refused, state unspent
+      let elsewhere = try await ctx.send(.GET, "/oauth/jira/callback?code=good-code&state=\(state)")
+      #expect(elsewhere.status == .badRequest)
+      #expect(elsewhere.problem?.type.hasSuffix("oauth-state-invalid") == true)
+      let held: HTTPHeaders = ["Cookie": "ps_oauth_state=\(state)"]
+      let callback = try await ctx.send(
+        .GET, "/oauth/jira/callback?code=good-code&state=\(state)", headers: held)
       #expect(callback.status == .ok)
       #expect(try callback.content.decode(OAuthConnected.self).cloudId == FakeAtlassian.cloudID)
-      let replay = try await ctx.send(.GET, "/oauth/jira/callback?code=good-code&state=\(state)")
+      #expect(callback.headers.setCookie?["ps_oauth_state"]?.maxAge == 0)
+      let replay = try await ctx.send(
+        .GET, "/oauth/jira/callback?code=good-code&state=\(state)", headers: held)
       #expect(replay.status == .badRequest)
 
       // check: the client authenticates; an expired token is refreshed and the rotation kept
@@ -94,6 +105,39 @@ import VaporTesting
       #expect(unknown.status == .badRequest)
       let denied = try await ctx.send(.GET, "/oauth/jira/callback?error=access_denied")
       #expect(denied.status == .badRequest)
+    }
+  }
+
+  /// An authorised account without access to the tracker's own site connects nothing: the
+  /// first site it can see is not a fallback.
+  @Test(arguments: TestDatabase.all)
+  func aCallbackForAnotherSiteIsRefused(_ database: TestDatabase) async throws {
+    let atlassian = try await FakeAtlassian.start()
+    defer { Task { try? await atlassian.stop() } }
+    try await withTestApp(database, configure: { config in
+      config.jiraClientID = "client-id"
+      config.jiraClientSecret = "client-secret"
+      config.publicBaseURL = "https://promptsmith.example"
+      config.atlassian = AtlassianEndpoints(authURL: atlassian.url, apiURL: atlassian.url)
+    }) { ctx in
+      let admin = try await ctx.adminToken()
+      let created = try await ctx.send(
+        .POST, "/trackers", token: admin,
+        object: [
+          "type": "jira-cloud", "name": "Other", "baseUrl": "https://acme.atlassian.net",
+          "auth": ["kind": "oauth2"],
+        ])
+      let tracker = try created.content.decode(TrackerResponse.self)
+      let start = try await ctx.send(.GET, "/trackers/\(tracker.id)/oauth/start", token: admin)
+      let state = try #require(start.headers.setCookie?["ps_oauth_state"]?.string)
+      let callback = try await ctx.send(
+        .GET, "/oauth/jira/callback?code=good-code&state=\(state)",
+        headers: ["Cookie": "ps_oauth_state=\(state)"])
+      #expect(callback.status == .conflict)
+      #expect(callback.problem?.detail?.contains("acme.atlassian.net") == true)
+      let row = try #require(try await Tracker.find(UUID(uuidString: tracker.id), on: ctx.app.db))
+      let auth = try TrackerSyncJob.service(app: ctx.app, logger: ctx.app.logger).auth(of: row)
+      #expect(auth?.cloudId == nil && auth?.accessToken == nil)
     }
   }
 }

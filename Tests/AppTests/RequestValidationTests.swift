@@ -23,7 +23,9 @@ import Vapor
       // rule violations only: 422
       let token = try await ctx.send(
         .POST, "/me/tokens", token: admin,
-        object: ["name": "", "expiresInDays": 400, "scope": "all"])
+        object: [
+          "name": "", "expiresInDays": 400, "scope": "all", "currentPassword": ctx.adminPassword,
+        ])
       let user = try await ctx.send(
         .POST, "/users", token: admin,
         object: [
@@ -83,7 +85,7 @@ import Vapor
       let admin = try await ctx.adminToken()
       let deep = String(repeating: "[", count: 64) + String(repeating: "]", count: 64)
       let shallowInString =
-        #"{"name": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["}"#
+        #"{"name": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[", "currentPassword": "admin-password-123"}"#
       let nested = try await ctx.send(
         .POST, "/prompt-templates", token: admin,
         rawBody: #"{"name": "t", "bodyMd": "x", "lintJson": {"a": \#(deep)}}"#)

@@ -35,15 +35,18 @@ import Vapor
         ])
       #expect(tracker.status == .created)
       let pat = try await ctx.send(
-        .POST, "/me/tokens", token: current.accessToken, object: ["name": "ci"])
+        .POST, "/me/tokens", token: current.accessToken,
+        object: ["name": "ci", "currentPassword": ctx.adminPassword])
       let patSecret = try #require(try pat.content.decode(TokenResponse.self).token)
       #expect(try await ctx.send(.GET, "/me", token: patSecret).status == .ok)
       let changed = try await ctx.send(
         .PATCH, "/me", token: current.accessToken,
         object: ["currentPassword": ctx.adminPassword, "newPassword": newPassword])
       #expect(changed.status == .ok)
+      // the password change revoked the token
+      #expect(try await ctx.send(.GET, "/me", token: patSecret).status == .unauthorized)
       let bad = try await ctx.send(
-        .POST, "/users", token: patSecret,
+        .POST, "/users", token: current.accessToken,
         object: ["email": "x@example.com", "name": "X", "role": "developer", "password": "short"])
       #expect(bad.status == .unprocessableEntity)
 

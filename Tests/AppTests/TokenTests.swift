@@ -15,7 +15,9 @@ import Vapor
       let devToken = try await ctx.login(dev.email, dev.password).accessToken
       // act
       let created = try await ctx.send(
-        .POST, "/me/tokens", token: devToken, object: ["name": "Cursor", "expiresInDays": 30])
+        .POST, "/me/tokens", token: devToken, object: [
+          "name": "Cursor", "expiresInDays": 30, "currentPassword": dev.password,
+        ])
       #expect(created.status == .created)
       let pat = try created.content.decode(TokenResponse.self)
       let secret = try #require(pat.token)
@@ -58,10 +60,12 @@ import Vapor
     try await withTestApp(database) { ctx in
       let admin = try await ctx.adminToken()
       let invalid = try await ctx.send(
-        .POST, "/me/tokens", token: admin, object: ["name": "", "expiresInDays": 400])
+        .POST, "/me/tokens", token: admin, object: ["name": "", "expiresInDays": 400, "currentPassword": ctx.adminPassword])
       #expect(invalid.status == .unprocessableEntity)
       #expect(Set(invalid.problem?.errors?.map(\.field) ?? []) == ["name", "expiresInDays"])
-      let created = try await ctx.send(.POST, "/me/tokens", token: admin, object: ["name": "ci"])
+      let created = try await ctx.send(
+        .POST, "/me/tokens", token: admin,
+        object: ["name": "ci", "currentPassword": ctx.adminPassword])
       let pat = try created.content.decode(TokenResponse.self)
       let secret = try #require(pat.token)
       let row = try #require(

@@ -26,11 +26,7 @@ import VaporTesting
 
   func sync(_ ctx: TestContext, _ id: String) async throws -> SyncSummary {
     let tracker = try #require(try await Tracker.find(UUID(uuidString: id), on: ctx.app.db))
-    let service = TrackerService(
-      database: ctx.app.db,
-      cipher: CredentialCipher(current: .init(ctx.app.appConfig.encryptionKey), previous: []),
-      httpClient: ctx.app.http.client.shared, logger: ctx.app.logger,
-      atlassian: AtlassianEndpoints())
+    let service = TrackerSyncJob.service(app: ctx.app, logger: ctx.app.logger)
     return try await TrackerSync(database: ctx.app.db, logger: ctx.app.logger)
       .run(tracker: tracker, client: try service.client(for: tracker))
   }
@@ -188,7 +184,10 @@ import VaporTesting
 
   @Test(arguments: TestDatabase.all)
   func teamworkTrackersDefaultToTheConfiguredKey(_ database: TestDatabase) async throws {
-    let withKey: (inout AppConfig) -> Void = { $0.teamworkAPIKey = "tw-default-key" }
+    let withKey: (inout AppConfig) -> Void = {
+      $0.teamworkAPIKey = "tw-default-key"
+      $0.teamworkBaseURL = "https://acme.teamwork.com/"
+    }
     try await withTestApp(database, configure: withKey) { ctx in
       let admin = try await ctx.adminToken()
       let created = try await ctx.send(

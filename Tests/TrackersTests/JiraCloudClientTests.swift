@@ -56,7 +56,7 @@ import Testing
       type: .jiraCloud, baseURL: "https://acme-shop.atlassian.net",
       credentials: .oauth2(cloudId: cloudId, provider: provider), jql: jql, httpClient: client,
       atlassian: AtlassianEndpoints(authURL: server.baseURL, apiURL: server.baseURL),
-      pageSize: 2, retryPolicy: retry)
+      pageSize: 2, retryPolicy: retry, outbound: .loopbackOnly())
   }
 
   @Test func authenticateReadsMyself() async throws {
@@ -279,7 +279,7 @@ import Testing
       let configuration = TrackerConfiguration(
         type: .jiraCloud, baseURL: server.baseURL + "/",
         credentials: .apiToken(email: "lena@acme.example", token: "tok-123"),
-        acceptanceCriteriaField: "customfield_10047", httpClient: client, logger: logs.logger)
+        acceptanceCriteriaField: "customfield_10047", httpClient: client, logger: logs.logger, outbound: .loopbackOnly())
       let jira = try TrackerRegistry.standard.makeClient(configuration)
       let pages = try await collect(jira.fetchIssues(updatedSince: nil))
       #expect(pages.flatMap(\.issues).count == 4)

@@ -40,7 +40,7 @@ import Testing
       let configuration = TrackerConfiguration(
         type: .jiraDataCenter, baseURL: server.baseURL + "/jira",
         credentials: .pat(token: "pat-secret"),
-        jql: "project = BILL ORDER BY created DESC", httpClient: client, pageSize: 50)
+        jql: "project = BILL ORDER BY created DESC", httpClient: client, pageSize: 50, outbound: .loopbackOnly())
       let jira = try TrackerRegistry.standard.makeClient(configuration)
       let account = try await jira.authenticate()
       #expect(account.externalId == "JIRAUSER10105")
@@ -79,7 +79,7 @@ import Testing
       let jira = try JiraDataCenterClient(
         configuration: TrackerConfiguration(
           type: .jiraDataCenter, baseURL: server.baseURL + "/jira",
-          credentials: .basic(username: "jdoe", password: "wrong"), httpClient: client))
+          credentials: .basic(username: "jdoe", password: "wrong"), httpClient: client, outbound: .loopbackOnly()))
       do {
         try await jira.authenticate()
         Issue.record("expected a failure")
@@ -99,7 +99,7 @@ import Testing
       try JiraDataCenterClient(
         configuration: TrackerConfiguration(
           type: .jiraDataCenter, baseURL: "https://x", credentials: .apiKey(key: "k"),
-          httpClient: client))
+          httpClient: client, outbound: .loopbackOnly()))
     }
   }
 }

@@ -41,7 +41,7 @@ import Testing
     try TrackerRegistry.standard.makeClient(
       TrackerConfiguration(
         type: .teamwork, baseURL: server.baseURL, credentials: credentials, httpClient: http,
-        pageSize: 2, overlapWindow: 120))
+        pageSize: 2, overlapWindow: 120, outbound: .loopbackOnly()))
   }
 
   @Test func pagesOnHasMoreWithUpdatedAfterAndSideLoads() async throws {

@@ -13,6 +13,7 @@ enum AuditAction: String, Sendable {
   case refreshReuseDetected = "auth.refresh.reuse_detected"
   case logout = "auth.logout"
   case passwordChanged = "auth.password.changed"
+  case reauthenticationFailed = "auth.reauthentication.failed"
   case userCreated = "user.created"
   case userUpdated = "user.updated"
   case companyCreated = "company.created"

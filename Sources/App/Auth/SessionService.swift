@@ -22,11 +22,14 @@ struct SessionService: Sendable {
   let now: @Sendable () -> Date
   /// `LOGIN_MAX_FAILURES` per 15 minutes, per attempted e-mail and per IP; 0 disables.
   var maximumLoginFailures = 5
+  /// `SESSION_MAX_DAYS`: no refresh extends a session past this many days after its login.
+  var sessionMaxDays = 30
 
   func login(email: String, password: String, client: ClientInfo) async throws -> TokenPair {
     let normalized = User.normalize(email: email)
-    try await LoginLimiter(database: database, maximumFailures: maximumLoginFailures)
-      .check(email: String(normalized.prefix(254)), ip: client.ip, now: now())
+    let limiter = LoginLimiter(database: database, maximumFailures: maximumLoginFailures)
+    let reservation = try await limiter.reserve(
+      email: String(normalized.prefix(254)), ip: client.ip, now: now())
     let user = try await User.query(on: database).filter(\.$email == normalized).first()
     let verified: Bool
     if let user, !user.disabled {
@@ -34,6 +37,7 @@ struct SessionService: Sendable {
     } else {
       verified = try await hasher.verifyDecoy(password)
     }
+    try await limiter.settle(reservation, succeeded: verified && user != nil)
     guard verified, let user else {
       try await audit.record(
         .loginFailed, client: client, companyID: user?.$company.id, userID: user?.id,
@@ -62,9 +66,17 @@ struct SessionService: Sendable {
       throw Self.refreshRefused
     }
     let context = (company: stored.companyID, user: Optional(stored.userID))
-    guard !stored.familyRevoked, !stored.userDisabled, stored.expiresAt > current else {
+    let sessionEnds = stored.sessionStartedAt.addingTimeInterval(Double(sessionMaxDays) * 86_400)
+    guard !stored.familyRevoked, !stored.userDisabled, stored.expiresAt > current,
+      sessionEnds > current
+    else {
       let reason =
-        stored.familyRevoked ? "revoked" : stored.userDisabled ? "user disabled" : "expired"
+        stored.familyRevoked
+        ? "revoked"
+        : stored.userDisabled ? "user disabled" : sessionEnds <= current ? "session too old" : "expired"
+      if reason == "session too old" {
+        try await revoke(familyID: stored.familyID, reason: "session lifetime ended")
+      }
       try await audit.record(
         .refreshFailed, client: client, companyID: context.company, userID: context.user,
         details: ["reason": reason])
@@ -176,6 +188,7 @@ extension Request {
       database: db, hasher: application.passwordHasher, accessTokens: application.accessTokens,
       audit: audit, now: { Date() })
     service.maximumLoginFailures = application.appConfig.loginMaxFailures
+    service.sessionMaxDays = application.appConfig.sessionMaxDays
     return service
   }
 

@@ -14,6 +14,8 @@ struct StoredRefreshToken: Sendable {
   let expiresAt: Date
   let familyRevoked: Bool
   let userDisabled: Bool
+  /// When the session's login happened: rotations never extend a session past its maximum.
+  let sessionStartedAt: Date
 
   /// The token with this hash, or nil (also when its session or user no longer exists).
   static func find(hash: String, on database: any Database) async throws -> Self? {
@@ -27,14 +29,16 @@ struct StoredRefreshToken: Sendable {
       companyID: try row.decode(column: "company_id", as: UUID.self), role: role,
       expiresAt: try row.decode(column: "expires_at", as: Date.self),
       familyRevoked: try !row.decodeNil(column: "revoked_at"),
-      userDisabled: try row.decode(column: "disabled", as: Bool.self))
+      userDisabled: try row.decode(column: "disabled", as: Bool.self),
+      sessionStartedAt: try row.decode(column: "family_created_at", as: Date.self))
   }
 
   struct Statement: FixedStatement {
     static let sql = """
       SELECT refresh_tokens.id, refresh_tokens.family_id, refresh_tokens.user_id,
-        refresh_tokens.expires_at, refresh_token_families.revoked_at, users.company_id,
-        users.role, users.disabled
+        refresh_tokens.expires_at, refresh_token_families.revoked_at,
+        refresh_token_families.created_at AS family_created_at, users.company_id, users.role,
+        users.disabled
       FROM refresh_tokens
       JOIN refresh_token_families ON refresh_token_families.id = refresh_tokens.family_id
       JOIN users ON users.id = refresh_tokens.user_id

@@ -11,6 +11,8 @@ struct ServeBootstrap: LifecycleHandler {
     let command = app.environment.arguments.dropFirst().first
     guard command == nil || command == "serve" else { return }
     try await Migrate.run(app)
+    try await StoredTrackerPolicyCheck.warn(
+      database: app.db, policy: app.appConfig.outbound, logger: app.logger)
     let companies = CompanyService(database: app.db, hasher: app.passwordHasher)
     if let generated = try await companies.bootstrapIfEmpty(config: app.appConfig) {
       // Shown once on the console, deliberately not in the JSON log.

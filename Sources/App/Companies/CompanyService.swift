@@ -27,7 +27,7 @@ struct CompanyService: Sendable {
 
   /// The company `user create` adds to when none is named: the first one created.
   func defaultCompany() async throws -> Company? {
-    try await Company.query(on: database).sort(\.$id).first()
+    try await Company.defaultCompany(on: database)
   }
 
   /// On a deployment with no user at all, creates the company and its admin from

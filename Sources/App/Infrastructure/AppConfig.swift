@@ -39,8 +39,22 @@ public struct AppConfig: Sendable {
   public var jiraClientSecret: String?
   /// Failed logins per attempted e-mail and per IP in 15 minutes before 429 (0 disables).
   public var loginMaxFailures = 5
-  /// The default Teamwork API key (`TEAMWORK_API_KEY`) for trackers created without `auth`.
+  /// The deployment's Teamwork API key (`TEAMWORK_API_KEY`): used only by trackers of the
+  /// default company created without `auth` whose base URL has `teamworkBaseURL`'s origin.
   public var teamworkAPIKey: String?
+  /// The Teamwork site `TEAMWORK_API_KEY` belongs to (`TEAMWORK_BASE_URL`); unset, the key is
+  /// never used.
+  public var teamworkBaseURL: String?
+  /// What tenant-chosen URLs (tracker base URLs and the links their answers carry) may reach.
+  public var outbound = OutboundPolicy()
+  /// Who may read `/metrics` (`METRICS_TOKEN`, `METRICS_PORT`).
+  var metricsAccess = MetricsAccess.open
+  /// A session ends this many days after its login, however often it is refreshed
+  /// (`SESSION_MAX_DAYS`).
+  public var sessionMaxDays = 30
+  /// Audit rows older than this many days are deleted by a daily job (`AUDIT_RETENTION_DAYS`;
+  /// 0 keeps them forever).
+  public var auditRetentionDays = 365
   /// The service's external URL (`PUBLIC_BASE_URL`), for OAuth redirects and webhook URLs.
   public var publicBaseURL: String?
   /// Browser origins besides `PUBLIC_BASE_URL`'s that may call `/mcp` (`MCP_ALLOWED_ORIGINS`).
@@ -204,6 +218,22 @@ extension AppConfig {
     let outputs = OutputsSettings.load(
       environment: environment, isProduction: isProduction, problems: &problems)
     let security = SecuritySettings.load(environment: environment, problems: &problems)
+    let outbound = OutboundSettings.load(environment: environment, problems: &problems)
+    let metricsAccess = MetricsAccess.load(environment: environment, problems: &problems)
+    func days(_ name: String, default value: Int, minimum: Int) -> Int {
+      guard let raw = environment[name], !raw.isEmpty else { return value }
+      guard let days = Int(raw), days >= minimum, days <= 36_500 else {
+        problems.append("\(name): must be a whole number of days from \(minimum), got \"\(raw)\"")
+        return value
+      }
+      return days
+    }
+    let sessionMaxDays = days("SESSION_MAX_DAYS", default: 30, minimum: 1)
+    let auditRetentionDays = days("AUDIT_RETENTION_DAYS", default: 365, minimum: 0)
+    let teamworkBaseURL = environment["TEAMWORK_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    if let teamworkBaseURL, OutboundPolicy.origin(of: teamworkBaseURL) == nil {
+      problems.append("TEAMWORK_BASE_URL: must be an http(s) URL such as https://acme.teamwork.com")
+    }
     guard problems.isEmpty else { throw ConfigError(problems: problems) }
     var config = AppConfig(
       database: database, jwtSecret: secret,
@@ -217,6 +247,11 @@ extension AppConfig {
     config.jiraClientSecret = environment["JIRA_CLIENT_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
     config.loginMaxFailures = loginMaxFailures
     config.teamworkAPIKey = environment["TEAMWORK_API_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+    config.teamworkBaseURL = teamworkBaseURL
+    config.outbound = outbound
+    config.metricsAccess = metricsAccess
+    config.sessionMaxDays = sessionMaxDays
+    config.auditRetentionDays = auditRetentionDays
     config.publicBaseURL = environment["PUBLIC_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
       .map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
     config.atlassian = AtlassianEndpoints(environment: environment)

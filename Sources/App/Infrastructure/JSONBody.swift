@@ -7,13 +7,7 @@ struct JSONBody {
   let object: JSONObject
 
   init(_ req: Request) throws {
-    if let type = req.headers.contentType, type != .json,
-      !(type.type == "application" && type.subType.hasSuffix("+json"))
-    {
-      throw AppError(
-        .unsupportedMediaType, type: "unsupported-media-type", title: "Unsupported Media Type",
-        detail: "The body must be application/json.")
-    }
+    guard req.headers.hasJSONContentType else { throw AppError.bodyIsNotJSON(req.headers) }
     guard let buffer = req.body.data, buffer.readableBytes > 0 else {
       throw AppError.badRequest("a JSON object is required", field: "body")
     }
@@ -73,5 +67,23 @@ struct JSONBody {
       throw AppError.validation(field: field, reason: "must be a UUID")
     }
     return id
+  }
+}
+
+extension HTTPHeaders {
+  /// `application/json` or an `application/…+json` type.
+  var hasJSONContentType: Bool {
+    guard let type = contentType else { return false }
+    return type == .json || (type.type == "application" && type.subType.hasSuffix("+json"))
+  }
+}
+
+extension AppError {
+  /// 415 for a body that does not say it is JSON, naming what it said.
+  static func bodyIsNotJSON(_ headers: HTTPHeaders) -> AppError {
+    let given = headers.first(name: .contentType).map { "\"\($0)\"" } ?? "no Content-Type"
+    return AppError(
+      .unsupportedMediaType, type: "unsupported-media-type", title: "Unsupported Media Type",
+      detail: "The body must be JSON (Content-Type: application/json); got \(given).")
   }
 }

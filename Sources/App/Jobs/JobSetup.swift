@@ -96,7 +96,10 @@ struct TrackerSyncJob: JobHandler {
         previous: config.previousEncryptionKeys.map { .init($0) }),
       httpClient: app.http.client.shared, logger: logger, atlassian: config.atlassian)
     service.oauth = { try app.atlassianOAuth() }
-    service.teamworkAPIKey = config.teamworkAPIKey
+    service.teamworkKey = config.teamworkAPIKey.map {
+      DeploymentTeamworkKey(apiKey: $0, siteURL: config.teamworkBaseURL)
+    }
+    service.outbound = config.outbound
     service.publicBaseURL = config.publicBaseURL
     return service
   }

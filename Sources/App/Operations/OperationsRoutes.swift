@@ -6,10 +6,9 @@ struct HealthResponse: Content {
   let status: String
 }
 
-/// `GET /health`, `/ready` and `/metrics`: unauthenticated probes for orchestrators.
+/// `GET /health`, `/ready` and `/metrics`: probes for orchestrators (`/metrics` as
+/// `MetricsAccess` allows).
 struct OperationsRoutes: RouteCollection {
-  let metrics: HTTPMetrics
-
   func boot(routes: any RoutesBuilder) throws {
     routes.get("health") { _ in HealthResponse(status: "ok") }
     routes.get("ready", use: ready)
@@ -29,11 +28,26 @@ struct OperationsRoutes: RouteCollection {
   }
 
   func exposition(req: Request) async throws -> Response {
+    switch req.application.appConfig.metricsAccess {
+    case .separatePort: throw AppError.notFound("Route")
+    case .token where !req.application.appConfig.metricsAccess.admits(req):
+      throw AppError(
+        .unauthorized, type: "unauthorized", title: "Unauthorized",
+        detail: "Send the METRICS_TOKEN as Authorization: Bearer.",
+        headers: ["WWW-Authenticate": "Bearer"])
+    default: return await MetricsExposition.response(req.application)
+    }
+  }
+}
+
+/// The Prometheus text exposition, with the queue's current state.
+enum MetricsExposition {
+  static func response(_ app: Application) async -> Response {
+    let metrics = app.httpMetrics
     do {
-      try await PrometheusJobMetrics.recordQueueState(
-        req.application.jobs.queue, into: metrics.registry)
+      try await PrometheusJobMetrics.recordQueueState(app.jobs.queue, into: metrics.registry)
     } catch {
-      req.logger.warning("Queue depth unavailable", metadata: ["error": "\(error)"])
+      app.logger.warning("Queue depth unavailable", metadata: ["error": "\(error)"])
     }
     return Response(
       status: .ok,

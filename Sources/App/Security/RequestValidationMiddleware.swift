@@ -81,14 +81,15 @@ extension Request {
     return operation
   }
 
+  /// Every non-empty body of an operation that takes JSON is checked, whatever its headers say:
+  /// one without a JSON media type is a 415, never a body that reaches a handler unchecked.
+  /// An empty body (`POST /trackers/:id/sync`) needs no `Content-Type`.
   private func validateBody(against schema: JSONSchema) async throws {
-    guard [.POST, .PUT, .PATCH].contains(method),
-      let type = headers.contentType,
-      type == .json || (type.type == "application" && type.subType.hasSuffix("+json"))
-    else { return }
+    guard [.POST, .PUT, .PATCH].contains(method) else { return }
     let limit = application.routes.defaultMaxBodySize.value
     let body = try await self.body.collect(max: limit).get()
     guard let body, body.readableBytes > 0 else { return }
+    guard headers.hasJSONContentType else { throw AppError.bodyIsNotJSON(headers) }
     // A body already collected (in-memory requests) skips collect's own size check.
     guard body.readableBytes <= limit else {
       throw Abort(.payloadTooLarge, reason: "The body is larger than \(limit) bytes.")

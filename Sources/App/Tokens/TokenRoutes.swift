@@ -34,10 +34,17 @@ struct TokenRoutes: RouteCollection {
     admins.delete(":tokenID", use: revokeAny)
   }
 
+  /// A token is a credential of up to a year: it takes the current password, and a request
+  /// authenticated by a token cannot mint another (a leaked token must not outlive its revocation).
   func create(req: Request) async throws -> Response {
     let principal = try req.principal
+    guard principal.familyID != nil else {
+      throw AppError.forbidden(
+        "A personal access token cannot create personal access tokens; sign in instead.")
+    }
     let body = try JSONBody(req)
     let name = try body.requiredString("name").trimmingCharacters(in: .whitespacesAndNewlines)
+    let currentPassword = try body.requiredString("currentPassword")
     var errors: [ProblemDetails.FieldError] = []
     if !(1...100).contains(name.count) {
       errors.append(.init(field: "name", reason: "must be 1 to 100 characters"))
@@ -47,6 +54,11 @@ struct TokenRoutes: RouteCollection {
       errors.append(.init(field: "expiresInDays", reason: "must be 1 to 365"))
     }
     guard errors.isEmpty else { throw AppError.validation(errors) }
+    guard let user = try await User.find(principal.userID, on: req.db) else {
+      throw AppError.unauthorized
+    }
+    try await CurrentPasswordCheck(req: req).verify(
+      currentPassword, of: user, purpose: "token creation")
     let secret = PersonalAccessToken.prefix + SessionService.randomToken()
     let pat = PersonalAccessToken(
       userID: principal.userID, companyID: principal.companyID, name: name,

@@ -13,7 +13,13 @@ struct OAuthConnected: Content {
 /// Jira Cloud OAuth 2.0 (3LO): `GET /trackers/:id/oauth/start` (admin) sends the browser to
 /// Atlassian with a single-use `state`; `GET /oauth/jira/callback` exchanges the code, finds the
 /// site's cloud id and stores the tokens sealed.
+///
+/// The state is also set in a short-lived cookie of the browser that started, and the callback
+/// refuses a state that browser does not hold: otherwise an admin could send a victim the
+/// authorisation link and bind the victim's Jira to the admin's tracker (login CSRF).
 struct JiraOAuthRoutes: RouteCollection {
+  static let stateCookie = "ps_oauth_state"
+
   func boot(routes: any RoutesBuilder) throws {
     routes.grouped("trackers").grouped(RequireRole(.admin))
       .get(":trackerID", "oauth", "start", use: start)
@@ -33,11 +39,24 @@ struct JiraOAuthRoutes: RouteCollection {
       stateHash: SHA256Digest.hex(state), trackerID: try tracker.requireID(),
       userID: principal.userID, expiresAt: Date().addingTimeInterval(OAuthState.lifetime)
     ).create(on: req.db)
-    return req.redirect(
+    let response = req.redirect(
       to: oauth.authorizationURL(state: state).absoluteString, redirectType: .normal)
+    response.cookies[Self.stateCookie] = stateCookie(
+      state, maxAge: Int(OAuthState.lifetime), req: req)
+    return response
   }
 
-  func callback(req: Request) async throws -> OAuthConnected {
+  /// `HttpOnly`, `SameSite=Lax` (the callback is a top-level navigation from Atlassian), scoped
+  /// to the callback's path and as short-lived as the state.
+  func stateCookie(_ value: String, maxAge: Int, req: Request) -> HTTPCookies.Value {
+    HTTPCookies.Value(
+      string: value, expires: maxAge == 0 ? Date(timeIntervalSince1970: 0) : nil, maxAge: maxAge,
+      path: "/oauth/jira/callback",
+      isSecure: req.application.appConfig.publicBaseURL?.hasPrefix("https://") ?? true,
+      isHTTPOnly: true, sameSite: .lax)
+  }
+
+  func callback(req: Request) async throws -> Response {
     if let denied = req.query[String.self, at: "error"] {
       throw AppError(
         .badRequest, type: "oauth-denied", title: "Bad request",
@@ -46,6 +65,14 @@ struct JiraOAuthRoutes: RouteCollection {
     guard let code = req.query[String.self, at: "code"],
       let state = req.query[String.self, at: "state"]
     else { throw AppError.badRequest("code and state are required", field: "code") }
+    guard let held = req.cookies[Self.stateCookie]?.string,
+      SHA256Digest.hex(held) == SHA256Digest.hex(state)
+    else {
+      throw AppError(
+        .badRequest, type: "oauth-state-invalid", title: "Bad request",
+        detail: "This browser did not start this authorisation (no matching \(Self.stateCookie) "
+          + "cookie): open GET /trackers/:id/oauth/start in the browser that finishes it.")
+    }
     // Claimed by one conditional update: a state works once, within its ten minutes.
     let now = Date()
     let claimed = try await OAuthState.query(on: req.db)
@@ -76,9 +103,11 @@ struct JiraOAuthRoutes: RouteCollection {
         .badGateway, type: "oauth-exchange-failed", title: "Bad Gateway",
         detail: "Atlassian refused the code exchange: \(error).")
     }
-    let host = URL(string: tracker.baseURL)?.host
-    guard let site = sites.first(where: { URL(string: $0.url)?.host == host }) ?? sites.first else {
-      throw AppError.conflict("The authorised account has access to no Jira site.")
+    let host = URL(string: tracker.baseURL)?.host?.lowercased()
+    guard let site = sites.first(where: { URL(string: $0.url)?.host?.lowercased() == host }) else {
+      throw AppError.conflict(
+        "The authorised Atlassian account has no access to \(host ?? tracker.baseURL), the "
+          + "tracker's site; connect with an account of that site or change the tracker's baseUrl.")
     }
     var auth = try req.trackers.auth(of: tracker) ?? TrackerAuth(kind: "oauth2")
     auth.kind = "oauth2"
@@ -99,8 +128,13 @@ struct JiraOAuthRoutes: RouteCollection {
         .trackerUpdated, .tracker, id: try tracker.requireID(), changed: ["auth"],
         on: transaction)
     }
-    return OAuthConnected(
-      trackerId: try tracker.requireID().uuidString.lowercased(), cloudId: site.id, site: site.url)
+    let response = Response(status: .ok)
+    try response.content.encode(
+      OAuthConnected(
+        trackerId: try tracker.requireID().uuidString.lowercased(), cloudId: site.id,
+        site: site.url))
+    response.cookies[Self.stateCookie] = stateCookie("", maxAge: 0, req: req)
+    return response
   }
 }
 

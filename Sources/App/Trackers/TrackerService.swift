@@ -12,8 +12,10 @@ struct TrackerService: Sendable {
   let httpClient: HTTPClient
   let logger: Logger
   let atlassian: AtlassianEndpoints
-  /// `TEAMWORK_API_KEY`: the key a Teamwork tracker uses when created without `auth`.
-  var teamworkAPIKey: String?
+  /// `TEAMWORK_API_KEY` and the site it belongs to (`TEAMWORK_BASE_URL`).
+  var teamworkKey: DeploymentTeamworkKey?
+  /// What a tracker's URLs may reach.
+  var outbound = OutboundPolicy()
   /// `PUBLIC_BASE_URL`, for the webhook URL shown to admins.
   var publicBaseURL: String?
   /// Builds the Atlassian OAuth client when the deployment has one configured.
@@ -30,7 +32,9 @@ struct TrackerService: Sendable {
     "webhookSecret",
   ]
 
-  private func save(_ tracker: Tracker, _ action: AuditAction, body: JSONBody) async throws {
+  private func save(
+    _ tracker: Tracker, _ action: AuditAction, body: JSONBody, details: [String: String] = [:]
+  ) async throws {
     let changed = body.object.pairs.map(\.key).filter(Self.auditedFields.contains)
     try await database.transaction { transaction in
       if action == .trackerCreated {
@@ -39,7 +43,8 @@ struct TrackerService: Sendable {
         try await tracker.save(on: transaction)
       }
       try await auditor?.record(
-        action, .tracker, id: try tracker.requireID(), changed: changed, on: transaction)
+        action, .tracker, id: try tracker.requireID(), changed: changed, details: details,
+        on: transaction)
     }
   }
 
@@ -62,12 +67,14 @@ struct TrackerService: Sendable {
         field: "type", reason: "must be one of jira-cloud, jira-dc, teamwork")
     }
     let name = try Self.validName(try body.requiredString("name"))
-    let baseURL = try Self.validBaseURL(try body.requiredString("baseUrl"))
+    let baseURL = try await admittedBaseURL(try body.requiredString("baseUrl"))
     let auth: TrackerAuth
     if let authObject = try body.optionalObject("auth") {
       auth = try TrackerAuth(authObject, type: type)
-    } else if type == "teamwork", let teamworkAPIKey {
-      auth = try TrackerAuth(["kind": "apiKey", "apiKey": .string(teamworkAPIKey)], type: type)
+    } else if type == "teamwork",
+      let key = try await teamworkKey?.key(for: baseURL, companyID: companyID, on: database)
+    {
+      auth = try TrackerAuth(["kind": "apiKey", "apiKey": .string(key)], type: type)
     } else {
       throw AppError.badRequest("is required", field: "auth")
     }
@@ -78,19 +85,39 @@ struct TrackerService: Sendable {
     return tracker
   }
 
+  /// Applies a `PATCH`. Moving the tracker to another origin (scheme, host or port) needs its
+  /// credentials in the same body, so that sealed credentials never go to a host they were
+  /// not given for; an OAuth tracker instead loses its tokens and must be connected again.
   func update(_ tracker: Tracker, body: JSONBody) async throws -> Tracker {
     if let name = try body.optionalString("name") {
       tracker.name = try Self.validName(name)
     }
-    if let baseURL = try body.optionalString("baseUrl") {
-      tracker.baseURL = try Self.validBaseURL(baseURL)
+    let authObject = try body.optionalObject("auth")
+    var move: TrackerMove?
+    if let raw = try body.optionalString("baseUrl") {
+      let baseURL = try await admittedBaseURL(raw)
+      move = TrackerMove(from: tracker.baseURL, to: baseURL)
+      tracker.baseURL = baseURL
     }
-    if let authObject = try body.optionalObject("auth") {
+    let storedKind = try? auth(of: tracker)?.kind
+    if let authObject {
       tracker.authJSON = try seal(try TrackerAuth(authObject, type: tracker.type))
       tracker.needsReauth = false
     }
+    if let move, move.changesOrigin {
+      let kind = authObject?["kind"]?.stringValue ?? storedKind
+      if kind == "oauth2" {
+        tracker.authJSON = try seal(TrackerAuth(kind: "oauth2"))
+        tracker.needsReauth = true
+      } else if authObject == nil {
+        throw AppError.validation(
+          field: "auth",
+          reason: "is required when baseUrl moves to another scheme, host or port: the stored "
+            + "credentials were given for \(move.fromOrigin)")
+      }
+    }
     try apply(body, to: tracker)
-    try await save(tracker, .trackerUpdated, body: body)
+    try await save(tracker, .trackerUpdated, body: body, details: move?.auditDetails ?? [:])
     return tracker
   }
 
@@ -149,7 +176,18 @@ struct TrackerService: Sendable {
         credentials: try auth.credentials(
           oauth: auth.kind == "oauth2" ? try tokenStore(for: tracker.requireID()) : nil),
         acceptanceCriteriaField: tracker.acceptanceCriteriaField, jql: tracker.jql,
-        httpClient: httpClient, logger: logger, atlassian: atlassian))
+        httpClient: httpClient, logger: logger, atlassian: atlassian, outbound: outbound))
+  }
+
+  /// A syntactically valid base URL that the outbound policy admits (422 naming the rule).
+  func admittedBaseURL(_ raw: String) async throws -> String {
+    let baseURL = try Self.validBaseURL(raw)
+    do {
+      _ = try await outbound.admit(baseURL)
+    } catch {
+      throw AppError.validation(field: "baseUrl", reason: error.description)
+    }
+    return baseURL
   }
 
   /// The OAuth access tokens of a Jira Cloud tracker, refreshed as they expire.

@@ -9,8 +9,10 @@ struct UserResponse: Content {
   let role: Role
   let disabled: Bool
   let createdAt: Date?
+  /// After a password change or reset: how many personal access tokens it revoked.
+  let revokedTokens: Int?
 
-  init(_ user: User) throws {
+  init(_ user: User, revokedTokens: Int? = nil) throws {
     id = try user.requireID().uuidString.lowercased()
     companyId = user.$company.id.uuidString.lowercased()
     email = user.email
@@ -18,6 +20,7 @@ struct UserResponse: Content {
     role = user.role
     disabled = user.disabled
     createdAt = user.createdAt
+    self.revokedTokens = revokedTokens
   }
 }
 

@@ -45,11 +45,8 @@ struct UserRoutes: RouteCollection {
     guard errors.isEmpty else { throw AppError.validation(errors) }
 
     if let newPassword = body.newPassword, let currentPassword = body.currentPassword {
-      guard
-        try await req.application.passwordHasher.verify(currentPassword, against: user.passwordHash)
-      else {
-        throw AppError.validation(field: "currentPassword", reason: "is not your current password")
-      }
+      try await CurrentPasswordCheck(req: req).verify(
+        currentPassword, of: user, purpose: "password change")
       user.passwordHash = try await req.application.passwordHasher.hash(newPassword)
     }
     var changed: [String] = []
@@ -61,24 +58,28 @@ struct UserRoutes: RouteCollection {
     let passwordChanged = body.newPassword != nil
     let fields = changed + (passwordChanged ? ["password"] : [])
     let auditor = try req.auditor
-    try await req.db.transaction { transaction in
+    let revokedTokens = try await req.db.transaction { transaction in
       try await user.save(on: transaction)
+      var revokedTokens = 0
       if passwordChanged {
         try await SessionService.revokeAll(
           userID: principal.userID, keeping: principal.familyID, reason: "password changed",
           on: transaction)
+        revokedTokens = try await PersonalAccessToken.revokeAll(
+          userID: principal.userID, on: transaction)
       }
       if !fields.isEmpty {
         try await auditor.record(
           .userUpdated, .user, id: principal.userID, changed: fields, on: transaction)
       }
+      return revokedTokens
     }
     if passwordChanged {
       try await req.audit.record(
         .passwordChanged, client: req.clientInfo, companyID: principal.companyID,
         userID: principal.userID)
     }
-    return try UserResponse(user)
+    return try UserResponse(user, revokedTokens: passwordChanged ? revokedTokens : nil)
   }
 
   func create(req: Request) async throws -> Response {
@@ -101,7 +102,7 @@ struct UserRoutes: RouteCollection {
     let page = try await User.query(on: req.db)
       .filter(\.$company.$id == principal.companyID)
       .page(PageRequest(from: req))
-    return try page.map(UserResponse.init).response(for: req)
+    return try page.map { try UserResponse($0) }.response(for: req)
   }
 
   func update(req: Request) async throws -> UserResponse {
@@ -112,9 +113,9 @@ struct UserRoutes: RouteCollection {
     let body = try req.content.decode(UpdateUserRequest.self)
     let service = UserService(
       database: req.db, hasher: req.application.passwordHasher, auditor: try req.auditor)
-    let user = try await service.update(
+    let (user, revokedTokens) = try await service.update(
       id: id, companyID: principal.companyID, name: body.name, roleName: body.role,
       disabled: body.disabled, password: body.password)
-    return try UserResponse(user)
+    return try UserResponse(user, revokedTokens: body.password == nil ? nil : revokedTokens)
   }
 }

@@ -44,7 +44,7 @@ struct UserService: Sendable {
   func update(
     id: UUID, companyID: UUID, name: String?, roleName: String?, disabled: Bool?,
     password: String?
-  ) async throws -> User {
+  ) async throws -> (user: User, revokedTokens: Int) {
     var errors: [ProblemDetails.FieldError] = []
     if let name, let reason = UserValidation.name(name) {
       errors.append(.init(field: "name", reason: reason))
@@ -97,6 +97,8 @@ struct UserService: Sendable {
           userID: id, reason: user.disabled ? "user disabled" : "password reset by admin",
           on: transaction)
       }
+      let revokedTokens =
+        newHash == nil ? 0 : try await PersonalAccessToken.revokeAll(userID: id, on: transaction)
       if !changed.isEmpty {
         var details: [String: String] = [:]
         if changed.contains("role") { details["role"] = user.role.rawValue }
@@ -104,7 +106,7 @@ struct UserService: Sendable {
         try await auditor?.record(
           .userUpdated, .user, id: id, changed: changed, details: details, on: transaction)
       }
-      return user
+      return (user, revokedTokens)
     }
   }
 }

@@ -19,6 +19,9 @@ struct HTTPTransport: Sendable {
   var timeout: Duration
   var retryPolicy: RetryPolicy
   var authorization: HTTPAuthorization
+  /// The policy for tenant-chosen URLs; nil for the operator's own endpoints (Atlassian's
+  /// OAuth and API hosts), which go through `client` as they are.
+  var outbound: OutboundPolicy?
   /// Largest body accepted.
   var maxBodyBytes = 32 * 1024 * 1024
 
@@ -33,6 +36,7 @@ struct HTTPTransport: Sendable {
     if case .oauth(let provider) = authorization {
       token = try await provider.accessToken()
     }
+    let target = try await admitted(url)
     while true {
       try Task.checkCancellation()
       var request = HTTPClientRequest(url: url)
@@ -52,11 +56,7 @@ struct HTTPTransport: Sendable {
       let started = ContinuousClock.now
       let result: HTTPResult
       do {
-        let response = try await client.execute(request, timeout: timeAmount)
-        let buffer = try await response.body.collect(upTo: maxBodyBytes)
-        result = HTTPResult(
-          status: Int(response.status.code), headers: response.headers,
-          body: Data(buffer.readableBytesView))
+        result = try await execute(request, to: target)
       } catch let error as CancellationError {
         throw error
       } catch {
@@ -82,6 +82,8 @@ struct HTTPTransport: Sendable {
       switch result.status {
       case 200..<300:
         return result
+      case 300..<400 where target != nil:
+        throw Self.redirectRefused(result, method: method, url: url)
       case 401 where !refreshedAfter401:
         guard case .oauth(let provider) = authorization else { break }
         refreshedAfter401 = true
@@ -123,7 +125,7 @@ struct HTTPTransport: Sendable {
     }
   }
 
-  private var timeAmount: TimeAmount {
+  var timeAmount: TimeAmount {
     let (seconds, attoseconds) = timeout.components
     return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
   }
@@ -145,7 +147,13 @@ struct HTTPTransport: Sendable {
   }
 
   /// The first human message in a Jira/Teamwork/OAuth error body, if any.
+  /// At most 300 characters: the host may be one a tenant chose, and its answer is shown to
+  /// that tenant only through the fields the tracker APIs define.
   static func errorMessage(_ body: Data) -> String? {
+    fullErrorMessage(body).map { $0.count > 300 ? $0.prefix(300) + "…" : $0 }
+  }
+
+  private static func fullErrorMessage(_ body: Data) -> String? {
     guard let json = try? JSONValue.parse(body) else { return nil }
     if let first = json["errorMessages"]?.array?.first?.string { return first }
     if let errors = json["errors"]?.object, let (field, value) = errors.first,

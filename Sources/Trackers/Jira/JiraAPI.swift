@@ -90,6 +90,9 @@ extension HTTPTransport {
       logger: configuration.logger,
       timeout: configuration.requestTimeout,
       retryPolicy: configuration.retryPolicy,
-      authorization: authorization)
+      authorization: authorization,
+      outbound: configuration.outbound.trusting([
+        configuration.atlassian.authURL, configuration.atlassian.apiURL,
+      ]))
   }
 }

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import Testing
+import Trackers
 import Vapor
 import VaporTesting
 
@@ -8,12 +9,28 @@ import VaporTesting
 
 /// A configuration for tests: an in-memory SQLite or a fresh PostgreSQL database, a fixed
 /// secret and a low bcrypt cost so that the suite stays fast.
+/// The server contacts loopback addresses only, as every test must.
 func testConfig(_ location: AppConfig.DatabaseLocation) -> AppConfig {
-  AppConfig(
+  var config = AppConfig(
     database: location, jwtSecret: Array("test-secret-that-is-at-least-32-bytes".utf8),
     adminEmail: "admin@example.com", adminPassword: "admin-password-123",
     companyName: "Acme", logLevel: .warning, bcryptCost: 4)
+  config.outbound = testOutboundPolicy
+  return config
 }
+
+/// The made-up tracker hosts the tests use (RFC 2606 names and two vendor-looking sites),
+/// "resolved" to loopback without DNS; with `onlyAllowed` nothing else can be reached.
+let testTrackerHosts = [
+  "jira.example.com", "a.example", "x.example", "tw.example", "acme.teamwork.com",
+  "acme.atlassian.net", "acme-shop.atlassian.net",
+]
+let testOutboundPolicy: OutboundPolicy = {
+  var policy = OutboundPolicy.loopbackOnly(
+    resolver: .fixed(Dictionary(uniqueKeysWithValues: testTrackerHosts.map { ($0, ["127.0.0.1"]) })))
+  policy.allowedHostNames.formUnion(testTrackerHosts)
+  return policy
+}()
 
 /// Runs `body` with a migrated application on `database`, and always shuts it down.
 func withTestApp(

@@ -22,5 +22,6 @@ enum AppMigrations {
     UpdateIssuesAddAssigneeListIndex(),
     UpdateJobsAddTenant(),
     UpdateLargeTextUseLZ4(),
+    CreateLoginAttempts(),
   ]
 }

@@ -15,3 +15,11 @@ final class Company: Model, @unchecked Sendable {
     self.name = name
   }
 }
+
+extension Company {
+  /// The deployment's first company (ids are UUIDv7, so in creation order): its operator's,
+  /// the one `user create` adds to and the only one the deployment's own secrets serve.
+  static func defaultCompany(on database: any Database) async throws -> Company? {
+    try await Company.query(on: database).sort(\.$id).first()
+  }
+}

@@ -26,3 +26,17 @@ final class PersonalAccessToken: Model, @unchecked Sendable {
     self.expiresAt = expiresAt
   }
 }
+
+extension PersonalAccessToken {
+  /// Revokes every live token of a user (a password change or reset: whoever knew the old
+  /// password may have minted one) and returns how many it revoked.
+  static func revokeAll(userID: UUID, at time: Date = Date(), on database: any Database)
+    async throws -> Int
+  {
+    let live = PersonalAccessToken.query(on: database)
+      .filter(\.$user.$id == userID).filter(\.$revokedAt == nil)
+    let count = try await live.count()
+    if count > 0 { try await live.set(\.$revokedAt, to: time).update() }
+    return count
+  }
+}
