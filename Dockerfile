@@ -74,7 +74,10 @@ RUN groupadd --system --gid 10001 promptsmith \
 # only what the process writes: data/ (SQLite, development secret) and uploads/ (the default
 # STORAGE_URL, file://./uploads). Mount volumes there, or use PostgreSQL and S3 (docker-compose.yml).
 COPY --from=build /staging /opt/promptsmith
-ENV PATH="/opt/promptsmith:${PATH}" \
+# Production unless told otherwise (`-e VAPOR_ENV=development`): JWT_SECRET and ENCRYPTION_KEY
+# are then required and nothing is generated, for every command (serve, worker, migrate, user).
+ENV VAPOR_ENV="production" \
+  PATH="/opt/promptsmith:${PATH}" \
   DATABASE_URL="sqlite:///app/data/promptsmith.sqlite" \
   DATA_DIR="/app/data" \
   PORT="8080" \

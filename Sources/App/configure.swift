@@ -32,6 +32,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
   if let tls = config.tls {
     try app.configureTLS(tls, redirectPort: config.httpRedirectPort)
   }
+  app.unknownRefreshTokens = UnknownRefreshTokens(limit: 4 * config.loginMaxFailures)
   app.rateLimiter =
     config.rateLimitPerMinute > 0 ? RateLimiter(perMinute: config.rateLimitPerMinute) : nil
 

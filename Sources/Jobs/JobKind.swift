@@ -24,6 +24,8 @@ public struct JobKind: RawRepresentable, Hashable, Sendable, Codable,
   public static let processWebhook: JobKind = "process-webhook"
   /// Deletes outputs past their retention.
   public static let cleanupOldOutputs: JobKind = "cleanup-old-outputs"
+  /// Deletes audit rows past their retention (`AUDIT_RETENTION_DAYS`).
+  public static let cleanupAuditEvents: JobKind = "cleanup-audit-events"
   /// Runs ``TestJobHandler``: sleeps and fails as its payload says (tests and smoke checks).
   public static let test: JobKind = "test"
 }

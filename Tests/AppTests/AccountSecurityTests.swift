@@ -59,8 +59,7 @@ import VaporTesting
   }
 
   @Test(arguments: TestDatabase.all)
-  func tokensNeedTheCurrentPasswordAndNoTokenMintsAnother(_ database: TestDatabase) async throws
-  {
+  func tokensNeedTheCurrentPasswordAndNoTokenMintsAnother(_ database: TestDatabase) async throws {
     try await withTestApp(database) { ctx in
       let admin = try await ctx.adminToken()
       let missing = try await ctx.send(.POST, "/me/tokens", token: admin, object: ["name": "ci"])
@@ -143,7 +142,8 @@ import VaporTesting
       #expect(try reset.content.decode(UserResponse.self).revokedTokens == 1)
       #expect(try await ctx.send(.GET, "/me", token: thirdSecret).status == .unauthorized)
       session = try await ctx.login(dev.email, "reset-by-admin-77").accessToken
-      let renamed = try await ctx.send(.PATCH, "/users/\(dev.id)", token: admin, object: ["name": "D"])
+      let renamed = try await ctx.send(
+        .PATCH, "/users/\(dev.id)", token: admin, object: ["name": "D"])
       #expect(try renamed.content.decode(UserResponse.self).revokedTokens == nil)
     }
   }

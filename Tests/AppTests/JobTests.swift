@@ -135,10 +135,12 @@ import VaporTesting
       #expect(teamwork.first?.interval == .seconds(900))
       #expect(try await TrackerSyncJob.scheduled(jira: true, on: ctx.app.db).isEmpty)
       let runs = await ctx.app.jobs.scheduler(logger: ctx.app.logger).tick()
-      #expect(Set(runs.map(\.kind)) == [.syncTeamworkIssues, .cleanupOldOutputs])
+      #expect(
+        Set(runs.map(\.kind)) == [.syncTeamworkIssues, .cleanupOldOutputs, .cleanupAuditEvents])
       let tenants = Dictionary(uniqueKeysWithValues: runs.map { ($0.kind, $0.tenant) })
       #expect(tenants[.syncTeamworkIssues] == JobTenant.of(company: ctx.companyID))
       #expect(tenants[.cleanupOldOutputs] == .some(nil))
+      #expect(tenants[.cleanupAuditEvents] == .some(nil))
       #expect(await ctx.app.jobs.scheduler(logger: ctx.app.logger).tick().isEmpty)
     }
   }
@@ -185,6 +187,61 @@ import VaporTesting
       let issue = try await Issue.query(on: ctx.app.db).filter(\.$externalKey == "BILL-2291")
         .first()
       #expect(issue != nil)
+    }
+  }
+}
+
+extension WebhookTests {
+  /// A delivery replayed (same Jira identifier, or the same bytes) queues nothing; a deletion is
+  /// believed only when the tracker no longer has the issue.
+  @Test(arguments: TestDatabase.all)
+  func replayedDeliveriesAreIgnoredAndDeletionsAreCheckedAtTheTracker(_ database: TestDatabase)
+    async throws
+  {
+    let jira = try await FakeJiraDataCenter.start()
+    defer { Task { try? await jira.stop() } }
+    try await withTestApp(database) { ctx in
+      let admin = try await ctx.adminToken()
+      let secret = "a-webhook-secret-of-some-length"
+      let created = try await ctx.send(
+        .POST, "/trackers", token: admin,
+        object: [
+          "type": "jira-dc", "name": "Acme Jira", "baseUrl": jira.baseURL,
+          "auth": ["kind": "pat", "token": FakeJiraDataCenter.token], "webhookSecret": secret,
+          "acceptanceCriteriaField": "customfield_10500",
+        ])
+      let tracker = try created.content.decode(TrackerResponse.self)
+      func deliver(_ body: String, id: String? = nil) async throws -> String {
+        var headers: HTTPHeaders = [
+          "X-Hub-Signature": WebhookSignature.sign(body: Data(body.utf8), secret: secret)
+        ]
+        if let id { headers.add(name: "X-Atlassian-Webhook-Identifier", value: id) }
+        let response = try await ctx.send(
+          .POST, "/webhooks/jira/\(tracker.id)", rawBody: body, headers: headers)
+        #expect(response.status == .accepted)
+        return try response.content.decode(JobAccepted.self).jobId
+      }
+      // a forged deletion of an issue the tracker still has
+      let stillThere = #"{"webhookEvent":"jira:issue_deleted","issue":{"key":"BILL-2291"}}"#
+      let first = try await deliver(stillThere)
+      let replayed = try await deliver(stillThere)
+      #expect(replayed == first)
+      #expect(try await runWorker(ctx, until: first) == "succeeded")
+      let kept = try await Issue.query(on: ctx.app.db).filter(\.$externalKey == "BILL-2291").first()
+      #expect(kept != nil && kept?.status != "Deleted")
+      // Jira's delivery identifier dedupes retries whose bytes differ
+      let gone = #"{"webhookEvent":"jira:issue_deleted","issue":{"key":"BILL-2291"},"n":1}"#
+      let a = try await deliver(gone, id: "delivery-42")
+      let b = try await deliver(gone + " ", id: "delivery-42")
+      #expect(a == b)
+      // the tracker no longer has the issue: now it is marked deleted
+      jira.issues.withLockedValue { $0.removeAll { $0["key"] as? String == "BILL-2291" } }
+      #expect(try await runWorker(ctx, until: a) == "succeeded")
+      let deleted = try await Issue.query(on: ctx.app.db).filter(\.$externalKey == "BILL-2291")
+        .first()
+      #expect(deleted?.status == "Deleted" && deleted?.statusCategory == "done")
+      let webhookJobs = try await ctx.app.jobs.queue.list(JobListQuery(kind: .processWebhook))
+      #expect(webhookJobs.jobs.count == 2)
     }
   }
 }

@@ -1,3 +1,4 @@
+import Crypto
 import Fluent
 import Foundation
 import Testing
@@ -5,28 +6,48 @@ import Testing
 @testable import App
 
 @Suite struct KeysTests {
+  /// An envelope as sealed before credentials were bound to their tracker.
+  static func legacyEnvelope(_ plaintext: String, key: CredentialCipher.Key) throws -> String {
+    let box = try AES.GCM.seal(Data(plaintext.utf8), using: key.key)
+    return "v1.\(key.id).\(try #require(box.combined).base64EncodedString())"
+  }
+
   @Test(arguments: TestDatabase.all)
-  func rotationReSealsOldCredentials(_ database: TestDatabase) async throws {
+  func rotationReSealsOldAndUnboundCredentialsBoundToTheirTracker(_ database: TestDatabase)
+    async throws
+  {
     try await withTestApp(database) { ctx in
       let oldKey = CredentialCipher.Key(Array(repeating: 9, count: 32))
-      let old = CredentialCipher(current: oldKey, previous: [])
       let tracker = Tracker(
         companyID: ctx.companyID, type: "jira-dc", name: "Old", baseURL: "https://old.example")
-      tracker.authJSON = try old.seal(Data(#"{"kind":"pat","token":"t"}"#.utf8))
-      tracker.webhookSecret = try old.seal(Data("a-secret-of-16-bytes".utf8))
+      let auth = #"{"kind":"pat","token":"t"}"#
+      tracker.authJSON = try Self.legacyEnvelope(auth, key: oldKey)
+      tracker.webhookSecret = try Self.legacyEnvelope("a-secret-of-16-bytes", key: oldKey)
       try await tracker.create(on: ctx.app.db)
+      let id = try tracker.requireID()
       let current = CredentialCipher(
         current: .init(ctx.app.appConfig.encryptionKey), previous: [oldKey])
+      // today's format opens
+      #expect(try current.open(tracker.authJSON ?? "", for: .auth(of: id)) == Data(auth.utf8))
       // act
       let rotated = try await KeysRotateCommand.rotate(database: ctx.app.db, cipher: current)
       let again = try await KeysRotateCommand.rotate(database: ctx.app.db, cipher: current)
       // check
       #expect(rotated == 2 && again == 0)
       let stored = try #require(try await Tracker.find(tracker.id, on: ctx.app.db))
+      #expect(stored.authJSON?.hasPrefix("v2.") == true)
       let onlyCurrent = CredentialCipher(current: current.current, previous: [])
+      #expect(try onlyCurrent.open(stored.authJSON ?? "", for: .auth(of: id)) == Data(auth.utf8))
       #expect(
-        try onlyCurrent.open(stored.authJSON ?? "") == Data(#"{"kind":"pat","token":"t"}"#.utf8))
-      #expect(try onlyCurrent.open(stored.webhookSecret ?? "") == Data("a-secret-of-16-bytes".utf8))
+        try onlyCurrent.open(stored.webhookSecret ?? "", for: .webhookSecret(of: id))
+          == Data("a-secret-of-16-bytes".utf8))
+      // a bound envelope opens for its own tracker and column only
+      #expect(throws: CredentialCipher.Failure.self) {
+        try onlyCurrent.open(stored.authJSON ?? "", for: .auth(of: UUID()))
+      }
+      #expect(throws: CredentialCipher.Failure.self) {
+        try onlyCurrent.open(stored.authJSON ?? "", for: .webhookSecret(of: id))
+      }
     }
   }
 }

@@ -67,7 +67,7 @@ import VaporTesting
       let row = try #require(try await Tracker.find(id, on: ctx.app.db))
       var auth = try #require(try service.auth(of: row))
       auth.expiresAt = Date().addingTimeInterval(-10)
-      row.authJSON = try service.cipher.seal(JSONEncoder().encode(auth))
+      row.authJSON = try service.seal(auth, for: row)
       try await row.save(on: ctx.app.db)
       let store = try service.tokenStore(for: id)
       async let first = store.accessToken()
@@ -114,12 +114,13 @@ import VaporTesting
   func aCallbackForAnotherSiteIsRefused(_ database: TestDatabase) async throws {
     let atlassian = try await FakeAtlassian.start()
     defer { Task { try? await atlassian.stop() } }
-    try await withTestApp(database, configure: { config in
+    let oauthConfigured: (inout AppConfig) -> Void = { config in
       config.jiraClientID = "client-id"
       config.jiraClientSecret = "client-secret"
       config.publicBaseURL = "https://promptsmith.example"
       config.atlassian = AtlassianEndpoints(authURL: atlassian.url, apiURL: atlassian.url)
-    }) { ctx in
+    }
+    try await withTestApp(database, configure: oauthConfigured) { ctx in
       let admin = try await ctx.adminToken()
       let created = try await ctx.send(
         .POST, "/trackers", token: admin,

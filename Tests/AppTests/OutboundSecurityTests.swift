@@ -35,7 +35,8 @@ import VaporTesting
         ("https://127.0.0.1:8080", "loopback"), ("https://169.254.169.254", "link-local"),
         ("https://metadata.example", "link-local"), ("https://intranet.example", "private"),
         ("https://[::1]", "loopback"), ("http://jira.example.com", "https-required"),
-        ("https://jira.example.com#/rest", "fragment"), ("https://u:p@jira.example.com", "userinfo"),
+        ("https://jira.example.com#/rest", "fragment"),
+        ("https://u:p@jira.example.com", "userinfo"),
         ("https://nowhere.example", "unresolvable"),
       ]
       for (url, rule) in cases {
@@ -68,8 +69,8 @@ import VaporTesting
       let tracker = Tracker(
         companyID: ctx.companyID, type: "jira-dc", name: "Old", baseURL: "https://10.1.2.3/jira")
       let service = TrackerSyncJob.service(app: ctx.app, logger: ctx.app.logger)
-      tracker.authJSON = try service.cipher.seal(
-        JSONEncoder().encode(try TrackerAuth(["kind": "pat", "token": "t"], type: "jira-dc")))
+      tracker.authJSON = try service.seal(
+        try TrackerAuth(["kind": "pat", "token": "t"], type: "jira-dc"), for: tracker)
       try await tracker.create(on: ctx.app.db)
       // act
       let warned = try await StoredTrackerPolicyCheck.warn(
@@ -97,20 +98,19 @@ import VaporTesting
     let teamwork: [String: Any] = [
       "type": "teamwork", "name": "TW", "baseUrl": "https://acme.teamwork.com",
     ]
-    try await withTestApp(database, configure: { $0.teamworkAPIKey = key }) { ctx in
+    let keyOnly: (inout AppConfig) -> Void = { $0.teamworkAPIKey = key }
+    try await withTestApp(database, configure: keyOnly) { ctx in
       // without TEAMWORK_BASE_URL the key is never used
       let admin = try await ctx.adminToken()
       let refused = try await ctx.send(.POST, "/trackers", token: admin, object: teamwork)
       #expect(refused.status == .badRequest)
       #expect(refused.problem?.errors?.first?.field == "auth")
     }
-    try await withTestApp(
-      database,
-      configure: {
-        $0.teamworkAPIKey = key
-        $0.teamworkBaseURL = "https://acme.teamwork.com"
-      }
-    ) { ctx in
+    let keyAndSite: (inout AppConfig) -> Void = {
+      $0.teamworkAPIKey = key
+      $0.teamworkBaseURL = "https://acme.teamwork.com"
+    }
+    try await withTestApp(database, configure: keyAndSite) { ctx in
       let admin = try await ctx.adminToken()
       var elsewhere = teamwork
       elsewhere["baseUrl"] = "https://jira.example.com"
@@ -131,8 +131,7 @@ import VaporTesting
   }
 
   @Test(arguments: TestDatabase.all)
-  func movingATrackerToAnotherHostNeedsItsCredentialsAgain(_ database: TestDatabase) async throws
-  {
+  func movingATrackerToAnotherHostNeedsItsCredentialsAgain(_ database: TestDatabase) async throws {
     try await withTestApp(database) { ctx in
       let admin = try await ctx.adminToken()
       let created = try await ctx.send(
@@ -142,7 +141,8 @@ import VaporTesting
       let sealed = try await Tracker.find(trackerID, on: ctx.app.db)?.authJSON
       // a path on the same site keeps the credentials
       let samePlace = try await ctx.send(
-        .PATCH, "/trackers/\(id)", token: admin, object: ["baseUrl": "https://jira.example.com/jira"])
+        .PATCH, "/trackers/\(id)", token: admin,
+        object: ["baseUrl": "https://jira.example.com/jira"])
       #expect(samePlace.status == .ok)
       // another host without credentials: refused, nothing changed
       let refused = try await ctx.send(
@@ -155,7 +155,8 @@ import VaporTesting
       #expect(unchanged.authJSON == sealed)
       // another port is another origin too
       let port = try await ctx.send(
-        .PATCH, "/trackers/\(id)", token: admin, object: ["baseUrl": "https://jira.example.com:8443"])
+        .PATCH, "/trackers/\(id)", token: admin,
+        object: ["baseUrl": "https://jira.example.com:8443"])
       #expect(port.status == .unprocessableEntity)
       // with new credentials: moved, and the audit row names both origins
       let moved = try await ctx.send(
@@ -189,7 +190,7 @@ import VaporTesting
       auth.accessToken = "access-1"
       auth.refreshToken = "refresh-1"
       auth.cloudId = "cloud-1"
-      row.authJSON = try service.cipher.seal(JSONEncoder().encode(auth))
+      row.authJSON = try service.seal(auth, for: row)
       try await row.save(on: ctx.app.db)
       // act
       let moved = try await ctx.send(

@@ -41,7 +41,8 @@ import Vapor
       let trackerID = try tracker.content.decode(TrackerResponse.self).id
       let sync = try await ctx.send(.POST, "/trackers/\(trackerID)/sync", token: f.admin)
       let jobID = try sync.content.decode(JobAccepted.self).jobId
-      let token = try await ctx.send(.POST, "/me/tokens", token: f.admin,
+      let token = try await ctx.send(
+        .POST, "/me/tokens", token: f.admin,
         object: ["name": "a", "currentPassword": ctx.adminPassword])
       let tokenID = try token.content.decode(TokenResponse.self).id
       let user = try await ctx.createUser(role: .developer, adminToken: f.admin)

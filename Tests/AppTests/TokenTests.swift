@@ -15,7 +15,8 @@ import Vapor
       let devToken = try await ctx.login(dev.email, dev.password).accessToken
       // act
       let created = try await ctx.send(
-        .POST, "/me/tokens", token: devToken, object: [
+        .POST, "/me/tokens", token: devToken,
+        object: [
           "name": "Cursor", "expiresInDays": 30, "currentPassword": dev.password,
         ])
       #expect(created.status == .created)
@@ -60,7 +61,8 @@ import Vapor
     try await withTestApp(database) { ctx in
       let admin = try await ctx.adminToken()
       let invalid = try await ctx.send(
-        .POST, "/me/tokens", token: admin, object: ["name": "", "expiresInDays": 400, "currentPassword": ctx.adminPassword])
+        .POST, "/me/tokens", token: admin,
+        object: ["name": "", "expiresInDays": 400, "currentPassword": ctx.adminPassword])
       #expect(invalid.status == .unprocessableEntity)
       #expect(Set(invalid.problem?.errors?.map(\.field) ?? []) == ["name", "expiresInDays"])
       let created = try await ctx.send(

@@ -44,7 +44,7 @@ import VaporTesting
       #expect(tracker.credentialsSet == ["token"] && tracker.authKind == "pat")
       let stored = try #require(
         try await Tracker.find(UUID(uuidString: tracker.id), on: ctx.app.db))
-      #expect(stored.authJSON?.hasPrefix("v1.") == true)
+      #expect(stored.authJSON?.hasPrefix("v2.") == true)
       #expect(stored.authJSON?.contains(FakeJiraDataCenter.token) == false)
       let test = try await ctx.send(.POST, "/trackers/\(tracker.id)/test", token: admin)
       #expect(try test.content.decode(TrackerTestResponse.self).ok)
@@ -201,19 +201,20 @@ import VaporTesting
 
   @Test func credentialEnvelopesNameTheirKey() throws {
     let old = CredentialCipher(current: .init(Array(repeating: 1, count: 32)), previous: [])
-    let sealed = try old.seal(Data("secret".utf8))
+    let binding = CredentialCipher.Binding.auth(of: UUID())
+    let sealed = try old.seal(Data("secret".utf8), for: binding)
     let rotated = CredentialCipher(
       current: .init(Array(repeating: 2, count: 32)),
       previous: [.init(Array(repeating: 1, count: 32))])
-    #expect(try rotated.open(sealed) == Data("secret".utf8))
+    #expect(try rotated.open(sealed, for: binding) == Data("secret".utf8))
     #expect(rotated.needsRotation(sealed))
     let stranger = CredentialCipher(current: .init(Array(repeating: 3, count: 32)), previous: [])
-    #expect(throws: CredentialCipher.Failure.self) { try stranger.open(sealed) }
+    #expect(throws: CredentialCipher.Failure.self) { try stranger.open(sealed, for: binding) }
     let parts = sealed.split(separator: ".").map(String.init)
     var bytes = try #require(Data(base64Encoded: parts[2]))
     bytes[bytes.count / 2] ^= 0x01
     let tampered = "\(parts[0]).\(parts[1]).\(bytes.base64EncodedString())"
-    #expect(throws: CredentialCipher.Failure.self) { try old.open(tampered) }
-    #expect(throws: CredentialCipher.Failure.self) { try old.open("plain") }
+    #expect(throws: CredentialCipher.Failure.self) { try old.open(tampered, for: binding) }
+    #expect(throws: CredentialCipher.Failure.self) { try old.open("plain", for: binding) }
   }
 }

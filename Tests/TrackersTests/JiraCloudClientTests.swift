@@ -279,7 +279,8 @@ import Testing
       let configuration = TrackerConfiguration(
         type: .jiraCloud, baseURL: server.baseURL + "/",
         credentials: .apiToken(email: "lena@acme.example", token: "tok-123"),
-        acceptanceCriteriaField: "customfield_10047", httpClient: client, logger: logs.logger, outbound: .loopbackOnly())
+        acceptanceCriteriaField: "customfield_10047", httpClient: client, logger: logs.logger,
+        outbound: .loopbackOnly())
       let jira = try TrackerRegistry.standard.makeClient(configuration)
       let pages = try await collect(jira.fetchIssues(updatedSince: nil))
       #expect(pages.flatMap(\.issues).count == 4)

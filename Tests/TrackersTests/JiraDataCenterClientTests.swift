@@ -40,7 +40,8 @@ import Testing
       let configuration = TrackerConfiguration(
         type: .jiraDataCenter, baseURL: server.baseURL + "/jira",
         credentials: .pat(token: "pat-secret"),
-        jql: "project = BILL ORDER BY created DESC", httpClient: client, pageSize: 50, outbound: .loopbackOnly())
+        jql: "project = BILL ORDER BY created DESC", httpClient: client, pageSize: 50,
+        outbound: .loopbackOnly())
       let jira = try TrackerRegistry.standard.makeClient(configuration)
       let account = try await jira.authenticate()
       #expect(account.externalId == "JIRAUSER10105")
@@ -79,7 +80,8 @@ import Testing
       let jira = try JiraDataCenterClient(
         configuration: TrackerConfiguration(
           type: .jiraDataCenter, baseURL: server.baseURL + "/jira",
-          credentials: .basic(username: "jdoe", password: "wrong"), httpClient: client, outbound: .loopbackOnly()))
+          credentials: .basic(username: "jdoe", password: "wrong"), httpClient: client,
+          outbound: .loopbackOnly()))
       do {
         try await jira.authenticate()
         Issue.record("expected a failure")

@@ -72,7 +72,8 @@ import Testing
     var privateAllowed = strict
     privateAllowed.allowPrivate = true
     #expect(try await privateAllowed.admit("https://internal.example").pinnedAddress == "10.0.0.7")
-    #expect(await Self.rule(privateAllowed, "https://metadata.example") == OutboundRefusal.Rule.address)
+    #expect(
+      await Self.rule(privateAllowed, "https://metadata.example") == OutboundRefusal.Rule.address)
     var listed = strict
     listed.allowedNetworks = [IPNetwork(parsing: "10.0.0.0/24")!]
     #expect(try await listed.admit("https://internal.example").pinnedAddress == "10.0.0.7")
@@ -102,7 +103,8 @@ import Testing
   }
 
   @Test func aRefusedBaseURLIsNeverConnectedTo() async throws {
-    try await withFakeServer({ _ in .json(#"{"person":{"id":"1"}}"#) }) { server, http in
+    let person: @Sendable (FakeRequest) -> FakeResponse = { _ in .json(#"{"person":{"id":"1"}}"#) }
+    try await withFakeServer(person) { server, http in
       let client = try TrackerRegistry.standard.makeClient(
         TrackerConfiguration(
           type: .teamwork, baseURL: server.baseURL, credentials: .apiKey(key: "k"),
@@ -123,8 +125,10 @@ import Testing
   }
 
   @Test func aNameIsConnectedToAtTheAddressItWasCheckedAt() async throws {
-    try await withFakeServer({ _ in .json(#"{"person":{"id":"7","first-name":"Ada"}}"#) }) {
-      server, http in
+    let person: @Sendable (FakeRequest) -> FakeResponse = { _ in
+      .json(#"{"person":{"id":"7","first-name":"Ada"}}"#)
+    }
+    try await withFakeServer(person) { server, http in
       let port = try #require(URLComponents(string: server.baseURL)?.port)
       // `tracker.test` has no DNS record anywhere: only the pinned address can reach the fake.
       let policy = OutboundPolicy(
@@ -141,7 +145,8 @@ import Testing
   }
 
   @Test func redirectsFromATenantHostAreNotFollowed() async throws {
-    try await withFakeServer({ _ in .json("{}") }) { target, http in
+    let empty: @Sendable (FakeRequest) -> FakeResponse = { _ in .json("{}") }
+    try await withFakeServer(empty) { target, http in
       let redirecting: @Sendable (FakeRequest) -> FakeResponse = { _ in
         FakeResponse(
           status: 302, headers: [("Location", target.baseURL + "/latest/meta-data")],

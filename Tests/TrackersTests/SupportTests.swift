@@ -95,7 +95,8 @@ import Testing
     defer { try? http.syncShutdown() }
     #expect(TrackerRegistry.standard.types == ["jira-cloud", "jira-dc", "teamwork"])
     let unknown = TrackerConfiguration(
-      type: "asana", baseURL: "https://x", credentials: .pat(token: "t"), httpClient: http, outbound: .loopbackOnly())
+      type: "asana", baseURL: "https://x", credentials: .pat(token: "t"), httpClient: http,
+      outbound: .loopbackOnly())
     #expect(throws: TrackerError.invalidConfiguration("unknown tracker type 'asana'")) {
       try TrackerRegistry.standard.makeClient(unknown)
     }
@@ -105,7 +106,8 @@ import Testing
     #expect(throws: TrackerError.self) {
       try TrackerRegistry.standard.makeClient(
         TrackerConfiguration(
-          type: .jiraCloud, baseURL: "https://x", credentials: .pat(token: "t"), httpClient: http, outbound: .loopbackOnly()))
+          type: .jiraCloud, baseURL: "https://x", credentials: .pat(token: "t"), httpClient: http,
+          outbound: .loopbackOnly()))
     }
   }
 

@@ -24,6 +24,8 @@ struct SessionService: Sendable {
   var maximumLoginFailures = 5
   /// `SESSION_MAX_DAYS`: no refresh extends a session past this many days after its login.
   var sessionMaxDays = 30
+  /// Aggregates and limits unknown refresh tokens per network; nil audits each one.
+  var unknownTokens: UnknownRefreshTokens?
 
   func login(email: String, password: String, client: ClientInfo) async throws -> TokenPair {
     let normalized = User.normalize(email: email)
@@ -62,7 +64,20 @@ struct SessionService: Sendable {
     let current = now()
     guard let stored = try await StoredRefreshToken.find(hash: Self.hash(token), on: database)
     else {
-      try await audit.record(.refreshFailed, client: client, details: ["reason": "unknown token"])
+      let verdict = unknownTokens?.note(network: client.ip.map(LoginLimiter.bucket) ?? "-")
+      if let retryAfter = verdict?.retryAfter {
+        throw AppError(
+          .tooManyRequests, type: "too-many-refresh-failures", title: "Too Many Requests",
+          detail: "Too many unknown refresh tokens; try again in \(retryAfter) seconds.",
+          headers: ["Retry-After": String(retryAfter)])
+      }
+      if verdict?.audit ?? true {
+        var details = ["reason": "unknown token"]
+        if let previous = verdict?.previousWindowCount {
+          details["previousWindowCount"] = String(previous)
+        }
+        try await audit.record(.refreshFailed, client: client, details: details)
+      }
       throw Self.refreshRefused
     }
     let context = (company: stored.companyID, user: Optional(stored.userID))
@@ -73,7 +88,8 @@ struct SessionService: Sendable {
       let reason =
         stored.familyRevoked
         ? "revoked"
-        : stored.userDisabled ? "user disabled" : sessionEnds <= current ? "session too old" : "expired"
+        : stored.userDisabled
+          ? "user disabled" : sessionEnds <= current ? "session too old" : "expired"
       if reason == "session too old" {
         try await revoke(familyID: stored.familyID, reason: "session lifetime ended")
       }
@@ -189,6 +205,7 @@ extension Request {
       audit: audit, now: { Date() })
     service.maximumLoginFailures = application.appConfig.loginMaxFailures
     service.sessionMaxDays = application.appConfig.sessionMaxDays
+    service.unknownTokens = application.unknownRefreshTokens
     return service
   }
 

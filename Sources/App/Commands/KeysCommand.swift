@@ -4,7 +4,8 @@ import Foundation
 import Vapor
 
 /// `promptsmith keys rotate`: re-seals every stored credential under the current
-/// `ENCRYPTION_KEY`, opening old envelopes with `ENCRYPTION_KEY_PREVIOUS`.
+/// `ENCRYPTION_KEY`, bound to its tracker (envelope v2), opening old envelopes with
+/// `ENCRYPTION_KEY_PREVIOUS`.
 struct KeysRotateCommand: AsyncCommand {
   struct Signature: CommandSignature {}
 
@@ -23,13 +24,16 @@ struct KeysRotateCommand: AsyncCommand {
     var count = 0
     for tracker in try await Tracker.query(on: database).all() {
       var changed = false
+      let id = try tracker.requireID()
       if let sealed = tracker.authJSON, cipher.needsRotation(sealed) {
-        tracker.authJSON = try cipher.seal(try cipher.open(sealed))
+        tracker.authJSON = try cipher.seal(
+          try cipher.open(sealed, for: .auth(of: id)), for: .auth(of: id))
         changed = true
         count += 1
       }
       if let sealed = tracker.webhookSecret, cipher.needsRotation(sealed) {
-        tracker.webhookSecret = try cipher.seal(try cipher.open(sealed))
+        tracker.webhookSecret = try cipher.seal(
+          try cipher.open(sealed, for: .webhookSecret(of: id)), for: .webhookSecret(of: id))
         changed = true
         count += 1
       }

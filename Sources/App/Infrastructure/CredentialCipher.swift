@@ -3,9 +3,32 @@ import Foundation
 
 /// Encrypts tracker credentials at rest with AES-256-GCM.
 ///
-/// The envelope `v1.<key id>.<base64 nonce+ciphertext+tag>` names the key that sealed it, so that
+/// The envelope `v2.<key id>.<base64 nonce+ciphertext+tag>` names the key that sealed it, so that
 /// a new `ENCRYPTION_KEY` can be introduced while `ENCRYPTION_KEY_PREVIOUS` still opens old rows.
+/// A v2 envelope is bound (GCM's associated data) to the tracker and the column it belongs to:
+/// copied to another tracker's row, or from `auth_json` to `webhook_secret`, it no longer opens,
+/// so someone who can write the database cannot make one company's tracker use another's
+/// credentials. `v1` envelopes (unbound, before this) still open; `keys rotate` re-seals them.
 struct CredentialCipher: Sendable {
+  /// What a sealed value is: a tracker's column.
+  struct Binding: Sendable, Equatable {
+    enum Field: String, Sendable {
+      case auth
+      case webhookSecret = "webhook-secret"
+    }
+    let trackerID: UUID
+    let field: Field
+
+    static func auth(of trackerID: UUID) -> Binding { Binding(trackerID: trackerID, field: .auth) }
+    static func webhookSecret(of trackerID: UUID) -> Binding {
+      Binding(trackerID: trackerID, field: .webhookSecret)
+    }
+
+    var associatedData: Data {
+      Data("promptsmith/tracker/\(trackerID.uuidString.lowercased())/\(field.rawValue)".utf8)
+    }
+  }
+
   struct Key: Sendable {
     let id: String
     let key: SymmetricKey
@@ -35,29 +58,34 @@ struct CredentialCipher: Sendable {
   let current: Key
   let previous: [Key]
 
-  func seal(_ plaintext: Data) throws -> String {
-    let box = try AES.GCM.seal(plaintext, using: current.key)
+  func seal(_ plaintext: Data, for binding: Binding) throws -> String {
+    let box = try AES.GCM.seal(
+      plaintext, using: current.key, authenticating: binding.associatedData)
     guard let combined = box.combined else { throw Failure.malformed }
-    return "v1.\(current.id).\(combined.base64EncodedString())"
+    return "v2.\(current.id).\(combined.base64EncodedString())"
   }
 
-  func open(_ envelope: String) throws -> Data {
+  func open(_ envelope: String, for binding: Binding) throws -> Data {
     let parts = envelope.split(separator: ".", maxSplits: 2).map(String.init)
-    guard parts.count == 3, parts[0] == "v1", let combined = Data(base64Encoded: parts[2]) else {
+    guard parts.count == 3, ["v1", "v2"].contains(parts[0]),
+      let combined = Data(base64Encoded: parts[2])
+    else {
       throw Failure.malformed
     }
     guard let key = ([current] + previous).first(where: { $0.id == parts[1] }) else {
       throw Failure.unknownKey(parts[1])
     }
     do {
-      return try AES.GCM.open(AES.GCM.SealedBox(combined: combined), using: key.key)
+      let box = try AES.GCM.SealedBox(combined: combined)
+      if parts[0] == "v1" { return try AES.GCM.open(box, using: key.key) }
+      return try AES.GCM.open(box, using: key.key, authenticating: binding.associatedData)
     } catch {
       throw Failure.tampered
     }
   }
 
-  /// Whether the envelope was sealed with an older key (for `keys rotate`).
+  /// Whether the envelope is unbound (`v1`) or sealed with an older key (for `keys rotate`).
   func needsRotation(_ envelope: String) -> Bool {
-    !envelope.hasPrefix("v1.\(current.id).")
+    !envelope.hasPrefix("v2.\(current.id).")
   }
 }

@@ -9,10 +9,14 @@ enum SHA256Digest {
   /// Lowercase hex. Not `String(format: "%02x")` per byte: that was 6 % of the server's CPU in
   /// `POST /auth/refresh` (token hashes; perf, 2026-11-26).
   static func hex(_ text: String) -> String {
+    hex(Data(text.utf8))
+  }
+
+  static func hex(_ data: Data) -> String {
     let digits = Array("0123456789abcdef".utf8)
     var out: [UInt8] = []
     out.reserveCapacity(64)
-    for byte in SHA256.hash(data: Data(text.utf8)) {
+    for byte in SHA256.hash(data: data) {
       out.append(digits[Int(byte >> 4)])
       out.append(digits[Int(byte & 0x0F)])
     }

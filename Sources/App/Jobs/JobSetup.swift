@@ -30,6 +30,11 @@ struct JobSetup: Sendable {
         database: app.db, storage: app.outputs.storage, logger: context.logger)
       context.logger.info("Output cleanup done", metadata: ["report": "\(report)"])
     }
+    registry.register(.cleanupAuditEvents) { _, context in
+      let deleted = try await AuditRetention(days: app.appConfig.auditRetentionDays)
+        .prune(database: app.db)
+      context.logger.info("Audit retention applied", metadata: ["deleted": "\(deleted)"])
+    }
     registry.register(.test, handler: TestJobHandler())
     self.queue = queue
     self.registry = registry
@@ -39,6 +44,7 @@ struct JobSetup: Sendable {
         try await TrackerSyncJob.scheduled(jira: false, on: app.db)
       },
       .every(.seconds(86_400), .cleanupOldOutputs),
+      .every(.seconds(86_400), .cleanupAuditEvents),
     ]
     self.metrics = PrometheusJobMetrics(registry: app.httpMetrics.registry)
     if case .postgres(let url) = app.appConfig.database {

@@ -40,7 +40,8 @@ enum MetricsAccess: Sendable, Equatable {
     case .separatePort: return false
     case .token(let expected):
       guard let given = req.headers.bearerAuthorization?.token else { return false }
-      return Data(SHA256.hash(data: Data(given.utf8))) == Data(SHA256.hash(data: Data(expected.utf8)))
+      return Data(SHA256.hash(data: Data(given.utf8)))
+        == Data(SHA256.hash(data: Data(expected.utf8)))
     }
   }
 }
@@ -54,9 +55,15 @@ final class MetricsListener: LifecycleHandler, @unchecked Sendable {
     guard command == nil || command == "serve",
       case .separatePort(let port) = app.appConfig.metricsAccess
     else { return }
+    try await start(app, port: port)
+  }
+
+  /// Listens on `port` of the API's interface.
+  func start(_ app: Application, port: Int) async throws {
     let server = HTTPServer(
       application: app, responder: MetricsResponder(application: app),
-      configuration: .init(hostname: app.http.server.configuration.hostname, port: port,
+      configuration: .init(
+        hostname: app.http.server.configuration.hostname, port: port,
         logger: app.logger),
       on: app.eventLoopGroup)
     try await server.start(address: nil)

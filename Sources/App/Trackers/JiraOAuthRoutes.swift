@@ -115,7 +115,7 @@ struct JiraOAuthRoutes: RouteCollection {
     auth.refreshToken = tokens.refreshToken
     auth.expiresAt = tokens.expiresAt
     auth.cloudId = site.id
-    tracker.authJSON = try req.trackers.cipher.seal(JSONEncoder().encode(auth))
+    tracker.authJSON = try req.trackers.seal(auth, for: tracker)
     tracker.needsReauth = false
     tracker.lastError = nil
     // The callback carries no token: the user who started the flow is the author.

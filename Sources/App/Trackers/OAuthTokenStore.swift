@@ -51,7 +51,10 @@ struct OAuthTokenStore: AccessTokenProvider {
           auth.refreshToken = tokens.refreshToken ?? refreshToken
           auth.expiresAt = tokens.expiresAt
           try await Tracker.query(on: transaction).filter(\.$id == trackerID)
-            .set(\.$authJSON, to: try cipher.seal(JSONEncoder().encode(auth))).update()
+            .set(
+              \.$authJSON,
+              to: try cipher.seal(JSONEncoder().encode(auth), for: .auth(of: trackerID))
+            ).update()
           return tokens.accessToken
         }
       }
@@ -66,7 +69,8 @@ struct OAuthTokenStore: AccessTokenProvider {
     guard let tracker = try await Tracker.find(trackerID, on: database),
       let sealed = tracker.authJSON
     else { throw TrackerError.invalidGrant("the tracker has no OAuth tokens") }
-    return try JSONDecoder().decode(TrackerAuth.self, from: cipher.open(sealed))
+    return try JSONDecoder().decode(
+      TrackerAuth.self, from: cipher.open(sealed, for: .auth(of: trackerID)))
   }
 }
 

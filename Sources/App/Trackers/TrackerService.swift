@@ -79,7 +79,7 @@ struct TrackerService: Sendable {
       throw AppError.badRequest("is required", field: "auth")
     }
     let tracker = Tracker(companyID: companyID, type: type, name: name, baseURL: baseURL)
-    tracker.authJSON = try seal(auth)
+    tracker.authJSON = try seal(auth, for: tracker)
     try apply(body, to: tracker)
     try await save(tracker, .trackerCreated, body: body)
     return tracker
@@ -101,13 +101,13 @@ struct TrackerService: Sendable {
     }
     let storedKind = try? auth(of: tracker)?.kind
     if let authObject {
-      tracker.authJSON = try seal(try TrackerAuth(authObject, type: tracker.type))
+      tracker.authJSON = try seal(try TrackerAuth(authObject, type: tracker.type), for: tracker)
       tracker.needsReauth = false
     }
     if let move, move.changesOrigin {
       let kind = authObject?["kind"]?.stringValue ?? storedKind
       if kind == "oauth2" {
-        tracker.authJSON = try seal(TrackerAuth(kind: "oauth2"))
+        tracker.authJSON = try seal(TrackerAuth(kind: "oauth2"), for: tracker)
         tracker.needsReauth = true
       } else if authObject == nil {
         throw AppError.validation(
@@ -138,7 +138,8 @@ struct TrackerService: Sendable {
         guard secret.utf8.count >= 16 else {
           throw AppError.validation(field: "webhookSecret", reason: "must be at least 16 bytes")
         }
-        tracker.webhookSecret = try cipher.seal(Data(secret.utf8))
+        tracker.webhookSecret = try cipher.seal(
+          Data(secret.utf8), for: .webhookSecret(of: try tracker.requireID()))
       } else {
         tracker.webhookSecret = nil
       }
@@ -155,7 +156,8 @@ struct TrackerService: Sendable {
 
   func auth(of tracker: Tracker) throws -> TrackerAuth? {
     guard let sealed = tracker.authJSON else { return nil }
-    return try JSONDecoder().decode(TrackerAuth.self, from: cipher.open(sealed))
+    return try JSONDecoder().decode(
+      TrackerAuth.self, from: cipher.open(sealed, for: .auth(of: try tracker.requireID())))
   }
 
   func response(_ tracker: Tracker) async throws -> TrackerResponse {
@@ -197,8 +199,9 @@ struct TrackerService: Sendable {
       now: { Date() })
   }
 
-  private func seal(_ auth: TrackerAuth) throws -> String {
-    try cipher.seal(JSONEncoder().encode(auth))
+  /// The tracker's `auth` sealed, bound to it.
+  func seal(_ auth: TrackerAuth, for tracker: Tracker) throws -> String {
+    try cipher.seal(JSONEncoder().encode(auth), for: .auth(of: try tracker.requireID()))
   }
 
   static func validName(_ raw: String) throws -> String {

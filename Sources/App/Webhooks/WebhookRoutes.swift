@@ -14,7 +14,9 @@ struct WebhookPayload: Codable, Sendable {
 /// `POST /webhooks/jira/:trackerId`: Jira's push, for self-hosted Jira that the poller reaches
 /// late. Verified by `X-Hub-Signature` (HMAC-SHA256 with the tracker's webhook secret) or, for
 /// versions that cannot sign, a `?token=` equal to that secret; answered at once with 202 and
-/// processed by a job.
+/// processed by a job. A delivery seen before (Jira's `X-Atlassian-Webhook-Identifier`, else the
+/// body's SHA-256) answers 202 with the job it queued then, and queues nothing, for as long as
+/// finished jobs are kept (`JOBS_RETENTION_DAYS`): a captured delivery cannot be replayed.
 struct WebhookRoutes: RouteCollection {
   func boot(routes: any RoutesBuilder) throws {
     routes.on(.POST, "webhooks", "jira", ":trackerID", body: .collect(maxSize: "1mb"), use: receive)
@@ -27,7 +29,8 @@ struct WebhookRoutes: RouteCollection {
     else {
       throw AppError.notFound("Webhook")
     }
-    let secret = String(decoding: try req.trackers.cipher.open(sealed), as: UTF8.self)
+    let secret = String(
+      decoding: try req.trackers.cipher.open(sealed, for: .webhookSecret(of: id)), as: UTF8.self)
     let body = req.body.data.map { Data(buffer: $0) } ?? Data()
     let signed = WebhookSignature.verify(
       body: body, header: req.headers.first(name: "X-Hub-Signature"), secret: secret)
@@ -56,19 +59,30 @@ struct WebhookRoutes: RouteCollection {
     guard !NULCharacter.isIn(key) else {
       throw AppError.validation(field: "issue.key", reason: NULCharacter.reason)
     }
-    let result = try await req.application.jobs.queue.enqueue(
-      .processWebhook,
+    let delivery =
+      req.headers.first(name: "X-Atlassian-Webhook-Identifier").map { "id:" + $0 }
+      ?? "sha256:" + SHA256Digest.hex(body)
+    let request = try JobRequest(
+      kind: .processWebhook,
       payload: WebhookPayload(
         trackerId: id, issueKey: key, event: event["webhookEvent"]?.stringValue ?? "unknown"),
+      uniqueKey: "webhook:\(id.uuidString.lowercased()):\(delivery)", uniqueness: .forever,
       tenant: JobTenant.of(company: tracker.$company.id))
+    let result = try await req.application.jobs.queue.enqueue(request)
+    if !result.inserted {
+      req.logger.info(
+        "Webhook delivery seen before: not queued again",
+        metadata: ["tracker": .string(id.uuidString.lowercased()), "delivery": .string(delivery)])
+    }
     let response = Response(status: .accepted)
     try response.content.encode(JobAccepted(jobId: result.job.id.uuidString.lowercased()))
     return response
   }
 }
 
-/// `process-webhook`: re-reads the issue from the tracker and upserts it; a deleted issue is
-/// kept for the prompts made from it, marked done.
+/// `process-webhook`: re-reads the issue from the tracker and upserts it. A deletion is believed
+/// only when the tracker no longer has the issue (a signed event can still be an old one); the
+/// deleted issue is kept for the prompts made from it, marked done.
 struct WebhookJob: JobHandler {
   let app: Application
 
@@ -77,7 +91,14 @@ struct WebhookJob: JobHandler {
     guard let tracker = try await Tracker.find(payload.trackerId, on: app.db),
       tracker.archivedAt == nil
     else { return }
-    if payload.event == "jira:issue_deleted" {
+    let service = TrackerSyncJob.service(app: app, logger: context.logger)
+    let issue: TrackerIssue
+    do {
+      issue = try await service.client(for: tracker).fetchIssue(externalKey: payload.issueKey)
+    } catch TrackerError.notFound(let detail)
+      where payload.event == "jira:issue_deleted" && detail.contains(payload.issueKey)
+    {
+      // The 404 is the issue's own (its key is in the URL), not another resource's.
       try await Issue.query(on: app.db)
         .filter(\.$tracker.$id == payload.trackerId)
         .filter(\.$externalKey == payload.issueKey)
@@ -85,8 +106,6 @@ struct WebhookJob: JobHandler {
         .update()
       return
     }
-    let service = TrackerSyncJob.service(app: app, logger: context.logger)
-    let issue = try await service.client(for: tracker).fetchIssue(externalKey: payload.issueKey)
     _ = try await TrackerSync(database: app.db, logger: context.logger)
       .upsert(issue, tracker: tracker, on: app.db)
   }

@@ -40,7 +40,9 @@ public struct OutboundPolicy: Sendable {
   }
 
   /// Splits `OUTBOUND_ALLOWED_HOSTS` (comma-separated host names, addresses and CIDR ranges).
-  public static func parseAllowedHosts(_ list: String) -> (names: Set<String>, networks: [IPNetwork]) {
+  public static func parseAllowedHosts(_ list: String) -> (
+    names: Set<String>, networks: [IPNetwork]
+  ) {
     var names = Set<String>()
     var networks: [IPNetwork] = []
     for item in list.split(separator: ",") {
@@ -90,7 +92,8 @@ public struct OutboundPolicy: Sendable {
     }
     if parsed.scheme == "http" && !allowHTTP {
       throw OutboundRefusal(
-        .httpsRequired, "\(parsed.host) is reached over plain http; use https:// (or set "
+        .httpsRequired,
+        "\(parsed.host) is reached over plain http; use https:// (or set "
           + "OUTBOUND_ALLOW_HTTP=true in a lab)")
     }
     if let literal = IPAddressBytes.parse(parsed.host) {
@@ -150,7 +153,8 @@ public struct OutboundPolicy: Sendable {
   private func notListed(_ host: String) -> OutboundRefusal {
     OutboundRefusal(
       .notListed,
-      "\(host) is not in OUTBOUND_ALLOWED_HOSTS, and OUTBOUND_ONLY_ALLOWED=true admits no other host")
+      "\(host) is not in OUTBOUND_ALLOWED_HOSTS, and OUTBOUND_ONLY_ALLOWED=true admits no other host"
+    )
   }
 }
 

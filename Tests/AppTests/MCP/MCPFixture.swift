@@ -49,7 +49,8 @@ struct MCPFixture {
       object: ["name": "implement", "bodyMd": templateBody, "lintJson": schema])
     #expect(created.status == .created)
     let pat = try await ctx.send(
-      .POST, "/me/tokens", token: developerToken, object: ["name": "Claude Code", "currentPassword": dev.password])
+      .POST, "/me/tokens", token: developerToken,
+      object: ["name": "Claude Code", "currentPassword": dev.password])
     let developerID = try #require(UUID(uuidString: dev.id))
 
     let db = ctx.app.db

@@ -27,7 +27,8 @@ let testTrackerHosts = [
 ]
 let testOutboundPolicy: OutboundPolicy = {
   var policy = OutboundPolicy.loopbackOnly(
-    resolver: .fixed(Dictionary(uniqueKeysWithValues: testTrackerHosts.map { ($0, ["127.0.0.1"]) })))
+    resolver: .fixed(Dictionary(uniqueKeysWithValues: testTrackerHosts.map { ($0, ["127.0.0.1"]) }))
+  )
   policy.allowedHostNames.formUnion(testTrackerHosts)
   return policy
 }()
