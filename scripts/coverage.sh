@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Prints line coverage of our own sources from the last `swift test --enable-code-coverage`
-# and fails below the given percentage (default 80).
+# and fails when the total is below the first percentage (default 80) or when any one product
+# file is below the second (default 60): a good total can hide a file nobody tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 minimum=${1:-80}
+file_minimum=${2:-60}
 bin_dir=$(swift build --show-bin-path)
 profile="$bin_dir/codecov/default.profdata"
 binary=$(ls -d "$bin_dir"/*.xctest | head -n 1)
@@ -17,3 +19,14 @@ total=$(awk '/^TOTAL/ {print $(NF-3)}' .build/coverage.txt | tr -d '%')
 echo "line coverage: ${total}% (minimum ${minimum}%)"
 awk -v total="$total" -v minimum="$minimum" 'BEGIN { exit (total + 0 >= minimum + 0) ? 0 : 1 }' \
   || { echo "FAIL: line coverage ${total}% is below ${minimum}%" >&2; exit 1; }
+# Files under Sources/ whose lines are below the per-file floor ("-": no executable lines).
+below=$(awk -v floor="$file_minimum" 'NR > 2 && !/^-/ && !/^TOTAL/ {
+    pct = $(NF-3); sub("%", "", pct)
+    if (pct != "-" && pct + 0 < floor + 0) printf "  %s %s%%\n", $1, pct
+  }' .build/coverage.txt)
+if [[ -n "$below" ]]; then
+  echo "FAIL: these files are below ${file_minimum}% of lines covered:" >&2
+  echo "$below" >&2
+  exit 1
+fi
+echo "every file at or above ${file_minimum}% of lines"

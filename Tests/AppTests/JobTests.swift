@@ -259,3 +259,25 @@ func runWorker(_ ctx: TestContext, until jobID: String) async throws -> String {
   _ = try? await running.value
   return state
 }
+
+/// The worker that `serve` runs on SQLite, and the services `promptsmith worker` runs.
+@Suite struct EmbeddedWorkerTests {
+  @Test(arguments: TestDatabase.all)
+  func theEmbeddedWorkerRunsJobsUntilTheServerStops(_ database: TestDatabase) async throws {
+    try await withTestApp(database) { ctx in
+      let worker = EmbeddedWorker()
+      worker.start(ctx.app)
+      let queued = try await ctx.app.jobs.queue.enqueue(.test, payload: ["note": "embedded"])
+      var state = ""
+      for _ in 0..<200 where state != "succeeded" {
+        try await Task.sleep(for: .milliseconds(50))
+        state = try await ctx.app.jobs.queue.job(id: queued.job.id)?.state.rawValue ?? ""
+      }
+      await worker.shutdownAsync(ctx.app)
+      #expect(state == "succeeded")
+      let services = WorkerCommand.services(
+        ctx.app, queues: ["default"], concurrency: 2, logger: ctx.app.logger)
+      #expect(services.count == 2)
+    }
+  }
+}

@@ -183,3 +183,54 @@ func freeLoopbackPort() throws -> Int {
   }
   return Int(UInt16(bigEndian: address.sin_port))
 }
+
+/// `OUTBOUND_*` and `TEAMWORK_BASE_URL` as the server reads them.
+@Suite struct OutboundSettingsTests {
+  static let base = [
+    "JWT_SECRET": String(repeating: "s", count: 32), "DATABASE_URL": "sqlite::memory:",
+    "ENCRYPTION_KEY": ConfigTests.key,
+  ]
+
+  @Test func theDefaultIsTheStrictPolicy() throws {
+    let config = try AppConfig.load(environment: Self.base, isProduction: true)
+    #expect(config.outbound.allowedHostNames.isEmpty && config.outbound.allowedNetworks.isEmpty)
+    #expect(!config.outbound.allowPrivate && !config.outbound.allowHTTP)
+    #expect(!config.outbound.onlyAllowed && config.teamworkBaseURL == nil)
+  }
+
+  @Test func everyVariableIsRead() throws {
+    var environment = Self.base
+    environment["OUTBOUND_ALLOWED_HOSTS"] = "Jira.Corp, 10.20.0.0/16 ,::1"
+    environment["OUTBOUND_ALLOW_PRIVATE"] = "true"
+    environment["OUTBOUND_ALLOW_HTTP"] = "1"
+    environment["OUTBOUND_ONLY_ALLOWED"] = "yes"
+    environment["TEAMWORK_BASE_URL"] = "https://acme.teamwork.com"
+    let config = try AppConfig.load(environment: environment, isProduction: true)
+    #expect(config.outbound.allowedHostNames == ["jira.corp"])
+    #expect(config.outbound.allowedNetworks.count == 2)
+    #expect(
+      config.outbound.allowPrivate && config.outbound.allowHTTP && config.outbound.onlyAllowed)
+    #expect(config.teamworkBaseURL == "https://acme.teamwork.com")
+    environment["OUTBOUND_ALLOW_PRIVATE"] = "no"
+    #expect(try !AppConfig.load(environment: environment, isProduction: true).outbound.allowPrivate)
+  }
+
+  @Test func mistakesNameTheirVariable() {
+    var environment = Self.base
+    environment["OUTBOUND_ALLOWED_HOSTS"] = "https://jira.corp/, 10.0.0.0/40"
+    environment["OUTBOUND_ALLOW_HTTP"] = "maybe"
+    environment["TEAMWORK_BASE_URL"] = "acme.teamwork.com"
+    do {
+      _ = try AppConfig.load(environment: environment, isProduction: true)
+      Issue.record("the configuration must be refused")
+    } catch let error as ConfigError {
+      let text = error.problems.joined(separator: "\n")
+      #expect(text.contains("OUTBOUND_ALLOWED_HOSTS: \"https://jira.corp/\""))
+      #expect(text.contains("OUTBOUND_ALLOWED_HOSTS: \"10.0.0.0/40\""))
+      #expect(text.contains("OUTBOUND_ALLOW_HTTP: must be true or false"))
+      #expect(text.contains("TEAMWORK_BASE_URL"))
+    } catch {
+      Issue.record("unexpected \(error)")
+    }
+  }
+}

@@ -73,3 +73,34 @@ import Testing
     }
   }
 }
+
+extension SchedulerTests {
+  struct Unreadable: Error {}
+
+  /// A schedule whose entities cannot be read is skipped and logged; the others still run, and
+  /// `run()` ticks until the graceful shutdown.
+  @Test(arguments: Backend.available)
+  func aFailingScheduleDoesNotStopTheOthers(_ backend: Backend) async throws {
+    try await withTestDatabase(backend) { database in
+      let queue = try database.makeQueue()
+      let broken = JobSchedule.perEntity(.syncJiraIssues) { throw Unreadable() }
+      let working = JobSchedule.perEntity(.syncTeamworkIssues) {
+        [ScheduledEntity(id: "t", interval: .seconds(300))]
+      }
+      let scheduler = JobScheduler(
+        queue: queue, schedules: [broken, working], tickInterval: .milliseconds(20))
+      try await withServices([scheduler]) { _ in
+        try await eventually("the working schedule ran") {
+          (try? await queue.list().jobs.count) == 1
+        }
+      }
+      #expect(try await queue.list().jobs.map(\.kind) == [.syncTeamworkIssues])
+    }
+  }
+
+  @Test func finishedStatesAreTheFinalOnes() {
+    #expect(JobState.allCases.filter(\.isFinished) == [.succeeded, .dead, .cancelled])
+    #expect(Set(JobState.pending).isDisjoint(with: JobState.finished))
+    #expect(Set(JobState.claimable).isSubset(of: JobState.pending))
+  }
+}

@@ -164,6 +164,15 @@ import Testing
     }
   }
 
+  @Test func theSystemResolverAnswersFromTheHostsFileAndForLiterals() async {
+    // Neither needs DNS: `localhost` is in /etc/hosts, a literal is parsed by getaddrinfo.
+    let localhost = await HostResolver.system.resolve("localhost").map(AddressClass.of)
+    #expect(!localhost.isEmpty && localhost.allSatisfy { $0 == .loopback })
+    #expect(await HostResolver.system.resolve("127.0.0.1") == [[127, 0, 0, 1]])
+    #expect(await HostResolver.system.resolve("::1") == [IPAddressBytes.parse("::1")!])
+    #expect(IPAddressBytes.format(IPAddressBytes.parse("2001:db8::1")!) == "2001:db8::1")
+  }
+
   /// The rule that refuses `url`, nil when the policy admits it.
   static func rule(_ policy: OutboundPolicy, _ url: String) async -> OutboundRefusal.Rule? {
     do {

@@ -22,13 +22,21 @@ struct WorkerCommand: AsyncCommand {
     let queues = (signature.queues ?? "").split(separator: ",")
       .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     let logger = Logger(label: "promptsmith.worker")
-    let jobs = app.jobs
     let group = ServiceGroup(
-      services: [
-        jobs.worker(queues: queues, concurrency: signature.concurrency ?? 10, logger: logger),
-        jobs.scheduler(logger: logger),
-      ], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+      services: Self.services(
+        app, queues: queues, concurrency: signature.concurrency ?? 10, logger: logger),
+      gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
     try await group.run()
+  }
+
+  /// A worker on `queues` (all when empty) and the scheduler.
+  static func services(_ app: Application, queues: [String], concurrency: Int, logger: Logger)
+    -> [any Service]
+  {
+    [
+      app.jobs.worker(queues: queues, concurrency: concurrency, logger: logger),
+      app.jobs.scheduler(logger: logger),
+    ]
   }
 }
 
@@ -42,9 +50,14 @@ final class EmbeddedWorker: LifecycleHandler, @unchecked Sendable {
   func didBootAsync(_ app: Application) async throws {
     let command = app.environment.arguments.dropFirst().first
     guard command == nil || command == "serve", app.appConfig.runsWorkerInServe else { return }
+    start(app)
+  }
+
+  /// Runs the worker and the scheduler until `shutdownAsync`.
+  func start(_ app: Application) {
     let logger = Logger(label: "promptsmith.worker")
     let group = ServiceGroup(
-      services: [app.jobs.worker(logger: logger), app.jobs.scheduler(logger: logger)],
+      services: WorkerCommand.services(app, queues: [], concurrency: 10, logger: logger),
       gracefulShutdownSignals: [], logger: logger)
     lock.withLock {
       self.group = group

@@ -15,14 +15,6 @@ final class Prompt: Model, @unchecked Sendable {
   @Children(for: \.$prompt) var versions: [PromptVersion]
 
   init() {}
-
-  init(id: UUID = .v7(), companyID: UUID, issueID: UUID, templateID: UUID, creatorID: UUID) {
-    self.id = id
-    self.$company.id = companyID
-    self.$issue.id = issueID
-    self.$template.id = templateID
-    self.$creator.id = creatorID
-  }
 }
 
 /// One rendered prompt. Immutable: database triggers refuse updates and deletes.

@@ -16,16 +16,4 @@ final class RefreshToken: Model, @unchecked Sendable {
   @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
   init() {}
-
-  init(
-    id: UUID = .v7(), familyID: UUID, userID: UUID, parentID: UUID?, tokenHash: String,
-    expiresAt: Date
-  ) {
-    self.id = id
-    self.$family.id = familyID
-    self.$user.id = userID
-    self.$parent.id = parentID
-    self.tokenHash = tokenHash
-    self.expiresAt = expiresAt
-  }
 }
