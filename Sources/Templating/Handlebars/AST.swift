@@ -185,4 +185,15 @@ enum PNode {
   case block(PBlock)
   case partial(PPartial)
   case comment(PComment)
+
+  /// Where the statement starts in its template.
+  var offset: Int {
+    switch self {
+    case .content(let content): return content.offset
+    case .mustache(let mustache): return mustache.sexpr.offset
+    case .block(let block): return block.offset
+    case .partial(let partial): return partial.offset
+    case .comment(let comment): return comment.offset
+    }
+  }
 }

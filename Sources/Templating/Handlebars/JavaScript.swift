@@ -197,15 +197,18 @@ enum JavaScript {
     }
   }
 
-  /// `JSON.stringify(value, null, 2)`; nil for undefined.
-  static func prettyJSON(_ value: JSONValue?) -> String? {
-    guard let value else { return nil }
+  /// `JSON.stringify(value, null, 2)`; nil when it would be longer than `maxBytes` of UTF-8
+  /// (indentation grows with depth, so a deep value prints much longer than its source).
+  static func prettyJSON(_ value: JSONValue, maxBytes: Int = .max) -> String? {
     var out = ""
-    writeJSON(value, indent: "", into: &out)
+    guard writeJSON(value, indent: "", into: &out, maxBytes: maxBytes) else { return nil }
     return out
   }
 
-  private static func writeJSON(_ value: JSONValue, indent: String, into out: inout String) {
+  /// Writes `value`; false as soon as `out` passes `maxBytes`.
+  private static func writeJSON(
+    _ value: JSONValue, indent: String, into out: inout String, maxBytes: Int
+  ) -> Bool {
     switch value {
     case .null: out += "null"
     case .bool(let b): out += b ? "true" : "false"
@@ -214,21 +217,21 @@ enum JavaScript {
     case .array(let items):
       if items.isEmpty {
         out += "[]"
-        return
+        return out.utf8.count <= maxBytes
       }
       let inner = indent + "  "
       out += "[\n"
       for (i, item) in items.enumerated() {
         if i > 0 { out += ",\n" }
         out += inner
-        writeJSON(item, indent: inner, into: &out)
+        guard writeJSON(item, indent: inner, into: &out, maxBytes: maxBytes) else { return false }
       }
       out += "\n" + indent + "]"
     case .object:
       let entries = orderedEntries(value.objectEntries ?? [])
       if entries.isEmpty {
         out += "{}"
-        return
+        return out.utf8.count <= maxBytes
       }
       let inner = indent + "  "
       out += "{\n"
@@ -237,10 +240,13 @@ enum JavaScript {
         out += inner
         quote(entry.key, into: &out)
         out += ": "
-        writeJSON(entry.value, indent: inner, into: &out)
+        guard writeJSON(entry.value, indent: inner, into: &out, maxBytes: maxBytes) else {
+          return false
+        }
       }
       out += "\n" + indent + "}"
     }
+    return out.utf8.count <= maxBytes
   }
 
   /// JSON string quoting as `JSON.stringify` does it.

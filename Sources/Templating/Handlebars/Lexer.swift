@@ -102,6 +102,13 @@ struct Lexer {
           return
         }
         if try lexMustache() { state = .initial }
+        // The parser accepts no INVALID token, so nothing after one can matter. Stopping here
+        // also keeps lexing linear: a failed ID, number or `[segment]` rule rescans the rest
+        // of its run at every following byte (`{{aaaa…`, `{{[[[[…` would be quadratic).
+        if tokens.last?.kind == .invalid {
+          emit(.eof, n, n, "")
+          return
+        }
       }
     }
   }

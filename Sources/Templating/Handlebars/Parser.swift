@@ -1,12 +1,23 @@
 /// Builds the parse tree with the grammar of handlebars.js' `handlebars.yy`.
 struct Parser {
-  /// Blocks nested deeper than this are refused, so that a hostile template cannot exhaust
-  /// the stack.
-  static let maxNesting = 100
+  /// A parsed template and how deeply its constructs nest.
+  struct Parsed {
+    var tree: PProgram
+    /// The deepest nesting of blocks, else-if chains and sub-expressions (0: none).
+    var nesting: Int
+    /// Where that depth is first reached.
+    var nestingOffset: Int
+  }
 
   private let tokens: [Token]
+  private let limits: RenderLimits
   private var index = 0
+  /// Current nesting of blocks, `{{else if}}` chains and sub-expressions. Every later pass
+  /// (whitespace, compiler, renderer, linter) recurses this deep, so it is bounded here, once,
+  /// with `limits.maxNesting`.
   private var nesting = 0
+  private var deepest = 0
+  private var deepestOffset = 0
 
   private struct InverseAndProgram {
     var strip: StripFlags
@@ -20,14 +31,31 @@ struct Parser {
     var closeToken: Token
   }
 
-  private init(tokens: [Token]) {
+  private init(tokens: [Token], limits: RenderLimits) {
     self.tokens = tokens
+    self.limits = limits
   }
 
   /// Parses a template (without the whitespace pass).
-  static func parse(_ source: SourceText) throws(TemplateError) -> PProgram {
-    var parser = Parser(tokens: try Lexer.tokenize(source.bytes))
-    return try parser.parseRoot()
+  ///
+  /// - Throws: a syntax error, or `.limitExceeded` (`.nesting`) when constructs nest deeper
+  ///   than `limits.maxNesting`.
+  static func parse(_ source: SourceText, limits: RenderLimits) throws(TemplateError) -> Parsed {
+    var parser = Parser(tokens: try Lexer.tokenize(source.bytes), limits: limits)
+    let tree = try parser.parseRoot()
+    return Parsed(tree: tree, nesting: parser.deepest, nestingOffset: parser.deepestOffset)
+  }
+
+  /// Enters one level of nesting at the construct starting at `offset`.
+  private mutating func enter(at offset: Int) throws(TemplateError) {
+    nesting += 1
+    if nesting > deepest {
+      deepest = nesting
+      deepestOffset = offset
+    }
+    if nesting > limits.maxNesting {
+      throw TemplateError(limit: .nesting, limits: limits, offset: offset)
+    }
   }
 
   /// handlebars.js `scopedId`.
@@ -211,11 +239,8 @@ struct Parser {
 
   private mutating func parseSexpr() throws(TemplateError) -> Sexpr {
     let open = advance()
-    nesting += 1
+    try enter(at: open.start)
     defer { nesting -= 1 }
-    if nesting > Self.maxNesting {
-      throw TemplateError(kind: .syntax, message: "Expressions nest too deeply", offset: open.start)
-    }
     let name = try parseHelperName()
     let (params, hash) = try parseParamsAndHash()
     _ = try expect(.closeSexpr, "'CLOSE_SEXPR'")
@@ -295,11 +320,8 @@ struct Parser {
         kind: .unsupported, message: "Decorator blocks ({{#* …}}) are not supported",
         offset: open.start)
     }
-    nesting += 1
+    try enter(at: open.start)
     defer { nesting -= 1 }
-    if nesting > Self.maxNesting {
-      throw TemplateError(kind: .syntax, message: "Blocks nest too deeply", offset: open.start)
-    }
     let opener = try parseOpener(
       offset: open.start, close: .close, closeName: "'CLOSE'", blockParams: true)
     let openStrip = StripFlags(open: open.text, close: opener.closeToken.text)
@@ -353,7 +375,11 @@ struct Parser {
         strip: StripFlags(open: token.text, close: token.text), program: try parseProgram(),
         chain: false)
     }
+    // `{{else if x}}` is a block inside the inverse of the previous one: a chain of them nests
+    // (and is walked recursively by every later pass) as deeply as it is long.
     let open = advance()
+    try enter(at: open.start)
+    defer { nesting -= 1 }
     let opener = try parseOpener(
       offset: open.start, close: .close, closeName: "'CLOSE'", blockParams: true)
     let strip = StripFlags(open: open.text, close: opener.closeToken.text)

@@ -7,6 +7,22 @@ import Foundation
 public protocol PartialResolver: Sendable {
   /// The compiled partial, or nil when no partial has this name.
   func partial(named name: String) throws(TemplateError) -> CompiledTemplate?
+
+  /// The compiled partial, compiled within `limits` (a render's or lint's), or nil.
+  ///
+  /// The default implementation calls `partial(named:)`; the renderer checks the result's
+  /// nesting against `limits` either way.
+  func partial(named name: String, limits: RenderLimits) throws(TemplateError)
+    -> CompiledTemplate?
+}
+
+extension PartialResolver {
+  /// Ignores `limits` and calls `partial(named:)`.
+  public func partial(named name: String, limits: RenderLimits) throws(TemplateError)
+    -> CompiledTemplate?
+  {
+    try partial(named: name)
+  }
 }
 
 /// No partials at all.
@@ -34,8 +50,15 @@ public struct PartialDictionary: PartialResolver {
 
   /// Compiles (or reuses) the partial named `name`.
   public func partial(named name: String) throws(TemplateError) -> CompiledTemplate? {
+    try partial(named: name, limits: .default)
+  }
+
+  /// Compiles (or reuses) the partial named `name` within `limits`.
+  public func partial(named name: String, limits: RenderLimits) throws(TemplateError)
+    -> CompiledTemplate?
+  {
     guard let source = sources[name] else { return nil }
-    return try cache.compiled(source)
+    return try cache.compiled(source, limits: limits)
   }
 }
 
@@ -54,8 +77,15 @@ public struct PartialClosure: PartialResolver {
 
   /// Compiles (or reuses) the source the closure returns.
   public func partial(named name: String) throws(TemplateError) -> CompiledTemplate? {
+    try partial(named: name, limits: .default)
+  }
+
+  /// Compiles (or reuses) the source the closure returns, within `limits`.
+  public func partial(named name: String, limits: RenderLimits) throws(TemplateError)
+    -> CompiledTemplate?
+  {
     guard let source = resolve(name) else { return nil }
-    return try cache.compiled(source)
+    return try cache.compiled(source, limits: limits)
   }
 }
 

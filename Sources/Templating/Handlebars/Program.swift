@@ -26,6 +26,16 @@ enum Node: Sendable {
   case mustache(Invocation)
   case block(Block)
   case partial(Partial)
+
+  /// Where the statement starts in its template (nil for text, which runs merge).
+  var offset: Int? {
+    switch self {
+    case .text: return nil
+    case .mustache(let invocation): return invocation.offset
+    case .block(let block): return block.offset
+    case .partial(let partial): return partial.offset
+    }
+  }
 }
 
 /// Where a path starts.
@@ -94,6 +104,14 @@ enum Invocation: Sendable {
   case ambiguous(PathRef, Helper?)
   /// A helper call with arguments (or a known helper).
   case helper(HelperCall)
+
+  /// Where the invocation starts in its template.
+  var offset: Int {
+    switch self {
+    case .simple(let path), .ambiguous(let path, _): return path.offset
+    case .helper(let call): return call.offset
+    }
+  }
 }
 
 /// A block statement.

@@ -12,7 +12,9 @@ enum PromptHelpers {
     value.isNullish ? "" : JavaScript.string(value.json)
   }
 
-  static func call(_ helper: Helper, args: [Value]) -> Value {
+  /// Calls `helper`; nil when its result would be longer than `maxBytes` of UTF-8 (`join` with a
+  /// long separator or `json` of a deep value can grow far beyond their input).
+  static func call(_ helper: Helper, args: [Value], maxBytes: Int) -> Value? {
     func arg(_ i: Int) -> Value { i < args.count ? args[i] : .undefined }
     switch helper {
     case .eq: return .bool(deepEqual(arg(0).json, arg(1).json))
@@ -20,11 +22,13 @@ enum PromptHelpers {
     case .and: return .bool(!args.isEmpty && args.allSatisfy(truthy))
     case .or: return .bool(args.contains(where: truthy))
     case .not: return .bool(!truthy(arg(0)))
-    case .json: return .string(JavaScript.prettyJSON(arg(0).json) ?? "")
+    case .json:
+      guard let value = arg(0).json else { return .string("") }
+      return JavaScript.prettyJSON(value, maxBytes: maxBytes).map(Value.string)
     case .join:
       let separator = args.count > 1 ? text(args[1]) : ", "
       guard case .array(let items)? = arg(0).json else { return .string(text(arg(0))) }
-      return .string(items.map { text(Value($0)) }.joined(separator: separator))
+      return joined(items.map { text(Value($0)) }, separator: separator, maxBytes: maxBytes)
     case .default:
       let value = arg(0)
       switch value.json {
@@ -49,13 +53,24 @@ enum PromptHelpers {
       case nil, .null?: return .string("")
       case .string(let s)? where s.isEmpty: return .string("")
       case .array(let items)?:
-        return .string(items.map { "- " + text(Value($0)) }.joined(separator: "\n"))
+        return joined(items.map { "- " + text(Value($0)) }, separator: "\n", maxBytes: maxBytes)
       default:
         return .string("- " + text(value))
       }
     default:
       return .undefined
     }
+  }
+
+  /// `parts` joined by `separator`, or nil as soon as the result passes `maxBytes`.
+  static func joined(_ parts: [String], separator: String, maxBytes: Int) -> Value? {
+    var out = ""
+    for (index, part) in parts.enumerated() {
+      if index > 0 { out += separator }
+      out += part
+      if out.utf8.count > maxBytes { return nil }
+    }
+    return .string(out)
   }
 
   /// Structural equality without type coercion; object key order does not matter.

@@ -45,7 +45,16 @@ extension Renderer {
     case .log:
       return .undefined
     default:
-      return PromptHelpers.call(helper, args: args)
+      // Helpers such as `join` and `json` build their result before it is output: they stop
+      // once it outgrows the whole output budget.
+      let maxBytes = budget.limits.maxOutputBytes
+      guard let result = PromptHelpers.call(helper, args: args, maxBytes: maxBytes) else {
+        throw limitError(RenderBudget.Exceeded(limit: .outputBytes))
+      }
+      if case .string(let text)? = result.json {
+        do { try budget.spend(text.utf8.count >> 12) } catch { throw limitError(error) }
+      }
+      return result
     }
   }
 
@@ -66,6 +75,7 @@ extension Renderer {
           kind: .render, message: "each needs a block: write {{#each …}}…{{/each}}",
           offset: offset)
       }
+      try step()
       frame.key = key
       frame.index = .number(Double(index))
       frame.first = .bool(index == 0)
@@ -99,6 +109,6 @@ extension Renderer {
       }
       return try runValue(blocks.inverse, context: this)
     }
-    return .string(out)
+    return release(out)
   }
 }

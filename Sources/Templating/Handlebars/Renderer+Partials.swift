@@ -1,6 +1,7 @@
 extension Renderer {
-  /// handlebars.js `invokePartial`, with Promptsmith's depth limit and cycle check.
+  /// handlebars.js `invokePartial`, with Promptsmith's depth limit, cycle check and budgets.
   func renderPartial(_ partial: Partial, into out: inout String) throws(TemplateError) {
+    site = partial.offset
     let name: String
     switch partial.name {
     case .fixed(let fixed): name = fixed
@@ -37,9 +38,10 @@ extension Renderer {
         message: "Partials nest deeper than \(Template.maxPartialDepth) levels at \(name)",
         offset: partial.offset)
     }
+    do { try budget.expandPartial() } catch { throw limitError(error) }
     let found: CompiledTemplate?
     do {
-      found = try partials.partial(named: name)
+      found = try partials.partial(named: name, limits: budget.limits)
     } catch {
       var located = error
       if located.partial == nil { located.partial = name }
@@ -50,6 +52,11 @@ extension Renderer {
         kind: .missingPartial, message: "The partial \(name) could not be found",
         offset: partial.offset)
     }
+    // The partial's blocks nest inside the blocks around this inclusion, and the renderer
+    // recurses through both: ten partials each nesting 100 deep would overflow the stack.
+    if nestingDepth + compiled.nesting > budget.limits.maxNesting {
+      throw TemplateError(limit: .nesting, limits: budget.limits, offset: partial.offset)
+    }
     let savedDepths = depths
     let savedFrames = blockParamFrames
     let savedContext = context
@@ -57,11 +64,13 @@ extension Renderer {
     blockParamFrames = []
     context = partialContext
     partialStack.append(name)
+    site = 0
     defer {
       depths = savedDepths
       blockParamFrames = savedFrames
       context = savedContext
       partialStack.removeLast()
+      site = partial.offset
     }
     var result = ""
     do {
@@ -69,15 +78,32 @@ extension Renderer {
     } catch {
       throw error.located(in: compiled.source, partial: name)
     }
+    // The partial's buffer is handed over; indentation makes it longer, so count it anew.
+    site = partial.offset
+    budget.release(result.utf8.count)
     if partial.indent.isEmpty {
-      out += result
+      try emit(result, into: &out)
     } else {
-      var lines = result.split(separator: "\n", omittingEmptySubsequences: false)
-      for i in lines.indices {
-        if lines[i].isEmpty && i + 1 == lines.count { break }
-        lines[i] = Substring(partial.indent + lines[i])
-      }
-      out += lines.joined(separator: "\n")
+      try emit(try indented(result, by: partial.indent), into: &out)
+    }
+  }
+
+  /// Every line of `text` prefixed with `indent`, except an empty last line (handlebars.js'
+  /// standalone partial indentation); stops once the result could not fit the output budget,
+  /// since a long indent on many short lines multiplies the size.
+  private func indented(_ text: String, by indent: String) throws(TemplateError) -> String {
+    let room = budget.limits.maxOutputBytes - budget.outputBytes
+    var out = ""
+    var start = text.startIndex
+    while true {
+      let end = text[start...].firstIndex(of: "\n") ?? text.endIndex
+      let isLast = end == text.endIndex
+      if !(isLast && start == end) { out += indent }
+      out += text[start..<end]
+      if out.utf8.count > room { throw limitError(RenderBudget.Exceeded(limit: .outputBytes)) }
+      if isLast { return out }
+      out += "\n"
+      start = text.index(after: end)
     }
   }
 

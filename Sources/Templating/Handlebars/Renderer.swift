@@ -19,12 +19,20 @@ final class Renderer {
   var data: DataFrame
   var partialStack: [String] = []
   private var nextIdentity: UInt64 = 16
+  /// What this render has used of its `RenderLimits`.
+  var budget: RenderBudget
+  /// Offset of the construct being evaluated in the current template or partial: where a
+  /// budget error points.
+  var site = 0
+  /// Block bodies being rendered, partials included: at most the nesting of the templates.
+  var nestingDepth = 0
 
-  init(context: Value, partials: any PartialResolver) {
+  init(context: Value, partials: any PartialResolver, limits: RenderLimits) {
     self.partials = partials
     self.context = context
     self.data = DataFrame(root: context)
     self.depths = [context]
+    self.budget = RenderBudget(limits)
   }
 
   /// A fresh identity for an object created while rendering (partial hash contexts).
@@ -35,7 +43,31 @@ final class Renderer {
 
   /// Renders the nodes of a template's root program.
   func renderRoot(_ program: Program, into out: inout String) throws(TemplateError) {
-    if let raw = try renderNodes(program, into: &out) { append(raw, to: &out) }
+    if let raw = try renderNodes(program, into: &out) { try append(raw, to: &out) }
+  }
+
+  // MARK: - Budgets
+
+  /// The error for a budget that ran out at the current site.
+  func limitError(_ exceeded: RenderBudget.Exceeded) -> TemplateError {
+    TemplateError(limit: exceeded.limit, limits: budget.limits, offset: site)
+  }
+
+  /// Counts one node evaluation or block iteration.
+  func step() throws(TemplateError) {
+    do { try budget.step() } catch { throw limitError(error) }
+  }
+
+  /// Appends `text` to `out`, counting it against the output budget first.
+  func emit(_ text: String, into out: inout String) throws(TemplateError) {
+    do { try budget.produce(text.utf8.count) } catch { throw limitError(error) }
+    out += text
+  }
+
+  /// Hands a finished nested buffer over: whoever appends it counts its bytes again.
+  func release(_ buffer: String) -> Value {
+    budget.release(buffer.utf8.count)
+    return .string(buffer)
   }
 
   /// Renders a program's statements. handlebars.js compiles adjacent outputs into one
@@ -53,31 +85,36 @@ final class Renderer {
     var sum: Double?
     // Once a run has produced a string, JavaScript's `+` only concatenates.
     var concatenating = false
-    func flush(_ out: inout String) {
+    func flush(_ out: inout String) throws(TemplateError) {
       if let sum {
-        out += JavaScript.numberString(sum)
+        try emit(JavaScript.numberString(sum), into: &out)
       } else if let pending {
-        append(pending, to: &out)
+        try append(pending, to: &out)
       }
       pending = nil
       sum = nil
     }
+    // `breakers` is sorted: walking it alongside keeps this loop linear in the nodes.
+    var nextBreaker = 0
     for (index, node) in program.nodes.enumerated() {
+      if let offset = node.offset { site = offset }
+      try step()
       if case .text(let text) = node {
-        flush(&out)
-        out += text
+        try flush(&out)
+        try emit(text, into: &out)
         concatenating = true
         continue
       }
       let value = try evaluate(node)
-      if program.breakers.contains(index) {
-        flush(&out)
-        append(value, to: &out)
+      if nextBreaker < program.breakers.count && program.breakers[nextBreaker] == index {
+        nextBreaker += 1
+        try flush(&out)
+        try append(value, to: &out)
         concatenating = false
         continue
       }
       if concatenating || index > (program.breakers.last ?? Int.max) {
-        append(value, to: &out)
+        try append(value, to: &out)
         continue
       }
       switch value.json {
@@ -91,8 +128,8 @@ final class Renderer {
           pending = value
         }
       default:
-        flush(&out)
-        append(value, to: &out)
+        try flush(&out)
+        try append(value, to: &out)
         concatenating = true
       }
     }
@@ -100,7 +137,7 @@ final class Renderer {
       if let sum { return .number(sum) }
       if let pending { return pending }
     }
-    flush(&out)
+    try flush(&out)
     return nil
   }
 
@@ -117,7 +154,7 @@ final class Renderer {
     case .partial(let partial):
       var out = ""
       try renderPartial(partial, into: &out)
-      return .string(out)
+      return release(out)
     }
   }
 
@@ -130,7 +167,7 @@ final class Renderer {
     if let raw = try scoped(
       program, context: newContext, data: newData, blockParams: blockParams, into: &out)
     {
-      append(raw, to: &out)
+      try append(raw, to: &out)
     }
   }
 
@@ -143,7 +180,7 @@ final class Renderer {
     var out = ""
     let raw = try scoped(
       program, context: newContext, data: newData, blockParams: blockParams, into: &out)
-    return raw ?? .string(out)
+    return raw ?? release(out)
   }
 
   private func scoped(
@@ -161,7 +198,9 @@ final class Renderer {
     if let newData { data = newData }
     let declares = !program.blockParams.isEmpty
     if declares { blockParamFrames.append(blockParams ?? []) }
+    nestingDepth += 1
     defer {
+      nestingDepth -= 1
       if push { depths.removeLast() }
       if declares { blockParamFrames.removeLast() }
       context = savedContext
@@ -170,26 +209,12 @@ final class Renderer {
     return try renderNodes(program, into: &out)
   }
 
-  func render(_ node: Node, into out: inout String) throws(TemplateError) {
-    switch node {
-    case .text(let text):
-      out += text
-    case .mustache(let invocation):
-      append(try evaluate(invocation, blocks: .none), to: &out)
-    case .block(let block):
-      let blocks = Blocks(isBlock: true, fn: block.program, inverse: block.inverse)
-      append(try evaluateBlock(block.invocation, blocks: blocks), to: &out)
-    case .partial(let partial):
-      try renderPartial(partial, into: &out)
-    }
-  }
-
   @inline(__always)
-  func append(_ value: Value, to out: inout String) {
+  func append(_ value: Value, to out: inout String) throws(TemplateError) {
     switch value.json {
     case nil, .null?: return
-    case .string(let s)?: out += s
-    default: out += JavaScript.string(value.json)
+    case .string(let s)?: try emit(s, into: &out)
+    default: try emit(JavaScript.string(value.json), into: &out)
     }
   }
 

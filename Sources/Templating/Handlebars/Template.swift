@@ -7,15 +7,21 @@ public enum Template {
 
   /// Parses and compiles a template.
   ///
-  /// - Throws: `TemplateError` with the line, column and an excerpt of the offending line.
-  public static func compile(_ source: String) throws(TemplateError) -> CompiledTemplate {
+  /// - Parameter limits: only `maxNesting` applies to compilation (the other budgets are for
+  ///   rendering and linting).
+  /// - Throws: `TemplateError` with the line, column and an excerpt of the offending line;
+  ///   `.limitExceeded` (`.nesting`) when constructs nest deeper than `limits.maxNesting`.
+  public static func compile(_ source: String, limits: RenderLimits = .default)
+    throws(TemplateError) -> CompiledTemplate
+  {
     let text = SourceText(source)
     do {
-      let tree = try Parser.parse(text)
-      WhitespaceControl.apply(tree)
+      let parsed = try Parser.parse(text, limits: limits)
+      WhitespaceControl.apply(parsed.tree)
       return CompiledTemplate(
-        source: text, program: Compiler.compile(tree), text: source,
-        usesPartials: containsPartial(tree))
+        source: text, program: Compiler.compile(parsed.tree), text: source,
+        usesPartials: containsPartial(parsed.tree), nesting: parsed.nesting,
+        nestingOffset: parsed.nestingOffset)
     } catch {
       throw error.located(in: text)
     }
@@ -35,10 +41,13 @@ public enum Template {
   }
 
   /// Compiles and renders in one call.
+  ///
+  /// - Throws: `TemplateError`, as `compile` and `CompiledTemplate.render` do.
   public static func render(
-    _ source: String, context: JSONValue, partials: some PartialResolver = NoPartials()
+    _ source: String, context: JSONValue, partials: some PartialResolver = NoPartials(),
+    limits: RenderLimits = .default
   ) throws(TemplateError) -> String {
-    try compile(source).render(context, partials: partials)
+    try compile(source, limits: limits).render(context, partials: partials, limits: limits)
   }
 }
 
@@ -51,6 +60,10 @@ public struct CompiledTemplate: Sendable {
   /// Whether rendering can look up a partial: when false, the caller need not load any (the
   /// server then skips reading the company's templates for a generation).
   public let usesPartials: Bool
+  /// How deeply blocks, else-if chains and sub-expressions nest, and where that depth is first
+  /// reached: rendering with a smaller `maxNesting` than the compilation had is refused there.
+  let nesting: Int
+  let nestingOffset: Int
 
   /// A stable 64-bit FNV-1a hash of the source, for cache keys.
   public var contentHash: UInt64 { Self.hash(text) }
@@ -80,15 +93,22 @@ public struct CompiledTemplate: Sendable {
 
   /// Renders the template with `context` as the root (`this`, `@root`).
   ///
-  /// - Throws: `TemplateError` when a helper fails, a partial is missing or circular, or
-  ///   partials nest deeper than `Template.maxPartialDepth`.
-  public func render(_ context: JSONValue, partials: some PartialResolver = NoPartials())
-    throws(TemplateError) -> String
-  {
+  /// - Parameter limits: the budgets of this render, partials included.
+  /// - Throws: `TemplateError` when a helper fails, a partial is missing or circular, partials
+  ///   nest deeper than `Template.maxPartialDepth`, or a budget of `limits` runs out
+  ///   (`.limitExceeded`, with `limit` saying which).
+  public func render(
+    _ context: JSONValue, partials: some PartialResolver = NoPartials(),
+    limits: RenderLimits = .default
+  ) throws(TemplateError) -> String {
+    if nesting > limits.maxNesting {
+      throw TemplateError(limit: .nesting, limits: limits, offset: nestingOffset).located(
+        in: source)
+    }
     let root = Value(json: context, id: 0x5bd1_e995_0000_0006)
-    let renderer = Renderer(context: root, partials: partials)
+    let renderer = Renderer(context: root, partials: partials, limits: limits)
     var out = ""
-    out.reserveCapacity(text.utf8.count + 256)
+    out.reserveCapacity(max(0, min(text.utf8.count + 256, limits.maxOutputBytes)))
     do {
       try renderer.renderRoot(program, into: &out)
     } catch {

@@ -22,16 +22,25 @@ public final class TemplateCache: @unchecked Sendable {
   }
 
   /// The compiled template for `source`, compiling it on a miss.
-  public func compiled(_ source: String) throws(TemplateError) -> CompiledTemplate {
+  ///
+  /// - Parameter limits: compilation budgets (`maxNesting`); a cached template that nests
+  ///   deeper than they allow is refused as compiling it would be.
+  public func compiled(_ source: String, limits: RenderLimits = .default) throws(TemplateError)
+    -> CompiledTemplate
+  {
     lock.lock()
     clock += 1
     if let hit = entries[source] {
       entries[source]?.lastUse = clock
       lock.unlock()
+      guard hit.template.nesting <= limits.maxNesting else {
+        // Compiling again gives the located error.
+        return try Template.compile(source, limits: limits)
+      }
       return hit.template
     }
     lock.unlock()
-    let compiled = try Template.compile(source)
+    let compiled = try Template.compile(source, limits: limits)
     lock.lock()
     defer { lock.unlock() }
     clock += 1

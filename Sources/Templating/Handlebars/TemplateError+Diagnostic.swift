@@ -10,9 +10,11 @@ extension TemplateError {
     case .missingPartial: code = .missingPartial
     case .circularPartial, .partialDepth: code = .circularPartial
     case .render: code = .renderError
+    case .limitExceeded: code = .limitExceeded
     }
     let place = partial.map { "in partial '\($0)': " } ?? ""
     return Diagnostic(
-      severity: .error, code: code, message: place + message, line: line, column: column)
+      severity: .error, code: code, message: place + message, line: line, column: column,
+      limit: limit)
   }
 }

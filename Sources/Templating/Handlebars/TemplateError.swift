@@ -18,6 +18,8 @@ public struct TemplateError: Error, Sendable, Hashable, CustomStringConvertible 
     case circularPartial
     /// Partials nest deeper than `Template.maxPartialDepth`.
     case partialDepth
+    /// A budget of `RenderLimits` ran out; `limit` says which.
+    case limitExceeded
   }
 
   /// The kind of error.
@@ -32,6 +34,8 @@ public struct TemplateError: Error, Sendable, Hashable, CustomStringConvertible 
   public var excerpt: String
   /// The partial the error is in, nil for the main template.
   public var partial: String?
+  /// The budget that ran out, for `.limitExceeded` only (nil for every other kind).
+  public var limit: RenderLimit?
   /// Byte offset in the template source, used to compute `line` and `column`.
   var offset: Int
 
@@ -43,6 +47,13 @@ public struct TemplateError: Error, Sendable, Hashable, CustomStringConvertible 
     self.column = 0
     self.excerpt = ""
     self.partial = nil
+    self.limit = nil
+  }
+
+  /// A `.limitExceeded` error for `limit`, whose message names the budget and its value.
+  init(limit: RenderLimit, limits: RenderLimits, offset: Int) {
+    self.init(kind: .limitExceeded, message: limits.message(for: limit), offset: offset)
+    self.limit = limit
   }
 
   /// Fills `line`, `column` and `excerpt` from the source the error belongs to.

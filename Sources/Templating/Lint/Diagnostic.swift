@@ -15,14 +15,20 @@ public struct Diagnostic: Sendable, Hashable, Codable {
   public var line: Int
   /// 1-based column, in Unicode scalars.
   public var column: Int
+  /// The budget that ran out, for `render-limit-exceeded` only; absent from the JSON otherwise.
+  public var limit: RenderLimit?
 
   /// Creates a diagnostic.
-  public init(severity: Severity, code: DiagnosticCode, message: String, line: Int, column: Int) {
+  public init(
+    severity: Severity, code: DiagnosticCode, message: String, line: Int, column: Int,
+    limit: RenderLimit? = nil
+  ) {
     self.severity = severity
     self.code = code.rawValue
     self.message = message
     self.line = line
     self.column = column
+    self.limit = limit
   }
 
   /// `LINE:COL severity code message`, the CLI's output format.
@@ -61,4 +67,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
   case shadowedBuiltin = "shadowed-builtin"
   /// Not a lint finding: a render failure (a helper misused at run time), for `TemplateError`.
   case renderError = "render-error"
+  /// A budget of `RenderLimits` ran out (nesting, partial inclusions, time…); the diagnostic's
+  /// `limit` says which.
+  case limitExceeded = "render-limit-exceeded"
 }

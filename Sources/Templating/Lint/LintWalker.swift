@@ -21,19 +21,35 @@ struct LintWalker {
   /// Offset of the `{{> …}}` in the main template that led into the current partial.
   private var callSite = 0
   private var reported: Set<String> = []
+  /// What this lint has used of its `RenderLimits`.
+  private var budget: RenderBudget
+  /// Set once a budget runs out: the walk then unwinds without looking at anything else.
+  private var halted = false
+  /// Blocks being walked, partials included (the renderer's nesting, checked at inclusions).
+  private var nesting = 0
+  /// Partials resolved and parsed during this lint, by name: a partial included many times is
+  /// parsed once (each inclusion is still walked, with its own context, and counted).
+  private var partialCache: [String: PartialEntry] = [:]
 
-  init(schema: JSONSchema?, partials: some PartialResolver) {
+  private enum PartialEntry {
+    case parsed(Parser.Parsed, SourceText)
+    case missing
+    case failed(TemplateError)
+  }
+
+  init(schema: JSONSchema?, partials: some PartialResolver, limits: RenderLimits) {
     self.schema = schema
     self.partials = partials
+    self.budget = RenderBudget(limits)
   }
 
   mutating func run(_ text: String) {
     source = SourceText(text)
     let tree: PProgram
     do {
-      tree = try Parser.parse(source)
+      tree = try Parser.parse(source, limits: budget.limits).tree
     } catch {
-      report(Self.code(for: error.kind), error.message, at: error.offset)
+      report(Self.code(for: error.kind), error.message, at: error.offset, limit: error.limit)
       return
     }
     scopes = [.root(schema)]
@@ -51,7 +67,8 @@ struct LintWalker {
 
   func finish() -> [Diagnostic] {
     var all = diagnostics
-    if let schema, checkVariables, !usesWholeRoot {
+    // After a budget ran out the walk is incomplete: "never used" would be a guess.
+    if let schema, checkVariables, !usesWholeRoot, !halted {
       for name in schema.declaredPropertyNames
       where !used.contains(name) && !BuiltinVariables.names.contains(name) {
         all.append(
@@ -73,6 +90,7 @@ struct LintWalker {
     case .mismatchedBlock: return .mismatchedBlock
     case .missingPartial: return .missingPartial
     case .circularPartial: return .circularPartial
+    case .limitExceeded: return .limitExceeded
     default: return .syntaxError
     }
   }
@@ -81,7 +99,7 @@ struct LintWalker {
 
   private mutating func report(
     _ code: DiagnosticCode, _ message: String, at offset: Int,
-    severity: Diagnostic.Severity = .error
+    severity: Diagnostic.Severity = .error, limit: RenderLimit? = nil
   ) {
     var text = message
     var place = offset
@@ -95,7 +113,16 @@ struct LintWalker {
     let location = partialChain.isEmpty ? source : mainSource
     let (line, column) = location.lineAndColumn(of: place)
     diagnostics.append(
-      Diagnostic(severity: severity, code: code, message: text, line: line, column: column))
+      Diagnostic(
+        severity: severity, code: code, message: text, line: line, column: column, limit: limit))
+  }
+
+  /// Reports a budget that ran out at `offset` and stops the walk.
+  private mutating func stop(_ exceeded: RenderBudget.Exceeded, at offset: Int) {
+    report(
+      .limitExceeded, budget.limits.message(for: exceeded.limit), at: offset,
+      limit: exceeded.limit)
+    halted = true
   }
 
   private var mainSource = SourceText("")
@@ -105,6 +132,11 @@ struct LintWalker {
   private mutating func walk(_ program: PProgram?) {
     guard let program else { return }
     for node in program.body {
+      if halted { return }
+      do { try budget.step() } catch {
+        stop(error, at: node.offset)
+        return
+      }
       switch node {
       case .content, .comment: continue
       case .mustache(let mustache): mustacheStatement(mustache.sexpr)
@@ -291,6 +323,8 @@ struct LintWalker {
   // MARK: - Blocks
 
   private mutating func blockStatement(_ block: PBlock) {
+    nesting += 1
+    defer { nesting -= 1 }
     let sexpr = block.sexpr
     guard let path = sexpr.path.asPath else { return }
     let hasArguments = !sexpr.params.isEmpty || sexpr.hash != nil
@@ -422,16 +456,20 @@ struct LintWalker {
       report(.circularPartial, "circular partial: \(chain)", at: offset)
       return
     }
-    let found: CompiledTemplate?
-    do {
-      found = try partials.partial(named: name)
-    } catch {
-      report(.syntaxError, "partial '\(name)' does not compile: \(error.message)", at: offset)
+    let parsed: Parser.Parsed
+    let partialSource: SourceText
+    switch partialEntry(name) {
+    case .failed(let error):
+      report(
+        error.kind == .limitExceeded ? .limitExceeded : .syntaxError,
+        "partial '\(name)' does not compile: \(error.message)", at: offset, limit: error.limit)
       return
-    }
-    guard let compiled = found else {
+    case .missing:
       report(.missingPartial, "no partial named '\(name)'", at: offset)
       return
+    case .parsed(let tree, let text):
+      parsed = tree
+      partialSource = text
     }
     guard partialChain.count < Template.maxPartialDepth else {
       report(
@@ -439,7 +477,15 @@ struct LintWalker {
         at: offset)
       return
     }
-    guard let tree = try? Parser.parse(compiled.source) else { return }
+    if nesting + parsed.nesting > budget.limits.maxNesting {
+      report(
+        .limitExceeded, budget.limits.message(for: .nesting), at: offset, limit: .nesting)
+      return
+    }
+    do { try budget.expandPartial() } catch {
+      stop(error, at: offset)
+      return
+    }
     // Walk the partial with the caller's context; its own blocks and block params start fresh.
     let saved = (source, scopes, blockParams, callSite)
     if partialChain.isEmpty {
@@ -447,11 +493,28 @@ struct LintWalker {
       callSite = offset
     }
     partialChain.append(name)
-    source = compiled.source
+    source = partialSource
     scopes = [context]
     blockParams = []
-    walk(tree)
+    walk(parsed.tree)
     partialChain.removeLast()
     (source, scopes, blockParams, callSite) = saved
+  }
+
+  /// The partial named `name`, resolved and parsed on first use in this lint.
+  private mutating func partialEntry(_ name: String) -> PartialEntry {
+    if let cached = partialCache[name] { return cached }
+    let entry: PartialEntry
+    do {
+      if let compiled = try partials.partial(named: name, limits: budget.limits) {
+        entry = .parsed(try Parser.parse(compiled.source, limits: budget.limits), compiled.source)
+      } else {
+        entry = .missing
+      }
+    } catch {
+      entry = .failed(error)
+    }
+    partialCache[name] = entry
+    return entry
   }
 }
