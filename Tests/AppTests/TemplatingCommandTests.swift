@@ -51,6 +51,29 @@ import Testing
     #expect(run(["render", "only-template.hbs"]).0 == 2)
   }
 
+  @Test func aTemplatePastARenderBudgetExitsWithStatusThree() throws {
+    let loops =
+      "{{#each items}}{{#each @root.items}}{{#each @root.items}}x{{/each}}{{/each}}{{/each}}"
+    let root = try folder([
+      "loops.hbs": loops,
+      "data.json": "{\"items\": [" + (0..<300).map(String.init).joined(separator: ",") + "]}",
+      "deep.hbs": "{{#if x}}" + String(repeating: "{{else if x}}", count: 500) + "{{/if}}",
+    ])
+    defer { try? FileManager.default.removeItem(at: root) }
+    let rendered = run([
+      "render", root.appendingPathComponent("loops.hbs").path, "--data",
+      root.appendingPathComponent("data.json").path,
+    ])
+    #expect(rendered.0 == 3)
+    // 27 million steps: the iteration budget, or in a slow debug build the two seconds first
+    #expect(
+      rendered.2.contains("render-limit-exceeded: iterations")
+        || rendered.2.contains("render-limit-exceeded: time"))
+    let linted = run(["lint", root.appendingPathComponent("deep.hbs").path])
+    #expect(linted.0 == 3)
+    #expect(linted.1.contains("render-limit-exceeded"))
+  }
+
   @Test func lintPrintsOneDiagnosticPerLine() throws {
     let root = try folder([
       "t.hbs": "{{title}} {{nope}}\n{{#each}}{{/each}}",

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Templating
 import Trackers
 
 /// Everything the service reads from its environment, decoded once at start.
@@ -47,6 +48,8 @@ public struct AppConfig: Sendable {
   public var teamworkBaseURL: String?
   /// What tenant-chosen URLs (tracker base URLs and the links their answers carry) may reach.
   public var outbound = OutboundPolicy()
+  /// Budgets for rendering and linting user templates (`RENDER_MAX_*`).
+  public var renderLimits = RenderLimits.default
   /// Who may read `/metrics` (`METRICS_TOKEN`, `METRICS_PORT`).
   var metricsAccess = MetricsAccess.open
   /// A session ends this many days after its login, however often it is refreshed
@@ -220,6 +223,7 @@ extension AppConfig {
     let security = SecuritySettings.load(environment: environment, problems: &problems)
     let outbound = OutboundSettings.load(environment: environment, problems: &problems)
     let metricsAccess = MetricsAccess.load(environment: environment, problems: &problems)
+    let renderLimits = RenderSettings.load(environment: environment, problems: &problems)
     func days(_ name: String, default value: Int, minimum: Int) -> Int {
       guard let raw = environment[name], !raw.isEmpty else { return value }
       guard let days = Int(raw), days >= minimum, days <= 36_500 else {
@@ -250,6 +254,7 @@ extension AppConfig {
     config.teamworkBaseURL = teamworkBaseURL
     config.outbound = outbound
     config.metricsAccess = metricsAccess
+    config.renderLimits = renderLimits
     config.sessionMaxDays = sessionMaxDays
     config.auditRetentionDays = auditRetentionDays
     config.publicBaseURL = environment["PUBLIC_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 }

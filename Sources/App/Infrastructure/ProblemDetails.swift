@@ -1,3 +1,4 @@
+import Templating
 import Vapor
 
 /// An RFC 9457 problem document, the body of every error response.
@@ -14,6 +15,8 @@ struct ProblemDetails: Content {
   var errors: [FieldError]?
   /// A template's lint findings, with positions, when a template is refused.
   var diagnostics: [DiagnosticResponse]?
+  /// The budget a template ran out of, for `render-limit-exceeded`.
+  var limit: String?
 
   static let contentType = HTTPMediaType(type: "application", subType: "problem+json")
 }
@@ -27,6 +30,8 @@ struct AppError: Error, AbortError {
   let errors: [ProblemDetails.FieldError]
   var headers: HTTPHeaders = [:]
   var diagnostics: [DiagnosticResponse]?
+  /// For `render-limit-exceeded`: which budget ran out.
+  var limit: RenderLimit?
 
   var reason: String { detail ?? title }
 
@@ -73,5 +78,15 @@ struct AppError: Error, AbortError {
 
   static func conflict(_ detail: String) -> AppError {
     AppError(.conflict, type: "conflict", title: "Conflict", detail: detail)
+  }
+}
+
+extension ProblemDetails {
+  /// The document of an error our code explains (HTTP responses and MCP tool failures alike).
+  init(_ error: AppError) {
+    self.init(
+      type: error.type, title: error.title, status: Int(error.status.code), detail: error.detail,
+      errors: error.errors.isEmpty ? nil : error.errors, diagnostics: error.diagnostics,
+      limit: error.limit?.rawValue)
   }
 }

@@ -34,10 +34,7 @@ struct ProblemErrorMiddleware: AsyncMiddleware {
     let problem: ProblemDetails
     switch error {
     case let error as AppError:
-      problem = ProblemDetails(
-        type: error.type, title: error.title, status: Int(error.status.code),
-        detail: error.detail, errors: error.errors.isEmpty ? nil : error.errors,
-        diagnostics: error.diagnostics)
+      problem = ProblemDetails(error)
       headers = error.headers
     case is RouteNotFound:
       problem = ProblemDetails(

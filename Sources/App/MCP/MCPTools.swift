@@ -66,10 +66,9 @@ struct MCPTools: Sendable {
     var lines = [
       "Error \(error.status.code) \(error.title)" + (error.detail.map { ": \($0)" } ?? "")
     ]
+    if let limit = error.limit { lines.append("limit: \(limit.rawValue) (\(error.type))") }
     lines += error.errors.map { "- \($0.field): \($0.reason)" }
-    let problem = ProblemDetails(
-      type: error.type, title: error.title, status: Int(error.status.code), detail: error.detail,
-      errors: error.errors.isEmpty ? nil : error.errors, diagnostics: error.diagnostics)
+    let problem = ProblemDetails(error)
     return CallTool.Result(
       content: [.text(text: lines.joined(separator: "\n"), annotations: nil, _meta: nil)],
       structuredContent: try? MCPValue.mcp(problem), isError: true)

@@ -61,9 +61,10 @@ struct GenerationService: Sendable {
 
     let issueVariables = issue.variables
     let field = request.overrideBody == nil ? "templateId" : "templateOverride.bodyMd"
+    let limits = templates.limits
     let compiled: CompiledTemplate
     do {
-      compiled = try templates.cache.compiled(source)
+      compiled = try templates.cache.compiled(source, limits: limits)
     } catch {
       throw Self.renderFailed(error, field: field)
     }
@@ -73,14 +74,17 @@ struct GenerationService: Sendable {
       compiled.usesPartials
       ? try await templates.partials(companyID: principal.companyID)
       : PartialDictionary([:], cache: templates.cache)
-    let text: String
-    do {
-      text = try compiled.render(
-        BuiltinVariables.renderContext(issue: issueVariables, vars: vars), partials: partials)
-    } catch {
-      throw Self.renderFailed(error, field: field)
+    let context = BuiltinVariables.renderContext(issue: issueVariables, vars: vars)
+    let large = source.utf8.count + request.vars.compactJSON.utf8.count > OffLoop.threshold
+    let (text, tokens) = try await OffLoop.run(if: large) { () throws -> (String, Int) in
+      let text: String
+      do throws(TemplateError) {
+        text = try compiled.render(context, partials: partials, limits: limits)
+      } catch {
+        throw Self.renderFailed(error, field: field)
+      }
+      return (text, encoding.count(text))
     }
-    let tokens = encoding.count(text)
     let result = try await store(
       text: text, tokens: tokens, encoding: encoding.name.rawValue, request: request,
       principal: principal, issue: issue, template: template, templateVersion: templateVersion,
@@ -90,7 +94,10 @@ struct GenerationService: Sendable {
   }
 
   static func renderFailed(_ error: TemplateError, field: String) -> AppError {
-    AppError(
+    if error.kind == .limitExceeded, let limit = error.limit {
+      return .renderLimitExceeded(limit, message: error.description, field: field)
+    }
+    return AppError(
       .unprocessableEntity, type: "template-render-failed",
       title: "The template failed to render", detail: error.description,
       errors: [.init(field: field, reason: error.description)])

@@ -96,7 +96,9 @@ struct TemplateRoutes: RouteCollection {
 
 extension Request {
   var templates: TemplateService {
-    TemplateService(database: db, cache: application.templateCache, auditor: try? auditor)
+    TemplateService(
+      database: db, cache: application.templateCache,
+      limits: application.appConfig.renderLimits, auditor: try? auditor)
   }
 }
 

@@ -9,6 +9,8 @@ struct TemplateService: Sendable {
 
   let database: any Database
   let cache: TemplateCache
+  /// The render and lint budgets (`RENDER_MAX_*`).
+  var limits = RenderLimits.default
   /// Writes each change's audit row in the change's transaction; nil outside a request.
   var auditor: Auditor?
 
@@ -46,7 +48,16 @@ struct TemplateService: Sendable {
       throw AppError.validation(field: "lintJson", reason: "must be a JSON Schema object")
     }
     let partials = try await partials(companyID: companyID, replacing: (name, body))
-    let diagnostics = Linter.lint(body, schemaJSON: schema, partials: partials)
+    let limits = limits
+    let diagnostics = try await OffLoop.run(if: body.utf8.count > OffLoop.threshold) {
+      Linter.lint(body, schemaJSON: schema, partials: partials, limits: limits)
+    }
+    if let exceeded = diagnostics.first(where: { $0.limit != nil }), let limit = exceeded.limit {
+      var error = AppError.renderLimitExceeded(
+        limit, message: exceeded.formatted, field: "bodyMd")
+      error.diagnostics = diagnostics.map(DiagnosticResponse.init)
+      throw error
+    }
     let errors = diagnostics.filter(\.isError)
     guard errors.isEmpty else { throw AppError.lintFailed(errors, all: diagnostics) }
     return diagnostics.filter { !$0.isError }

@@ -2,13 +2,15 @@ import Foundation
 import Templating
 
 /// `promptsmith render TEMPLATE --data DATA.json [--partials DIR]`: prints the rendering exactly
-/// (no added newline); on error prints the diagnostic and exits 1.
+/// (no added newline); on error prints the diagnostic and exits 1, or 3 when the template ran
+/// out of a render budget (`RENDER_MAX_*`, as the server).
 enum RenderCommand: ToolCommand {
   static let spec = ToolArguments.Spec(options: ["data", "partials"])
   static let usage = """
     usage: promptsmith render TEMPLATE --data DATA.json [--partials DIR]
       Renders TEMPLATE (Handlebars, as handlebars.js 4.7.8 with noEscape) with DATA.json as the
       context and prints the result exactly. In DIR, each file NAME.hbs is the partial NAME.
+      Exits 1 on an error, 3 when a render budget runs out (RENDER_MAX_*, as the server).
     """
 
   static func run(_ arguments: ToolArguments, io: ToolIO) throws -> Int32 {
@@ -24,10 +26,17 @@ enum RenderCommand: ToolCommand {
       throw ToolFailure("\(dataPath): \(error.description)")
     }
     let partials = try ToolFiles.partials(arguments.options["partials"])
+    let limits = ToolLimits.fromEnvironment()
     do {
-      io.out(try Template.compile(source).render(data, partials: partials))
+      io.out(
+        try Template.compile(source, limits: limits).render(
+          data, partials: partials, limits: limits))
       return 0
     } catch {
+      if error.kind == .limitExceeded, let limit = error.limit {
+        io.err("\(templatePath):\(error.description)\nrender-limit-exceeded: \(limit.rawValue)\n")
+        return ToolLimits.exitStatus
+      }
       io.err("\(templatePath):\(error.description)\n")
       return 1
     }
@@ -35,12 +44,13 @@ enum RenderCommand: ToolCommand {
 }
 
 /// `promptsmith lint TEMPLATE [--schema S.json] [--partials DIR]`: one diagnostic a line as
-/// `LINE:COL severity code message`; exit 1 if any is an error.
+/// `LINE:COL severity code message`; exit 1 if any is an error, 3 if a budget ran out.
 enum LintCommand: ToolCommand {
   static let spec = ToolArguments.Spec(options: ["schema", "partials"])
   static let usage = """
     usage: promptsmith lint TEMPLATE [--schema SCHEMA.json] [--partials DIR]
-      Prints one diagnostic a line as `LINE:COL severity code message`; exits 1 on any error.
+      Prints one diagnostic a line as `LINE:COL severity code message`; exits 1 on any error,
+      3 when a lint budget runs out (RENDER_MAX_*, as the server).
     """
 
   static func run(_ arguments: ToolArguments, io: ToolIO) throws -> Int32 {
@@ -57,10 +67,12 @@ enum LintCommand: ToolCommand {
       }
     }
     let partials = try ToolFiles.partials(arguments.options["partials"])
-    let diagnostics = Linter.lint(source, schemaJSON: schema, partials: partials)
+    let diagnostics = Linter.lint(
+      source, schemaJSON: schema, partials: partials, limits: ToolLimits.fromEnvironment())
     for diagnostic in diagnostics {
       io.out(diagnostic.formatted + "\n")
     }
+    if diagnostics.contains(where: { $0.limit != nil }) { return ToolLimits.exitStatus }
     return diagnostics.contains(where: \.isError) ? 1 : 0
   }
 }
@@ -80,5 +92,18 @@ enum ToolFiles {
     } catch {
       throw ToolFailure("cannot read partials from \(directory)")
     }
+  }
+}
+
+/// The offline tools' budgets: the server's `RENDER_MAX_*` variables when set (a bad value is
+/// ignored with the default kept: the tools have no configuration step to report it in).
+enum ToolLimits {
+  /// The exit status of a render or lint that ran out of a budget.
+  static let exitStatus: Int32 = 3
+
+  static func fromEnvironment() -> RenderLimits {
+    var problems: [String] = []
+    return RenderSettings.load(
+      environment: ProcessInfo.processInfo.environment, problems: &problems)
   }
 }
