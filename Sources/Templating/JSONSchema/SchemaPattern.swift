@@ -1,139 +1,71 @@
 import Foundation
 
-/// A compiled `pattern`: an ECMA-262 regular expression run by ICU (`NSRegularExpression`).
+/// A compiled `pattern`: an ECMA-262 regular expression matched in linear time.
 ///
-/// JSON Schema patterns are ECMA-262. ICU differs in a few places that matter, so the pattern is
-/// rewritten first: `\d`, `\w` (and negations) are ASCII-only in ECMA-262, `$` matches only at the
-/// very end of input, `.` excludes only `\n \r \u2028 \u2029`, `[` inside a class is literal, and
-/// `[^]` / `[]` mean "any character" / "nothing". Matching is an unanchored search.
+/// Patterns come from users, so they are not run by a backtracking engine (with ICU's
+/// `NSRegularExpression`, `^(a+)+$` against `aaaa…!` took time exponential in the number of
+/// `a`s): `PatternParser` reads the pattern, `PatternProgram` compiles it to a Thompson NFA and
+/// `PatternMatcher` runs that as a lazily built DFA over Unicode scalars. Matching is an
+/// unanchored search for a yes/no answer.
+///
+/// The syntax is ECMA-262's (JSON Schema's dialect) with these meanings:
+/// - `\d`, `\w` and their negations are ASCII-only (`[0-9]`, `[A-Za-z0-9_]`); `\s` is ECMA-262's
+///   WhiteSpace and LineTerminator set; `\b`/`\B` use the ASCII `\w`.
+/// - `.` matches any scalar but `\n \r \u2028 \u2029`; `^` matches only at the start and `$`
+///   only at the very end (no multiline flag: `$` does not match before a final newline).
+/// - Classes: ranges, escapes, `[^…]`; `[` and `&` inside are literal; `[^]` is any scalar and
+///   `[]` nothing; `\b` inside is backspace; a class escape at either end of a `-` makes the `-`
+///   literal (`[\w-.]`), as browsers do.
+/// - Escapes: `\t \n \r \v \f \0`, `\xHH`, `\uHHHH` (a surrogate pair of two is one scalar),
+///   `\u{…}`, `\cX`, escaped punctuation; `\p{…}`/`\P{…}` with General_Category values
+///   (`L`, `Letter`, `gc=Lu`…) and binary properties (`Alphabetic`, `White_Space`, `Emoji`…).
+/// - Groups `(…)`, `(?:…)`, `(?<name>…)`; alternation; `* + ? {n} {n,} {n,m}` and their lazy
+///   forms (the same for a yes/no match); a `{` that starts no quantifier, `}` and `]` alone
+///   are literal (ECMA-262 Annex B).
+///
+/// Refused with a `SchemaError`: backreferences (`\1`, `\k<name>`), lookahead and lookbehind,
+/// inline modifiers `(?i:…)`, script properties (`\p{Script=…}`), unknown escapes such as `\a`
+/// or `\z` (ICU meanings that ECMA-262 does not have), repetition counts above 1,000, groups
+/// nested over 100 deep, and programs over 10,000 instructions once repetitions are expanded.
 struct SchemaPattern: Sendable {
   /// The pattern as written in the schema.
   let source: String
-  private let compiled: CompiledRegex
+  private let program: PatternProgram
 
   /// Compiles `source`, reusing an earlier compilation of the same text.
   init(_ source: String) throws(SchemaError) {
     self.source = source
-    if let cached = PatternCache.shared.regex(for: source) {
-      compiled = cached
+    if let cached = PatternCache.shared.program(for: source) {
+      program = cached
       return
     }
-    do {
-      compiled = CompiledRegex(try NSRegularExpression(pattern: Self.translate(source)))
-    } catch {
-      throw SchemaError(pointer: "", message: "invalid regular expression \"\(source)\"")
-    }
-    PatternCache.shared.store(compiled, for: source)
+    program = try PatternProgram(compiling: source)
+    PatternCache.shared.store(program, for: source)
   }
 
   /// Whether the pattern matches somewhere in `string`.
   func matches(_ string: String) -> Bool {
-    let range = NSRange(string.startIndex..<string.endIndex, in: string)
-    return compiled.regex.firstMatch(in: string, options: [], range: range) != nil
-  }
-
-  /// Rewrites an ECMA-262 pattern into ICU syntax with the same meaning (see the type's doc).
-  static func translate(_ pattern: String) -> String {
-    let scalars = Array(pattern.unicodeScalars)
-    var output = ""
-    var inClass = false
-    var index = 0
-    while index < scalars.count {
-      let scalar = scalars[index]
-      switch scalar {
-      case "\\":
-        guard index + 1 < scalars.count else {
-          output += String(scalar)
-          index += 1
-          continue
-        }
-        let next = scalars[index + 1]
-        index += 2
-        switch next {
-        case "d": output += inClass ? "0-9" : "[0-9]"
-        case "D": output += inClass ? notDigitRanges : "[^0-9]"
-        case "w": output += inClass ? "a-zA-Z0-9_" : "[a-zA-Z0-9_]"
-        case "W": output += inClass ? notWordRanges : "[^a-zA-Z0-9_]"
-        case "u" where index < scalars.count && scalars[index] == "{":
-          output += "\\x"  // \u{1F600} is ICU's \x{1F600}
-        case "/":
-          output += "/"
-        case "b" where inClass:
-          output += "\\x{8}"  // backspace inside a class
-        default:
-          output += "\\"
-          output += String(next)
-        }
-        continue
-      case "[" where !inClass:
-        let rest = scalars[(index + 1)...]
-        if rest.starts(with: ["^", "]"]) {
-          output += "[\\x{0}-\\x{10FFFF}]"
-          index += 3
-          continue
-        }
-        if rest.first == "]" {
-          output += "(?!)"
-          index += 2
-          continue
-        }
-        inClass = true
-        output += "["
-        if rest.first == "^" {
-          output += "^"
-          index += 1
-        }
-      case "[" where inClass:
-        output += "\\["
-      case "&" where inClass:
-        output += "\\&"
-      case "]" where inClass:
-        inClass = false
-        output += "]"
-      case "$" where !inClass:
-        output += "\\z"
-      case "." where !inClass:
-        output += "[^\\n\\r\\x{2028}\\x{2029}]"
-      default:
-        output += String(scalar)
-      }
-      index += 1
-    }
-    return output
-  }
-
-  private static let notDigitRanges = "\\x{0}-\\x{2F}\\x{3A}-\\x{10FFFF}"
-  private static let notWordRanges =
-    "\\x{0}-\\x{2F}\\x{3A}-\\x{40}\\x{5B}-\\x{5E}\\x{60}\\x{7B}-\\x{10FFFF}"
-}
-
-/// An `NSRegularExpression`, which Apple documents as immutable and safe to share between
-/// threads (not every SDK marks it `Sendable`).
-private final class CompiledRegex: @unchecked Sendable {
-  let regex: NSRegularExpression
-
-  init(_ regex: NSRegularExpression) {
-    self.regex = regex
+    PatternMatcher.matches(program, string)
   }
 }
 
-/// Compiled patterns shared by all schemas: templates are linted and validated again and again
-/// with the same few patterns.
+/// Compiled patterns shared by all schemas: a schema is compiled again for every generation
+/// request that validates variables, with the same few patterns.
 private final class PatternCache: @unchecked Sendable {
   static let shared = PatternCache()
 
   private let lock = NSLock()
-  private var entries: [String: CompiledRegex] = [:]
+  private var entries: [String: PatternProgram] = [:]
   private let capacity = 512
 
-  func regex(for source: String) -> CompiledRegex? {
+  func program(for source: String) -> PatternProgram? {
     lock.withLock { entries[source] }
   }
 
-  func store(_ regex: CompiledRegex, for source: String) {
+  func store(_ program: PatternProgram, for source: String) {
     lock.withLock {
       if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-      entries[source] = regex
+      entries[source] = program
     }
   }
 }

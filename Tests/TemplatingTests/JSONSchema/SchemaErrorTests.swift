@@ -65,7 +65,10 @@ struct SchemaErrorTests {
         ["items": [true]], "/items",
         "items must be a schema (the array form is prefixItems, which is not supported)"
       ),
-      (["pattern": "(unclosed"], "/pattern", "invalid regular expression \"(unclosed\""),
+      (
+        ["pattern": "(unclosed"], "/pattern",
+        "invalid regular expression \"(unclosed\": missing \")\""
+      ),
       (
         ["$ref": "#"], "",
         "circular $ref: this schema applies itself to the same value without descending into it "
