@@ -1,5 +1,8 @@
 /// A first-come, first-served lock for async critical sections.
-final class AsyncMutex: Sendable {
+///
+/// Waiting here costs nothing but a continuation: callers that would otherwise each hold a
+/// database connection while waiting on a database lock wait here first.
+public final class AsyncMutex: Sendable {
   private struct State {
     var locked = false
     var waiters: [CheckedContinuation<Void, Never>] = []
@@ -7,7 +10,11 @@ final class AsyncMutex: Sendable {
 
   private let state = Locked(State())
 
-  func withLock<Result: Sendable>(
+  /// An unlocked mutex.
+  public init() {}
+
+  /// Runs `body` once every earlier caller's body has finished.
+  public func withLock<Result: Sendable>(
     _ body: @Sendable () async throws -> Result
   ) async throws -> Result {
     await acquire()

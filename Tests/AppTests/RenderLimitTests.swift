@@ -59,6 +59,38 @@ import VaporTesting
     }
   }
 
+  /// `^(a+)+$` froze a thread on a crafted value with the backtracking engine; the linear one
+  /// answers at once, and a backreference (not linear) is refused as a schema error.
+  @Test(arguments: TestDatabase.all)
+  func catastrophicPatternsInAnOverrideSchemaAnswerAtOnce(_ database: TestDatabase) async throws {
+    try await withTestApp(database) { ctx in
+      let f = try await CoreLoopTests.fixture(ctx)
+      let template = try await CoreLoopTests().createTemplate(f)
+      func generate(pattern: String) async throws -> TestingHTTPResponse {
+        try await CoreLoopTests().generate(
+          f, templateID: template.id,
+          extra: [
+            "vars": ["word": String(repeating: "a", count: 5_000) + "!"],
+            "templateOverride": [
+              "bodyMd": "{{word}}",
+              "lintJson": [
+                "type": "object",
+                "properties": ["word": ["type": "string", "pattern": pattern]],
+              ],
+            ],
+          ])
+      }
+      let started = ContinuousClock.now
+      let refused = try await generate(pattern: "^(a+)+$")
+      #expect(refused.status == .unprocessableEntity)
+      #expect(refused.problem?.errors?.first?.field == "vars/word")
+      #expect(ContinuousClock.now - started < .seconds(10))
+      let backreference = try await generate(pattern: "^(a)\\1$")
+      #expect(backreference.status == .unprocessableEntity)
+      #expect(backreference.bodyString.contains("backreference"))
+    }
+  }
+
   @Test(arguments: TestDatabase.all)
   func budgetsAreConfigurable(_ database: TestDatabase) async throws {
     let small: (inout AppConfig) -> Void = { $0.renderLimits.maxOutputBytes = 64 }

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import Jobs
 import SQLKit
 
 /// Refuses logins after too many recent failures for the attempted e-mail (whether or not an
@@ -12,8 +13,11 @@ import SQLKit
 /// through at will.
 struct LoginLimiter: Sendable {
   static let window: TimeInterval = 15 * 60
-  /// The PostgreSQL advisory lock that serialises reservations ("LOGIN").
+  /// The PostgreSQL advisory lock that serialises reservations across processes ("LOGIN").
   static let lockKey: Int64 = 0x4C_4F47_494E
+  /// Serialises reservations within the process before they take a connection: a burst of
+  /// logins waiting on the advisory lock would otherwise hold every pooled connection.
+  static let processGate = AsyncMutex()
 
   let database: any Database
   let maximumFailures: Int
@@ -31,30 +35,33 @@ struct LoginLimiter: Sendable {
     let since = now.addingTimeInterval(-Self.window)
     let maximum = maximumFailures
     let id = UUID.v7()
-    let unlock: Date? = try await database.writeTransaction { transaction in
-      let sql = transaction as! any SQLDatabase
-      if sql.dialect.name == "postgresql" {
-        try await sql.raw("SELECT pg_advisory_xact_lock(\(bind: Self.lockKey))").run()
-      }
-      try await sql.delete(from: "login_attempts").where("created_at", .lessThan, SQLBind(since))
-        .run()
-      var oldest: [Date] = []
-      for (column, value) in [("email", email), ("ip_bucket", bucket)] {
-        guard let value else { continue }
-        let rows = try await sql.select().column("created_at").from("login_attempts")
-          .where(SQLIdentifier(column), .equal, SQLBind(value))
-          .where("created_at", .greaterThanOrEqual, SQLBind(since))
-          .orderBy("created_at", .descending).limit(maximum).all()
-        if rows.count >= maximum, let last = rows.last {
-          oldest.append(try last.decode(column: "created_at", as: Date.self))
+    let database = database
+    let unlock: Date? = try await Self.processGate.withLock {
+      try await database.writeTransaction { transaction in
+        let sql = transaction as! any SQLDatabase
+        if sql.dialect.name == "postgresql" {
+          try await sql.raw("SELECT pg_advisory_xact_lock(\(bind: Self.lockKey))").run()
         }
+        try await sql.delete(from: "login_attempts").where("created_at", .lessThan, SQLBind(since))
+          .run()
+        var oldest: [Date] = []
+        for (column, value) in [("email", email), ("ip_bucket", bucket)] {
+          guard let value else { continue }
+          let rows = try await sql.select().column("created_at").from("login_attempts")
+            .where(SQLIdentifier(column), .equal, SQLBind(value))
+            .where("created_at", .greaterThanOrEqual, SQLBind(since))
+            .orderBy("created_at", .descending).limit(maximum).all()
+          if rows.count >= maximum, let last = rows.last {
+            oldest.append(try last.decode(column: "created_at", as: Date.self))
+          }
+        }
+        if let latest = oldest.max() { return latest.addingTimeInterval(Self.window) }
+        try await sql.insert(into: "login_attempts")
+          .columns("id", "email", "ip_bucket", "outcome", "created_at")
+          .values(SQLBind(id), SQLBind(email), SQLBind(bucket), SQLBind("pending"), SQLBind(now))
+          .run()
+        return nil
       }
-      if let latest = oldest.max() { return latest.addingTimeInterval(Self.window) }
-      try await sql.insert(into: "login_attempts")
-        .columns("id", "email", "ip_bucket", "outcome", "created_at")
-        .values(SQLBind(id), SQLBind(email), SQLBind(bucket), SQLBind("pending"), SQLBind(now))
-        .run()
-      return nil
     }
     if let unlock {
       let seconds = max(1, Int(unlock.timeIntervalSince(now).rounded(.up)))
