@@ -10,15 +10,25 @@ extension JSONSchema {
   /// itself, then its `$ref`, then `allOf` in order). Objects are never invented where the schema
   /// has no `default` for them.
   public func applyingDefaults(to instance: JSONValue) -> JSONValue {
-    DefaultsApplier(nodes: nodes).apply(entries, to: instance)
+    DefaultsApplier(nodes: nodes).apply(entries, to: instance, depth: 0)
   }
 }
 
 /// The walk behind ``JSONSchema/applyingDefaults(to:)``.
 struct DefaultsApplier {
   let nodes: [SchemaNode]
+  /// One validator, so one budget, for the `anyOf`/`oneOf` checks of the whole walk.
+  private let validator: SchemaValidator
 
-  func apply(_ schemas: [Int], to instance: JSONValue) -> JSONValue {
+  init(nodes: [SchemaNode]) {
+    self.nodes = nodes
+    self.validator = SchemaValidator(nodes: nodes)
+  }
+
+  /// `instance` with defaults; below `EvaluationBudget.maxDepth` levels it is left as it is
+  /// (validation then reports it as too deep to check).
+  func apply(_ schemas: [Int], to instance: JSONValue, depth: Int) -> JSONValue {
+    guard depth < EvaluationBudget.maxDepth else { return instance }
     let applicable = expand(schemas, instance: instance)
     switch instance {
     case .object(var object):
@@ -46,14 +56,16 @@ struct DefaultsApplier {
       guard !memberSchemas.isEmpty else { return .object(object) }
       for name in object.keys {
         guard let schemas = memberSchemas[name], let value = object[name] else { continue }
-        object[name] = apply(schemas, to: value)
+        object[name] = apply(schemas, to: value, depth: depth + 1)
       }
       return .object(object)
     case .array(var array):
       let itemSchemas = applicable.compactMap { nodes[$0].items }
         .filter { nodes[$0].kind == .keywords }
       guard !itemSchemas.isEmpty else { return instance }
-      for offset in array.indices { array[offset] = apply(itemSchemas, to: array[offset]) }
+      for offset in array.indices {
+        array[offset] = apply(itemSchemas, to: array[offset], depth: depth + 1)
+      }
       return .array(array)
     default:
       return instance
@@ -80,7 +92,6 @@ struct DefaultsApplier {
   /// `schemas` plus, transitively, the subschemas that apply to the same instance: `$ref`,
   /// `allOf`, the matching `anyOf` branches and the single matching `oneOf` branch.
   private func expand(_ schemas: [Int], instance: JSONValue) -> [Int] {
-    let validator = SchemaValidator(nodes: nodes)
     var visited: Set<Int> = []
     var result: [Int] = []
     var queue = schemas

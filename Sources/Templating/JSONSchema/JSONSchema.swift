@@ -19,7 +19,10 @@ public struct JSONSchema: Sendable {
   ///
   /// Throws when the schema uses an unsupported keyword, a `$schema` other than 2020-12, a
   /// `$ref` that is not a local JSON Pointer or points to nothing, a keyword argument of the
-  /// wrong type, an invalid `pattern`, or a `$ref` cycle that would never end.
+  /// wrong type, an invalid or unsupported `pattern`, a `$ref` cycle that would never end, or
+  /// goes past a bound that keeps validation safe with a hostile schema: subschemas nested over
+  /// 128 deep, `$ref`/`allOf`/`anyOf`/`oneOf`/`not` chaining over 128 subschemas on one value
+  /// or applying over 10,000 to it.
   public init(_ json: JSONValue) throws(SchemaError) {
     nodes = try SchemaCompiler.compile(json)
     entries = [0]
@@ -43,12 +46,23 @@ public struct JSONSchema: Sendable {
 
   /// Every violation of this schema by `instance`, each with the JSON Pointer of the offending
   /// value in `instance`; empty when the instance is valid. Identical violations are reported
-  /// once.
+  /// once. An instance that nests more than 400 levels deep (counting the subschemas applied
+  /// in place) or needs more than 10,000,000 steps gets one violation at the root saying it
+  /// cannot be checked.
   public func validate(_ instance: JSONValue) -> [SchemaViolation] {
-    let validator = SchemaValidator(nodes: nodes)
+    validate(instance, budget: EvaluationBudget())
+  }
+
+  /// `validate(_:)` within `budget`.
+  func validate(_ instance: JSONValue, budget: EvaluationBudget) -> [SchemaViolation] {
+    let validator = SchemaValidator(nodes: nodes, budget: budget)
     var sink = ViolationSink(collecting: true)
     for entry in entries {
       _ = validator.evaluate(entry, instance, pointer: "", into: &sink)
+    }
+    // Past its budget the walk stopped half-way: what it found says nothing reliable.
+    if let reason = validator.budget.exceeded {
+      return [SchemaViolation(pointer: "", reason: reason)]
     }
     return sink.violations
   }
@@ -57,6 +71,7 @@ public struct JSONSchema: Sendable {
   public func isValid(_ instance: JSONValue) -> Bool {
     let validator = SchemaValidator(nodes: nodes)
     return entries.allSatisfy { validator.isValid($0, instance) }
+      && validator.budget.exceeded == nil
   }
 
   /// What generation does with the caller's variables: defaults applied, then validated.

@@ -4,11 +4,20 @@
 /// its own ancestor) reuses that node: this is what makes recursive schemas finite.
 struct SchemaCompiler {
   static let dialect = "https://json-schema.org/draft/2020-12/schema"
+  /// Subschemas nest at most this deep in the document (compilation recurses once per level).
+  static let maxNesting = 128
+  /// Chains of `$ref`, `allOf`, `anyOf`, `oneOf` and `not` applied to one value are at most
+  /// this long (validation and navigation recurse once per link)…
+  static let maxInPlaceChain = 128
+  /// …and apply at most this many subschemas to one value, counting every path (a chain of
+  /// `anyOf`s whose branches `$ref` the same next link doubles at each link).
+  static let maxInPlaceSubschemas = 10_000
 
   let document: JSONValue
   private(set) var nodes: [SchemaNode] = []
   private var nodeByLocation: [String: Int] = [:]
   private var pendingRefs: [(node: Int, reference: String, location: String)] = []
+  private var nesting = 0
 
   init(document: JSONValue) {
     self.document = document
@@ -19,7 +28,7 @@ struct SchemaCompiler {
     var compiler = SchemaCompiler(document: document)
     _ = try compiler.compile(document, at: "")
     try compiler.resolveReferences()
-    try compiler.checkForInPlaceCycles()
+    try compiler.checkInPlaceApplication()
     return compiler.nodes
   }
 
@@ -28,6 +37,14 @@ struct SchemaCompiler {
   /// Compiles the schema `value` found at `location` (a JSON Pointer into the document).
   mutating func compile(_ value: JSONValue, at location: String) throws(SchemaError) -> Int {
     if let existing = nodeByLocation[location] { return existing }
+    nesting += 1
+    defer { nesting -= 1 }
+    if nesting > Self.maxNesting {
+      throw SchemaError(
+        pointer: location,
+        message: "subschemas nest more than \(Self.maxNesting) levels deep, which Promptsmith "
+          + "does not support")
+    }
     let index = nodes.count
     nodes.append(SchemaNode(location: location))
     nodeByLocation[location] = index
@@ -138,6 +155,7 @@ struct SchemaCompiler {
     case "enum":
       guard let values = argument.arrayValue else { throw fail("enum must be an array") }
       node.enumValues = values
+      if values.count > 16 { node.enumSet = Set(values) }
     case "const":
       node.constValue = argument
     case "minLength": node.minLength = try count(argument, fail: fail)
@@ -248,10 +266,14 @@ struct SchemaCompiler {
   }
 
   /// Refuses schemas that would loop forever: a cycle of `$ref`/`allOf`/`anyOf`/`oneOf`/`not`
-  /// that never moves into the instance (e.g. `{"$ref": "#"}`).
-  private func checkForInPlaceCycles() throws(SchemaError) {
+  /// that never moves into the instance (e.g. `{"$ref": "#"}`); and schemas whose in-place
+  /// subschemas chain too long (a stack overflow) or branch too much (exponential time).
+  private func checkInPlaceApplication() throws(SchemaError) {
     enum Mark { case unvisited, inProgress, done }
     var marks = [Mark](repeating: .unvisited, count: nodes.count)
+    // Longest chain and number of paths from each node, known once it is done.
+    var chain = [Int](repeating: 0, count: nodes.count)
+    var paths = [Int](repeating: 0, count: nodes.count)
     // Iterative depth-first search: deep schemas must not overflow the stack here.
     for start in nodes.indices where marks[start] == .unvisited {
       var stack: [(node: Int, next: Int)] = [(start, 0)]
@@ -276,8 +298,41 @@ struct SchemaCompiler {
         } else {
           marks[node] = .done
           stack.removeLast()
+          try measure(node, chain: &chain, paths: &paths)
         }
       }
+    }
+  }
+
+  /// Records the longest in-place chain and the number of in-place paths from `node`, whose
+  /// in-place subschemas are all measured; throws past the limits.
+  private func measure(_ node: Int, chain: inout [Int], paths: inout [Int]) throws(SchemaError) {
+    var longest = 0
+    // `anyOf` and `oneOf` branches are evaluated twice when they fail (once more for the
+    // message), so they count double.
+    var count = 1
+    let subschema = nodes[node]
+    for child in subschema.inPlaceSubschemas {
+      longest = max(longest, chain[child])
+      count = min(count + paths[child], Self.maxInPlaceSubschemas + 1)
+    }
+    for child in subschema.anyOf + subschema.oneOf {
+      count = min(count + paths[child], Self.maxInPlaceSubschemas + 1)
+    }
+    chain[node] = longest + 1
+    paths[node] = count
+    if chain[node] > Self.maxInPlaceChain {
+      throw SchemaError(
+        pointer: subschema.location,
+        message: "$ref, allOf, anyOf, oneOf and not chain more than \(Self.maxInPlaceChain) "
+          + "subschemas on one value, which Promptsmith does not support")
+    }
+    if count > Self.maxInPlaceSubschemas {
+      throw SchemaError(
+        pointer: subschema.location,
+        message: "$ref, allOf, anyOf, oneOf and not apply more than "
+          + "\(Self.maxInPlaceSubschemas) subschemas to one value, which Promptsmith does not "
+          + "support")
     }
   }
 }

@@ -62,6 +62,9 @@ struct SchemaNode: Sendable {
   var typeNames: [String] = []
 
   var enumValues: [JSONValue]?
+  /// `enumValues` as a set when there are many: a long `enum` checked against every item of a
+  /// long array would otherwise cost their product.
+  var enumSet: Set<JSONValue>?
   var constValue: JSONValue?
 
   var minLength: Int?

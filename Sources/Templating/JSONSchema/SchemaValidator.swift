@@ -5,6 +5,13 @@
 /// and builds no pointers or messages.
 struct SchemaValidator {
   let nodes: [SchemaNode]
+  /// Shared by every evaluation of one validation, nested `isValid` checks included.
+  let budget: EvaluationBudget
+
+  init(nodes: [SchemaNode], budget: EvaluationBudget = EvaluationBudget()) {
+    self.nodes = nodes
+    self.budget = budget
+  }
 
   /// Whether `instance` is valid against `node`.
   func isValid(_ node: Int, _ instance: JSONValue) -> Bool {
@@ -27,6 +34,14 @@ struct SchemaValidator {
     -> Bool
   {
     let node = nodes[index]
+    var cost = 1 + node.required.count + node.propertyNames.count
+    switch instance {
+    case .object(let object) where node.additionalProperties != nil: cost += object.count
+    case .array(let array) where node.items != nil || node.uniqueItems: cost += array.count
+    default: break
+    }
+    defer { budget.leave() }
+    guard budget.enter(cost: cost) else { return false }
     switch node.kind {
     case .alwaysTrue:
       return true
@@ -50,7 +65,9 @@ struct SchemaValidator {
     if let types = node.types, !types.admits(instance) {
       guard fail(pointer, ViolationReason.type(node.typeNames, got: instance)) else { return false }
     }
-    if let values = node.enumValues, !values.contains(instance) {
+    if let values = node.enumValues,
+      !(node.enumSet.map { $0.contains(instance) } ?? values.contains(instance))
+    {
       guard fail(pointer, ViolationReason.enumeration(values)) else { return false }
     }
     if let constant = node.constValue, constant != instance {

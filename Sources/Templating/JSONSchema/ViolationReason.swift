@@ -3,6 +3,14 @@ enum ViolationReason {
   static let falseSchema = "not allowed here (the schema is false)"
   static let not = "must not match the schema in \"not\""
 
+  static func tooDeep(_ limit: Int) -> String {
+    "cannot be checked: the value and the schema nest more than \(limit) levels deep"
+  }
+
+  static func tooComplex(_ limit: Int) -> String {
+    "cannot be checked: the schema needs more than \(limit) steps for this value"
+  }
+
   static func type(_ names: [String], got value: JSONValue) -> String {
     let wanted = names.map(article)
     let list: String
