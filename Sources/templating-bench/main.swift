@@ -172,3 +172,37 @@ let cache = TemplateCache()
 try measure("cache hit + render 3 KB", iterations: 20_000) {
   _ = try cache.compiled(typicalTemplate).render(issue)
 }
+
+// Hostile inputs: how long it takes the budgets to refuse them.
+let chain = "{{#if a}}" + String(repeating: "{{else if a}}", count: 18_000) + "{{/if}}"
+measure("refuse 18,000 else-ifs (compile)", iterations: 20) {
+  _ = try? Template.compile(chain)
+}
+let list = JSONValue.array((0..<1_000).map { .number(Double($0)) })
+measure("stop a billion each iterations (render)", iterations: 5) {
+  _ = try? Template.render(
+    "{{#each l}}{{#each @root.l}}{{#each @root.l}}x{{/each}}{{/each}}{{/each}}",
+    context: ["l": list])
+}
+let keyPattern = try JSONSchema(["type": "string", "pattern": "^[A-Z][A-Z0-9]*-[0-9]+$"])
+measure("pattern ^[A-Z][A-Z0-9]*-[0-9]+$ on PS-42", iterations: 20_000) {
+  precondition(keyPattern.isValid("PS-42"))
+}
+let catastrophic = try JSONSchema(["pattern": "^(a+)+$"])
+let adversarial = JSONValue.string(String(repeating: "a", count: 100_000) + "!")
+measure("pattern ^(a+)+$ on 100,000 a's and !", iterations: 20) {
+  precondition(!catastrophic.isValid(adversarial))
+}
+let counted = try JSONSchema(["pattern": "(.*a){20}"])
+let noTwenty = JSONValue.string(
+  String(repeating: "a", count: 19) + String(repeating: "b", count: 100_000))
+measure("pattern (.*a){20} on 100,000 characters", iterations: 20) {
+  precondition(!counted.isValid(noTwenty))
+}
+let branch: JSONValue = ["properties": ["a": ["$ref": "#"]]]
+let doubling = try JSONSchema(["allOf": [branch, branch]])
+var deepValue: JSONValue = [:]
+for _ in 0..<60 { deepValue = ["a": deepValue] }
+measure("validation that doubles per level, stopped by its budget", iterations: 3) {
+  precondition(!doubling.isValid(deepValue))
+}

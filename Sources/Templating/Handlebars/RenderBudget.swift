@@ -1,8 +1,10 @@
 /// The running totals of one render or lint against its `RenderLimits`.
 ///
 /// Reading the clock costs about as much as evaluating a node, so the deadline is checked only
-/// after every `clockInterval` units of work (a node, an iteration, or 4 KiB of output).
-struct RenderBudget {
+/// after every `clockInterval` units of work (a node, an iteration, or 4 KiB of output). A class,
+/// so that counting is a plain store: mutating a struct held by the renderer costs a runtime
+/// exclusivity check per node (a render of the typical template took a quarter longer).
+final class RenderBudget {
   /// A budget ran out; the caller turns it into an error or a diagnostic with a position.
   struct Exceeded: Error {
     let limit: RenderLimit
@@ -26,26 +28,26 @@ struct RenderBudget {
   }
 
   /// One node evaluated or one block iteration.
-  mutating func step() throws(Exceeded) {
+  func step() throws(Exceeded) {
     iterations += 1
     if iterations > limits.maxIterations { throw Exceeded(limit: .iterations) }
     try spend(1)
   }
 
   /// `bytes` appended to an output buffer.
-  mutating func produce(_ bytes: Int) throws(Exceeded) {
+  func produce(_ bytes: Int) throws(Exceeded) {
     outputBytes += bytes
     if outputBytes > limits.maxOutputBytes { throw Exceeded(limit: .outputBytes) }
     try spend(bytes >> 12)
   }
 
   /// A finished nested buffer of `bytes` is handed over to be appended elsewhere (or dropped).
-  mutating func release(_ bytes: Int) {
+  func release(_ bytes: Int) {
     outputBytes -= bytes
   }
 
   /// One partial inclusion.
-  mutating func expandPartial() throws(Exceeded) {
+  func expandPartial() throws(Exceeded) {
     partialExpansions += 1
     if partialExpansions > limits.maxPartialExpansions {
       throw Exceeded(limit: .partialExpansions)
@@ -55,7 +57,7 @@ struct RenderBudget {
 
   /// Work that is not a step (a helper building a long string): only brings the next clock
   /// check closer.
-  mutating func spend(_ units: Int) throws(Exceeded) {
+  func spend(_ units: Int) throws(Exceeded) {
     work += units
     guard work >= Self.clockInterval else { return }
     work = 0

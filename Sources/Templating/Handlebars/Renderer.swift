@@ -20,7 +20,7 @@ final class Renderer {
   var partialStack: [String] = []
   private var nextIdentity: UInt64 = 16
   /// What this render has used of its `RenderLimits`.
-  var budget: RenderBudget
+  let budget: RenderBudget
   /// Offset of the construct being evaluated in the current template or partial: where a
   /// budget error points.
   var site = 0

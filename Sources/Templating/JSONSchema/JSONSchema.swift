@@ -47,8 +47,8 @@ public struct JSONSchema: Sendable {
   /// Every violation of this schema by `instance`, each with the JSON Pointer of the offending
   /// value in `instance`; empty when the instance is valid. Identical violations are reported
   /// once. An instance that nests more than 400 levels deep (counting the subschemas applied
-  /// in place) or needs more than 10,000,000 steps gets one violation at the root saying it
-  /// cannot be checked.
+  /// in place), needs more than 2,000,000 units of work or more than a second (see
+  /// `EvaluationBudget`) gets one violation at the root saying it cannot be checked.
   public func validate(_ instance: JSONValue) -> [SchemaViolation] {
     validate(instance, budget: EvaluationBudget())
   }

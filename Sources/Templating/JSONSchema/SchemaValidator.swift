@@ -38,6 +38,10 @@ struct SchemaValidator {
     switch instance {
     case .object(let object) where node.additionalProperties != nil: cost += object.count
     case .array(let array) where node.items != nil || node.uniqueItems: cost += array.count
+    case .string(let string)
+    where node.pattern != nil || node.minLength != nil
+      || node.maxLength != nil:
+      cost += string.utf8.count >> 4
     default: break
     }
     defer { budget.leave() }

@@ -11,6 +11,10 @@ enum ViolationReason {
     "cannot be checked: the schema needs more than \(limit) steps for this value"
   }
 
+  static func tooSlow(_ milliseconds: Int64) -> String {
+    "cannot be checked: the schema takes longer than \(milliseconds) ms for this value"
+  }
+
   static func type(_ names: [String], got value: JSONValue) -> String {
     let wanted = names.map(article)
     let list: String

@@ -22,7 +22,7 @@ struct LintWalker {
   private var callSite = 0
   private var reported: Set<String> = []
   /// What this lint has used of its `RenderLimits`.
-  private var budget: RenderBudget
+  private let budget: RenderBudget
   /// Set once a budget runs out: the walk then unwinds without looking at anything else.
   private var halted = false
   /// Blocks being walked, partials included (the renderer's nesting, checked at inclusions).

@@ -77,15 +77,27 @@ struct SchemaLimitsTests {
     // doubles at each level of the instance, which compilation cannot see.
     let branch: JSONValue = ["properties": ["a": ["$ref": "#"]]]
     let schema = try JSONSchema(["allOf": [branch, branch]])
-    let violations = schema.validate(
-      nestedObject(60), budget: EvaluationBudget(maxSteps: 100_000))
+    let counted = schema.validate(nestedObject(60), budget: EvaluationBudget(maxSteps: 100_000))
     #expect(
-      violations == [
+      counted == [
         SchemaViolation(
           pointer: "",
           reason: "cannot be checked: the schema needs more than 100000 steps for this value")
       ])
     #expect(schema.validate(nestedObject(8)).isEmpty)
+    let slow = schema.validate(nestedObject(60), budget: EvaluationBudget(maxDuration: .zero))
+    #expect(
+      slow == [
+        SchemaViolation(
+          pointer: "", reason: "cannot be checked: the schema takes longer than 0 ms for this value"
+        )
+      ])
+    // With the default budgets it ends too (2^60 evaluations otherwise), in about a second.
+    let violations = schema.validate(nestedObject(60))
+    #expect(violations.count == 1)
+    #expect(violations.first?.reason.hasPrefix("cannot be checked: the schema") == true)
+    #expect(!schema.isValid(nestedObject(60)))
+    #expect(schema.applyingDefaults(to: nestedObject(60)) == nestedObject(60))
   }
 
   @Test func longEnumsAreLookedUpNotScanned() throws {
