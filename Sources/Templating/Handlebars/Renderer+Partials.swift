@@ -2,6 +2,9 @@ extension Renderer {
   /// handlebars.js `invokePartial`, with Promptsmith's depth limit, cycle check and budgets.
   func renderPartial(_ partial: Partial, into out: inout String) throws(TemplateError) {
     site = partial.offset
+    // Counted before the context is built: a hash context copies the caller's context, which
+    // can be long (a string becomes one member per UTF-16 unit).
+    do { try budget.expandPartial() } catch { throw limitError(error) }
     let name: String
     switch partial.name {
     case .fixed(let fixed): name = fixed
@@ -14,6 +17,7 @@ extension Renderer {
       var evaluated: [(String, Value)] = []
       for pair in hash { evaluated.append((pair.key, try evaluate(pair.value))) }
       pairs = Self.ownProperties(of: partialContext)
+      do { try budget.spend(pairs.count >> 4) } catch { throw limitError(error) }
       // handlebars.js assigns hash values in reverse order; the first of two equal keys wins.
       for (key, value) in evaluated.reversed() {
         guard let json = value.json else { continue }
@@ -38,7 +42,6 @@ extension Renderer {
         message: "Partials nest deeper than \(Template.maxPartialDepth) levels at \(name)",
         offset: partial.offset)
     }
-    do { try budget.expandPartial() } catch { throw limitError(error) }
     let found: CompiledTemplate?
     do {
       found = try partials.partial(named: name, limits: budget.limits)
