@@ -55,6 +55,7 @@ let package = Package(
         "Trackers",
         "Jobs",
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         .product(name: "PostgresKit", package: "postgres-kit"),
         .product(name: "MCP", package: "swift-sdk"),
       ],

@@ -275,9 +275,20 @@ func runWorker(_ ctx: TestContext, until jobID: String) async throws -> String {
       }
       await worker.shutdownAsync(ctx.app)
       #expect(state == "succeeded")
-      let services = WorkerCommand.services(
-        ctx.app, queues: ["default"], concurrency: 2, logger: ctx.app.logger)
-      #expect(services.count == 2)
+      // outside `serve` (the test binary) the lifecycle hook starts nothing
+      try await EmbeddedWorker().didBootAsync(ctx.app)
+      // `promptsmith worker`'s group, on one queue, stopped as SIGTERM would stop it
+      let group = WorkerCommand.group(ctx.app, queues: ["default"], concurrency: 2, signals: [])
+      let running = Task { try await group.run() }
+      let second = try await ctx.app.jobs.queue.enqueue(.test, payload: ["note": "command"])
+      state = ""
+      for _ in 0..<200 where state != "succeeded" {
+        try await Task.sleep(for: .milliseconds(50))
+        state = try await ctx.app.jobs.queue.job(id: second.job.id)?.state.rawValue ?? ""
+      }
+      await group.triggerGracefulShutdown()
+      try await running.value
+      #expect(state == "succeeded")
     }
   }
 }

@@ -88,7 +88,7 @@ extension SchedulerTests {
         [ScheduledEntity(id: "t", interval: .seconds(300))]
       }
       let scheduler = JobScheduler(
-        queue: queue, schedules: [broken, working], tickInterval: .milliseconds(20))
+        queue: queue, schedules: [broken, working], tickInterval: .milliseconds(100))
       try await withServices([scheduler]) { _ in
         try await eventually("the working schedule ran") {
           (try? await queue.list().jobs.count) == 1

@@ -194,11 +194,13 @@ import Testing
   @Test(arguments: Backend.available)
   func leaseIsRenewedWhileTheJobRuns(_ backend: Backend) async throws {
     try await withTestDatabase(backend) { database in
+      // The job runs for twice its lease; renewals every third of it leave a second of slack,
+      // which a loaded machine needs (600 ms leases failed under a parallel build).
       let queue = try database.makeQueue(
         configuration: JobsConfiguration(
-          leaseDuration: .milliseconds(600), pollInterval: .milliseconds(50)))
+          leaseDuration: .milliseconds(1500), pollInterval: .milliseconds(50)))
       let job = try await queue.enqueue(
-        .test, payload: TestJobHandler.Payload(sleepMilliseconds: 2000)
+        .test, payload: TestJobHandler.Payload(sleepMilliseconds: 3000)
       ).job
       // Two workers: the second would rescue and rerun the job if the first let its lease
       // expire.

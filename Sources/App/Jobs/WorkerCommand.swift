@@ -2,6 +2,7 @@ import ConsoleKit
 import Jobs
 import Logging
 import ServiceLifecycle
+import UnixSignals
 import Vapor
 
 /// `promptsmith worker [--queues a,b] [--concurrency N]`: runs jobs and the scheduler until
@@ -21,12 +22,20 @@ struct WorkerCommand: AsyncCommand {
     try await Migrate.run(app)
     let queues = (signature.queues ?? "").split(separator: ",")
       .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    try await Self.group(
+      app, queues: queues, concurrency: signature.concurrency ?? 10,
+      signals: [.sigterm, .sigint]
+    ).run()
+  }
+
+  /// The worker and the scheduler as one group that drains on `signals`.
+  static func group(
+    _ app: Application, queues: [String], concurrency: Int, signals: [UnixSignal]
+  ) -> ServiceGroup {
     let logger = Logger(label: "promptsmith.worker")
-    let group = ServiceGroup(
-      services: Self.services(
-        app, queues: queues, concurrency: signature.concurrency ?? 10, logger: logger),
-      gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-    try await group.run()
+    return ServiceGroup(
+      services: services(app, queues: queues, concurrency: concurrency, logger: logger),
+      gracefulShutdownSignals: signals, logger: logger)
   }
 
   /// A worker on `queues` (all when empty) and the scheduler.
@@ -55,15 +64,12 @@ final class EmbeddedWorker: LifecycleHandler, @unchecked Sendable {
 
   /// Runs the worker and the scheduler until `shutdownAsync`.
   func start(_ app: Application) {
-    let logger = Logger(label: "promptsmith.worker")
-    let group = ServiceGroup(
-      services: WorkerCommand.services(app, queues: [], concurrency: 10, logger: logger),
-      gracefulShutdownSignals: [], logger: logger)
+    let group = WorkerCommand.group(app, queues: [], concurrency: 10, signals: [])
     lock.withLock {
       self.group = group
       self.task = Task { try await group.run() }
     }
-    logger.info("Worker running inside serve")
+    app.logger.info("Worker running inside serve")
   }
 
   func shutdownAsync(_ app: Application) async {
