@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: installs what is missing, starts a throwaway
 # PostgreSQL, runs every test on SQLite and PostgreSQL with coverage (fails below 80% of our
-# own lines), lints the formatting, validates the OpenAPI document, smoke-tests the binary and
-# fuzzes it with schemathesis.
+# own lines), lints the formatting, validates the OpenAPI document, smoke-tests the binary, runs
+# the console's browser tests (headless Chromium) and fuzzes it with schemathesis.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/services.sh
@@ -77,6 +77,9 @@ scripts/smoke.sh
 POSTGRES_SMOKE_DB="smoke_$$"
 psql "$POSTGRES_TEST_URL" -q -c "CREATE DATABASE $POSTGRES_SMOKE_DB"
 DATABASE_URL="${POSTGRES_TEST_URL%/postgres}/$POSTGRES_SMOKE_DB" scripts/smoke.sh
+
+echo "==> browser tests of the console (headless Chromium, SQLite, fake Jira)"
+scripts/browser-tests.sh
 
 echo "==> schemathesis against the served OpenAPI document (SQLite and PostgreSQL)"
 # Seeded and bounded by example counts (about a minute each): the same cases on every run.
