@@ -1,0 +1,36 @@
+// Formatting shared by the screens: one place decides how times and numbers read.
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+const number = new Intl.NumberFormat();
+
+export function formatTime(iso) {
+  if (!iso) return "—";
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? String(iso) : dateTime.format(d);
+}
+
+export function timeElement(iso) {
+  const el = document.createElement("time");
+  if (iso) el.dateTime = iso;
+  el.textContent = formatTime(iso);
+  return el;
+}
+
+export function formatNumber(n) {
+  return typeof n === "number" ? number.format(n) : "—";
+}
+
+export function formatBytes(n) {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1024 / 1024).toFixed(2)} MiB`;
+}
+
+/** The browser's IANA time zone, sent to the statistics endpoints so "today" is the user's. */
+export function timeZone() {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+}
+
+/** YYYY-MM-DD of a date as seen in the given time zone. */
+export function isoDateIn(date, tz) {
+  return new Intl.DateTimeFormat("en-CA", { timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit" }).format(date);
+}

@@ -1,0 +1,26 @@
+// The template list (name, latest version, last change, author). Leads and admins get the
+// links to edit, create and see history; developers see the list read-only.
+import { getAll } from "../lib/api.js";
+import { h, table } from "../lib/dom.js";
+import { timeElement } from "../lib/format.js";
+import { loadPeople, nameOf } from "../lib/people.js";
+import { hasRole } from "../lib/session.js";
+
+export async function render(view) {
+  const [templates, people] = await Promise.all([getAll("/prompt-templates"), loadPeople()]);
+  const canEdit = hasRole("lead");
+  const rows = templates.map((t) => [
+    canEdit ? h("a", { href: `/app/templates/${encodeURIComponent(t.id)}` }, t.name) : t.name,
+    String(t.version),
+    timeElement(t.updatedAt ?? t.createdAt),
+    nameOf(people, t.createdBy),
+    canEdit ? h("a", { href: `/app/templates/${encodeURIComponent(t.id)}/history`, "aria-label": `History of ${t.name}` }, "History") : "—",
+  ]);
+  view.append(
+    h("h1", {}, "Templates"),
+    canEdit ? h("p", { class: "actions" }, h("a", { href: "/app/templates/new", class: "button" }, "New template")) : null,
+    rows.length
+      ? table(null, ["Name", "Latest version", "Last change", "Author", "History"], rows)
+      : h("p", { class: "empty" }, "No template yet."),
+  );
+}
