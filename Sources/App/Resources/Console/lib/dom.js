@@ -69,8 +69,9 @@ export function select(id, options, selected) {
 }
 
 /** A table from column headings and rows of cells (strings or nodes). */
-export function table(caption, headings, rows) {
-  return h("div", { class: "table-wrap" },
+export function table(caption, headings, rows, label = caption) {
+  // The wrapper scrolls sideways on narrow screens; tabindex lets keyboard users scroll it.
+  return h("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": label ?? "Table" },
     h("table", {},
       caption ? h("caption", {}, caption) : null,
       h("thead", {}, h("tr", {}, headings.map((t) => h("th", { scope: "col" }, t)))),

@@ -22,6 +22,12 @@ export function safeHref(raw) {
   }
 }
 
+/** Code blocks and tables may scroll sideways: keyboard users must be able to reach them. */
+function scrollable(node) {
+  node.tabIndex = 0;
+  return node;
+}
+
 function el(tag, ...children) {
   const node = document.createElement(tag);
   for (const c of children) node.append(c);
@@ -75,12 +81,12 @@ function blocks(lines, parent, depth, headingOffset) {
       i++; // the closing fence (or the end)
       const code = el("code", body.join("\n"));
       if (m[2]) code.dataset.lang = m[2];
-      parent.append(el("pre", code));
+      parent.append(scrollable(el("pre", code)));
     } else if (/^ {4}/.test(line)) {
       const body = [];
       while (i < lines.length && (/^ {4}/.test(lines[i]) || isBlank(lines[i]))) body.push(lines[i++].slice(4));
       while (body.length && isBlank(body[body.length - 1])) body.pop();
-      parent.append(el("pre", el("code", body.join("\n"))));
+      parent.append(scrollable(el("pre", el("code", body.join("\n")))));
     } else if ((m = line.match(HEADING))) {
       const level = Math.min(6, m[1].length + headingOffset);
       const heading = document.createElement(`h${level}`);
@@ -193,6 +199,7 @@ function tableBlock(lines, start, parent) {
   table.append(body);
   const wrap = document.createElement("div");
   wrap.className = "table-wrap";
+  scrollable(wrap);
   wrap.append(table);
   parent.append(wrap);
   return i;

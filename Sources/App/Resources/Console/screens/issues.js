@@ -79,7 +79,7 @@ export async function render(view, { query, navigate }) {
     h("h1", {}, "Issues"),
     form,
     issues.length
-      ? table(null, ["Issue", "Status", "Priority", "Assignee", "Updated"], rows)
+      ? table(null, ["Issue", "Status", "Priority", "Assignee", "Updated"], rows, "Issues")
       : h("p", { class: "empty" }, "No issue matches these filters."),
     pageLinks,
   );

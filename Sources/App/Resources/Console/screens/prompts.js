@@ -29,7 +29,7 @@ export async function render(view, { query }) {
   view.append(
     h("h1", {}, "My prompts"),
     rows.length
-      ? table(null, ["Issue", "Template", "Latest version", "Time"], rows)
+      ? table(null, ["Issue", "Template", "Latest version", "Time"], rows, "My prompts")
       : h("p", { class: "empty" }, "You have not generated a prompt yet. Open an ", h("a", { href: "/app/issues" }, "issue"), " and choose “Generate a prompt”."),
     h("nav", { class: "pager", "aria-label": "Pages" },
       cursor ? h("a", { href: "/app/prompts" }, "First page") : null,

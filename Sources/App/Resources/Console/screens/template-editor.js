@@ -105,11 +105,21 @@ export async function render(view, ctx) {
     return parsed;
   }
 
+  // The preview only runs on a draft that lints without errors: a draft the server would refuse
+  // cannot render, and asking would only produce a failed request.
+  let lintClean = false;
+
   const lintCall = latestOnly((body) => post("/prompt-templates/lint", body).then((ok) => ({ ok }), (error) => ({ error })));
   const runLint = debounce(async () => {
     const parsed = schemaValue();
+    lintClean = false;
     if (!parsed.ok) {
       lintSummary.textContent = "The variables schema is not valid JSON; fix it to lint.";
+      return;
+    }
+    if (!editor.textarea.value.trim()) {
+      showDiagnostics([]);
+      lintSummary.textContent = "Write a body to lint it.";
       return;
     }
     const outcome = await lintCall({ bodyMd: editor.textarea.value, lintJson: parsed.value });
@@ -120,14 +130,17 @@ export async function render(view, ctx) {
       else lintSummary.textContent = `Lint failed: ${problem?.detail ?? problem?.title ?? "error"}`;
       return;
     }
-    showDiagnostics(outcome.result.ok.diagnostics ?? []);
+    const diagnostics = outcome.result.ok.diagnostics ?? [];
+    showDiagnostics(diagnostics);
+    lintClean = !diagnostics.some((d) => d.severity === "error");
+    if (lintClean) runPreview.now();
   }, 400);
 
   const previewCall = latestOnly((body) => post("/prompts/preview", body).then((ok) => ({ ok }), (error) => ({ error })));
   const runPreview = debounce(async () => {
     const parsed = parseJSON(schema.value);
     const vars = parseJSON(varsArea.value);
-    if (!issueSelect.value || !parsed.ok) return;
+    if (!issueSelect.value || !parsed.ok || !lintClean || !editor.textarea.value.trim()) return;
     clearProblems(varsArea.closest(".field"), previewSlot);
     if (!vars.ok) {
       placeFieldError(varsArea, vars.message);
@@ -148,15 +161,12 @@ export async function render(view, ctx) {
     tokenCount.textContent = String(outcome.result.ok.tokens);
   }, 400);
 
-  editor.textarea.addEventListener("input", () => {
-    runLint();
-    runPreview();
-  });
+  // Body and schema edits go through the lint, which starts the preview when the draft is clean.
+  editor.textarea.addEventListener("input", () => runLint());
   schema.addEventListener("input", () => {
-    runLint();
     const parsed = parseJSON(schema.value);
     if (parsed.ok && !varsEdited) varsArea.value = JSON.stringify(sampleVars(parsed.value), null, 2);
-    runPreview();
+    runLint();
   });
   varsArea.addEventListener("input", () => {
     varsEdited = true;
@@ -197,8 +207,5 @@ export async function render(view, ctx) {
     }
   });
 
-  ctx.afterMount = () => {
-    if (editor.textarea.value) runLint.now();
-    runPreview.now();
-  };
+  ctx.afterMount = () => runLint.now();
 }

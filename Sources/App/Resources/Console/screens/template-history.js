@@ -79,7 +79,7 @@ export async function render(view, { params }) {
       h("a", { href: `/app/templates/${id}` }, template.name)),
     h("h1", {}, `History of ${template.name}`),
     h("section", { "aria-labelledby": "versions-heading" }, h("h2", { id: "versions-heading" }, "Versions"),
-      table(null, ["Version", "Author", "Time", "Content hash"], rows)),
+      table(null, ["Version", "Author", "Time", "Content hash"], rows, "Versions")),
     h("section", { "aria-labelledby": "diff-heading" }, h("h2", { id: "diff-heading" }, "Compare versions"),
       h("div", { class: "field-row" }, field("From", from), field("To", to), h("div", { class: "field field-button" }, toggle)),
       slot,

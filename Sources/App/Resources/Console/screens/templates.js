@@ -20,7 +20,7 @@ export async function render(view) {
     h("h1", {}, "Templates"),
     canEdit ? h("p", { class: "actions" }, h("a", { href: "/app/templates/new", class: "button" }, "New template")) : null,
     rows.length
-      ? table(null, ["Name", "Latest version", "Last change", "Author", "History"], rows)
+      ? table(null, ["Name", "Latest version", "Last change", "Author", "History"], rows, "Templates")
       : h("p", { class: "empty" }, "No template yet."),
   );
 }
