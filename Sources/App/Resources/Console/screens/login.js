@@ -15,7 +15,7 @@ export async function render(view, { query, navigate }) {
     // Already signed in (e.g. the refresh cookie restored the session): go straight on.
     queueMicrotask(() => navigate(next, { replace: true }));
   }
-  const email = h("input", { type: "email", id: "login-email", name: "email", autocomplete: "username", required: true });
+  const email = h("input", { type: "email", id: "login-email", name: "email", autocomplete: "email", required: true });
   const password = h("input", { type: "password", id: "login-password", name: "password", autocomplete: "current-password", required: true });
   const slot = problemSlot();
   const button = h("button", { type: "submit" }, "Sign in");

@@ -9,7 +9,8 @@ import { formatNumber, isoDateIn, timeZone } from "../lib/format.js";
 const DAY = 24 * 60 * 60 * 1000;
 
 function figure(label, value) {
-  return h("div", { class: "figure" }, h("dt", {}, label), h("dd", {}, value));
+  // One <dl> per figure: older axe versions refuse <div> groups inside a <dl>.
+  return h("dl", { class: "figure" }, h("dt", {}, label), h("dd", {}, value));
 }
 
 function dataTable(caption, headings, rows) {
@@ -60,7 +61,7 @@ export async function render(view, { query }) {
     h("h1", {}, "Statistics"),
     h("section", { "aria-labelledby": "today-heading" },
       h("h2", { id: "today-heading" }, `Today (${summary.timeZone})`),
-      h("dl", { class: "figures" },
+      h("div", { class: "figures" },
         figure("Prompts today", formatNumber(summary.promptsToday)),
         figure("Tokens today", formatNumber(summary.tokensToday)),
         figure("Average tokens per prompt", formatNumber(Math.round(summary.avgTokens))),
