@@ -46,7 +46,8 @@ export function columnChart({ title, data, xLabel, yLabel }) {
   const y = (v) => top + plotH - (v / max) * plotH;
 
   // Axes and grid lines with their values.
-  for (const tick of [0, max / 2, max]) {
+  // Counts are whole numbers: a half-way tick of 2.5 prompts would read as nonsense.
+  for (const tick of [0, max / 2, max].filter(Number.isInteger)) {
     svg.append(s("line", { x1: left, x2: width - right, y1: y(tick), y2: y(tick), class: tick === 0 ? "axis" : "grid" }));
     svg.append(s("text", { x: left - 6, y: y(tick) + 4, "text-anchor": "end", class: "tick" }, formatNumber(tick)));
   }
@@ -100,7 +101,7 @@ export function barChart({ title, data, valueLabel, categoryLabel }) {
   const axisY = top + Math.max(1, data.length) * rowH;
   svg.append(s("line", { x1: left, x2: left, y1: top, y2: axisY, class: "axis" }));
   svg.append(s("line", { x1: left, x2: left + plotW, y1: axisY, y2: axisY, class: "axis" }));
-  for (const tick of [0, max / 2, max]) {
+  for (const tick of [0, max / 2, max].filter(Number.isInteger)) {
     svg.append(s("text", { x: left + (tick / max) * plotW, y: axisY + 14, "text-anchor": "middle", class: "tick" }, formatNumber(tick)));
   }
   svg.append(s("text", { x: left + plotW / 2, y: height - 4, "text-anchor": "middle", class: "axis-label" }, valueLabel));

@@ -12,7 +12,9 @@ export async function loadPeople() {
   return cache;
 }
 
-export function nameOf(people, id) {
+/** The name the API sent (`createdByName`…), else one we know, else a short id. */
+export function nameOf(people, id, given) {
+  if (given) return given;
   if (!id) return "—";
   if (id === userId()) return user()?.name ? `${user().name} (you)` : "You";
   return people.get(id) ?? `User ${id.slice(0, 8)}`;

@@ -35,7 +35,9 @@ export async function render(view, { query }) {
 
   async function drawCharts() {
     const now = new Date();
-    const range = { tz, from: isoDateIn(new Date(now.getTime() - (days - 1) * DAY), tz), to: isoDateIn(now, tz) };
+    // `to` is left to its default, the end of today in `tz`: a day given as `to` would mean its
+    // midnight for the per-IDE and per-template series, leaving today out.
+    const range = { tz, from: isoDateIn(new Date(now.getTime() - (days - 1) * DAY), tz) };
     const [byDay, byIde, byTemplate] = await Promise.all(["day", "ide", "template"].map((groupBy) => get("/stats/timeseries", { ...range, groupBy })));
     const dayData = (key) => byDay.buckets.map((b) => ({ label: b.label ?? b.key, value: b[key] }));
     const category = (series, key) => series.buckets.slice(0, 10).map((b) => ({ label: b.label ?? b.key, value: b[key] }));

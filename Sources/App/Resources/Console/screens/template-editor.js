@@ -122,7 +122,10 @@ export async function render(view, ctx) {
       lintSummary.textContent = "Write a body to lint it.";
       return;
     }
-    const outcome = await lintCall({ bodyMd: editor.textarea.value, lintJson: parsed.value });
+    // The name lets the server find a partial cycle through this very template.
+    const body = { bodyMd: editor.textarea.value, lintJson: parsed.value };
+    if (name.value.trim()) body.name = name.value.trim();
+    const outcome = await lintCall(body);
     if (!outcome.current) return;
     if (outcome.result.error) {
       const problem = outcome.result.error.problem;

@@ -72,7 +72,7 @@ export async function render(view, { params }) {
   to.addEventListener("change", loadDiff);
 
   const rows = versions.slice().reverse().map((v) => [
-    `Version ${v.version}`, nameOf(people, v.createdBy), timeElement(v.createdAt), h("code", {}, v.contentHash.slice(0, 12)),
+    `Version ${v.version}`, nameOf(people, v.createdBy, v.createdByName), timeElement(v.createdAt), h("code", {}, v.contentHash.slice(0, 12)),
   ]);
   view.append(
     h("p", { class: "breadcrumb" }, h("a", { href: "/app/templates" }, "Templates"), " › ",

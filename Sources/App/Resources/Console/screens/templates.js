@@ -9,11 +9,12 @@ import { hasRole } from "../lib/session.js";
 export async function render(view) {
   const [templates, people] = await Promise.all([getAll("/prompt-templates"), loadPeople()]);
   const canEdit = hasRole("lead");
+  // "Author" is whoever wrote the latest version (`updatedBy…`, present once one was made).
   const rows = templates.map((t) => [
     canEdit ? h("a", { href: `/app/templates/${encodeURIComponent(t.id)}` }, t.name) : t.name,
     String(t.version),
     timeElement(t.updatedAt ?? t.createdAt),
-    nameOf(people, t.createdBy),
+    nameOf(people, t.updatedBy ?? t.createdBy, t.updatedByName ?? t.createdByName),
     canEdit ? h("a", { href: `/app/templates/${encodeURIComponent(t.id)}/history`, "aria-label": `History of ${t.name}` }, "History") : "—",
   ]);
   view.append(
