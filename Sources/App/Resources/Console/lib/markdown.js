@@ -277,11 +277,12 @@ function inline(text, parent, inLink = false) {
 function appendLink(parent, href, fill, inLink, fallbackText) {
   const safe = inLink ? null : safeHref(href);
   if (!safe) {
-    // Not a link we allow: keep the words the author wrote, as text.
+    // Not a link we allow: keep the words the author wrote, as text in a plain <span>.
     const span = document.createElement("span");
+    span.className = "unsafe-link";
     fill(span);
     if (!span.textContent && fallbackText !== undefined) span.textContent = fallbackText;
-    parent.append(...span.childNodes);
+    parent.append(span);
     return;
   }
   const a = document.createElement("a");
