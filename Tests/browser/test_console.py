@@ -58,7 +58,7 @@ def test_developer_browses_issues(browser, world):
     articles = browser.find_all("article.markdown")
     assert len(articles) == 2, "description and criteria articles"
     description, criteria = articles
-    assert description.find_elements(By.CSS_SELECTOR, "h2, h3"), "headings rendered"
+    assert description.find_elements(By.CSS_SELECTOR, "h3, h4, h5, h6"), "headings rendered"
     assert description.find_elements(By.CSS_SELECTOR, "ul li"), "list rendered"
     assert description.find_elements(By.CSS_SELECTOR, "pre code, pre"), "code block rendered"
     assert description.find_elements(By.CSS_SELECTOR, "strong"), "bold rendered"
@@ -386,3 +386,37 @@ def test_revoked_session_lands_on_login(browser, world, stack):
     assert "reason=expired" in query and "next=%2Fapp%2Fprompts" in query, query
     assert "Your session has ended. Sign in again." in browser.find("main").text
     browser.check("login after revocation", allow=[("GET", "/", 401), ("POST", "/auth/refresh", 401)])
+
+
+def test_the_checks_catch_problems(browser, world):
+    """The per-screen checks are not vacuous: a page made to break each rule fails them."""
+    browser.open("/app/login")
+    browser.wait_ready(r"^/app/login")
+    browser.check("login page", allow=NO_SESSION)
+    browser.js("""
+        const img = document.createElement('img');
+        img.src = 'http://192.0.2.1/tracker-pixel.png';   // another host, refused by img-src
+        document.body.append(img);
+        const low = document.createElement('p');
+        low.textContent = 'barely readable';
+        low.style.color = '#eeeeee';                       // contrast far below AA
+        document.getElementById('main').append(low);
+        const wide = document.createElement('div');
+        wide.style.width = '2000px';
+        wide.textContent = 'wide';
+        document.getElementById('main').append(wide);
+        console.error('something broke');
+        fetch('/no-such-endpoint');
+        alert('hi');
+    """)
+    time.sleep(0.5)
+    try:
+        browser.check("deliberately broken page")
+    except harness.PageProblems as problems:
+        text = str(problems)
+    else:
+        raise AssertionError("the checks found nothing on a broken page")
+    for expected in ("CSP violation", "192.0.2.1", "color-contrast", "horizontal overflow at 360 px",
+                     "console error", "failed request: GET %s/no-such-endpoint → 404" % world.stack.base,
+                     "a dialog was opened"):
+        assert expected in text, "%r not reported:\n%s" % (expected, text)
