@@ -112,16 +112,26 @@ export async function render(view, ctx) {
     clear(versionSelect).append(...options.map((o) => h("option", { value: o.value }, o.label)));
   }
 
-  templateSelect.addEventListener("change", async () => {
+  /** Runs a change handler, showing a failure in the form's alert slot instead of the console. */
+  const guarded = (fn) => async () => {
+    try {
+      clearProblems(form, slot);
+      await fn();
+    } catch (error) {
+      showProblem(slot, error, controlFor);
+    }
+  };
+
+  templateSelect.addEventListener("change", guarded(async () => {
     history.replaceState(null, "", `${location.pathname}?template=${encodeURIComponent(templateSelect.value)}`);
     await loadVersions();
     await rebuildVariables();
     runPreview.now();
-  });
-  versionSelect.addEventListener("change", async () => {
+  }));
+  versionSelect.addEventListener("change", guarded(async () => {
     await rebuildVariables();
     runPreview.now();
-  });
+  }));
   modelSelect.addEventListener("change", () => runPreview.now());
   variables.addEventListener("input", () => runPreview());
   variables.addEventListener("change", () => runPreview());

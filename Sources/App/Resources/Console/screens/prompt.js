@@ -10,15 +10,21 @@ const MAX_BYTES = 5 * 1024 * 1024;
 
 function outputItem(output) {
   const download = h("button", { type: "button", class: "link-button" }, "Download");
+  const status = h("span", { role: "status", class: "field-error-inline" });
   download.addEventListener("click", async () => {
-    const { blob, name } = await getBlob(`/outputs/${encodeURIComponent(output.id)}/content`);
-    saveBlob(blob, output.filename ?? name);
+    status.textContent = "";
+    try {
+      const { blob, name } = await getBlob(`/outputs/${encodeURIComponent(output.id)}/content`);
+      saveBlob(blob, output.filename ?? name);
+    } catch (error) {
+      status.textContent = ` Download failed: ${error.problem?.detail ?? error.message}`;
+    }
   });
   return h("li", {},
     h("span", {}, output.kind === "file" ? (output.filename ?? "file") : "Text"), " · ",
     formatBytes(output.size), " · ", output.contentType, " · scan: ", output.scanStatus,
     output.tokensOut !== null && output.tokensOut !== undefined ? ` · ${formatNumber(output.tokensOut)} tokens` : "",
-    " · ", timeElement(output.createdAt), " ", download);
+    " · ", timeElement(output.createdAt), " ", download, status);
 }
 
 export async function render(view, { params }) {

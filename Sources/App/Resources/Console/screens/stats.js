@@ -5,6 +5,7 @@ import { get } from "../lib/api.js";
 import { barChart, columnChart } from "../lib/charts.js";
 import { clear, h, table } from "../lib/dom.js";
 import { formatNumber, isoDateIn, timeZone } from "../lib/format.js";
+import { showProblem } from "../lib/problem.js";
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -28,7 +29,11 @@ export async function render(view, { query }) {
       days = n;
       for (const b of rangeButtons) b.setAttribute("aria-pressed", String(b === button));
       history.replaceState(null, "", `/app/stats${n === 30 ? "?range=30" : ""}`);
-      await drawCharts();
+      try {
+        await drawCharts();
+      } catch (error) {
+        showProblem(clear(charts).appendChild(h("div")), error);
+      }
     });
     return button;
   });
