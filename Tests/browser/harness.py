@@ -510,7 +510,13 @@ class Browser:
         self.wait(lambda: self.js("return window.innerWidth") == 1440, 5, "window width 1440")
         self.js("document.activeElement && document.activeElement.blur && "
                 "document.activeElement !== document.body && document.activeElement.blur();")
-        self.driver.save_screenshot(os.path.join(SCREENSHOTS, name + ".png"))
+        # A 1,440 × 900 viewport exactly, whatever the headless window's own chrome takes.
+        self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                                    {"width": 1440, "height": 900, "deviceScaleFactor": 1, "mobile": False})
+        try:
+            self.driver.save_screenshot(os.path.join(SCREENSHOTS, name + ".png"))
+        finally:
+            self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
     # -- common flows ---------------------------------------------------------------------------
     def sign_in(self, person, next_path=None, expect_path=r"^/app/issues"):
