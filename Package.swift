@@ -59,7 +59,7 @@ let package = Package(
         .product(name: "PostgresKit", package: "postgres-kit"),
         .product(name: "MCP", package: "swift-sdk"),
       ],
-      resources: [.copy("Resources/openapi.yaml")],
+      resources: [.copy("Resources/openapi.yaml"), .copy("Resources/Console")],
       swiftSettings: strictSettings
     ),
     .target(

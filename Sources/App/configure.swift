@@ -64,6 +64,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
   try app.register(collection: StatsRoutes())
   try app.register(collection: TemplateRoutes())
   try app.register(collection: PromptRoutes())
+  try app.register(collection: PreviewRoutes())
   app.outputs = OutputsDependencies(config: config, application: app)
   app.outputs.logScanningMode(app.logger)
   try app.register(collection: OutputRoutes())
@@ -75,6 +76,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
   try app.register(collection: TokenRoutes())
   try app.register(collection: MCPRoutes())
   try app.register(collection: AuditRoutes())
+  try app.register(collection: ConsoleRoutes(source: try consoleSource(config)))
 
   app.jobs = try JobSetup(app: app)
   app.lifecycle.use(ServeBootstrap())
@@ -128,4 +130,10 @@ extension Application {
     get { storage.required(AppConfigKey.self) }
     set { storage[AppConfigKey.self] = newValue }
   }
+}
+
+/// The console's files: the copy in the binary, or `CONSOLE_ASSETS_DIR` while working on them.
+private func consoleSource(_ config: AppConfig) throws -> ConsoleSource {
+  guard let folder = config.consoleAssetsDirectory else { return try .bundled() }
+  return try ConsoleSource(folder: URL(fileURLWithPath: folder), rereads: true)
 }

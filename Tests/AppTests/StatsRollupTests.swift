@@ -19,42 +19,7 @@ import VaporTesting
   @Test(arguments: TestDatabase.all)
   func theRollupGivesTheNumbersOfTheRawEvents(_ database: TestDatabase) async throws {
     try await withTestApp(database) { ctx in
-      // setup: three templates, one generation through the API, then events around day
-      // boundaries (Paris changes to summer time on 2026-03-29)
-      let f = try await CoreLoopTests.fixture(ctx)
-      var templateIDs: [UUID] = []
-      for name in ["alpha", "beta", "gamma"] {
-        let template = try await CoreLoopTests().createTemplate(f, name: name)
-        templateIDs.append(try #require(UUID(uuidString: template.id)))
-      }
-      let generated = try await CoreLoopTests().generate(f, templateID: templateIDs[0].uuidString)
-      #expect(generated.status == .created)
-      let first = try #require(try await GenerationEvent.query(on: ctx.app.db).first())
-      let reference = Date(timeIntervalSince1970: 1_774_785_600)  // 2026-03-29 12:00 UTC
-      let midnight = (reference.timeIntervalSince1970 / 86_400).rounded(.down) * 86_400
-      let offsets: [TimeInterval] = [
-        0, 0.000_001, 86_400 - 0.000_001, 3_600, 2 * 3_600 + 1_800, 3 * 3_600 + 1_800,
-        10 * 3_600, 18 * 3_600 + 900, 22 * 3_600, 23 * 3_600, 23 * 3_600 + 59 * 60,
-      ]
-      let ides: [String?] = [nil, "", "vscode", "cursor", "unknown"]
-      let sql = ctx.app.db as! any SQLDatabase
-      var n = 0
-      for day in -9...1 {
-        for offset in offsets {
-          n += 1
-          let timestamp = Date(
-            timeIntervalSince1970: midnight + Double(day) * 86_400 + offset)
-          try await sql.raw(
-            """
-            INSERT INTO generation_events (id, company_id, prompt_version_id, template_id,
-              user_id, tokens_in, ide, "timestamp")
-            VALUES (\(bind: UUID()), \(bind: ctx.companyID), \(bind: first.$promptVersion.id),
-              \(bind: templateIDs[n % 3]), \(bind: first.$user.id), \(bind: 100 + 7 * n),
-              \(bind: ides[n % ides.count]), \(bind: timestamp))
-            """
-          ).run()
-        }
-      }
+      let (reference, _) = try await Self.seedEventsAroundDayBoundaries(ctx)
 
       // act and check: through the trigger-maintained rollup, then after the migration is
       // reverted and run again on existing events (its backfill)
@@ -63,6 +28,49 @@ import VaporTesting
       try await CreateGenerationDailyStats().prepare(on: ctx.app.db)
       try await expectRawNumbers(ctx, around: reference)
     }
+  }
+
+  /// Three templates, one generation through the API, then events around day boundaries
+  /// (Paris changes to summer time on 2026-03-29) with five kinds of IDE; returns that day's
+  /// noon and the fixture (its users' tokens).
+  static func seedEventsAroundDayBoundaries(_ ctx: TestContext) async throws
+    -> (reference: Date, fixture: CoreLoopTests.Fixture)
+  {
+    let f = try await CoreLoopTests.fixture(ctx)
+    var templateIDs: [UUID] = []
+    for name in ["alpha", "beta", "gamma"] {
+      let template = try await CoreLoopTests().createTemplate(f, name: name)
+      templateIDs.append(try #require(UUID(uuidString: template.id)))
+    }
+    let generated = try await CoreLoopTests().generate(f, templateID: templateIDs[0].uuidString)
+    #expect(generated.status == .created)
+    let first = try #require(try await GenerationEvent.query(on: ctx.app.db).first())
+    let reference = Date(timeIntervalSince1970: 1_774_785_600)  // 2026-03-29 12:00 UTC
+    let midnight = (reference.timeIntervalSince1970 / 86_400).rounded(.down) * 86_400
+    let offsets: [TimeInterval] = [
+      0, 0.000_001, 86_400 - 0.000_001, 3_600, 2 * 3_600 + 1_800, 3 * 3_600 + 1_800,
+      10 * 3_600, 18 * 3_600 + 900, 22 * 3_600, 23 * 3_600, 23 * 3_600 + 59 * 60,
+    ]
+    let ides: [String?] = [nil, "", "vscode", "cursor", "unknown"]
+    let sql = ctx.app.db as! any SQLDatabase
+    var n = 0
+    for day in -9...1 {
+      for offset in offsets {
+        n += 1
+        let timestamp = Date(
+          timeIntervalSince1970: midnight + Double(day) * 86_400 + offset)
+        try await sql.raw(
+          """
+          INSERT INTO generation_events (id, company_id, prompt_version_id, template_id,
+            user_id, tokens_in, ide, "timestamp")
+          VALUES (\(bind: UUID()), \(bind: ctx.companyID), \(bind: first.$promptVersion.id),
+            \(bind: templateIDs[n % 3]), \(bind: first.$user.id), \(bind: 100 + 7 * n),
+            \(bind: ides[n % ides.count]), \(bind: timestamp))
+          """
+        ).run()
+      }
+    }
+    return (reference, f)
   }
 
   private func expectRawNumbers(_ ctx: TestContext, around reference: Date) async throws {

@@ -58,6 +58,9 @@ public struct AppConfig: Sendable {
   /// Audit rows older than this many days are deleted by a daily job (`AUDIT_RETENTION_DAYS`;
   /// 0 keeps them forever).
   public var auditRetentionDays = 365
+  /// A folder the console's files are read from on every page load instead of the copy in
+  /// the binary (`CONSOLE_ASSETS_DIR`): for working on the console without rebuilding.
+  public var consoleAssetsDirectory: String?
   /// The service's external URL (`PUBLIC_BASE_URL`), for OAuth redirects and webhook URLs.
   public var publicBaseURL: String?
   /// Browser origins besides `PUBLIC_BASE_URL`'s that may call `/mcp` (`MCP_ALLOWED_ORIGINS`).
@@ -257,6 +260,9 @@ extension AppConfig {
     config.renderLimits = renderLimits
     config.sessionMaxDays = sessionMaxDays
     config.auditRetentionDays = auditRetentionDays
+    config.consoleAssetsDirectory = environment["CONSOLE_ASSETS_DIR"].flatMap {
+      $0.isEmpty ? nil : $0
+    }
     config.publicBaseURL = environment["PUBLIC_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
       .map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
     config.atlassian = AtlassianEndpoints(environment: environment)

@@ -7,4 +7,6 @@ struct DiagnosticResponse: Content, Equatable {
   let message: String
   let line: Int
   let column: Int
+  /// The budget that ran out, for `render-limit-exceeded` only.
+  var limit: String? = nil
 }

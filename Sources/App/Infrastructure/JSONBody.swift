@@ -68,6 +68,14 @@ struct JSONBody {
     }
     return id
   }
+
+  func optionalUUID(_ field: String) throws -> UUID? {
+    guard let text = try optionalString(field) else { return nil }
+    guard let id = UUID(uuidString: text) else {
+      throw AppError.validation(field: field, reason: "must be a UUID")
+    }
+    return id
+  }
 }
 
 extension HTTPHeaders {

@@ -7,7 +7,8 @@ struct GenerationRequest: Sendable {
   static let defaultModel = "gpt-3.5-turbo"
 
   let issueID: UUID
-  let templateID: UUID
+  /// Nil only in a preview of a draft (`templateOverride` without a template).
+  let templateID: UUID?
   let vars: JSONValue
   let templateVersion: Int?
   let overrideBody: String?
@@ -30,10 +31,13 @@ struct GenerationRequest: Sendable {
     self.ide = ide
   }
 
-  init(_ req: Request) throws {
+  /// `templateRequired` false: a preview, where `templateOverride` may stand alone.
+  init(_ req: Request, templateRequired: Bool = true) throws {
     let body = try JSONBody(req)
     issueID = try body.requiredUUID("issueId")
-    templateID = try body.requiredUUID("templateId")
+    templateID =
+      templateRequired || body.object["templateOverride"] == nil
+      ? try body.requiredUUID("templateId") : try body.optionalUUID("templateId")
     if let vars = body.object["vars"], !vars.isNull {
       guard vars.objectValue != nil else {
         throw AppError.badRequest("must be a JSON object", field: "vars")

@@ -16,6 +16,18 @@ struct GenerationResult: Sendable {
   let templateVersion: Int
 }
 
+/// A prompt rendered and counted, not stored.
+struct RenderedPrompt: Sendable {
+  let text: String
+  let tokens: Int
+  let encoding: String
+  let issue: GenerationIssue
+  /// Nil for a draft previewed without a template.
+  let template: GenerationTemplate?
+  /// The variables with the schema's defaults filled in.
+  let vars: JSONValue
+}
+
 /// Turns an issue and a template into an immutable, counted prompt version.
 struct GenerationService: Sendable {
   let database: any Database
@@ -28,6 +40,23 @@ struct GenerationService: Sendable {
     -> GenerationResult
   {
     let started = ContinuousClock.now
+    let rendered = try await render(request, by: principal)
+    guard let template = rendered.template, let templateVersion = template.version
+    else { throw AppError.badRequest("is required", field: "templateId") }
+    let result = try await store(
+      text: rendered.text, tokens: rendered.tokens, encoding: rendered.encoding,
+      request: request, principal: principal, issue: rendered.issue,
+      template: template, templateVersion: templateVersion,
+      vars: rendered.vars, snapshot: SHA256Digest.hex(rendered.issue.variables.compactJSON))
+    metrics.recordGeneration(tokens: rendered.tokens, duration: ContinuousClock.now - started)
+    return result
+  }
+
+  /// What `generate` would store, rendered and counted, with nothing written: the console's
+  /// live preview, and a draft (`templateOverride` without `templateId`) that has no template.
+  func render(_ request: GenerationRequest, by principal: Principal) async throws
+    -> RenderedPrompt
+  {
     let encoding: Encoding
     do {
       encoding = try Encoding.forModel(request.model)
@@ -37,29 +66,34 @@ struct GenerationService: Sendable {
     // Two independent reads, side by side on separate connections.
     async let foundIssue = GenerationIssue.find(
       request.issueID, companyID: principal.companyID, on: database)
-    async let foundTemplate = GenerationTemplate.find(
-      request.templateID, companyID: principal.companyID, version: request.templateVersion,
-      on: database)
+    async let foundTemplate = Self.template(
+      request, companyID: principal.companyID, on: database)
     guard let issue = try await foundIssue else { throw AppError.notFound("Issue") }
-    guard let template = try await foundTemplate else { throw AppError.notFound("Template") }
-    guard !template.archived else {
-      throw AppError.conflict("The template is archived: it can no longer be used to generate.")
+    let template = try await foundTemplate
+    var stored: GenerationTemplate.Version?
+    if request.templateID != nil {
+      guard let template else { throw AppError.notFound("Template") }
+      guard !template.archived else {
+        throw AppError.conflict("The template is archived: it can no longer be used to generate.")
+      }
+      guard let version = template.version else {
+        throw AppError.notFound("Template version \(template.versionNumber)")
+      }
+      stored = version
     }
-    guard let templateVersion = template.version else {
-      throw AppError.notFound("Template version \(template.versionNumber)")
+    guard let source = request.overrideBody ?? stored?.bodyMarkdown else {
+      throw AppError.badRequest("is required without templateOverride", field: "templateId")
     }
-
-    let source = request.overrideBody ?? templateVersion.bodyMarkdown
     let schemaJSON: JSONValue? =
-      request.overrideBody != nil && request.overrideSchema != nil
-      ? request.overrideSchema : try templateVersion.lintJSON.map { try JSONValue(parsing: $0) }
+      request.overrideBody != nil
+      ? request.overrideSchema : try stored?.lintJSON.map { try JSONValue(parsing: $0) }
     if request.overrideBody != nil {
       _ = try await templates.lintOrRefuse(
-        body: source, schema: schemaJSON, name: template.name, companyID: principal.companyID)
+        body: source, schema: schemaJSON, name: template?.name,
+        companyID: principal.companyID)
     }
     let vars = try Self.validatedVars(request.vars, schemaJSON: schemaJSON)
 
-    let issueVariables = issue.variables
     let field = request.overrideBody == nil ? "templateId" : "templateOverride.bodyMd"
     let limits = templates.limits
     let compiled: CompiledTemplate
@@ -74,7 +108,7 @@ struct GenerationService: Sendable {
       compiled.usesPartials
       ? try await templates.partials(companyID: principal.companyID)
       : PartialDictionary([:], cache: templates.cache)
-    let context = BuiltinVariables.renderContext(issue: issueVariables, vars: vars)
+    let context = BuiltinVariables.renderContext(issue: issue.variables, vars: vars)
     let large = source.utf8.count + request.vars.compactJSON.utf8.count > OffLoop.threshold
     let (text, tokens) = try await OffLoop.run(if: large) { () throws -> (String, Int) in
       let text: String
@@ -85,12 +119,18 @@ struct GenerationService: Sendable {
       }
       return (text, encoding.count(text))
     }
-    let result = try await store(
-      text: text, tokens: tokens, encoding: encoding.name.rawValue, request: request,
-      principal: principal, issue: issue, template: template, templateVersion: templateVersion,
-      vars: vars, snapshot: SHA256Digest.hex(issueVariables.compactJSON))
-    metrics.recordGeneration(tokens: tokens, duration: ContinuousClock.now - started)
-    return result
+    return RenderedPrompt(
+      text: text, tokens: tokens, encoding: encoding.name.rawValue, issue: issue,
+      template: template, vars: vars)
+  }
+
+  /// The request's template (at its version); nil when it names none or it does not exist.
+  private static func template(
+    _ request: GenerationRequest, companyID: UUID, on database: any Database
+  ) async throws -> GenerationTemplate? {
+    guard let id = request.templateID else { return nil }
+    return try await GenerationTemplate.find(
+      id, companyID: companyID, version: request.templateVersion, on: database)
   }
 
   static func renderFailed(_ error: TemplateError, field: String) -> AppError {

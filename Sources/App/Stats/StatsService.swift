@@ -155,7 +155,7 @@ struct StatsService: Sendable {
 
   /// The rollup's rows of the whole UTC days `[$first, $first+1)` as `(template_id, ide, n, tok)`;
   /// `$1` is the company.
-  private static func rollup(from first: Int) -> String {
+  static func rollup(from first: Int) -> String {
     """
     SELECT template_id, CASE WHEN ide_key = '' THEN NULL ELSE SUBSTR(ide_key, 2) END AS ide,
       prompts AS n, tokens AS tok
@@ -172,7 +172,7 @@ struct StatsService: Sendable {
   /// prepared statement's text cannot vary with the window (`WholeDaysSummary` is the rollup
   /// alone). `$1` is the company; `$first`, `$first+1` the whole UTC days; the next four the partial days
   /// at either end (`StatsWindow`).
-  private static func events(from first: Int) -> String {
+  static func events(from first: Int) -> String {
     let head = (first + 2, first + 3)
     let tail = (first + 4, first + 5)
     return """

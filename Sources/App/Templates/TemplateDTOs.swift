@@ -6,7 +6,7 @@ extension DiagnosticResponse {
   init(_ diagnostic: Diagnostic) {
     self.init(
       severity: diagnostic.severity.rawValue, code: diagnostic.code, message: diagnostic.message,
-      line: diagnostic.line, column: diagnostic.column)
+      line: diagnostic.line, column: diagnostic.column, limit: diagnostic.limit?.rawValue)
   }
 }
 
@@ -17,19 +17,29 @@ struct TemplateResponse: Content {
   let lintJson: JSONValue?
   let version: Int
   let createdBy: String
+  let createdByName: String?
+  /// The author of the latest version: who changed the template last.
+  let updatedBy: String?
+  let updatedByName: String?
   let createdAt: Date?
   let updatedAt: Date?
   let archivedAt: Date?
   /// Lint warnings of the saved version, on create and update.
   let warnings: [DiagnosticResponse]?
 
-  init(_ template: PromptTemplate, warnings: [Diagnostic]? = nil) throws {
+  init(
+    _ template: PromptTemplate, warnings: [Diagnostic]? = nil, authors: TemplateAuthors = .empty
+  ) throws {
     id = try template.requireID().uuidString.lowercased()
     name = template.name
     bodyMd = template.bodyMarkdown
     lintJson = try template.lintJSON.map { try JSONValue(parsing: $0) }
     version = template.latestVersion
     createdBy = template.$createdBy.id.uuidString.lowercased()
+    createdByName = authors.name(template.$createdBy.id)
+    let updater = try authors.latestAuthor(of: template.requireID())
+    updatedBy = updater?.uuidString.lowercased()
+    updatedByName = updater.flatMap(authors.name)
     createdAt = template.createdAt
     updatedAt = template.updatedAt
     archivedAt = template.archivedAt
@@ -44,15 +54,17 @@ struct TemplateVersionResponse: Content {
   let lintJson: JSONValue?
   let contentHash: String
   let createdBy: String
+  let createdByName: String?
   let createdAt: Date?
 
-  init(_ version: PromptTemplateVersion) throws {
+  init(_ version: PromptTemplateVersion, authors: TemplateAuthors = .empty) throws {
     templateId = version.$template.id.uuidString.lowercased()
     self.version = version.version
     bodyMd = version.bodyMarkdown
     lintJson = try version.lintJSON.map { try JSONValue(parsing: $0) }
     contentHash = version.contentHash
     createdBy = version.$createdBy.id.uuidString.lowercased()
+    createdByName = authors.name(version.$createdBy.id)
     createdAt = version.createdAt
   }
 }

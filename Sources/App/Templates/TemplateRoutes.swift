@@ -11,8 +11,10 @@ struct TemplateRoutes: RouteCollection {
     readers.get(":templateID", use: show)
     readers.get(":templateID", "versions", use: versions)
     readers.get(":templateID", "versions", ":version", use: version)
+    readers.get(":templateID", "diff", use: diff)
     let writers = templates.grouped(RequireRole(.lead))
     writers.post(use: create)
+    writers.post("lint", use: lint)
     writers.patch(":templateID", use: update)
     writers.delete(":templateID", use: archive)
   }
@@ -26,7 +28,8 @@ struct TemplateRoutes: RouteCollection {
     let (template, warnings) = try await req.templates.create(
       companyID: principal.companyID, userID: principal.userID, name: name, body: bodyMd,
       schema: schema)
-    let created = try TemplateResponse(template, warnings: warnings)
+    let authors = try await TemplateAuthors.load(templates: [template], on: req.db)
+    let created = try TemplateResponse(template, warnings: warnings, authors: authors)
     let response = Response(status: .created)
     try response.content.encode(created)
     response.headers.replaceOrAdd(name: .location, value: "/prompt-templates/\(created.id)")
@@ -46,7 +49,8 @@ struct TemplateRoutes: RouteCollection {
     let (saved, warnings) = try await req.templates.update(
       template, userID: principal.userID, name: try body.optionalString("name"),
       body: try body.optionalString("bodyMd"), schema: schema)
-    return try TemplateResponse(saved, warnings: warnings)
+    let authors = try await TemplateAuthors.load(templates: [saved], on: req.db)
+    return try TemplateResponse(saved, warnings: warnings, authors: authors)
   }
 
   func list(req: Request) async throws -> Response {
@@ -54,14 +58,16 @@ struct TemplateRoutes: RouteCollection {
     let page = try await PromptTemplate.query(on: req.db)
       .filter(\.$company.$id == principal.companyID).filter(\.$archivedAt == nil)
       .page(PageRequest(from: req))
-    return try page.map { try TemplateResponse($0) }.response(for: req)
+    let authors = try await TemplateAuthors.load(templates: page.items, on: req.db)
+    return try page.map { try TemplateResponse($0, authors: authors) }.response(for: req)
   }
 
   func show(req: Request) async throws -> TemplateResponse {
     let principal = try req.principal
     let template = try await req.templates.find(
       try req.idParameter("templateID", "Template"), companyID: principal.companyID)
-    return try TemplateResponse(template)
+    let authors = try await TemplateAuthors.load(templates: [template], on: req.db)
+    return try TemplateResponse(template, authors: authors)
   }
 
   func versions(req: Request) async throws -> Response {
@@ -71,7 +77,8 @@ struct TemplateRoutes: RouteCollection {
     let page = try await PromptTemplateVersion.query(on: req.db)
       .filter(\.$template.$id == template.requireID())
       .page(PageRequest(from: req))
-    return try page.map(TemplateVersionResponse.init).response(for: req)
+    let authors = try await TemplateAuthors.load(versions: page.items, on: req.db)
+    return try page.map { try TemplateVersionResponse($0, authors: authors) }.response(for: req)
   }
 
   func version(req: Request) async throws -> TemplateVersionResponse {
@@ -82,7 +89,8 @@ struct TemplateRoutes: RouteCollection {
       let version = try await PromptTemplateVersion.query(on: req.db)
         .filter(\.$template.$id == template.requireID()).filter(\.$version == number).first()
     else { throw AppError.notFound("Template version") }
-    return try TemplateVersionResponse(version)
+    let authors = try await TemplateAuthors.load(versions: [version], on: req.db)
+    return try TemplateVersionResponse(version, authors: authors)
   }
 
   func archive(req: Request) async throws -> HTTPStatus {

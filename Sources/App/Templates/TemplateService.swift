@@ -38,20 +38,9 @@ struct TemplateService: Sendable {
 
   /// Lints a body and schema; refuses with 422 and every diagnostic when any is an error.
   func lintOrRefuse(
-    body: String, schema: JSONValue?, name: String, companyID: UUID
+    body: String, schema: JSONValue?, name: String?, companyID: UUID
   ) async throws -> [Diagnostic] {
-    if body.utf8.count > Self.maximumBodyBytes {
-      throw AppError.validation(
-        field: "bodyMd", reason: "must be at most \(Self.maximumBodyBytes) bytes")
-    }
-    if let schema, schema.objectValue == nil, schema.boolValue == nil {
-      throw AppError.validation(field: "lintJson", reason: "must be a JSON Schema object")
-    }
-    let partials = try await partials(companyID: companyID, replacing: (name, body))
-    let limits = limits
-    let diagnostics = try await OffLoop.run(if: body.utf8.count > OffLoop.threshold) {
-      Linter.lint(body, schemaJSON: schema, partials: partials, limits: limits)
-    }
+    let diagnostics = try await lint(body: body, schema: schema, name: name, companyID: companyID)
     if let exceeded = diagnostics.first(where: { $0.limit != nil }), let limit = exceeded.limit {
       var error = AppError.renderLimitExceeded(
         limit, message: exceeded.formatted, field: "bodyMd")
@@ -61,6 +50,26 @@ struct TemplateService: Sendable {
     let errors = diagnostics.filter(\.isError)
     guard errors.isEmpty else { throw AppError.lintFailed(errors, all: diagnostics) }
     return diagnostics.filter { !$0.isError }
+  }
+
+  /// Every diagnostic of a body and schema against the company's templates as partials; `name`
+  /// stands for the template itself (nil for one not yet named), so a cycle through it shows.
+  func lint(body: String, schema: JSONValue?, name: String?, companyID: UUID) async throws
+    -> [Diagnostic]
+  {
+    if body.utf8.count > Self.maximumBodyBytes {
+      throw AppError.validation(
+        field: "bodyMd", reason: "must be at most \(Self.maximumBodyBytes) bytes")
+    }
+    if let schema, schema.objectValue == nil, schema.boolValue == nil {
+      throw AppError.validation(field: "lintJson", reason: "must be a JSON Schema object")
+    }
+    let partials = try await partials(
+      companyID: companyID, replacing: name.map { ($0, body) })
+    let limits = limits
+    return try await OffLoop.run(if: body.utf8.count > OffLoop.threshold) {
+      Linter.lint(body, schemaJSON: schema, partials: partials, limits: limits)
+    }
   }
 
   func create(

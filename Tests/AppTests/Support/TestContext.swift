@@ -98,6 +98,9 @@ extension TestingHTTPResponse {
 
   var bodyString: String { String(buffer: body) }
 
+  /// A JSON object body, loosely typed.
+  var json: [String: Any]? { problemJSON }
+
   /// The body as loosely typed JSON, for members the typed problem does not model.
   var problemJSON: [String: Any]? {
     try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any]

@@ -23,5 +23,6 @@ enum AppMigrations {
     UpdateJobsAddTenant(),
     UpdateLargeTextUseLZ4(),
     CreateLoginAttempts(),
+    CreateGenerationQuarterStats(),
   ]
 }

@@ -1,0 +1,147 @@
+import Fluent
+import Foundation
+import PostgresKit
+import SQLKit
+import Vapor
+
+/// `GET /stats/timeseries`: prompts and tokens per day of a time zone, per template or per IDE.
+struct TimeseriesResponse: Content {
+  let from: Date
+  let to: Date
+  let tz: String
+  let groupBy: String
+  let buckets: [TimeseriesBucket]
+}
+
+struct TimeseriesBucket: Content, Equatable {
+  /// The day (`2026-12-05`), the template's id or the IDE (`unknown` for none).
+  let key: String
+  /// What a person reads: the day, the template's name, the IDE.
+  let label: String
+  let prompts: Int
+  let tokens: Int
+}
+
+enum TimeseriesGrouping: String, Sendable {
+  case day, template, ide
+}
+
+/// Days add up the quarter-hour rollup (`generation_quarter_stats`), so any zone's days are
+/// exact; templates and IDEs the daily rollup plus the raw events of the partial days at
+/// either end, as `StatsService.summary` does.
+struct StatsTimeseries: Sendable {
+  let database: any Database
+  /// The longest range asked at once: a year of days.
+  static let maximumDays = 366
+  /// Templates or IDEs beyond the most used are left out.
+  static let maximumGroups = 50
+
+  func series(
+    companyID: UUID, from: Date, to: Date, calendar: Calendar, groupBy: TimeseriesGrouping
+  ) async throws -> [TimeseriesBucket] {
+    switch groupBy {
+    case .day: try await days(companyID: companyID, from: from, to: to, calendar: calendar)
+    case .template, .ide: try await groups(companyID: companyID, from: from, to: to, by: groupBy)
+    }
+  }
+
+  private func days(companyID: UUID, from: Date, to: Date, calendar: Calendar) async throws
+    -> [TimeseriesBucket]
+  {
+    let quarter = Double(CreateGenerationQuarterStats.quarter)
+    let rows = try await database.rows(
+      QuarterRows(
+        companyID: companyID, first: Int((from.timeIntervalSince1970 / quarter).rounded(.down)),
+        end: Int((to.timeIntervalSince1970 / quarter).rounded(.up))))
+    var starts: [Date] = []
+    var day = from
+    while day < to {
+      starts.append(day)
+      day = calendar.date(byAdding: .day, value: 1, to: day) ?? to
+    }
+    var prompts = [Int](repeating: 0, count: starts.count)
+    var tokens = [Int](repeating: 0, count: starts.count)
+    var index = 0
+    for row in rows {
+      let time = Date(
+        timeIntervalSince1970: Double(try row.decode(column: "quarter", as: Int.self)) * quarter)
+      while index + 1 < starts.count, starts[index + 1] <= time { index += 1 }
+      guard !starts.isEmpty, time >= starts[0] else { continue }
+      prompts[index] += try row.decode(column: "prompts", as: Int.self)
+      tokens[index] += try row.decode(column: "tokens", as: Int.self)
+    }
+    let format = Date.ISO8601FormatStyle(timeZone: calendar.timeZone).year().month().day()
+    return starts.indices.map {
+      let key = starts[$0].formatted(format)
+      return TimeseriesBucket(key: key, label: key, prompts: prompts[$0], tokens: tokens[$0])
+    }
+  }
+
+  private func groups(companyID: UUID, from: Date, to: Date, by grouping: TimeseriesGrouping)
+    async throws -> [TimeseriesBucket]
+  {
+    let window = StatsWindow(from: from, to: to)
+    let values: [BoundValue] =
+      [.uuid(companyID)] + [
+        .int(window.firstDay), .int(window.endDay), .date(window.start), .date(window.headEnd),
+        .date(window.tailStart), .date(window.end),
+      ]
+    if grouping == .template {
+      return try await database.rows(ByTemplate(values: values)).map {
+        TimeseriesBucket(
+          key: try $0.decode(column: "template_id", as: UUID.self).uuidString.lowercased(),
+          label: try $0.decode(column: "name", as: String.self),
+          prompts: try $0.decode(column: "prompts", as: Int.self),
+          tokens: try $0.decode(column: "tokens", as: Int.self))
+      }
+    }
+    return try await database.rows(ByIDE(values: values)).map {
+      let ide = try $0.decode(column: "ide", as: String?.self) ?? "unknown"
+      return TimeseriesBucket(
+        key: ide, label: ide, prompts: try $0.decode(column: "prompts", as: Int.self),
+        tokens: try $0.decode(column: "tokens", as: Int.self))
+    }
+  }
+
+  /// The quarter hours `[$2, $3)` of company `$1` that had generations.
+  struct QuarterRows: FixedStatement {
+    static let sql = """
+      SELECT quarter, prompts, tokens FROM generation_quarter_stats
+      WHERE company_id = $1 AND quarter >= $2 AND quarter < $3 ORDER BY quarter
+      """
+    static let parameterTypes: [PostgresDataType] = [.uuid, .int8, .int8]
+    let companyID: UUID
+    let first: Int
+    let end: Int
+    var values: [BoundValue] { [.uuid(companyID), .int(first), .int(end)] }
+  }
+
+  static let windowTypes: [PostgresDataType] = [
+    .uuid, .int8, .int8, .timestamptz, .timestamptz, .timestamptz, .timestamptz,
+  ]
+
+  struct ByTemplate: FixedStatement {
+    static let sql = """
+      SELECT uses.template_id, prompt_templates.name, uses.prompts, uses.tokens
+      FROM (SELECT template_id, CAST(SUM(n) AS BIGINT) AS prompts,
+              CAST(COALESCE(SUM(tok), 0) AS BIGINT) AS tokens
+            FROM (\(StatsService.events(from: 2))) AS e
+            GROUP BY template_id ORDER BY prompts DESC, template_id
+            LIMIT \(StatsTimeseries.maximumGroups)) AS uses
+      JOIN prompt_templates ON prompt_templates.id = uses.template_id
+      ORDER BY uses.prompts DESC, prompt_templates.name
+      """
+    static let parameterTypes = StatsTimeseries.windowTypes
+    let values: [BoundValue]
+  }
+
+  struct ByIDE: FixedStatement {
+    static let sql = """
+      SELECT ide, CAST(SUM(n) AS BIGINT) AS prompts, CAST(COALESCE(SUM(tok), 0) AS BIGINT) AS tokens
+      FROM (\(StatsService.events(from: 2))) AS e
+      GROUP BY ide ORDER BY prompts DESC, ide LIMIT \(StatsTimeseries.maximumGroups)
+      """
+    static let parameterTypes = StatsTimeseries.windowTypes
+    let values: [BoundValue]
+  }
+}

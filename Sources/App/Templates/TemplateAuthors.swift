@@ -1,0 +1,45 @@
+import Fluent
+import Foundation
+
+/// Who wrote templates and versions, by name, so that a list shows people rather than ids:
+/// one query for a whole page.
+struct TemplateAuthors: Sendable {
+  /// The user's name, or the e-mail when the name is empty.
+  private let names: [UUID: String]
+  /// The author of each template's latest version, by template.
+  private let latestAuthors: [UUID: UUID]
+
+  static let empty = TemplateAuthors(names: [:], latestAuthors: [:])
+
+  func name(_ user: UUID) -> String? { names[user] }
+  func latestAuthor(of template: UUID) -> UUID? { latestAuthors[template] }
+
+  /// The authors of the templates, of their latest versions and of the given versions.
+  static func load(
+    templates: [PromptTemplate] = [], versions: [PromptTemplateVersion] = [],
+    on database: any Database
+  ) async throws -> TemplateAuthors {
+    var latestAuthors: [UUID: UUID] = [:]
+    let latest = Dictionary(
+      templates.compactMap { template in template.id.map { ($0, template.latestVersion) } },
+      uniquingKeysWith: { first, _ in first })
+    if !latest.isEmpty {
+      let rows = try await PromptTemplateVersion.query(on: database)
+        .filter(\.$template.$id ~~ Array(latest.keys))
+        .field(\.$id).field(\.$template.$id).field(\.$version).field(\.$createdBy.$id)
+        .all()
+      for row in rows where latest[row.$template.id] == row.version {
+        latestAuthors[row.$template.id] = row.$createdBy.id
+      }
+    }
+    let ids = Set(
+      templates.map(\.$createdBy.id) + versions.map(\.$createdBy.id) + latestAuthors.values)
+    var names: [UUID: String] = [:]
+    if !ids.isEmpty {
+      for user in try await User.query(on: database).filter(\.$id ~~ Array(ids)).all() {
+        names[try user.requireID()] = user.name.isEmpty ? user.email : user.name
+      }
+    }
+    return TemplateAuthors(names: names, latestAuthors: latestAuthors)
+  }
+}
