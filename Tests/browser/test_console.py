@@ -196,7 +196,10 @@ def test_generate_prompt_then_attach_outputs(browser, world, stack):
     browser.button("Upload").click()
     result = browser.wait(lambda: browser.find("#upload-result").text.strip() and browser.find("#upload-result"), 15,
                           "#upload-result")
-    digest = hashlib.sha256(text.encode()).hexdigest()
+    # Browsers send a multipart text field with CRLF line breaks (the HTML form-data encoding),
+    # so the stored text, and its checksum, have CRLF where the textarea had LF.
+    sent_bytes = text.replace("\n", "\r\n").encode()
+    digest = hashlib.sha256(sent_bytes).hexdigest()
     assert digest in result.text, result.text
     assert re.search(r"Deduplicated\s+no", result.text), result.text
     assert browser.find("#upload-progress").get_attribute("value") == "100"
@@ -204,8 +207,8 @@ def test_generate_prompt_then_attach_outputs(browser, world, stack):
 
     folder = tempfile.mkdtemp(prefix="promptsmith-upload.")
     path = os.path.join(folder, "export-notes.md")
-    with open(path, "w") as f:
-        f.write(text)  # the same bytes: stored once, the answer says deduplicated
+    with open(path, "wb") as f:
+        f.write(sent_bytes)  # the same bytes: stored once, the answer says deduplicated
     browser.find("#output-file").send_keys(path)
     browser.button("Upload").click()
     browser.wait(lambda: re.search(r"Deduplicated\s+yes", browser.find("#upload-result").text), 15,
@@ -214,7 +217,8 @@ def test_generate_prompt_then_attach_outputs(browser, world, stack):
     browser.wait(lambda: "export-notes.md" in browser.find("main").text, 5, "the file in the outputs list")
     browser.check("prompt after a file upload", screenshot="prompt")
     _, outputs, _ = stack.api.call("GET", "/outputs?promptVersionId=%s" % latest["id"], token=world.developer, expect=200)
-    assert [o["deduplicated"] for o in outputs] == [False, True], outputs
+    assert [(o["kind"], o["checksum"], o["filename"]) for o in outputs] == [
+        ("text", digest, None), ("file", digest, "export-notes.md")], outputs
 
     # My prompts lists it.
     browser.link("My prompts").click()
