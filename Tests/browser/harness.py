@@ -508,6 +508,7 @@ class Browser:
         os.makedirs(SCREENSHOTS, exist_ok=True)
         self.driver.set_window_size(1440, 900)
         self.wait(lambda: self.js("return window.innerWidth") == 1440, 5, "window width 1440")
+        self.js("window.scrollTo(0, 0);")
         self.js("document.activeElement && document.activeElement.blur && "
                 "document.activeElement !== document.body && document.activeElement.blur();")
         # A 1,440 × 900 viewport exactly, whatever the headless window's own chrome takes.
