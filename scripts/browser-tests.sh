@@ -25,6 +25,7 @@ export PROMPTSMITH_BIN
 export BROWSER_SCREENSHOTS="${BROWSER_SCREENSHOTS:-$(mktemp -d /tmp/promptsmith-screenshots.XXXXXX)}"
 echo "   chromium $(chromium --version 2>/dev/null | awk '{print $2}'), binary $PROMPTSMITH_BIN"
 
+export PYTHONDONTWRITEBYTECODE=1
 status=0
 timeout 270 .venv/bin/python -m pytest Tests/browser -p no:cacheprovider -q -rfE --tb=short "$@" || status=$?
 echo "   screenshots in $BROWSER_SCREENSHOTS"
