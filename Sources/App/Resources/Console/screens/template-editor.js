@@ -57,6 +57,7 @@ export async function render(view, ctx) {
   const preview = h("pre", { id: "preview", class: "prompt-text", tabindex: "0", "aria-label": "Preview of the draft" });
   const tokenCount = h("span", { id: "token-count" }, "—");
   const previewSlot = problemSlot();
+  const previewHint = h("p", { class: "help" }, "The preview appears once the draft has a body and lints without errors.");
 
   const form = h("form", { class: "template-form", novalidate: true },
     field("Name", name, { help: "Unique in your company; also the partial name ({{> name}}): no spaces or braces.", required: true }),
@@ -79,7 +80,7 @@ export async function render(view, ctx) {
           field("Preview issue", issueSelect), field("Model", modelSelect),
           field("Sample variables (JSON)", varsArea, { help: "Filled from the schema's defaults and examples." }),
           h("p", { class: "preview-status", "aria-live": "polite" }, "Tokens: ", tokenCount),
-          previewSlot, preview))));
+          previewHint, previewSlot, preview))));
 
   function showDiagnostics(diagnostics) {
     const errors = diagnostics.filter((d) => d.severity === "error").length;
@@ -113,6 +114,7 @@ export async function render(view, ctx) {
   const runLint = debounce(async () => {
     const parsed = schemaValue();
     lintClean = false;
+    previewHint.hidden = false;
     if (!parsed.ok) {
       lintSummary.textContent = "The variables schema is not valid JSON; fix it to lint.";
       return;
@@ -136,6 +138,7 @@ export async function render(view, ctx) {
     const diagnostics = outcome.result.ok.diagnostics ?? [];
     showDiagnostics(diagnostics);
     lintClean = !diagnostics.some((d) => d.severity === "error");
+    previewHint.hidden = lintClean;
     if (lintClean) runPreview.now();
   }, 400);
 
