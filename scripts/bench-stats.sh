@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# GET /stats/summary with 1,000,000 generation events, on PostgreSQL and on SQLite.
+# GET /stats/summary and /stats/timeseries with 1,000,000 generation events, on PostgreSQL and
+# on SQLite.
 #
 # Method: build (release by default; BUILD_MODE=debug for a quick look), start the real server on
 # a throwaway database, seed one company with 1,000,000 generation events spread over a year
-# (about 2,700 of them today) with SQL, then time 200 sequential authenticated requests with
-# curl and print p50/p95/p99 of the server round trip on loopback. Target: p50 under 20 ms.
+# (about 2,700 of them today) with SQL, then time 200 sequential authenticated requests per
+# endpoint with curl and print p50/p95/p99 of the server round trip on loopback. Targets: the
+# summary p50 under 20 ms; each time series (30 days of Europe/Paris, by day, template and IDE)
+# under 10 ms.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/services.sh
@@ -48,15 +51,20 @@ measure() { # label
     -d "{\"email\":\"admin@promptsmith.local\",\"password\":\"$password\"}" \
     | python3 -c 'import json,sys; print(json.load(sys.stdin)["accessToken"])')
   curl -fs "$base/stats/summary" -H "authorization: Bearer $token" >"$work/summary.json"
-  for _ in $(seq 1 200); do
-    curl -s -o /dev/null -w '%{time_total}\n' "$base/stats/summary" -H "authorization: Bearer $token"
-  done | python3 -c '
+  local series="from=$(date -u -d '29 days ago' +%F)&tz=Europe/Paris"
+  for path in /stats/summary "/stats/timeseries?groupBy=day&$series" \
+    "/stats/timeseries?groupBy=template&$series" "/stats/timeseries?groupBy=ide&$series"; do
+    curl -fs -o /dev/null "$base$path" -H "authorization: Bearer $token"
+    for _ in $(seq 1 200); do
+      curl -s -o /dev/null -w '%{time_total}\n' "$base$path" -H "authorization: Bearer $token"
+    done | python3 -c '
 import sys, statistics
-label = sys.argv[1]
+label, path = sys.argv[1], sys.argv[2].split("?")[0] + ("?groupBy=" + sys.argv[2].split("groupBy=")[1].split("&")[0] if "groupBy" in sys.argv[2] else "")
 times = sorted(float(line) * 1000 for line in sys.stdin)
 pick = lambda q: times[min(len(times) - 1, int(q * len(times)))]
-print(f"{label:<12} p50 {pick(0.50):6.2f} ms   p95 {pick(0.95):6.2f} ms   p99 {pick(0.99):6.2f} ms   (n={len(times)})")
-' "$1"
+print(f"{label:<12} {path:<38} p50 {pick(0.50):6.2f} ms   p95 {pick(0.95):6.2f} ms   p99 {pick(0.99):6.2f} ms   (n={len(times)})")
+' "$1" "$path"
+  done
   python3 -c 'import json; s = json.load(open("'"$work"'/summary.json")); print("             promptsToday", s["promptsToday"], "avgTokens", round(s["avgTokens"], 1), "promptsLast7Days", s["promptsLast7Days"])'
 }
 

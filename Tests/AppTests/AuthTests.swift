@@ -17,8 +17,13 @@ import VaporTesting
       // check
       #expect(response.status == .ok)
       let pair = try response.content.decode(TokenPairResponse.self)
-      let cookie = try #require(response.headers.first(name: .setCookie))
+      let cookie = try #require(
+        response.headers[.setCookie].first { $0.hasPrefix("ps_refresh=") })
       #expect(cookie.hasPrefix("ps_refresh=\(pair.refreshToken);"))
+      // the console's hint that a session may exist: no secret, readable by scripts
+      let hint = try #require(response.headers[.setCookie].first { $0.hasPrefix("ps_session=") })
+      #expect(hint.hasPrefix("ps_session=1;") && !hint.contains("HttpOnly"))
+      #expect(hint.contains("Path=/;") || hint.hasSuffix("Path=/"))
       for attribute in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/auth", "Max-Age=604800"] {
         #expect(cookie.contains(attribute), "cookie lacks \(attribute)")
       }
@@ -158,8 +163,10 @@ import VaporTesting
       let logout = try await ctx.send(.POST, "/auth/logout", token: pair.accessToken)
       // check
       #expect(logout.status == .noContent)
-      let cookie = try #require(logout.headers.first(name: .setCookie))
+      let cookie = try #require(logout.headers[.setCookie].first { $0.hasPrefix("ps_refresh=") })
       #expect(cookie.hasPrefix("ps_refresh=;") && cookie.contains("Max-Age=0"))
+      let hint = try #require(logout.headers[.setCookie].first { $0.hasPrefix("ps_session=") })
+      #expect(hint.contains("Max-Age=0"))
       #expect(try await ctx.send(.GET, "/me", token: pair.accessToken).status == .unauthorized)
       let refresh = try await ctx.send(
         .POST, "/auth/refresh", json: ["refreshToken": pair.refreshToken])

@@ -104,7 +104,8 @@ import VaporTesting
   func lintGivesASavesDiagnosticsWithoutSaving(_ database: TestDatabase) async throws {
     try await withTestApp(database) { ctx in
       let f = try await CoreLoopTests.fixture(ctx)
-      let saved = try await CoreLoopTests().createTemplate(f, name: "base")
+      let saved = try await CoreLoopTests().createTemplate(
+        f, name: "base", body: "Base for {{title}}")
       // act
       let broken = try await ctx.send(
         .POST, "/prompt-templates/lint", token: f.lead,
@@ -125,7 +126,7 @@ import VaporTesting
           $0["code"] as? String == "unclosed-block" && $0["line"] as? Int == 2
             && $0["severity"] as? String == "error"
         })
-      #expect((clean.json?["diagnostics"] as? [Any])?.isEmpty == true)
+      #expect((clean.json?["diagnostics"] as? [Any])?.isEmpty == true, "\(clean.bodyString)")
       #expect(
         (cycle.json?["diagnostics"] as? [[String: Any]])?.contains {
           ($0["severity"] as? String) == "error"

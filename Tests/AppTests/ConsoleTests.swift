@@ -13,9 +13,14 @@ import VaporTesting
     try await ctx.app.testing().sendRequest(.GET, path)
   }
 
-  /// The `href`/`src` values of the shell that point at `/assets/`.
+  /// The hashed `/assets/` URLs the shell names (the import map's keys are the plain paths).
   static func assetURLs(in html: String) -> [String] {
-    html.components(separatedBy: "\"").filter { $0.hasPrefix("/assets/") }
+    html.components(separatedBy: "\"").filter { url in
+      url.hasPrefix("/assets/")
+        && url.split(separator: "/").last?.split(separator: ".").contains {
+          $0.count == 12 && $0.allSatisfy(\.isHexDigit)
+        } == true
+    }
   }
 
   @Test func theShellAllowsOnlyItsImportMapInline() async throws {

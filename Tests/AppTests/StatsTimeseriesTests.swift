@@ -10,7 +10,7 @@ import VaporTesting
 @Suite struct StatsTimeseriesTests {
   struct Series: Decodable {
     struct Bucket: Decodable {
-      let key: String
+      let key: String?
       let label: String
       let prompts: Int
       let tokens: Int
@@ -51,13 +51,13 @@ import VaporTesting
           #expect(series.buckets.first?.key == "2026-03-18")
           #expect(series.tz == name && series.groupBy == "day")
           for bucket in series.buckets {
-            let parts = bucket.key.split(separator: "-").compactMap { Int($0) }
+            let parts = (bucket.key ?? "").split(separator: "-").compactMap { Int($0) }
             let start = try #require(
               calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])))
             let end = try #require(calendar.date(byAdding: .day, value: 1, to: start))
             let day = events.filter { $0.timestamp >= start && $0.timestamp < end }
-            #expect(bucket.prompts == day.count, "\(name) \(bucket.key)")
-            #expect(bucket.tokens == day.map(\.tokensIn).reduce(0, +), "\(name) \(bucket.key)")
+            #expect(bucket.prompts == day.count, "\(name) \(bucket.label)")
+            #expect(bucket.tokens == day.map(\.tokensIn).reduce(0, +), "\(name) \(bucket.label)")
           }
         }
       }
@@ -81,17 +81,17 @@ import VaporTesting
       var ides: [String: (Int, Int)] = [:]
       var templates: [String: (Int, Int)] = [:]
       for event in inRange {
-        ides[event.ide ?? "unknown", default: (0, 0)].0 += 1
-        ides[event.ide ?? "unknown", default: (0, 0)].1 += event.tokensIn
+        ides[event.ide ?? "nil", default: (0, 0)].0 += 1
+        ides[event.ide ?? "nil", default: (0, 0)].1 += event.tokensIn
         let template = event.$template.id.uuidString.lowercased()
         templates[template, default: (0, 0)].0 += 1
         templates[template, default: (0, 0)].1 += event.tokensIn
       }
       #expect(
-        byIDE.buckets.map { "\($0.key) \($0.prompts) \($0.tokens)" }.sorted()
+        byIDE.buckets.map { "\($0.key ?? "nil") \($0.prompts) \($0.tokens)" }.sorted()
           == ides.map { "\($0.key) \($0.value.0) \($0.value.1)" }.sorted())
       #expect(
-        byTemplate.buckets.map { "\($0.key) \($0.prompts) \($0.tokens)" }.sorted()
+        byTemplate.buckets.map { "\($0.key ?? "") \($0.prompts) \($0.tokens)" }.sorted()
           == templates.map { "\($0.key) \($0.value.0) \($0.value.1)" }.sorted())
       #expect(byTemplate.buckets.map(\.prompts) == byTemplate.buckets.map(\.prompts).sorted(by: >))
       #expect(Set(byTemplate.buckets.map(\.label)) == ["alpha", "beta", "gamma"])

@@ -17,6 +17,10 @@ struct TokenPairResponse: Content {
 /// `POST /auth/login`, `/auth/refresh` and `/auth/logout`.
 struct AuthRoutes: RouteCollection {
   static let cookieName = "ps_refresh"
+  /// A cookie scripts may read, set beside the refresh cookie: it holds no secret, only tells
+  /// the console that a session may exist, so a page opened signed out does not ask
+  /// `/auth/refresh` for one and log a 401.
+  static let hintCookieName = "ps_session"
 
   func boot(routes: any RoutesBuilder) throws {
     let auth = routes.grouped("auth")
@@ -64,6 +68,7 @@ struct AuthRoutes: RouteCollection {
       .logout, client: req.clientInfo, companyID: companyID, userID: userID)
     let response = Response(status: .noContent)
     response.cookies[Self.cookieName] = Self.cookie(value: "", maxAge: 0)
+    response.cookies[Self.hintCookieName] = Self.hintCookie(maxAge: 0)
     return response
   }
 
@@ -82,6 +87,7 @@ struct AuthRoutes: RouteCollection {
       TokenPairResponse(accessToken: pair.accessToken, refreshToken: pair.refreshToken))
     response.cookies[cookieName] = cookie(
       value: pair.refreshToken, maxAge: Int(SessionService.refreshLifetime))
+    response.cookies[hintCookieName] = hintCookie(maxAge: Int(SessionService.refreshLifetime))
     response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
     return response
   }
@@ -90,5 +96,11 @@ struct AuthRoutes: RouteCollection {
     HTTPCookies.Value(
       string: value, expires: maxAge == 0 ? Date(timeIntervalSince1970: 0) : nil, maxAge: maxAge,
       path: "/auth", isSecure: true, isHTTPOnly: true, sameSite: .strict)
+  }
+
+  static func hintCookie(maxAge: Int) -> HTTPCookies.Value {
+    HTTPCookies.Value(
+      string: maxAge == 0 ? "" : "1", expires: maxAge == 0 ? Date(timeIntervalSince1970: 0) : nil,
+      maxAge: maxAge, path: "/", isSecure: true, isHTTPOnly: false, sameSite: .strict)
   }
 }

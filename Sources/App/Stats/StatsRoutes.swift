@@ -61,7 +61,7 @@ extension StatsRoutes {
     let buckets = try await StatsTimeseries(database: req.db).series(
       companyID: principal.companyID, from: from, to: to, calendar: calendar, groupBy: grouping)
     return TimeseriesResponse(
-      from: from, to: to, tz: calendar.timeZone.identifier, groupBy: grouping.rawValue,
+      from: from, to: to, tz: req.query[String.self, at: "tz"] ?? "UTC", groupBy: grouping.rawValue,
       buckets: buckets)
   }
 

@@ -14,12 +14,21 @@ struct TimeseriesResponse: Content {
 }
 
 struct TimeseriesBucket: Content, Equatable {
-  /// The day (`2026-12-05`), the template's id or the IDE (`unknown` for none).
-  let key: String
-  /// What a person reads: the day, the template's name, the IDE.
+  /// The day (`2026-12-05`), the template's id or the IDE; null for generations that named no
+  /// IDE (an IDE may be called anything, so no name can stand for none).
+  let key: String?
+  /// What a person reads: the day, the template's name, the IDE (`(no IDE)` for none).
   let label: String
   let prompts: Int
   let tokens: Int
+
+  func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(key, forKey: .key)
+    try container.encode(label, forKey: .label)
+    try container.encode(prompts, forKey: .prompts)
+    try container.encode(tokens, forKey: .tokens)
+  }
 }
 
 enum TimeseriesGrouping: String, Sendable {
@@ -96,9 +105,9 @@ struct StatsTimeseries: Sendable {
       }
     }
     return try await database.rows(ByIDE(values: values)).map {
-      let ide = try $0.decode(column: "ide", as: String?.self) ?? "unknown"
+      let ide = try $0.decode(column: "ide", as: String?.self)
       return TimeseriesBucket(
-        key: ide, label: ide, prompts: try $0.decode(column: "prompts", as: Int.self),
+        key: ide, label: ide ?? "(no IDE)", prompts: try $0.decode(column: "prompts", as: Int.self),
         tokens: try $0.decode(column: "tokens", as: Int.self))
     }
   }
