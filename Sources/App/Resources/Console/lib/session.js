@@ -2,6 +2,8 @@
 // (never localStorage or sessionStorage, where any injected script could read it for good) and
 // the rotating refresh token in the server's HttpOnly cookie, which survives a reload.
 
+import { requestRefresh, takeEarlyRefresh } from "./session-probe.js";
+
 let accessToken = null;
 let claims = null;
 let currentUser = null;
@@ -62,37 +64,22 @@ function decodeClaims(jwt) {
 /**
  * Trades the refresh cookie for a new token pair. The refresh token rotates on every use and
  * the server revokes the whole family when a used one comes back, so two tabs must never send
- * the same cookie: a Web Lock named "promptsmith-refresh" makes refreshes take turns across
- * tabs (the second tab then sends the cookie the first one just received). Calls within one tab
- * share one request.
+ * the same cookie: a Web Lock named "promptsmith-refresh" (see session-probe.js) makes
+ * refreshes take turns across tabs (the second tab then sends the cookie the first one just
+ * received). Calls within one tab share one request.
  */
 export function refresh() {
   if (!refreshing) {
-    const run = () => refreshNow();
-    const locked = navigator.locks ? navigator.locks.request("promptsmith-refresh", run) : run();
-    refreshing = locked.finally(() => {
+    // The first call of a page load takes the refresh session-probe.js already started.
+    refreshing = (takeEarlyRefresh() ?? requestRefresh()).then((pair) => {
+      if (pair) adopt(pair);
+      else forget();
+      return Boolean(pair);
+    }).finally(() => {
       refreshing = null;
     });
   }
   return refreshing;
-}
-
-async function refreshNow() {
-  try {
-    // The server answers 415 to a body without a JSON media type, so send an empty object.
-    const response = await fetch("/auth/refresh", {
-      method: "POST", credentials: "same-origin", headers: JSON_HEADERS, body: "{}",
-    });
-    if (!response.ok) {
-      forget();
-      return false;
-    }
-    adopt(await response.json());
-    return true;
-  } catch {
-    forget();
-    return false;
-  }
 }
 
 /** Signs in; resolves to null on success, else to the problem document. */

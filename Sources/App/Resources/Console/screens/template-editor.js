@@ -5,7 +5,7 @@ import { get, patch, post } from "../lib/api.js";
 import { createCodeEditor } from "../lib/code-editor.js";
 import { debounce, latestOnly } from "../lib/debounce.js";
 import { clear, field, h, select } from "../lib/dom.js";
-import { clearProblems, placeFieldError, problemSlot, showProblem } from "../lib/problem.js";
+import { clearProblems, fieldErrors, placeFieldError, problemSlot, showProblem } from "../lib/problem.js";
 import { sampleVars } from "../lib/schema-form.js";
 
 const FIELD_CONTROLS = { name: "template-name", bodyMd: "template-body", lintJson: "template-schema" };
@@ -13,6 +13,17 @@ const FIELD_CONTROLS = { name: "template-name", bodyMd: "template-body", lintJso
 function editorControlFor(field) {
   if (/^\/?vars(\/|$)/.test(field)) return "preview-vars";
   return FIELD_CONTROLS[field] ?? FIELD_CONTROLS[String(field).split(/[./]/)[0]] ?? null;
+}
+
+/**
+ * `{bodyMd, lintJson}` for the API. An empty schema box leaves `lintJson` out: the server
+ * (at dec769b) answers 422 "must be a JSON Schema object" to `lintJson: null`, although
+ * openapi.yaml allows null. Only a PATCH that clears a saved schema still sends null.
+ */
+function draft(bodyMd, lintJson, clearing = false) {
+  const body = { bodyMd };
+  if (lintJson !== null || clearing) body.lintJson = lintJson;
+  return body;
 }
 
 /** Parses the schema textarea: {ok, value} (null when empty) or {ok: false, message}. */
@@ -125,7 +136,7 @@ export async function render(view, ctx) {
       return;
     }
     // The name lets the server find a partial cycle through this very template.
-    const body = { bodyMd: editor.textarea.value, lintJson: parsed.value };
+    const body = draft(editor.textarea.value, parsed.value);
     if (name.value.trim()) body.name = name.value.trim();
     const outcome = await lintCall(body);
     if (!outcome.current) return;
@@ -152,7 +163,7 @@ export async function render(view, ctx) {
       placeFieldError(varsArea, vars.message);
       return;
     }
-    const body = { issueId: issueSelect.value, templateOverride: { bodyMd: editor.textarea.value, lintJson: parsed.value }, vars: vars.value ?? {} };
+    const body = { issueId: issueSelect.value, templateOverride: draft(editor.textarea.value, parsed.value), vars: vars.value ?? {} };
     if (modelSelect.value) body.model = modelSelect.value;
     const outcome = await previewCall(body);
     if (!outcome.current) return;
@@ -181,6 +192,7 @@ export async function render(view, ctx) {
   issueSelect.addEventListener("change", () => runPreview.now());
   modelSelect.addEventListener("change", () => runPreview.now());
 
+  let savedSchema = template?.lintJson ?? null; // what the server has, to know a cleared schema
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     clearProblems(form, slot);
@@ -190,13 +202,14 @@ export async function render(view, ctx) {
       schema.focus();
       return;
     }
-    const body = { name: name.value.trim(), bodyMd: editor.textarea.value, lintJson: parsed.value };
+    const body = { name: name.value.trim(), ...draft(editor.textarea.value, parsed.value, Boolean(templateId && savedSchema)) };
     saveButton.disabled = true;
     try {
       const saved = templateId
         ? await patch(`/prompt-templates/${encodeURIComponent(templateId)}`, body)
         : await post("/prompt-templates", body);
       templateId = saved.id;
+      savedSchema = saved.lintJson ?? null;
       // The draft is now a saved template: its own URL, its history, the editor stays as it is.
       history.replaceState(null, "", `/app/templates/${encodeURIComponent(saved.id)}`);
       heading.textContent = `Edit template ${saved.name}`;
@@ -208,6 +221,8 @@ export async function render(view, ctx) {
     } catch (error) {
       if (error.problem?.diagnostics) showDiagnostics(error.problem.diagnostics);
       showProblem(slot, error, editorControlFor);
+      // A 409 names no field, but the only unique thing here is the name: say so beside it.
+      if (error.status === 409 && !fieldErrors(error.problem).length) placeFieldError(name, "is already taken by another template.");
     } finally {
       saveButton.disabled = false;
     }
