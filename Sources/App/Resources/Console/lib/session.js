@@ -8,6 +8,7 @@ let accessToken = null;
 let claims = null;
 let currentUser = null;
 let refreshing = null;
+let renewTimer = null;
 
 const JSON_HEADERS = { "Content-Type": "application/json", Accept: "application/json" };
 
@@ -43,9 +44,16 @@ function adopt(pair) {
   accessToken = pair.accessToken;
   claims = decodeClaims(accessToken);
   // The body also carries the refresh token; we deliberately drop it: the cookie holds it.
+  // Renew a minute before the token expires, so a working user never meets a 401 (the
+  // 401 → refresh → retry in api.js stays as the fallback, e.g. after a laptop slept).
+  clearTimeout(renewTimer);
+  if (claims?.exp) {
+    renewTimer = setTimeout(() => refresh(), Math.max(5_000, claims.exp * 1000 - Date.now() - 60_000));
+  }
 }
 
 function forget() {
+  clearTimeout(renewTimer);
   accessToken = null;
   claims = null;
   currentUser = null;
