@@ -27,6 +27,7 @@ export function requestRefresh() {
   return navigator.locks ? navigator.locks.request(REFRESH_LOCK, run) : run();
 }
 
+performance.mark("promptsmith:session-probe"); // when the refresh starts, for timing tests
 let early = requestRefresh();
 
 /** The refresh started at page load, once; null afterwards (later refreshes ask anew). */
