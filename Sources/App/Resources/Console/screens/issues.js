@@ -26,8 +26,10 @@ async function trackerOptions(issues) {
     }
   }
   if (!trackers.length) {
-    const ids = [...new Set(issues.map((i) => i.trackerId))];
-    trackers = ids.map((id, n) => ({ value: id, label: `Tracker ${n + 1} (${id.slice(0, 8)})` }));
+    // GET /trackers is for admins only; an issue may name its tracker (`trackerName`), else a
+    // short id has to do.
+    const names = new Map(issues.map((i) => [i.trackerId, i.trackerName]));
+    trackers = [...names].map(([id, name], n) => ({ value: id, label: name || `Tracker ${n + 1} (${id.slice(0, 8)})` }));
   }
   return [{ value: "", label: "Any tracker" }, ...trackers];
 }
