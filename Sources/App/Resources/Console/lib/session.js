@@ -2,7 +2,7 @@
 // (never localStorage or sessionStorage, where any injected script could read it for good) and
 // the rotating refresh token in the server's HttpOnly cookie, which survives a reload.
 
-import { requestRefresh, takeEarlyRefresh } from "./session-probe.js";
+import { requestRefresh, takeEarlyRefresh } from "../early-session.js";
 
 let accessToken = null;
 let claims = null;
@@ -72,13 +72,13 @@ function decodeClaims(jwt) {
 /**
  * Trades the refresh cookie for a new token pair. The refresh token rotates on every use and
  * the server revokes the whole family when a used one comes back, so two tabs must never send
- * the same cookie: a Web Lock named "promptsmith-refresh" (see session-probe.js) makes
+ * the same cookie: a Web Lock named "promptsmith-refresh" (see early-session.js) makes
  * refreshes take turns across tabs (the second tab then sends the cookie the first one just
  * received). Calls within one tab share one request.
  */
 export function refresh() {
   if (!refreshing) {
-    // The first call of a page load takes the refresh session-probe.js already started.
+    // The first call of a page load takes the refresh early-session.js already started.
     refreshing = (takeEarlyRefresh() ?? requestRefresh()).then((pair) => {
       if (pair) adopt(pair);
       else forget();

@@ -3,6 +3,8 @@
 // instead of after the whole module graph: the refresh round trip then overlaps the other
 // modules' downloads. session.js imports the same module (the import map sends both to the
 // same hashed URL, so it is one instance) and takes this first answer instead of asking again.
+// Its name sorts before lib/, main.js and screens/ on purpose: the server lists the module
+// preloads alphabetically, so this one is the first request the browser sends.
 
 export const REFRESH_LOCK = "promptsmith-refresh";
 
@@ -27,7 +29,7 @@ export function requestRefresh() {
   return navigator.locks ? navigator.locks.request(REFRESH_LOCK, run) : run();
 }
 
-performance.mark("promptsmith:session-probe"); // when the refresh starts, for timing tests
+performance.mark("promptsmith:early-session"); // when the refresh starts, for timing tests
 let early = requestRefresh();
 
 /** The refresh started at page load, once; null afterwards (later refreshes ask anew). */
