@@ -424,3 +424,52 @@ def test_the_checks_catch_problems(browser, world):
                      "console error", "failed request: GET %s/no-such-endpoint → 404" % world.stack.base,
                      "a dialog was opened"):
         assert expected in text, "%r not reported:\n%s" % (expected, text)
+
+
+READY_PROBE = """
+new MutationObserver(() => {
+  const main = document.getElementById('main');
+  if (main && main.dataset.ready === 'true' && window.__readyAt === undefined) {
+    window.__readyAt = performance.now();
+  }
+}).observe(document, {subtree: true, childList: true, attributes: true, attributeFilter: ['data-ready']});
+"""
+
+CHAIN = """
+const nav = performance.getEntriesByType('navigation')[0];
+const entries = [{name: location.pathname, start: nav.startTime, end: nav.responseEnd}].concat(
+  performance.getEntriesByType('resource').filter(e => e.startTime < window.__readyAt)
+    .map(e => ({name: new URL(e.name).pathname, start: e.startTime, end: e.responseEnd})));
+entries.sort((a, b) => a.start - b.start);
+for (const entry of entries) {
+  const before = entries.filter(o => o !== entry && o.depth !== undefined && o.end <= entry.start);
+  entry.depth = 1 + Math.max(0, ...before.map(o => o.depth));
+}
+return {readyAt: window.__readyAt, entries: entries};
+"""
+
+
+def test_first_screen_is_interactive_fast_in_few_round_trips(browser, world):
+    """A signed-in developer opens /app/issues with an empty cache: the list is on screen in
+    under 300 ms, after at most four sequential round trips (HTML → modules, all preloaded →
+    session refresh → data). The median of five loads, on loopback."""
+    browser.sign_in(DEVELOPER)
+    browser.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": READY_PROBE})
+    browser.driver.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": True})
+    loads = []
+    for _ in range(5):
+        browser.open("/app/issues")
+        browser.wait_ready(r"^/app/issues")
+        loads.append(browser.js(CHAIN))
+    browser.check("issues (timed, cold cache)")
+    times = sorted(load["readyAt"] for load in loads)
+    median = times[len(times) // 2]
+    chains = [max(entry["depth"] for entry in load["entries"]) for load in loads]
+    print("first screen ready after %s ms, round trips %s" % ([round(t) for t in times], chains))
+    assert median < 300, times
+    deepest = max(loads, key=lambda load: max(e["depth"] for e in load["entries"]))
+    assert max(chains) <= 4, [(e["name"], e["depth"]) for e in deepest["entries"]]
+    # every module was asked for before any module arrived: none discovered one by one
+    for load in loads:
+        modules = [e for e in load["entries"] if e["name"].endswith(".js")]
+        assert modules and all(m["depth"] == 2 for m in modules), [(m["name"], m["depth"]) for m in modules]

@@ -84,8 +84,9 @@ struct GenerationService: Sendable {
     guard let source = request.overrideBody ?? stored?.bodyMarkdown else {
       throw AppError.badRequest("is required without templateOverride", field: "templateId")
     }
+    // An override without its own schema is checked against the stored template's.
     let schemaJSON: JSONValue? =
-      request.overrideBody != nil
+      request.overrideBody != nil && request.overrideSchema != nil
       ? request.overrideSchema : try stored?.lintJSON.map { try JSONValue(parsing: $0) }
     if request.overrideBody != nil {
       _ = try await templates.lintOrRefuse(

@@ -54,36 +54,55 @@ struct StatsTimeseries: Sendable {
     }
   }
 
+  /// Each run of the range with one UTC offset (a daylight saving change starts a new run) is
+  /// summed per local day in SQL: `(quarter × 900 + offset) / 86400` is the local day's number,
+  /// so at most a few dozen rows come back whatever the range.
   private func days(companyID: UUID, from: Date, to: Date, calendar: Calendar) async throws
     -> [TimeseriesBucket]
   {
-    let quarter = Double(CreateGenerationQuarterStats.quarter)
-    let rows = try await database.rows(
-      QuarterRows(
-        companyID: companyID, first: Int((from.timeIntervalSince1970 / quarter).rounded(.down)),
-        end: Int((to.timeIntervalSince1970 / quarter).rounded(.up))))
-    var starts: [Date] = []
+    let quarter = CreateGenerationQuarterStats.quarter
+    var totals: [Int: (prompts: Int, tokens: Int)] = [:]
+    for run in Self.constantOffsetRuns(from: from, to: to, timeZone: calendar.timeZone) {
+      let rows = try await database.rows(
+        LocalDays(
+          companyID: companyID,
+          first: Int((run.start.timeIntervalSince1970 / Double(quarter)).rounded(.down)),
+          end: Int((run.end.timeIntervalSince1970 / Double(quarter)).rounded(.up)),
+          offset: run.offset))
+      for row in rows {
+        let day = try row.decode(column: "day", as: Int.self)
+        totals[day, default: (0, 0)].prompts += try row.decode(column: "prompts", as: Int.self)
+        totals[day, default: (0, 0)].tokens += try row.decode(column: "tokens", as: Int.self)
+      }
+    }
+    var buckets: [TimeseriesBucket] = []
     var day = from
+    let utc = Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC")!).year().month().day()
     while day < to {
-      starts.append(day)
+      // the local day's number: its local midnight read as if it were UTC
+      let offset = calendar.timeZone.secondsFromGMT(for: day)
+      let number = Int(((day.timeIntervalSince1970 + Double(offset)) / 86_400).rounded(.down))
+      let key = Date(timeIntervalSince1970: Double(number) * 86_400).formatted(utc)
+      let total = totals[number] ?? (0, 0)
+      buckets.append(
+        TimeseriesBucket(key: key, label: key, prompts: total.prompts, tokens: total.tokens))
       day = calendar.date(byAdding: .day, value: 1, to: day) ?? to
     }
-    var prompts = [Int](repeating: 0, count: starts.count)
-    var tokens = [Int](repeating: 0, count: starts.count)
-    var index = 0
-    for row in rows {
-      let time = Date(
-        timeIntervalSince1970: Double(try row.decode(column: "quarter", as: Int.self)) * quarter)
-      while index + 1 < starts.count, starts[index + 1] <= time { index += 1 }
-      guard !starts.isEmpty, time >= starts[0] else { continue }
-      prompts[index] += try row.decode(column: "prompts", as: Int.self)
-      tokens[index] += try row.decode(column: "tokens", as: Int.self)
+    return buckets
+  }
+
+  /// The range cut where the zone's UTC offset changes.
+  static func constantOffsetRuns(from: Date, to: Date, timeZone: TimeZone)
+    -> [(start: Date, end: Date, offset: Int)]
+  {
+    var runs: [(start: Date, end: Date, offset: Int)] = []
+    var start = from
+    while start < to {
+      let change = timeZone.nextDaylightSavingTimeTransition(after: start).map { min($0, to) } ?? to
+      runs.append((start, change, timeZone.secondsFromGMT(for: start)))
+      start = change
     }
-    let format = Date.ISO8601FormatStyle(timeZone: calendar.timeZone).year().month().day()
-    return starts.indices.map {
-      let key = starts[$0].formatted(format)
-      return TimeseriesBucket(key: key, label: key, prompts: prompts[$0], tokens: tokens[$0])
-    }
+    return runs
   }
 
   private func groups(companyID: UUID, from: Date, to: Date, by grouping: TimeseriesGrouping)
@@ -112,17 +131,22 @@ struct StatsTimeseries: Sendable {
     }
   }
 
-  /// The quarter hours `[$2, $3)` of company `$1` that had generations.
-  struct QuarterRows: FixedStatement {
+  /// Company `$1`'s quarter hours `[$2, $3)` summed per local day, `$4` being the zone's offset
+  /// from UTC in seconds over that range (epoch seconds are positive: integer division floors).
+  struct LocalDays: FixedStatement {
     static let sql = """
-      SELECT quarter, prompts, tokens FROM generation_quarter_stats
-      WHERE company_id = $1 AND quarter >= $2 AND quarter < $3 ORDER BY quarter
+      SELECT (quarter * \(CreateGenerationQuarterStats.quarter) + $4) / 86400 AS day,
+        CAST(SUM(prompts) AS BIGINT) AS prompts, CAST(SUM(tokens) AS BIGINT) AS tokens
+      FROM generation_quarter_stats
+      WHERE company_id = $1 AND quarter >= $2 AND quarter < $3
+      GROUP BY 1 ORDER BY 1
       """
-    static let parameterTypes: [PostgresDataType] = [.uuid, .int8, .int8]
+    static let parameterTypes: [PostgresDataType] = [.uuid, .int8, .int8, .int8]
     let companyID: UUID
     let first: Int
     let end: Int
-    var values: [BoundValue] { [.uuid(companyID), .int(first), .int(end)] }
+    let offset: Int
+    var values: [BoundValue] { [.uuid(companyID), .int(first), .int(end), .int(offset)] }
   }
 
   static let windowTypes: [PostgresDataType] = [
