@@ -29,8 +29,17 @@ export function requestRefresh() {
   return navigator.locks ? navigator.locks.request(REFRESH_LOCK, run) : run();
 }
 
+/**
+ * The server sets `ps_session=1` (readable, no secret) beside the HttpOnly refresh cookie and
+ * clears it on sign-out: without it there is no session to restore, and asking would only
+ * log a 401.
+ */
+function mayHaveSession() {
+  return document.cookie.split(";").some((c) => c.trim() === "ps_session=1");
+}
+
 performance.mark("promptsmith:early-session"); // when the refresh starts, for timing tests
-let early = requestRefresh();
+let early = mayHaveSession() ? requestRefresh() : Promise.resolve(null);
 
 /** The refresh started at page load, once; null afterwards (later refreshes ask anew). */
 export function takeEarlyRefresh() {

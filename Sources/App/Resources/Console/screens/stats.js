@@ -44,23 +44,25 @@ export async function render(view, { query }) {
     // midnight for the per-IDE and per-template series, leaving today out.
     const range = { tz, from: isoDateIn(new Date(now.getTime() - (days - 1) * DAY), tz) };
     const [byDay, byIde, byTemplate] = await Promise.all(["day", "ide", "template"].map((groupBy) => get("/stats/timeseries", { ...range, groupBy })));
-    const dayData = (key) => byDay.buckets.map((b) => ({ label: b.label ?? b.key, value: b[key] }));
-    const category = (series, key) => series.buckets.slice(0, 10).map((b) => ({ label: b.label ?? b.key, value: b[key] }));
+    // `label` is what a person reads (the key of the no-IDE bucket is null).
+    const label = (b) => b.label ?? b.key ?? "(none)";
+    const dayData = (key) => byDay.buckets.map((b) => ({ label: label(b), value: b[key] }));
+    const category = (series, key) => series.buckets.slice(0, 10).map((b) => ({ label: label(b), value: b[key] }));
     const period = `last ${days} days`;
     clear(charts).append(
       h("section", { "aria-labelledby": "per-day-heading" },
         h("h2", { id: "per-day-heading" }, `Prompts and tokens per day (${period})`),
         columnChart({ title: `Prompts per day, ${period}`, data: dayData("prompts"), xLabel: "Day", yLabel: "Prompts" }),
         columnChart({ title: `Tokens per day, ${period}`, data: dayData("tokens"), xLabel: "Day", yLabel: "Tokens" }),
-        dataTable("Prompts and tokens per day", ["Day", "Prompts", "Tokens"], byDay.buckets.map((b) => [b.label ?? b.key, formatNumber(b.prompts), formatNumber(b.tokens)]))),
+        dataTable("Prompts and tokens per day", ["Day", "Prompts", "Tokens"], byDay.buckets.map((b) => [label(b), formatNumber(b.prompts), formatNumber(b.tokens)]))),
       h("section", { "aria-labelledby": "by-ide-heading" },
         h("h2", { id: "by-ide-heading" }, `By IDE (${period})`),
         barChart({ title: `Prompts by IDE, ${period}`, data: category(byIde, "prompts"), valueLabel: "Prompts", categoryLabel: "IDE" }),
-        dataTable("Prompts and tokens by IDE", ["IDE", "Prompts", "Tokens"], byIde.buckets.map((b) => [b.label ?? b.key, formatNumber(b.prompts), formatNumber(b.tokens)]))),
+        dataTable("Prompts and tokens by IDE", ["IDE", "Prompts", "Tokens"], byIde.buckets.map((b) => [label(b), formatNumber(b.prompts), formatNumber(b.tokens)]))),
       h("section", { "aria-labelledby": "top-templates-heading" },
         h("h2", { id: "top-templates-heading" }, `Top templates (${period})`),
         barChart({ title: `Prompts by template, ${period}`, data: category(byTemplate, "prompts"), valueLabel: "Prompts", categoryLabel: "Template" }),
-        dataTable("Prompts and tokens by template", ["Template", "Prompts", "Tokens"], byTemplate.buckets.map((b) => [b.label ?? b.key, formatNumber(b.prompts), formatNumber(b.tokens)]))),
+        dataTable("Prompts and tokens by template", ["Template", "Prompts", "Tokens"], byTemplate.buckets.map((b) => [label(b), formatNumber(b.prompts), formatNumber(b.tokens)]))),
     );
   }
 
