@@ -212,3 +212,34 @@ import VaporTesting
     }
   }
 }
+
+/// What the console met: a null schema means none, and a name clash names its field.
+@Suite struct TemplateSchemaNullTests {
+  @Test(arguments: TestDatabase.all)
+  func aNullSchemaIsNoSchemaAndAClashNamesTheField(_ database: TestDatabase) async throws {
+    try await withTestApp(database) { ctx in
+      let f = try await CoreLoopTests.fixture(ctx)
+      let created = try await ctx.send(
+        .POST, "/prompt-templates", token: f.lead,
+        object: ["name": "plain", "bodyMd": "{{title}}", "lintJson": NSNull()])
+      #expect(created.status == .created, "\(created.bodyString)")
+      let id = try #require(created.json?["id"] as? String)
+      let withSchema = try await ctx.send(
+        .PATCH, "/prompt-templates/\(id)", token: f.lead,
+        object: ["lintJson": ["type": "object"]])
+      #expect(withSchema.json?["lintJson"] is [String: Any])
+      let cleared = try await ctx.send(
+        .PATCH, "/prompt-templates/\(id)", token: f.lead, object: ["lintJson": NSNull()])
+      #expect(cleared.status == .ok, "\(cleared.bodyString)")
+      #expect(!(cleared.json?["lintJson"] is [String: Any]), "the schema is gone")
+      let linted = try await ctx.send(
+        .POST, "/prompt-templates/lint", token: f.lead,
+        object: ["bodyMd": "x", "lintJson": NSNull()])
+      #expect(linted.status == .ok)
+      let clash = try await ctx.send(
+        .POST, "/prompt-templates", token: f.lead, object: ["name": "plain", "bodyMd": "y"])
+      #expect(clash.status == .conflict)
+      #expect(clash.problem?.errors?.first?.field == "name")
+    }
+  }
+}

@@ -27,7 +27,7 @@ struct AppError: Error, AbortError {
   let type: String
   let title: String
   let detail: String?
-  let errors: [ProblemDetails.FieldError]
+  var errors: [ProblemDetails.FieldError]
   var headers: HTTPHeaders = [:]
   var diagnostics: [DiagnosticResponse]?
   /// For `render-limit-exceeded`: which budget ran out.

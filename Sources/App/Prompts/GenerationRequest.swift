@@ -56,7 +56,7 @@ struct GenerationRequest: Sendable {
           "is required and must be a string", field: "templateOverride.bodyMd")
       }
       overrideBody = bodyMd
-      overrideSchema = override["lintJson"].flatMap { $0.isNull ? nil : $0 }
+      overrideSchema = override["lintJson"]?.nonNull
     } else {
       overrideBody = nil
       overrideSchema = nil

@@ -124,7 +124,7 @@ extension TemplateRoutes {
     let principal = try req.principal
     let body = try JSONBody(req)
     let bodyMd = try body.requiredString("bodyMd")
-    let schema = body.object["lintJson"].flatMap { $0.isNull ? nil : $0 }
+    let schema = body.object["lintJson"]?.nonNull
     let name = try body.optionalString("name")
     let diagnostics = try await req.templates.lint(
       body: bodyMd, schema: schema, name: name, companyID: principal.companyID)

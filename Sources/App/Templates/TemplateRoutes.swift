@@ -24,7 +24,7 @@ struct TemplateRoutes: RouteCollection {
     let body = try JSONBody(req)
     let name = try body.requiredString("name")
     let bodyMd = try body.requiredString("bodyMd")
-    let schema = body.object["lintJson"].flatMap { $0.isNull ? nil : $0 }
+    let schema = body.object["lintJson"]?.nonNull
     let (template, warnings) = try await req.templates.create(
       companyID: principal.companyID, userID: principal.userID, name: name, body: bodyMd,
       schema: schema)
@@ -45,7 +45,7 @@ struct TemplateRoutes: RouteCollection {
     }
     let body = try JSONBody(req)
     let schema: JSONValue?? =
-      body.has("lintJson") ? .some(body.object["lintJson"].flatMap { $0.isNull ? nil : $0 }) : .none
+      body.has("lintJson") ? .some(body.object["lintJson"]?.nonNull) : .none
     let (saved, warnings) = try await req.templates.update(
       template, userID: principal.userID, name: try body.optionalString("name"),
       body: try body.optionalString("bodyMd"), schema: schema)

@@ -172,7 +172,9 @@ struct TemplateService: Sendable {
       .filter(\.$company.$id == companyID).filter(\.$name == name).filter(\.$archivedAt == nil)
     if let id { query = query.filter(\.$id != id) }
     if try await query.first() != nil {
-      throw AppError.conflict("A template named \"\(name)\" already exists in this company.")
+      var error = AppError.conflict("A template named \"\(name)\" already exists in this company.")
+      error.errors = [.init(field: "name", reason: "is already the name of another template")]
+      throw error
     }
   }
 

@@ -16,9 +16,8 @@ function editorControlFor(field) {
 }
 
 /**
- * `{bodyMd, lintJson}` for the API. An empty schema box leaves `lintJson` out: the server
- * (at dec769b) answers 422 "must be a JSON Schema object" to `lintJson: null`, although
- * openapi.yaml allows null. Only a PATCH that clears a saved schema still sends null.
+ * `{bodyMd, lintJson}` for the API. An empty schema box leaves `lintJson` out (no schema);
+ * a PATCH that clears a saved schema sends null, which removes it.
  */
 function draft(bodyMd, lintJson, clearing = false) {
   const body = { bodyMd };
