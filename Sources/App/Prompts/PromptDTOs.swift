@@ -36,15 +36,32 @@ struct PromptResponse: Content {
   let templateId: String
   let creatorId: String
   let createdAt: Date?
+  /// The issue's key and title and the template's name, so a list names what it shows.
+  let issueKey: String?
+  let issueTitle: String?
+  let templateName: String?
+  /// The newest version's number, token count and time.
+  let latestVersion: Int?
+  let latestTokens: Int?
+  let latestAt: Date?
   /// Present on `GET /prompts/:id`, oldest first.
   let versions: [PromptVersionSummary]?
 
-  init(_ prompt: Prompt, versions: [PromptVersion]? = nil) throws {
-    id = try prompt.requireID().uuidString.lowercased()
+  init(_ prompt: Prompt, versions: [PromptVersion]? = nil, summaries: PromptSummaries) throws {
+    let promptID = try prompt.requireID()
+    id = promptID.uuidString.lowercased()
     issueId = prompt.$issue.id.uuidString.lowercased()
     templateId = prompt.$template.id.uuidString.lowercased()
     creatorId = prompt.$creator.id.uuidString.lowercased()
     createdAt = prompt.createdAt
+    let issue = summaries.issues[prompt.$issue.id]
+    issueKey = issue?.key
+    issueTitle = issue?.title
+    templateName = summaries.templates[prompt.$template.id]
+    let latest = summaries.latest[promptID]
+    latestVersion = latest?.version
+    latestTokens = latest?.tokens
+    latestAt = latest?.createdAt
     self.versions = try versions?.map {
       PromptVersionSummary(
         id: try $0.requireID().uuidString.lowercased(), version: $0.version,

@@ -42,7 +42,8 @@ struct PromptRoutes: RouteCollection {
     default: throw AppError.badRequest("must be true or false", field: "mine")
     }
     let page = try await query.page(PageRequest(from: req))
-    return try page.map { try PromptResponse($0) }.response(for: req)
+    let summaries = try await PromptSummaries.load(page.items, on: req.db)
+    return try page.map { try PromptResponse($0, summaries: summaries) }.response(for: req)
   }
 
   func show(req: Request) async throws -> PromptResponse {
@@ -54,7 +55,8 @@ struct PromptRoutes: RouteCollection {
     else { throw AppError.notFound("Prompt") }
     let versions = try await PromptVersion.query(on: req.db)
       .filter(\.$prompt.$id == prompt.requireID()).sort(\.$version).all()
-    return try PromptResponse(prompt, versions: versions)
+    let summaries = try await PromptSummaries.load([prompt], on: req.db)
+    return try PromptResponse(prompt, versions: versions, summaries: summaries)
   }
 
   func version(req: Request) async throws -> PromptVersionResponse {
