@@ -196,9 +196,9 @@ def test_generate_prompt_then_attach_outputs(browser, world, stack):
     browser.button("Upload").click()
     result = browser.wait(lambda: browser.find("#upload-result").text.strip() and browser.find("#upload-result"), 15,
                           "#upload-result")
-    # Browsers send a multipart text field with CRLF line breaks (the HTML form-data encoding),
-    # so the stored text, and its checksum, have CRLF where the textarea had LF.
-    sent_bytes = text.replace("\n", "\r\n").encode()
+    # Stored byte for byte as typed: the console sends the text as a Blob, which multipart
+    # encoding leaves alone (a plain string field would get CRLF line breaks).
+    sent_bytes = text.encode()
     digest = hashlib.sha256(sent_bytes).hexdigest()
     assert digest in result.text, result.text
     assert re.search(r"Deduplicated\s+no", result.text), result.text

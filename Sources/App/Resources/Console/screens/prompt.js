@@ -100,7 +100,9 @@ function uploadForm(versions, onStored) {
       }
       data.append("file", chosen, chosen.name);
     } else {
-      data.append("text", text.value);
+      // As a Blob, so the bytes are the ones typed: multipart encoding turns every line break
+      // of a plain string field into CRLF, which would change the text and its checksum.
+      data.append("text", new Blob([text.value], { type: "text/plain;charset=utf-8" }));
     }
     button.disabled = true;
     progress.value = 0;
