@@ -482,3 +482,45 @@ def test_first_screen_is_interactive_fast_in_few_round_trips(browser, world):
     for load in loads:
         modules = [e for e in load["entries"] if e["name"].endswith(".js")]
         assert modules and all(m["depth"] == 2 for m in modules), [(m["name"], m["depth"]) for m in modules]
+
+
+FOCUS = """
+const el = document.activeElement;
+const style = getComputedStyle(el);
+return {tag: el.tagName, id: el.id, text: (el.textContent || '').trim().slice(0, 40),
+        outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2};
+"""
+
+
+def test_keyboard_only_sign_in_and_navigation(browser, world):
+    """Without a mouse: the skip link comes first, sign-in works with Tab and Enter, the main
+    navigation is reached (Shift+Tab) and followed with Enter, and every focused control shows a
+    visible outline."""
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    browser.open("/app/login")
+    browser.wait_ready(r"^/app/login")
+    keys = ActionChains(browser.driver)
+    keys.send_keys(Keys.TAB).perform()
+    first = browser.js(FOCUS)
+    assert first["text"] == "Skip to content" and first["outline"], first
+    # Tab on to the e-mail field, whatever few controls come before it
+    for _ in range(6):
+        if browser.js(FOCUS)["id"] == "login-email":
+            break
+        keys.send_keys(Keys.TAB).perform()
+    assert browser.js(FOCUS)["id"] == "login-email"
+    assert browser.js(FOCUS)["outline"], "the focused field shows it"
+    keys.send_keys(DEVELOPER["email"], Keys.TAB, DEVELOPER["password"], Keys.ENTER).perform()
+    browser.wait_ready(r"^/app/issues")
+    # the focus moved to the new screen's heading; Shift+Tab back to "My prompts" in the navigation
+    for _ in range(30):
+        keys.key_down(Keys.SHIFT).send_keys(Keys.TAB).key_up(Keys.SHIFT).perform()
+        focused = browser.js(FOCUS)
+        assert focused["tag"] == "BODY" or focused["outline"], focused
+        if focused["tag"] == "A" and focused["text"] == "My prompts":
+            break
+    assert focused["text"] == "My prompts", focused
+    keys.send_keys(Keys.ENTER).perform()
+    browser.wait_ready(r"^/app/prompts")
+    browser.check("prompts (reached by keyboard)", allow=NO_SESSION)
