@@ -268,3 +268,19 @@ import VaporTesting
     }
   }
 }
+
+/// Developers cannot list trackers (admins only), so an issue names its tracker.
+@Suite struct IssueTrackerNameTests {
+  @Test(arguments: TestDatabase.all)
+  func issuesNameTheirTracker(_ database: TestDatabase) async throws {
+    try await withTestApp(database) { ctx in
+      let f = try await CoreLoopTests.fixture(ctx)
+      let list = try await ctx.send(.GET, "/issues", token: f.developer)
+      let rows = try #require(
+        try JSONSerialization.jsonObject(with: Data(buffer: list.body)) as? [[String: Any]])
+      #expect(rows.first?["trackerName"] as? String == "Acme Jira")
+      let one = try await ctx.send(.GET, "/issues/\(f.issueID)", token: f.developer)
+      #expect(one.json?["trackerName"] as? String == "Acme Jira")
+    }
+  }
+}

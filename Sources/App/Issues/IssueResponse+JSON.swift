@@ -46,6 +46,10 @@ extension IssueResponse {
     json.string(title)
     json.key("trackerId")
     json.string(trackerId)
+    if let trackerName {
+      json.key("trackerName")
+      json.string(trackerName)
+    }
     if let type {
       json.key("type")
       json.string(type)

@@ -12,6 +12,8 @@ struct IssueAssignee: Content {
 struct IssueResponse: Content {
   let id: String
   let trackerId: String
+  /// The tracker's name, which developers cannot read from `GET /trackers` (admins only).
+  var trackerName: String?
   let extKey: String
   let title: String
   let status: String
@@ -106,7 +108,12 @@ struct IssueRoutes: RouteCollection {
     let hasMore = rows.count > page.limit
     if hasMore { rows.removeLast() }
     let decoder = JSONDecoder()
-    let items = rows.map { IssueResponse($0, labelsDecoder: decoder) }
+    let names = try await Self.trackerNames(Set(rows.map(\.trackerID)), on: sql)
+    let items = rows.map {
+      var item = IssueResponse($0, labelsDecoder: decoder)
+      item.trackerName = names[$0.trackerID]
+      return item
+    }
     let response = try Page(
       items: [IssueResponse](),
       nextCursor: hasMore ? rows.last.map { PageRequest.encode(cursor: $0.id) } : nil
@@ -125,6 +132,24 @@ struct IssueRoutes: RouteCollection {
         .filter(\.$company.$id == principal.companyID).first()
     else { throw AppError.notFound("Issue") }
     let payload = principal.role.includes(.lead) ? try? JSONValue(parsing: issue.payloadJSON) : nil
-    return try IssueResponse(issue, payload: payload)
+    var response = try IssueResponse(issue, payload: payload)
+    response.trackerName = try await Self.trackerNames(
+      [issue.$tracker.id], on: req.db as! any SQLDatabase)[issue.$tracker.id]
+    return response
+  }
+
+  /// The names of a page's trackers (usually one or two), by primary key.
+  static func trackerNames(_ ids: Set<UUID>, on sql: any SQLDatabase) async throws -> [UUID: String]
+  {
+    guard !ids.isEmpty else { return [:] }
+    var names: [UUID: String] = [:]
+    for row in try await sql.select().column("id").column("name").from(Tracker.schema)
+      .where(SQLColumn("id"), SQLBinaryOperator.in, SQLGroupExpression(ids.map { SQLBind($0) }))
+      .all()
+    {
+      names[try row.decode(column: "id", as: UUID.self)] = try row.decode(
+        column: "name", as: String.self)
+    }
+    return names
   }
 }
