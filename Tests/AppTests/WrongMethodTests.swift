@@ -15,6 +15,16 @@ import Vapor
       // a real id that is not there is still 404
       let missing = try await ctx.send(.GET, "/prompts/\(UUID())", token: admin)
       #expect(missing.status == .notFound)
+      // the body check of `PATCH /prompt-templates/:templateID` refuses first, yet the path is
+      // `POST /prompt-templates/lint`'s
+      let lint = try await ctx.send(
+        .PATCH, "/prompt-templates/lint", token: admin, object: ["name": "has space"])
+      #expect(lint.status == .methodNotAllowed)
+      #expect(lint.headers.first(name: .allow) == "POST")
+      // a real template's refusal stays what it is
+      let invalid = try await ctx.send(
+        .PATCH, "/prompt-templates/\(UUID())", token: admin, object: ["name": "has space"])
+      #expect(invalid.status == .unprocessableEntity)
     }
   }
 }

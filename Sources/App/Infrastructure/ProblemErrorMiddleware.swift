@@ -17,8 +17,13 @@ struct ProblemErrorMiddleware: AsyncMiddleware {
   /// ones), whether the router found no route (`PUT /users`) or a parameter route of this
   /// method took it and found nothing: `GET /prompts/generate` reaches `GET /prompts/:promptID`,
   /// but the path is `POST /prompts/generate`'s.
+  /// Any refusal counts, not only 404: `PATCH /prompt-templates/lint` reaches
+  /// `PATCH /prompt-templates/:templateID`, whose body check refuses it first.
   private func wrongMethod(_ error: any Error, request: Request) -> AppError? {
-    guard error is RouteNotFound || (error as? AppError)?.status == .notFound else { return nil }
+    let status = (error as? any AbortError)?.status.code ?? 0
+    guard error is RouteNotFound || (400..<500).contains(status), status != 405 else {
+      return nil
+    }
     let allowed = MethodsForPath.allowed(for: request)
     guard !allowed.isEmpty, !allowed.contains(request.method.rawValue) else { return nil }
     return AppError(
