@@ -143,13 +143,7 @@ struct StatsService: Sendable {
     let week: StatsWindow
 
     var values: [BoundValue] {
-      [.uuid(companyID)]
-        + [day, week].flatMap { window -> [BoundValue] in
-          [
-            .int(window.firstDay), .int(window.endDay), .date(window.start),
-            .date(window.headEnd), .date(window.tailStart), .date(window.end),
-          ]
-        }
+      [.uuid(companyID)] + day.boundValues + week.boundValues
     }
   }
 
@@ -197,6 +191,14 @@ struct StatsWindow: Equatable, Sendable {
   /// The partial days: `[start, headEnd)` and `[tailStart, end)`.
   let headEnd: Date
   let tailStart: Date
+
+  /// The six parameters `StatsService.events(from:)` reads for this window: the whole days,
+  /// then the bounds of the partial days at either end.
+  var boundValues: [BoundValue] {
+    [
+      .int(firstDay), .int(endDay), .date(start), .date(headEnd), .date(tailStart), .date(end),
+    ]
+  }
 
   /// Whole UTC days only, no partial day at either end.
   var isWholeDays: Bool { firstDay < endDay && headEnd == start && tailStart == end }

@@ -108,12 +108,7 @@ struct StatsTimeseries: Sendable {
   private func groups(companyID: UUID, from: Date, to: Date, by grouping: TimeseriesGrouping)
     async throws -> [TimeseriesBucket]
   {
-    let window = StatsWindow(from: from, to: to)
-    let values: [BoundValue] =
-      [.uuid(companyID)] + [
-        .int(window.firstDay), .int(window.endDay), .date(window.start), .date(window.headEnd),
-        .date(window.tailStart), .date(window.end),
-      ]
+    let values = [.uuid(companyID)] + StatsWindow(from: from, to: to).boundValues
     if grouping == .template {
       return try await database.rows(ByTemplate(values: values)).map {
         TimeseriesBucket(
