@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The console's browser tests: real headless Chromium (Debian's chromium + chromium-driver)
 # driven by Selenium against the real promptsmith binary on SQLite in a temp folder, with the
-# trackers faked by Tests/browser/fake_jira.py on loopback (the outbound policy allows
-# 127.0.0.1 only). Installs what is missing; uses PROMPTSMITH_BIN when given, else builds the
-# promptsmith product like scripts/serve-binary.sh (SWIFT_BUILD_FLAGS passes through). The
-# pytest session starts the fake Jira and the server, and stops them. Screenshots go to
+# trackers faked by Tests/browser/fake_jira.py and Atlassian's OAuth server and API gateway by
+# Tests/browser/fake_atlassian.py, both on loopback (the outbound policy allows 127.0.0.1 only).
+# Installs what is missing; uses PROMPTSMITH_BIN when given, else builds the promptsmith product
+# like scripts/serve-binary.sh (SWIFT_BUILD_FLAGS passes through). The pytest session starts the
+# fakes and the server, and stops them. Screenshots go to
 # BROWSER_SCREENSHOTS (a temp folder by default). Extra arguments go to pytest (-k, -x, …).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,7 +28,7 @@ echo "   chromium $(chromium --version 2>/dev/null | awk '{print $2}'), binary $
 
 export PYTHONDONTWRITEBYTECODE=1
 status=0
-timeout 270 .venv/bin/python -m pytest Tests/browser -p no:cacheprovider -q -rfE --tb=short "$@" || status=$?
+timeout 480 .venv/bin/python -m pytest Tests/browser -p no:cacheprovider -q -rfE --tb=short "$@" || status=$?
 echo "   screenshots in $BROWSER_SCREENSHOTS"
 if ((status != 0)); then
   echo "FAIL: browser tests failed (exit status $status)" >&2

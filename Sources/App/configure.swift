@@ -71,6 +71,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
   try app.register(collection: TrackerRoutes())
   try app.register(collection: IssueRoutes())
   try app.register(collection: JobRoutes())
+  try app.register(collection: JobStatsRoutes())
   try app.register(collection: WebhookRoutes())
   try app.register(collection: JiraOAuthRoutes())
   try app.register(collection: TokenRoutes())

@@ -51,8 +51,8 @@ extension JobQueue {
     let rows = try await write { database in
       try await database.raw(
         """
-        UPDATE jobs SET \(assignments), last_error = \(bind: message), lease_owner = NULL, \
-        lease_expires_at = NULL WHERE id = \(bind: job.id) AND lease_owner = \(bind: owner) \
+        UPDATE jobs SET \(assignments), last_error = \(bind: message), failed_at = \(bind: now), \
+        lease_owner = NULL, lease_expires_at = NULL WHERE id = \(bind: job.id) AND lease_owner = \(bind: owner) \
         AND state = 'running' RETURNING id
         """
       ).all()

@@ -35,6 +35,8 @@ public struct JobRecord: Sendable, Equatable, Identifiable {
   public var finishedAt: Date?
   /// Whose job it is (e.g. a company's id); `nil` for the deployment's own work.
   public var tenant: String? = nil
+  /// When the latest attempt failed (kept after a retry succeeds).
+  public var failedAt: Date? = nil
 
   /// Decodes the JSON payload.
   public func decodePayload<Payload: Decodable>(
@@ -48,7 +50,8 @@ extension JobRecord {
   /// The columns read into a record, in `SELECT` and `RETURNING` clauses.
   static let columns =
     "id, queue, kind, payload, state, attempt, max_attempts, run_at, lease_owner, "
-    + "lease_expires_at, last_error, unique_key, created_at, started_at, finished_at, tenant"
+    + "lease_expires_at, last_error, unique_key, created_at, started_at, finished_at, tenant, "
+    + "failed_at"
 
   init(row: any SQLRow) throws {
     let rawState = try row.decode(column: "state", as: String.self)
@@ -72,7 +75,8 @@ extension JobRecord {
       createdAt: try row.decode(column: "created_at", as: Date.self),
       startedAt: try row.decode(column: "started_at", as: Date?.self),
       finishedAt: try row.decode(column: "finished_at", as: Date?.self),
-      tenant: try row.decode(column: "tenant", as: String?.self)
+      tenant: try row.decode(column: "tenant", as: String?.self),
+      failedAt: try row.decode(column: "failed_at", as: Date?.self)
     )
   }
 }

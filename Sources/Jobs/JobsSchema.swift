@@ -14,8 +14,10 @@ public enum JobsSchema {
   /// call it inside another): a connection of the pool must never see the table without its
   /// unique index, as SQLite reports a stale schema at `ON CONFLICT` instead of reloading it.
   public static func create(on database: any SQLDatabase) async throws {
+    let dialect = try JobsDialect(database)
     try await run(
-      on: database, statements: createStatements(try JobsDialect(database)) + tenantStatements)
+      on: database,
+      statements: createStatements(dialect) + tenantStatements + failedAtStatements(dialect))
   }
 
   /// Creates the table as its first version did, without ``addTenant(on:)``'s column: for a
@@ -35,6 +37,23 @@ public enum JobsSchema {
     // Admin list of one tenant's jobs, paginated by id.
     "CREATE INDEX jobs_tenant_id_idx ON jobs (tenant, id)",
   ]
+
+  /// Adds the `failed_at` column (when the latest attempt failed, for the failures-per-hour
+  /// statistics) and its index to a table that ``addTenant(on:)`` brought up to date.
+  public static func addFailedAt(on database: any SQLDatabase) async throws {
+    try await run(on: database, statements: failedAtStatements(try JobsDialect(database)))
+  }
+
+  static func failedAtStatements(_ dialect: JobsDialect) -> [String] {
+    [
+      "ALTER TABLE jobs ADD COLUMN failed_at \(timeType(dialect))",
+      "CREATE INDEX jobs_failed_at_idx ON jobs (failed_at) WHERE failed_at IS NOT NULL",
+    ]
+  }
+
+  static func timeType(_ dialect: JobsDialect) -> String {
+    dialect == .postgres ? "TIMESTAMPTZ" : "REAL"
+  }
 
   /// Drops the `jobs` table (and with it its indexes).
   public static func drop(on database: any SQLDatabase) async throws {
@@ -62,7 +81,7 @@ public enum JobsSchema {
 
   private static func createStatements(_ dialect: JobsDialect) -> [String] {
     let uuid = dialect == .postgres ? "UUID" : "TEXT"
-    let time = dialect == .postgres ? "TIMESTAMPTZ" : "REAL"
+    let time = timeType(dialect)
     let states = JobState.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
     let table = """
       CREATE TABLE jobs (

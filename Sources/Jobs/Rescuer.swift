@@ -27,7 +27,7 @@ extension JobQueue {
         UPDATE jobs SET \
         state = CASE WHEN attempt >= max_attempts THEN 'dead' ELSE 'retryable' END, \
         finished_at = CASE WHEN attempt >= max_attempts THEN \(bind: now) ELSE NULL END, \
-        run_at = \(bind: now), \
+        run_at = \(bind: now), failed_at = \(bind: now), \
         last_error = 'lease expired: worker ' || COALESCE(lease_owner, '?') || ' stopped renewing', \
         lease_owner = NULL, lease_expires_at = NULL \
         WHERE state = 'running' AND lease_expires_at < \(bind: now) RETURNING id, queue, kind, state

@@ -64,6 +64,7 @@ import Vapor
     "GET /jobs/:jobID": .role(.admin),
     "POST /jobs/:jobID/retry": .role(.admin),
     "POST /jobs/:jobID/cancel": .role(.admin),
+    "GET /stats/jobs": .role(.admin),
     "POST /me/tokens": .role(.developer),
     "GET /me/tokens": .role(.developer),
     "DELETE /me/tokens/:tokenID": .role(.developer),

@@ -13,14 +13,23 @@ import VaporTesting
     try await ctx.app.testing().sendRequest(.GET, path)
   }
 
-  /// The hashed `/assets/` URLs the shell names (the import map's keys are the plain paths).
+  /// The hashed `/assets/` URLs the first page loads: its stylesheet, scripts and module
+  /// preloads (the import map also names the modules loaded later, on demand).
   static func assetURLs(in html: String) -> [String] {
-    html.components(separatedBy: "\"").filter { url in
-      url.hasPrefix("/assets/")
-        && url.split(separator: "/").last?.split(separator: ".").contains {
-          $0.count == 12 && $0.allSatisfy(\.isHexDigit)
-        } == true
+    var outsideMap = html
+    if let open = html.range(of: "<script type=\"importmap\">"),
+      let close = html[open.upperBound...].range(of: "</script>")
+    {
+      outsideMap.removeSubrange(open.lowerBound..<close.upperBound)
     }
+    return
+      outsideMap
+      .components(separatedBy: "\"").filter { url in
+        url.hasPrefix("/assets/")
+          && url.split(separator: "/").last?.split(separator: ".").contains {
+            $0.count == 12 && $0.allSatisfy(\.isHexDigit)
+          } == true
+      }
   }
 
   @Test func theShellAllowsOnlyItsImportMapInline() async throws {
@@ -48,20 +57,30 @@ import VaporTesting
           $0.components(separatedBy: ">").first?.contains("src=\"/assets/") == true
         }, "every other script is a file from /assets")
       #expect(!html.contains("http://") && !html.contains("https://"), "nothing from elsewhere")
-      // every module is preloaded
+      // the first page's modules are preloaded; the admin screens and the reference are in
+      // the map (for their import()) but wait until they are opened
       let modules = try #require(
         try JSONSerialization.jsonObject(with: Data(map.utf8)) as? [String: [String: String]])
-      let preloaded = html.components(separatedBy: "<link rel=\"modulepreload\" href=\"")
-        .dropFirst()
-        .compactMap { $0.components(separatedBy: "\"").first }
-      #expect(Set(preloaded) == Set(modules["imports"]?.values.map { $0 } ?? []))
+      let mapped = modules["imports"] ?? [:]
+      let preloaded = Set(
+        html.components(separatedBy: "<link rel=\"modulepreload\" href=\"")
+          .dropFirst()
+          .compactMap { $0.components(separatedBy: "\"").first })
+      #expect(preloaded.isSubset(of: Set(mapped.values)))
+      #expect(preloaded.contains(try #require(mapped["/assets/main.js"])))
+      #expect(preloaded.contains(try #require(mapped["/assets/lib/api.js"])))
+      let onDemand = mapped.filter { $0.key.hasPrefix("/assets/screens/admin/") }
+      #expect(!onDemand.isEmpty)
+      #expect(onDemand.values.allSatisfy { !preloaded.contains($0) })
     }
   }
 
   @Test func everyConsolePathAnswersTheShell() async throws {
     try await withTestApp(.sqlite) { ctx in
       let root = try await Self.shell(ctx).bodyString
-      for path in ["/app", "/app/issues?q=csv&status=open", "/app/templates/new", "/app/x/y/z"] {
+      for path in [
+        "/app", "/app/issues?q=csv&status=open", "/app/templates/new", "/app/x/y/z", "/docs",
+      ] {
         let response = try await Self.shell(ctx, path)
         #expect(response.status == .ok, "\(path)")
         #expect(response.bodyString == root, "\(path)")
@@ -126,5 +145,40 @@ import VaporTesting
     try write("index.html", "<link href=\"{{asset:gone.css}}\">")
     #expect(throws: ConsoleBundle.LoadError.self) { try source.bundleForPage() }
     #expect(ConsoleAsset(path: "lib/a.b.js", bytes: Data()).hashedPath.hasPrefix("lib/a.b."))
+  }
+
+  @Test func onlyStaticImportsAreFollowedForThePreloads() throws {
+    func asset(_ path: String, _ text: String) -> ConsoleAsset {
+      ConsoleAsset(path: path, bytes: Data(text.utf8))
+    }
+    let graph = ConsoleModuleGraph([
+      asset(
+        "main.js",
+        """
+        import { a } from "./lib/a.js";
+        import {
+          b,
+        } from './lib/b.js';
+        import "./lib/side.js"; export { c } from "./lib/c.js";
+        // import { no } from "./lib/comment.js" is not a statement
+        const admin = () => import("./screens/admin/users.js");
+        """),
+      asset("lib/a.js", "export const a = 1;"),
+      asset("lib/b.js", "import { a } from \"./a.js\"; export const b = a;"),
+      asset("lib/c.js", "import * as up from \"../main.js\"; export const c = 1;"),
+      asset("lib/side.js", ""),
+      asset("lib/comment.js", ""),
+      asset("screens/admin/users.js", "import { a } from \"../../lib/a.js\";"),
+    ])
+    #expect(
+      graph.staticallyReachable(from: ["main.js", "console.css"])
+        == ["main.js", "lib/a.js", "lib/b.js", "lib/c.js", "lib/side.js"])
+    #expect(
+      ConsoleModuleGraph.staticImports(
+        of: "import { a } from \"../../lib/a.js\";", at: "screens/admin/users.js")
+        == ["lib/a.js"])
+    #expect(ConsoleModuleGraph.resolve("/assets/lib/x.js", from: "main.js") == "lib/x.js")
+    #expect(ConsoleModuleGraph.resolve("lodash", from: "main.js") == nil)
+    #expect(ConsoleModuleGraph.resolve("https://cdn.example/x.js", from: "main.js") == nil)
   }
 }

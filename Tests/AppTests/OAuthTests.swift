@@ -141,4 +141,72 @@ import VaporTesting
       #expect(auth?.cloudId == nil && auth?.accessToken == nil)
     }
   }
+
+  /// The console asks for the authorize URL as JSON (its token cannot ride on a navigation),
+  /// and the browser's callback ends on the tracker's console page with the outcome.
+  @Test(arguments: TestDatabase.all)
+  func theConsoleStartsWithJSONAndTheBrowserLandsOnTheTrackerPage(_ database: TestDatabase)
+    async throws
+  {
+    let atlassian = try await FakeAtlassian.start()
+    defer { Task { try? await atlassian.stop() } }
+    let oauthConfigured: (inout AppConfig) -> Void = { config in
+      config.jiraClientID = "client-id"
+      config.jiraClientSecret = "client-secret"
+      config.publicBaseURL = "https://promptsmith.example"
+      config.atlassian = AtlassianEndpoints(authURL: atlassian.url, apiURL: atlassian.url)
+    }
+    try await withTestApp(database, configure: oauthConfigured) { ctx in
+      let admin = try await ctx.adminToken()
+      func tracker(_ baseURL: String) async throws -> String {
+        let created = try await ctx.send(
+          .POST, "/trackers", token: admin,
+          object: [
+            "type": "jira-cloud", "name": "Cloud \(baseURL)", "baseUrl": baseURL,
+            "auth": ["kind": "oauth2"],
+          ])
+        return try created.content.decode(TrackerResponse.self).id
+      }
+      let html: HTTPHeaders = ["Accept": "text/html,application/xhtml+xml,*/*;q=0.8"]
+      func start(_ id: String) async throws -> String {
+        let start = try await ctx.send(
+          .GET, "/trackers/\(id)/oauth/start", token: admin, headers: ["Accept": "application/json"]
+        )
+        #expect(start.status == .ok)
+        let url = try start.content.decode(OAuthStart.self).authorizationUrl
+        #expect(url.hasPrefix(atlassian.url + "/authorize"))
+        let state = try #require(start.headers.setCookie?["ps_oauth_state"]?.string)
+        #expect(url.contains("state=\(state)"))
+        return state
+      }
+      let good = try await tracker("https://acme-shop.atlassian.net")
+      let state = try await start(good)
+      var headers = html
+      headers.add(name: .cookie, value: "ps_oauth_state=\(state)")
+      let connected = try await ctx.send(
+        .GET, "/oauth/jira/callback?code=good-code&state=\(state)", headers: headers)
+      #expect(connected.status == .seeOther)
+      #expect(
+        connected.headers.first(name: .location) == "/app/admin/trackers/\(good)?oauth=connected")
+      #expect(connected.headers.setCookie?["ps_oauth_state"]?.maxAge == 0)
+      // a spent state names no tracker any more: the list page, with the problem's type only
+      let replay = try await ctx.send(
+        .GET, "/oauth/jira/callback?code=good-code&state=\(state)", headers: headers)
+      #expect(
+        replay.headers.first(name: .location) == "/app/admin/trackers?oauth=oauth-state-invalid")
+      let denied = try await ctx.send(
+        .GET, "/oauth/jira/callback?error=access_denied%3Cb%3E", headers: html)
+      #expect(denied.headers.first(name: .location) == "/app/admin/trackers?oauth=oauth-denied")
+      // a site the account cannot see: back to that tracker, nothing stored
+      let other = try await tracker("https://acme.atlassian.net")
+      let otherState = try await start(other)
+      var otherHeaders = html
+      otherHeaders.add(name: .cookie, value: "ps_oauth_state=\(otherState)")
+      let mismatch = try await ctx.send(
+        .GET, "/oauth/jira/callback?code=good-code&state=\(otherState)", headers: otherHeaders)
+      #expect(
+        mismatch.headers.first(name: .location)
+          == "/app/admin/trackers/\(other)?oauth=oauth-site-mismatch")
+    }
+  }
 }

@@ -1,7 +1,8 @@
-"""The browser tests' machinery: the fake Jira and the real `promptsmith serve` binary on SQLite
-in a temp folder, an API client for setup and cross-checks, and a Chromium driver whose every
-screen goes through the same checks (no console error, no failed request, no other host, no CSP
-violation, axe clean, no horizontal overflow at 360 and 1,440 px).
+"""The browser tests' machinery: the fake Jira, the fake Atlassian (OAuth 2.0 and the API
+gateway) and the real `promptsmith serve` binary on SQLite in a temp folder, an API client for
+setup and cross-checks, and a Chromium driver whose every screen goes through the same checks (no
+console error, no failed request, no other host, no CSP violation, axe clean, no horizontal
+overflow at 360 and 1,440 px).
 
 Environment: PROMPTSMITH_BIN (the binary, required), BROWSER_SCREENSHOTS (where screenshots go;
 a temp folder by default), CONSOLE_ASSETS_DIR (passed through to the server: serve the console's
@@ -22,10 +23,13 @@ import urllib.request
 import uuid
 from urllib.parse import urlsplit
 
+import fake_atlassian
 import fake_jira
 
 ADMIN_EMAIL = "admin@promptsmith.local"
 ADMIN_PASSWORD = "browser-admin-password-1"
+# The company's first admin (made by the server from ADMIN_PASSWORD), as `sign_in` takes it.
+ADMIN = {"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD, "role": "admin"}
 LEAD = {"email": "lead@example.com", "name": "Lea Lead", "role": "lead", "password": "lead-password-123"}
 DEVELOPER = {
     "email": "developer@example.com",
@@ -94,16 +98,34 @@ class Api:
         return body["accessToken"]
 
 
+# The server's job settings: a failed attempt is final at once (the jobs dashboard's dead letter
+# without waiting for ten backoffs; a retried dead job gets one more attempt); an idle worker
+# looks for due jobs every 200 ms, so a retried job starts at once.
+JOBS_MAX_ATTEMPTS = "1"
+
+
 class Stack:
-    """The fake Jira (in this process) and `promptsmith serve` (a child process)."""
+    """The fake Jira and the fake Atlassian (threads of this process) and `promptsmith serve`
+    (a child process) with Jira Cloud OAuth configured against the fake Atlassian."""
 
     def __init__(self):
         self.binary = os.environ.get("PROMPTSMITH_BIN")
         if not self.binary or not os.access(self.binary, os.X_OK):
             raise RuntimeError("PROMPTSMITH_BIN must name the promptsmith binary (got %r)" % self.binary)
         self.jira_server = None
+        self.atlassian_server = None
         self.process = None
         self.work = None
+
+    @property
+    def jira(self):
+        """The fake Jira's state (`set_broken`, `requests_to`)."""
+        return self.jira_server.fake
+
+    @property
+    def atlassian(self):
+        """The fake Atlassian's state (`deny`, `expire_access_tokens`, `requests_to`)."""
+        return self.atlassian_server.fake
 
     def start(self):
         self.jira_server = fake_jira.serve(0)
@@ -113,6 +135,11 @@ class Stack:
         port = free_port()
         self.base = "http://127.0.0.1:%d" % port
         self.host = "127.0.0.1:%d" % port
+        # Atlassian's two hosts in one fake; the app registered exactly this callback URL.
+        self.atlassian_server = fake_atlassian.serve(0, redirect_uri=self.base + "/oauth/jira/callback")
+        threading.Thread(target=self.atlassian_server.serve_forever, daemon=True).start()
+        self.atlassian_url = "http://127.0.0.1:%d" % self.atlassian_server.server_address[1]
+        self.atlassian_host = "127.0.0.1:%d" % self.atlassian_server.server_address[1]
         # A clean environment: nothing of the caller's (DATABASE_URL, CLAMD_URL, STORAGE_URL…)
         # leaks into the server, which runs on its defaults: SQLite and uploads in its folder.
         env = {key: os.environ[key] for key in ("PATH", "HOME", "LANG", "TMPDIR", "CONSOLE_ASSETS_DIR")
@@ -123,6 +150,15 @@ class Stack:
             "OUTBOUND_ALLOW_HTTP": "true",
             "ADMIN_PASSWORD": ADMIN_PASSWORD,
             "LOG_LEVEL": "info",
+            # Jira Cloud OAuth 2.0 (3LO) against the fake Atlassian; the redirect URI is
+            # PUBLIC_BASE_URL + /oauth/jira/callback, this server's own loopback address.
+            "JIRA_CLIENT_ID": fake_atlassian.CLIENT_ID,
+            "JIRA_CLIENT_SECRET": fake_atlassian.CLIENT_SECRET,
+            "PUBLIC_BASE_URL": self.base,
+            "ATLASSIAN_AUTH_URL": self.atlassian_url,
+            "ATLASSIAN_API_URL": self.atlassian_url,
+            "JOBS_MAX_ATTEMPTS": JOBS_MAX_ATTEMPTS,
+            "JOBS_POLL_INTERVAL_MS": "200",
         })
         self.stdout = open(os.path.join(self.work, "server.log"), "wb")
         self.stderr = open(os.path.join(self.work, "server.err"), "wb")
@@ -163,9 +199,10 @@ class Stack:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        if self.jira_server:
-            self.jira_server.shutdown()
-            self.jira_server.server_close()
+        for server in (self.jira_server, self.atlassian_server):
+            if server:
+                server.shutdown()
+                server.server_close()
         if self.work and not os.environ.get("BROWSER_KEEP_WORK"):
             shutil.rmtree(self.work, ignore_errors=True)
 
@@ -237,6 +274,23 @@ class World:
         }, token=self.lead, expect=201)
         self.template = template
         return self
+
+    def new_person(self, role, tag):
+        """A fresh user of `role` made through the API (a unique e-mail per call), signed in:
+        the person dict `sign_in` takes, plus `id` and an access `token`."""
+        suffix = uuid.uuid4().hex[:8]
+        person = {"email": "%s-%s@example.com" % (tag, suffix), "name": "%s %s" % (tag.title(), suffix),
+                  "role": role, "password": "%s-password-%s" % (tag, suffix)}
+        _, user, _ = self.api.call("POST", "/users", person, token=self.admin, expect=201)
+        person["id"] = user["id"]
+        person["token"] = self.api.login(person["email"], person["password"])
+        return person
+
+    def create_token(self, person, name):
+        """A personal access token of `person` (POST /me/tokens with the current password)."""
+        _, token, _ = self.api.call("POST", "/me/tokens", {"name": name, "currentPassword": person["password"]},
+                                    token=person["token"], expect=201)
+        return token
 
     def wait_job(self, job_id, timeout=30):
         deadline = time.time() + timeout
@@ -390,15 +444,134 @@ class Browser:
     def h1(self):
         return self.find("main h1").text
 
+    def control(self, label, scope=None, radio=False):
+        """The form control a <label> (its text without "(required)") or an aria-label names:
+        how a screen-reader user finds it. Radio buttons only when `radio` (a choice and a field
+        may share a name: "Personal access token" the kind, and the token's input)."""
+        element = self.js("""
+            const [wanted, scope, radio] = [arguments[0], arguments[1] || document, arguments[2]];
+            const norm = (t) => t.replace(/\\s+/g, ' ').trim();
+            for (const label of scope.querySelectorAll('label')) {
+              const copy = label.cloneNode(true);
+              for (const extra of copy.querySelectorAll('.required, .help')) extra.remove();
+              const c = label.control;
+              if (norm(copy.textContent) === wanted && c && (c.type === 'radio') === radio) return c;
+            }
+            return radio ? null : scope.querySelector('[aria-label="' + CSS.escape(wanted) + '"]');
+        """, label, scope, radio)
+        if element is None:
+            raise AssertionError("no control labelled %r on %s" % (label, self.safe_path()))
+        return element
+
+    def radio(self, legend, label):
+        """The radio button `label` of the <fieldset> whose <legend> is `legend`."""
+        from selenium.webdriver.common.by import By
+
+        fieldset = self.driver.find_element(By.XPATH, "//fieldset[legend[normalize-space(.)=%s]]" % xpath_literal(legend))
+        return self.control(label, fieldset, radio=True)
+
+    def radio_labels(self, legend):
+        """The choices a <fieldset> offers, in order."""
+        from selenium.webdriver.common.by import By
+
+        fieldset = self.driver.find_element(By.XPATH, "//fieldset[legend[normalize-space(.)=%s]]" % xpath_literal(legend))
+        return [l.text.strip() for l in fieldset.find_elements(By.CSS_SELECTOR, "label")
+                if l.get_attribute("for") and self.js("return document.getElementById(arguments[0])?.type",
+                                                      l.get_attribute("for")) == "radio"]
+
+    def nav_link(self, text):
+        """The link `text` of the main navigation."""
+        from selenium.webdriver.common.by import By
+
+        return self.driver.find_element(By.XPATH, "//nav[@aria-label='Main']//a[normalize-space(.)=%s]" % xpath_literal(text))
+
+    def nav_texts(self):
+        return [a.text.strip() for a in self.find_all("nav[aria-label=Main] a")]
+
+    def fill(self, label, text, scope=None):
+        """Types into the control labelled `label` (cleared first)."""
+        element = self.control(label, scope)
+        element.clear()
+        element.send_keys(text)
+        return element
+
+    def choose(self, label, visible_text=None, value=None, scope=None):
+        """Picks an option of the <select> labelled `label`, or the radio button so labelled."""
+        from selenium.webdriver.support.ui import Select
+
+        element = self.control(label, scope)
+        if element.tag_name == "select":
+            if value is not None:
+                Select(element).select_by_value(value)
+            else:
+                Select(element).select_by_visible_text(visible_text)
+        else:
+            element.click()
+        return element
+
+    def is_shown(self, element):
+        """Shown to a user: rendered, not hidden, not inside a closed or hidden ancestor."""
+        return self.js("const el = arguments[0]; return !!(el.offsetParent || el.getClientRects().length)"
+                       " && !el.closest('[hidden]') && getComputedStyle(el).visibility !== 'hidden';", element)
+
+    def labels_shown(self, scope=None):
+        """The texts of the labels of the fields a user sees (in `scope`, else <main>); radio
+        buttons are choices, not fields, and are left out (see `radio_labels`)."""
+        return self.js("""
+            const scope = arguments[0] || document.getElementById('main');
+            return Array.from(scope.querySelectorAll('label')).filter((l) => {
+              const c = l.control;
+              const shown = (el) => el && !!(el.offsetParent || el.getClientRects().length) && !el.closest('[hidden]');
+              return shown(l) && (!c || (shown(c) && c.type !== 'radio'));
+            }).map((l) => { const copy = l.cloneNode(true);
+              for (const extra of copy.querySelectorAll('.required, .help')) extra.remove();
+              return copy.textContent.replace(/\\s+/g, ' ').trim(); });
+        """, scope)
+
+    def alerts(self):
+        """The texts of the role="alert" and role="status" boxes in <main>."""
+        return self.js("return Array.from(document.querySelectorAll('main [role=alert], main [role=status]'))"
+                       ".map((e) => e.textContent.replace(/\\s+/g, ' ').trim()).filter(Boolean);")
+
+    def main_text(self):
+        return self.find("main").text
+
+    def row(self, text, scope=None):
+        """The table row whose text contains `text`."""
+        from selenium.webdriver.common.by import By
+
+        rows = (scope or self.driver).find_elements(By.XPATH, ".//tr[contains(normalize-space(.), %s)]"
+                                                    % xpath_literal(text))
+        if not rows:
+            raise AssertionError("no table row with %r on %s" % (text, self.safe_path()))
+        return rows[0]
+
+    def button_in(self, element, text, prefix=False):
+        """The button named `text` inside `element` (with `prefix`: whose name starts with it, as
+        "Retry job sync-jira-issues 0193…" whose words after "Retry" only screen readers get)."""
+        from selenium.webdriver.common.by import By
+
+        test = "starts-with(normalize-space(.), %s)" if prefix else "normalize-space(.)=%s"
+        return element.find_element(By.XPATH, ".//button[%s]" % (test % xpath_literal(text)))
+
+    def heading(self, text):
+        """The heading (h1–h6) whose text is `text`."""
+        from selenium.webdriver.common.by import By
+
+        return self.driver.find_element(By.XPATH, "//main//*[self::h1 or self::h2 or self::h3 or self::h4]"
+                                        "[normalize-space(.)=%s]" % xpath_literal(text))
+
     def js(self, script, *args):
         return self.driver.execute_script(script, *args)
 
     # -- the per-screen checks ------------------------------------------------------------------
-    def check(self, label, allow=(), widths=True, screenshot=None, axe=True):
+    def check(self, label, allow=(), widths=True, screenshot=None, axe=True, hosts=()):
         """Every visited screen: console, network, hosts, CSP, alerts, axe, overflow.
 
         `allow` lists (method, path prefix, status) of failed requests this visit expects (e.g. the
         session probe `POST /auth/refresh` answering 401 to a browser that has no session).
+        `hosts` lists other `host:port`s this visit may have reached (the fake Atlassian's consent
+        page, which the OAuth flow navigates to and which redirects back).
         """
         problems = []
         self.visited.append(label)
@@ -408,7 +581,7 @@ class Browser:
             problems += self.overflow_problems()
         if screenshot:
             self.screenshot(screenshot)
-        problems += self.log_problems(allow)
+        problems += self.log_problems(allow, hosts)
         csp, alerts = self.js("const r = [window.__csp || [], window.__alerts || []];"
                               " window.__csp = []; window.__alerts = []; return r;")
         problems += ["CSP violation: %s" % json.dumps(v) for v in csp]
@@ -428,7 +601,7 @@ class Browser:
                 self.sent.append((params["requestId"], request["method"], request["url"],
                                   request.get("postData"), request.get("hasPostData")))
 
-    def log_problems(self, allow):
+    def log_problems(self, allow, hosts=()):
         problems = []
         allowed_urls = []
         self.pull_performance()
@@ -441,7 +614,8 @@ class Browser:
                 parts = urlsplit(url)
                 if parts.scheme in ("data", "blob"):
                     continue
-                if parts.scheme not in ("http", "https", "ws", "wss") or parts.netloc != self.stack.host:
+                if parts.scheme not in ("http", "https", "ws", "wss") or (
+                        parts.netloc != self.stack.host and parts.netloc not in hosts):
                     problems.append("request to another host: %s %s" % (request["method"], url))
             elif method == "Network.responseReceived":
                 response = params["response"]

@@ -30,7 +30,11 @@ struct ConsoleBundle: Sendable {
     byHashedPath = Dictionary(uniqueKeysWithValues: assets.map { ($0.hashedPath, $0) })
     let modules = assets.filter(\.isModule).sorted { $0.path < $1.path }
     let importMap = Self.importMap(modules)
-    let preloads = modules.map { "<link rel=\"modulepreload\" href=\"\($0.url)\">" }
+    let firstPage = ConsoleModuleGraph(modules).staticallyReachable(
+      from: Self.assetMarkers(in: template))
+    let preloads = modules.filter { firstPage.contains($0.path) }.map {
+      "<link rel=\"modulepreload\" href=\"\($0.url)\">"
+    }
     shell = try Self.fillAssetURLs(
       in: template.replacingOccurrences(
         of: "<!--importmap-->",
@@ -56,6 +60,19 @@ struct ConsoleBundle: Sendable {
   static func importMap(_ modules: [ConsoleAsset]) -> String {
     let entries = modules.map { "\"/assets/\($0.path)\":\"\($0.url)\"" }
     return "{\"imports\":{\(entries.joined(separator: ","))}}"
+  }
+
+  /// The paths the shell's `{{asset:PATH}}` markers name.
+  static func assetMarkers(in template: String) -> [String] {
+    var paths: [String] = []
+    var rest = template[...]
+    while let open = rest.range(of: "{{asset:"),
+      let close = rest[open.upperBound...].range(of: "}}")
+    {
+      paths.append(String(rest[open.upperBound..<close.lowerBound]))
+      rest = rest[close.upperBound...]
+    }
+    return paths
   }
 
   /// Replaces each `{{asset:PATH}}` with the asset's hashed URL.

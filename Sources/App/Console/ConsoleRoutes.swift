@@ -2,8 +2,8 @@ import Foundation
 import NIOConcurrencyHelpers
 import Vapor
 
-/// The web console: `GET /` and every `/app/…` answer the HTML shell (the browser's router
-/// picks the screen), `/assets/…` its static files. These are pages, not API operations: they
+/// The web console: `GET /`, every `/app/…` and `/docs` answer the HTML shell (the browser's
+/// router picks the screen), `/assets/…` its static files. These are pages, not API operations: they
 /// are not in openapi.yaml, and `owns` is the one rule that tells them apart.
 struct ConsoleRoutes: RouteCollection {
   let source: ConsoleSource
@@ -17,6 +17,8 @@ struct ConsoleRoutes: RouteCollection {
     routes.get(use: shell)
     routes.get("app", use: shell)
     routes.get("app", "**", use: shell)
+    // The API reference is a console screen too, open without a session.
+    routes.get("docs", use: shell)
     routes.get("assets", "**", use: asset)
   }
 

@@ -1,7 +1,7 @@
 import Vapor
 
-/// Headers every API response carries; `/docs` sets its own content security policy. HSTS only
-/// on responses that travel over HTTPS, where a browser heeds it.
+/// Headers every API response carries; the console's pages set their own content security
+/// policy. HSTS only on responses that travel over HTTPS, where a browser heeds it.
 struct SecurityHeadersMiddleware: AsyncMiddleware {
   func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
     let response = try await next.respond(to: request)

@@ -1,38 +1,6 @@
 import Jobs
 import Vapor
 
-struct JobResponse: Content {
-  let id: String
-  let queue: String
-  let kind: String
-  let state: String
-  let attempt: Int
-  let maxAttempts: Int
-  let runAt: Date
-  let lastError: String?
-  let uniqueKey: String?
-  let payload: String
-  let createdAt: Date
-  let startedAt: Date?
-  let finishedAt: Date?
-
-  init(_ job: JobRecord) {
-    id = job.id.uuidString.lowercased()
-    queue = job.queue
-    kind = job.kind.rawValue
-    state = job.state.rawValue
-    attempt = job.attempt
-    maxAttempts = job.maxAttempts
-    runAt = job.runAt
-    lastError = job.lastError
-    uniqueKey = job.uniqueKey
-    payload = job.payload
-    createdAt = job.createdAt
-    startedAt = job.startedAt
-    finishedAt = job.finishedAt
-  }
-}
-
 struct JobAccepted: Content {
   let jobId: String
 }

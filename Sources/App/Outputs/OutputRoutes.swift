@@ -21,9 +21,7 @@ struct OutputRoutes: RouteCollection {
       throw MultipartFormReader.tooLarge(MultipartFormReader.contentLimitMessage)
     }
     let reader = try MultipartFormReader(contentType: req.headers.contentType)
-    for try await chunk in req.body {
-      try reader.feed(chunk)
-    }
+    try await Self.read(req.body, into: reader)
     let form = try reader.finish()
     let service = OutputService(
       database: req.db, dependencies: req.application.outputs,
@@ -35,6 +33,29 @@ struct OutputRoutes: RouteCollection {
     response.headers.replaceOrAdd(
       name: .location, value: "/outputs/\(try created.output.requireID().uuidString.lowercased())")
     return response
+  }
+
+  /// Feeds the body to the reader. A body the reader refuses is still read to its end
+  /// (discarded, up to the upload limit) before the refusal is answered: Vapor stops reading
+  /// the connection while a started body stream is unfinished, so the client's next request
+  /// on that keep-alive connection would never be read.
+  static func read(_ body: Request.Body, into reader: MultipartFormReader) async throws {
+    let limit = UploadForm.maximumContentBytes + UploadForm.maximumOverheadBytes
+    var refusal: (any Error)?
+    var received = 0
+    for try await chunk in body {
+      received += chunk.readableBytes
+      if refusal == nil {
+        do {
+          try reader.feed(chunk)
+        } catch {
+          refusal = error
+        }
+      } else if received > limit {
+        break
+      }
+    }
+    if let refusal { throw refusal }
   }
 
   func list(req: Request) async throws -> Response {

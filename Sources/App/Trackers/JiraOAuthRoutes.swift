@@ -4,6 +4,10 @@ import SQLKit
 import Trackers
 import Vapor
 
+struct OAuthStart: Content {
+  let authorizationUrl: String
+}
+
 struct OAuthConnected: Content {
   let trackerId: String
   let cloudId: String
@@ -39,8 +43,16 @@ struct JiraOAuthRoutes: RouteCollection {
       stateHash: SHA256Digest.hex(state), trackerID: try tracker.requireID(),
       userID: principal.userID, expiresAt: Date().addingTimeInterval(OAuthState.lifetime)
     ).create(on: req.db)
-    let response = req.redirect(
-      to: oauth.authorizationURL(state: state).absoluteString, redirectType: .normal)
+    let authorizationURL = oauth.authorizationURL(state: state).absoluteString
+    // The console holds its token in memory, so it cannot navigate here with it: it asks for
+    // JSON with its bearer token and then navigates to the URL itself.
+    let response: Response
+    if Self.prefersJSON(req) {
+      response = Response(status: .ok)
+      try response.content.encode(OAuthStart(authorizationUrl: authorizationURL))
+    } else {
+      response = req.redirect(to: authorizationURL, redirectType: .normal)
+    }
     response.cookies[Self.stateCookie] = stateCookie(
       state, maxAge: Int(OAuthState.lifetime), req: req)
     return response
@@ -56,7 +68,35 @@ struct JiraOAuthRoutes: RouteCollection {
       isHTTPOnly: true, sameSite: .lax)
   }
 
+  /// A browser (it asks for HTML) is sent on to the tracker's console page with the outcome in
+  /// `?oauth=`: `connected`, or the problem's type (never its text, so that a crafted link
+  /// cannot make the console show words of its choosing). Other clients get JSON.
   func callback(req: Request) async throws -> Response {
+    var trackerID: UUID?
+    guard Self.prefersHTML(req) else { return try await connect(req, trackerID: &trackerID) }
+    var outcome = "connected"
+    do {
+      _ = try await connect(req, trackerID: &trackerID)
+    } catch let error as AppError {
+      outcome = error.type
+    }
+    let page = trackerID.map { "/app/admin/trackers/\($0.uuidString.lowercased())" }
+    let response = req.redirect(
+      to: "\(page ?? "/app/admin/trackers")?oauth=\(outcome)", redirectType: .normal)
+    response.cookies[Self.stateCookie] = stateCookie("", maxAge: 0, req: req)
+    return response
+  }
+
+  static func prefersJSON(_ req: Request) -> Bool {
+    req.headers.accept.mediaTypes.contains(.json)
+  }
+
+  static func prefersHTML(_ req: Request) -> Bool {
+    req.headers.accept.mediaTypes.contains(.html)
+  }
+
+  /// Exchanges the code and stores the tokens; sets `trackerID` as soon as the state names it.
+  func connect(_ req: Request, trackerID: inout UUID?) async throws -> Response {
     if let denied = req.query[String.self, at: "error"] {
       throw AppError(
         .badRequest, type: "oauth-denied", title: "Bad request",
@@ -86,6 +126,7 @@ struct JiraOAuthRoutes: RouteCollection {
     let updated = try await (req.db as! any SQLDatabase).update(OAuthState.schema)
       .set("used_at", to: SQLBind(now)).where("id", .equal, SQLBind(try claimed.requireID()))
       .where("used_at", .is, SQLLiteral.null).returning("id").all()
+    trackerID = claimed.$tracker.id
     guard !updated.isEmpty, let tracker = try await Tracker.find(claimed.$tracker.id, on: req.db)
     else {
       throw AppError(
@@ -105,8 +146,9 @@ struct JiraOAuthRoutes: RouteCollection {
     }
     let host = URL(string: tracker.baseURL)?.host?.lowercased()
     guard let site = sites.first(where: { URL(string: $0.url)?.host?.lowercased() == host }) else {
-      throw AppError.conflict(
-        "The authorised Atlassian account has no access to \(host ?? tracker.baseURL), the "
+      throw AppError(
+        .conflict, type: "oauth-site-mismatch", title: "Conflict",
+        detail: "The authorised Atlassian account has no access to \(host ?? tracker.baseURL), the "
           + "tracker's site; connect with an account of that site or change the tracker's baseUrl.")
     }
     var auth = try req.trackers.auth(of: tracker) ?? TrackerAuth(kind: "oauth2")
@@ -146,8 +188,10 @@ extension Application {
     guard let clientID = config.jiraClientID, let secret = config.jiraClientSecret,
       let base = config.publicBaseURL
     else {
-      throw AppError.conflict(
-        "Jira OAuth is not configured: set JIRA_CLIENT_ID, JIRA_CLIENT_SECRET and PUBLIC_BASE_URL.")
+      throw AppError(
+        .conflict, type: "oauth-not-configured", title: "Conflict",
+        detail: "Jira OAuth is not configured: set JIRA_CLIENT_ID, JIRA_CLIENT_SECRET and "
+          + "PUBLIC_BASE_URL.")
     }
     return AtlassianOAuth(
       clientID: clientID, clientSecret: secret, redirectURI: base + "/oauth/jira/callback",

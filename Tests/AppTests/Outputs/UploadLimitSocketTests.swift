@@ -16,11 +16,11 @@ import Vapor
       f.use(storage, clamd: nil, required: false)
       try await LiveServer.run(ctx.app) { server in
         let total = 64 * 1024 * 1024
-        let result = try await Task.detached {
+        let (port, token, version) = (server.port, f.developer, f.promptVersionID)
+        let result = try await onOwnThread {
           try RawUpload.send(
-            port: server.port, token: f.developer, promptVersionID: f.promptVersionID,
-            contentBytes: total)
-        }.value
+            port: port, token: token, promptVersionID: version, contentBytes: total)
+        }
         #expect(result.statusLine.hasPrefix("HTTP/1.1 413"))
         #expect(result.response.contains("payload-too-large"))
         // refused after a little over the 5 MiB limit, not after the 64 MiB sent in full

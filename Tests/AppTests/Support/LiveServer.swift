@@ -98,3 +98,14 @@ struct SelfSignedCertificate {
     try? FileManager.default.removeItem(at: folder)
   }
 }
+
+/// Runs blocking work (a plain socket's `send`/`recv`) on a thread of its own: on the
+/// cooperative pool it would hold one of its few threads (two on a 2-core machine), which the
+/// server under test needs to answer.
+func onOwnThread<Result: Sendable>(_ work: @escaping @Sendable () throws -> Result) async throws
+  -> Result
+{
+  try await withCheckedThrowingContinuation { continuation in
+    Thread { continuation.resume(with: Swift.Result { try work() }) }.start()
+  }
+}

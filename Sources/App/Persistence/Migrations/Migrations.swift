@@ -24,5 +24,6 @@ enum AppMigrations {
     UpdateLargeTextUseLZ4(),
     CreateLoginAttempts(),
     CreateGenerationQuarterStats(),
+    UpdateJobsAddFailedAt(),
   ]
 }

@@ -68,12 +68,16 @@ export function select(id, options, selected) {
     options.map((o) => h("option", { value: o.value, selected: String(o.value) === String(selected ?? "") }, o.label)));
 }
 
-/** A table from column headings and rows of cells (strings or nodes). */
+/**
+ * A table from column headings and rows of cells (strings or nodes). A row may also be
+ * `{cells, attrs}` to give its <tr> attributes (an id to link to, a data-* for tests).
+ */
 export function table(caption, headings, rows, label = caption) {
   // The wrapper scrolls sideways on narrow screens; tabindex lets keyboard users scroll it.
   return h("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": label ?? "Table" },
     h("table", {},
       caption ? h("caption", {}, caption) : null,
       h("thead", {}, h("tr", {}, headings.map((t) => h("th", { scope: "col" }, t)))),
-      h("tbody", {}, rows.map((cells) => h("tr", {}, cells.map((c) => h("td", {}, c)))))));
+      h("tbody", {}, rows.map((row) => (Array.isArray(row) ? h("tr", {}, row.map((c) => h("td", {}, c)))
+        : h("tr", row.attrs, row.cells.map((c) => h("td", {}, c))))))));
 }

@@ -15,6 +15,28 @@ export function timeElement(iso) {
   return el;
 }
 
+const relative = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
+const UNITS = [["year", 31_536_000], ["month", 2_592_000], ["day", 86_400], ["hour", 3_600], ["minute", 60], ["second", 1]];
+
+/** "5 minutes ago", "in 2 hours": the largest unit that fits. */
+export function relativeTime(iso, now = Date.now()) {
+  const d = new Date(iso);
+  if (!iso || Number.isNaN(d.getTime())) return "—";
+  const seconds = Math.round((d.getTime() - now) / 1000);
+  const [unit, size] = UNITS.find(([, s]) => Math.abs(seconds) >= s) ?? ["second", 1];
+  return relative.format(Math.trunc(seconds / size), unit);
+}
+
+/** <time> reading "5 minutes ago", with the exact local time as its title. */
+export function relativeTimeElement(iso) {
+  const el = timeElement(iso);
+  if (iso) {
+    el.title = formatTime(iso);
+    el.textContent = relativeTime(iso);
+  }
+  return el;
+}
+
 export function formatNumber(n) {
   return typeof n === "number" ? number.format(n) : "—";
 }

@@ -12,6 +12,11 @@ export async function loadPeople() {
   return cache;
 }
 
+/** Forgets the names, after the users screen added or renamed someone. */
+export function forgetPeople() {
+  cache = null;
+}
+
 /** The name the API sent (`createdByName`…), else one we know, else a short id. */
 export function nameOf(people, id, given) {
   if (given) return given;

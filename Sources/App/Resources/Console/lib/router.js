@@ -1,5 +1,6 @@
-// A small history-API router: real <a href> links everywhere, intercepted so a click does not
-// reload the page; back and forward replay the route through popstate.
+// A small history-API router: real <a href> links everywhere (the console's /app pages and the
+// API reference at /docs), intercepted so a click does not reload the
+// page; back and forward replay the route through popstate.
 
 /** Compiles "/app/issues/:id/generate" into a matcher returning {id} or null. */
 export function compile(pattern) {
@@ -45,10 +46,11 @@ export function createRouter(routes, onRoute) {
     if (!a || a.target || a.hasAttribute("download")) return;
     const url = new URL(a.href, location.href);
     if (url.origin !== location.origin) return;
-    if (!(url.pathname === "/" || url.pathname.startsWith("/app"))) return;
+    if (!(url.pathname === "/" || url.pathname.startsWith("/app") || url.pathname === "/docs")) return;
     if (url.pathname === location.pathname && url.search === location.search && url.hash) return;
     event.preventDefault();
-    navigate(url.pathname + url.search);
+    // The #fragment goes along: main.js moves focus to its element once the screen is drawn.
+    navigate(url.pathname + url.search + url.hash);
   }
 
   function start() {
