@@ -447,7 +447,7 @@ class Browser:
     def control(self, label, scope=None, radio=False):
         """The form control a <label> (its text without "(required)") or an aria-label names:
         how a screen-reader user finds it. Radio buttons only when `radio` (a choice and a field
-        may share a name: "Personal access token" the kind, and the token's input)."""
+        may share a name)."""
         element = self.js("""
             const [wanted, scope, radio] = [arguments[0], arguments[1] || document, arguments[2]];
             const norm = (t) => t.replace(/\\s+/g, ' ').trim();

@@ -19,9 +19,9 @@ const SERVER_KEY_LABEL = "The server's key (TEAMWORK_API_KEY)";
 const CREDENTIALS = {
   apiToken: [["email", "Atlassian account e-mail", "email", null], ["apiToken", "API token", "password", "new-password"]],
   oauth2: [],
-  pat: [["token", "Personal access token", "password", "new-password"]],
+  pat: [["token", "Token", "password", "new-password"]],
   basic: [["username", "Username", "text", "off"], ["password", "Password", "password", "new-password"]],
-  apiKey: [["apiKey", "API key", "password", "new-password"]],
+  apiKey: [["apiKey", "Key", "password", "new-password"]],
   server: [],
 };
 const CREDENTIAL_NAMES = ["email", "apiToken", "token", "username", "password", "apiKey"];
