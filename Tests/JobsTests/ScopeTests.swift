@@ -72,14 +72,18 @@ import Testing
   }
 
   @Test(arguments: Backend.available)
-  func theFirstVersionOfTheTableTakesTheTenantColumnLater(_ backend: Backend) async throws {
+  func theFirstVersionOfTheTableTakesItsLaterColumns(_ backend: Backend) async throws {
     try await withTestDatabase(backend) { database in
       try await JobsSchema.drop(on: database.sql)
       try await JobsSchema.createFirstVersion(on: database.sql)
       try await JobsSchema.addTenant(on: database.sql)
+      try await JobsSchema.addFailedAt(on: database.sql)
       let queue = try database.makeQueue()
       let job = try await queue.enqueue(JobRequest(kind: .test, tenant: "a")).job
       #expect(try await queue.list(JobListQuery(scope: .tenant("a"))).jobs.map(\.id) == [job.id])
+      let claimed = try #require(try await queue.claim(limit: 1, owner: "w").first)
+      try await queue.fail(claimed, owner: "w", error: "boom")
+      #expect(try await queue.job(id: job.id)?.failedAt != nil)
     }
   }
 }
