@@ -61,7 +61,10 @@ survivor=$(json '["accessToken"]' <"$work/body")
 [[ $(status "$base/me" -H "authorization: Bearer $admin") == 401 ]] || fail "the first login's family was reused"
 [[ $(status -X POST "$base/auth/logout" -H "authorization: Bearer $survivor") == 204 ]] || fail "logout"
 [[ $(status "$base/me" -H "authorization: Bearer $survivor") == 401 ]] || fail "token after logout"
-curl -fs "$base/metrics" | grep -q 'http_requests_total' || fail "metrics"
+# Read whole before grep: `grep -q` stops at the first match, and under pipefail the writer's
+# SIGPIPE would fail the line once the page outgrows the pipe's buffer.
+metrics=$(curl -fs "$base/metrics") || fail "metrics"
+grep -q 'http_requests_total' <<<"$metrics" || fail "metrics"
 curl -fs "$base/openapi.json" | json '["openapi"]' | grep -q 3.1 || fail "openapi.json"
 
 # The CLI against the same database.
