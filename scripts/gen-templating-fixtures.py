@@ -1,137 +1,50 @@
 #!/usr/bin/env python3
-"""Regenerates the Templating differential fixtures from handlebars.js 4.7.8.
+"""Regenerates the Templating differential fixtures from the real handlebars.js.
 
-The reference is PyPI's `handlebars` (handlebars.js 4.7.8 transpiled to Python by js2py),
-rendering with `noEscape: true` and Promptsmith's prompt helpers registered in JavaScript.
-Cases where js2py visibly differs from real JavaScript carry `js` (the JavaScript result,
-which the Swift engine must produce) and a `note`; the js2py output is kept as `js2py`.
+The reference is Debian's libjs-handlebars (handlebars.js 4.7.7, the UMD build) under node,
+through scripts/handlebars-reference.js: it renders with `noEscape: true` and Promptsmith's prompt
+helpers registered in JavaScript. (Until December 2026 the reference was PyPI's `handlebars`, a
+js2py transpilation of 4.7.8; the cases whose expected result changed with the switch are listed
+in handlebars-corpus.json under `changedFromJs2py`.)
+
+A case may pin `js`, the JavaScript result it was written to check, with a `note` on why:
+js2py got those wrong. The generator stops if handlebars.js disagrees with a pinned result.
 
 Writes, relative to the repository root:
   Tests/TemplatingTests/Fixtures/handlebars-corpus.json
   Tests/TemplatingTests/Fixtures/mustache-spec-handlebars.json
-Run it through scripts/gen-templating-fixtures.sh, which prepares the virtualenv.
+  Tests/TemplatingTests/Fixtures/handlebars-spec-partials.json (from templating_spec_cases.py
+    and the layout cases below)
+Run it through scripts/gen-templating-fixtures.sh, which installs libjs-handlebars and node.
 """
-import contextlib
-import io
 import json
 import os
 import shutil
+import subprocess
 import sys
 
-import js2py
-from handlebars import Handlebars as H
+from templating_spec_cases import SPEC_CASES
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FIXTURES = os.path.join(ROOT, "Tests", "TemplatingTests", "Fixtures")
 SPEC_COPY = os.path.join(FIXTURES, "mustache-spec")
 SPEC_SHARED = os.path.join(os.path.dirname(ROOT), "shared", "conformance", "mustache-spec")
 SPEC_FILES = ["comments", "interpolation", "inverted", "partials", "sections"]
-
-# Promptsmith's prompt helpers, with exactly the semantics of Sources/Templating/Handlebars/
-# PromptHelpers.swift.
-PROMPT_HELPERS_JS = r"""
-(function (H) {
-  function args(a) { return Array.prototype.slice.call(a, 0, a.length - 1); }
-  function truthy(v) { return !!v && !(Array.isArray(v) && v.length === 0); }
-  function str(v) { return v == null ? '' : String(v); }
-  function deepEqual(a, b) {
-    if (a === b) return true;
-    if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
-    if (Array.isArray(a) !== Array.isArray(b)) return false;
-    if (Array.isArray(a)) {
-      if (a.length !== b.length) return false;
-      for (var i = 0; i < a.length; i++) if (!deepEqual(a[i], b[i])) return false;
-      return true;
-    }
-    var ka = Object.keys(a), kb = Object.keys(b);
-    if (ka.length !== kb.length) return false;
-    for (var j = 0; j < ka.length; j++) {
-      if (!Object.prototype.hasOwnProperty.call(b, ka[j])) return false;
-      if (!deepEqual(a[ka[j]], b[ka[j]])) return false;
-    }
-    return true;
-  }
-  function codePoints(s) {
-    var out = [];
-    for (var i = 0; i < s.length; i++) {
-      var c = s.charCodeAt(i);
-      if (c >= 0xD800 && c <= 0xDBFF && i + 1 < s.length) {
-        var d = s.charCodeAt(i + 1);
-        if (d >= 0xDC00 && d <= 0xDFFF) { out.push(s.charAt(i) + s.charAt(i + 1)); i++; continue; }
-      }
-      out.push(s.charAt(i));
-    }
-    return out;
-  }
-  H.registerHelper('eq', function () { var a = args(arguments); return deepEqual(a[0], a[1]); });
-  H.registerHelper('ne', function () { var a = args(arguments); return !deepEqual(a[0], a[1]); });
-  H.registerHelper('and', function () {
-    var a = args(arguments);
-    if (a.length === 0) return false;
-    for (var i = 0; i < a.length; i++) if (!truthy(a[i])) return false;
-    return true;
-  });
-  H.registerHelper('or', function () {
-    var a = args(arguments);
-    for (var i = 0; i < a.length; i++) if (truthy(a[i])) return true;
-    return false;
-  });
-  H.registerHelper('not', function () { return !truthy(args(arguments)[0]); });
-  H.registerHelper('json', function () {
-    var s = JSON.stringify(args(arguments)[0], null, 2);
-    return s === undefined ? '' : s;
-  });
-  H.registerHelper('join', function () {
-    var a = args(arguments), list = a[0], sep = a.length > 1 ? str(a[1]) : ', ';
-    if (!Array.isArray(list)) return str(list);
-    var out = [];
-    for (var i = 0; i < list.length; i++) out.push(str(list[i]));
-    return out.join(sep);
-  });
-  H.registerHelper('default', function () {
-    var a = args(arguments), v = a[0];
-    if (v == null || v === '' || (Array.isArray(v) && v.length === 0)) return a[1];
-    return v;
-  });
-  H.registerHelper('upper', function () { return str(args(arguments)[0]).toUpperCase(); });
-  H.registerHelper('lower', function () { return str(args(arguments)[0]).toLowerCase(); });
-  H.registerHelper('truncate', function () {
-    var a = args(arguments), text = str(a[0]), n = Math.floor(Number(a[1]));
-    if (!(n >= 0)) return text;
-    var cps = codePoints(text);
-    if (cps.length <= n) return text;
-    return cps.slice(0, n).join('') + '\u2026';
-  });
-  H.registerHelper('bullets', function () {
-    var list = args(arguments)[0];
-    if (list == null || list === '') return '';
-    if (!Array.isArray(list)) list = [list];
-    var lines = [];
-    for (var i = 0; i < list.length; i++) lines.push('- ' + str(list[i]));
-    return lines.join('\n');
-  });
-})
-"""
-
-js2py.eval_js(PROMPT_HELPERS_JS)(H)
-JSON_PARSE = js2py.eval_js("(function (s) { return JSON.parse(s); })")
+REFERENCE = os.path.join(ROOT, "scripts", "handlebars-reference.js")
+VERSION = None
 
 
-def reference(template, data, partials=None):
-    """Renders with handlebars.js; returns ("ok", text) or ("error", message)."""
-    sink = io.StringIO()
-    try:
-        with contextlib.redirect_stdout(sink):
-            compiled = H.compile(template, {"noEscape": True})
-            options = {}
-            if partials:
-                options["partials"] = js2py.eval_js("(function (s) { return JSON.parse(s); })")(
-                    json.dumps(partials))
-            context = JSON_PARSE(json.dumps(data)) if data is not None else None
-            result = compiled(context, options)
-        return "ok", str(result)
-    except Exception as error:  # js2py wraps JavaScript errors
-        return "error", str(error).split("\n")[0][:200]
+def render_all(cases):
+    """Renders [{template, data, partials}] with handlebars.js; returns [("ok"|"error", text)]."""
+    global VERSION
+    payload = json.dumps([{"template": c["template"], "data": c.get("data"),
+                           "partials": c.get("partials") or None} for c in cases])
+    done = subprocess.run(["node", REFERENCE], input=payload, capture_output=True, text=True,
+                          check=True)
+    answer = json.loads(done.stdout)
+    VERSION = answer["version"]
+    return [("error", r["error"]) if "error" in r else ("ok", r["expected"])
+            for r in answer["results"]]
 
 
 ISSUE = {
@@ -675,25 +588,156 @@ for label, template in [
     case("syntax error " + label, template, {"a": 1, "name": "n"})
 
 
+# --- Paths in brackets ending in an escaped bracket, and handlebars.js' internal hooks -----------
+case("segment literal ending in backslash", "{{[foo\\\\]}}", {"foo\\": "backslash key"})
+case("segment literal backslash then later bracket", "{{[foo\\\\]}} and {{x]}}", {"foo\\": "k", "x": 1})
+case("segment literal escaped bracket at end", "{{[a\\]]}}", {"a]": "bracket end"})
+case("helperMissing mustache", "{{helperMissing}}")
+case("helperMissing block", "{{#helperMissing}}{{/helperMissing}}")
+case("helperMissing with argument", "{{helperMissing x}}", {"x": 1})
+case("blockHelperMissing mustache", "{{blockHelperMissing}}")
+case("helperMissing as a path", "[{{helperMissing.x}}]")
+case("helperMissing as a block parameter", "{{#each l as |helperMissing|}}{{helperMissing}}{{/each}}", {"l": [1, 2]})
+
+# --- Layouts: partial blocks and inline partials, as prompt templates use them ---------------------
+BASE = ("You are a senior engineer working on {{key}}.\n"
+        "{{#> instructions}}\nFollow the team's conventions.\n{{/instructions}}\n"
+        "## Task\n{{> @partial-block}}\n"
+        "{{#if @partial-block}}(task given){{/if}}\n")
+LAYOUT_CASES = [
+    {"name": "layout: base prompt with a task", "template": "{{#> base}}\nImplement {{title}}.\n{{/base}}\n",
+     "data": ISSUE, "partials": {"base": BASE}},
+    {"name": "layout: inline partial overrides a section", "data": ISSUE, "partials": {"base": BASE},
+     "template": "{{#> base}}\n{{#*inline \"instructions\"}}\nWrite tests first.\n{{/inline}}\nFix {{key}}.\n{{/base}}\n"},
+    {"name": "layout: two levels", "data": ISSUE,
+     "partials": {"outer": "<outer>\n{{> @partial-block}}</outer>\n",
+                  "inner": "{{#> outer}}\n<inner>\n  {{> @partial-block}}\n</inner>\n{{/outer}}"},
+     "template": "{{#> inner}}{{title}}{{/inner}}"},
+    {"name": "layout: standalone partial block lines", "data": {"x": "X"},
+     "partials": {"l": "a\n{{> @partial-block}}\nb\n"},
+     "template": "before\n  {{#> l}}\n  inside {{x}}\n  {{/l}}\nafter\n"},
+    {"name": "layout: indented @partial-block", "data": {"x": "X"},
+     "partials": {"l": "<div>\n    {{> @partial-block}}\n</div>\n"},
+     "template": "{{#> l}}\nline 1\nline 2 {{x}}\n{{/l}}"},
+    {"name": "layout: missing partial renders the block", "data": {"x": "X"},
+     "template": "[{{#> nowhere}}fallback {{x}}{{/nowhere}}]"},
+    {"name": "layout: missing partial without a block fails", "data": {}, "template": "[{{> nowhere}}]"},
+    {"name": "layout: @partial-block outside a partial block fails", "data": {}, "template": "[{{> @partial-block}}]"},
+    {"name": "layout: partial without @partial-block drops the block", "data": {},
+     "partials": {"l": "only layout"}, "template": "{{#> l}}dropped{{/l}}"},
+    {"name": "layout: if @partial-block with and without a block", "data": {},
+     "partials": {"l": "{{#if @partial-block}}has block{{else}}no block{{/if}}"},
+     "template": "{{#> l}}B{{/l}} / {{> l}}"},
+    {"name": "layout: if @partial-block renders the block without context", "data": {"x": 1},
+     "partials": {"l": "{{#if @partial-block}}yes{{else}}no{{/if}}|{{#unless @partial-block}}unless{{/unless}}"},
+     "template": "{{#> l}}{{x}}{{/l}} {{#> l}}text{{/l}} {{#> l}}{{/l}}"},
+    {"name": "layout: and or not with @partial-block", "data": {},
+     "partials": {"l": "{{and @partial-block true}} {{or @partial-block false}} {{not @partial-block}}"},
+     "template": "{{#> l}}B{{/l}}|{{> l}}"},
+    {"name": "layout: @partial-block as a mustache", "data": {"x": 1},
+     "partials": {"l": "[{{@partial-block}}]"}, "template": "{{#> l}}B{{x}}{{/l}}"},
+    {"name": "layout: with and each on @partial-block", "data": {},
+     "partials": {"l": "{{#with @partial-block}}<{{.}}>{{/with}}{{#each @partial-block}}e{{else}}not a list{{/each}}"},
+     "template": "{{#> l}}B{{/l}}"},
+    {"name": "layout: partial block with a context", "data": {"user": {"name": "Ada"}, "name": "root"},
+     "partials": {"l": "{{name}}: {{> @partial-block}}"},
+     "template": "{{#> l user}}{{name}}/{{../name}}{{/l}}"},
+    {"name": "layout: partial block with hash arguments", "data": {"name": "root"},
+     "partials": {"l": "{{title}} {{name}} [{{> @partial-block}}]"},
+     "template": "{{#> l title=\"T\"}}{{title}}-{{name}}{{/l}}"},
+    {"name": "layout: @partial-block with its own context", "data": {"a": {"v": "A"}, "b": {"v": "B"}},
+     "partials": {"l": "{{> @partial-block a}} {{> @partial-block b}}"},
+     "template": "{{#> l}}{{v}}{{/l}}"},
+    {"name": "layout: @partial-block in each sees @index", "data": {"items": ["x", "y"]},
+     "partials": {"l": "{{#each items}}{{> @partial-block}};{{/each}}"},
+     "template": "{{#> l}}{{@index}}={{this}}{{/l}}"},
+    {"name": "layout: block parameters in the block", "data": {"list": [1, 2]},
+     "partials": {"l": "({{> @partial-block}})"},
+     "template": "{{#each list as |n|}}{{#> l}}{{n}}{{/l}}{{/each}}"},
+    {"name": "layout: nested partial blocks restore the outer block", "data": {},
+     "partials": {"a": "A[{{> @partial-block}}]", "b": "B[{{#> a}}{{> @partial-block}}{{/a}}]"},
+     "template": "{{#> b}}content{{/b}}"},
+    {"name": "layout: partial block fallback names the enclosing block", "data": {},
+     "partials": {"l": "{{#> @partial-block}}no block{{/@partial-block}}"},
+     "template": "{{#> l}}block{{/l}} {{> l}}"},
+    {"name": "layout: dynamic partial block", "data": {"which": "l"},
+     "partials": {"l": "<{{> @partial-block}}>"}, "template": "{{#> (lookup . \"which\")}}B{{/l}}"},
+    {"name": "layout: whitespace control around a partial block", "data": {},
+     "partials": {"l": "<{{> @partial-block}}>"}, "template": "a  {{~#> l~}}  B  {{~/l~}}  z"},
+    {"name": "inline: defined after use", "data": {}, "template": "{{> p}}{{#*inline \"p\"}}late{{/inline}}"},
+    {"name": "inline: standalone definition lines vanish", "data": {"x": "X"},
+     "template": "a\n{{#*inline \"p\"}}\n  p {{x}}\n{{/inline}}\nb\n  {{> p}}\nc\n"},
+    {"name": "inline: overrides a registered partial", "data": {},
+     "partials": {"p": "registered"}, "template": "{{#*inline \"p\"}}inline{{/inline}}{{> p}}"},
+    {"name": "inline: visible to partials below", "data": {},
+     "partials": {"q": "q sees {{> p}}"}, "template": "{{#*inline \"p\"}}inline p{{/inline}}{{> q}}"},
+    {"name": "inline: scoped to its block", "data": {},
+     "template": "{{#with .}}{{#*inline \"p\"}}in with{{/inline}}{{> p}}{{/with}}{{> p}}"},
+    {"name": "inline: ../ from a nested definition", "data": {"x": "root", "a": {"x": "a"}, "c": {"x": "c"}},
+     "template": "{{#with a}}{{#*inline \"p\"}}{{../x}}|{{x}}{{/inline}}{{> p ../c}}{{/with}}"},
+    {"name": "inline: ../ from a root definition", "data": {"x": "root", "c": {"x": "c"}},
+     "template": "{{#*inline \"p\"}}[{{../x}}]{{x}}{{/inline}}{{> p c}}"},
+    {"name": "inline: numbers around a definition add up", "data": {"a": 1, "b": 2},
+     "template": "{{a}}{{#*inline \"p\"}}x{{/inline}}{{b}}"},
+    {"name": "inline: recursive inline partial", "data": {"n": {"n": {"n": {}}}},
+     "template": "{{#*inline \"r\"}}({{#if n}}{{> r n}}{{/if}}){{/inline}}{{> r}}"},
+    {"name": "inline: numeric name", "data": {}, "template": "{{#*inline 1}}one{{/inline}}{{> 1}}"},
+    {"name": "inline: an else part is refused", "data": {},
+     "template": "{{#*inline \"p\"}}main{{else}}other{{/inline}}{{> p}}"},
+    {"name": "inline: with whitespace control", "data": {},
+     "template": "a {{~#*inline \"p\"~}} P {{~/inline~}} b{{> p}}"},
+    {"name": "inline: defined in the layout's block reaches the layout only", "data": {},
+     "partials": {"l": "{{> title}}|{{> @partial-block}}"},
+     "template": "{{#> l}}{{#*inline \"title\"}}T{{/inline}}body{{/l}}"},
+    {"name": "inline: the layout's own inline partial is not the block's", "data": {},
+     "partials": {"l": "{{#*inline \"x\"}}layout x{{/inline}}{{> @partial-block}}"},
+     "template": "{{#> l}}{{> x}}{{/l}}"},
+]
+
+
 def build_corpus():
     out = []
-    for c in CASES:
-        status, value = reference(c["template"], c["data"], c["partials"])
+    for c, (status, value) in zip(CASES, render_all(CASES)):
         entry = {"name": c["name"], "template": c["template"], "data": c["data"]}
         if c["partials"]:
             entry["partials"] = c["partials"]
         if status == "error":
             entry["error"] = value
-        elif c["js"] is not None:
-            if c["js"] == value:
-                sys.exit("case %r: js2py now agrees with JavaScript; drop the override" % c["name"])
-            entry["expected"] = c["js"]
-            entry["js2py"] = value
-            entry["note"] = c["note"]
         else:
+            if c["js"] is not None and c["js"] != value:
+                sys.exit("case %r: handlebars.js renders %r, the case pins %r" % (c["name"], value, c["js"]))
             entry["expected"] = value
         out.append(entry)
     return out
+
+
+def changed_from_js2py(corpus):
+    """The cases whose result differs from the js2py-generated file (kept once computed)."""
+    path = os.path.join(FIXTURES, "handlebars-corpus.json")
+    if not os.path.exists(path):
+        return []
+    with open(path, encoding="utf-8") as f:
+        previous = json.load(f)
+    if "js2py" not in previous.get("reference", ""):
+        return previous.get("changedFromJs2py", [])
+    def key(c):
+        return c["name"], c["template"], json.dumps(c["data"], sort_keys=True)
+    before = {key(c): c for c in previous["cases"]}
+    changed = []
+    for entry in corpus:
+        old = before.get(key(entry))
+        if old is None:
+            continue
+        old_result = {"error": True} if "error" in old else {"expected": old["expected"]}
+        new_result = {"error": True} if "error" in entry else {"expected": entry["expected"]}
+        if old_result != new_result:
+            changed.append({"name": entry["name"], "js2py": old.get("js2py", old.get("expected", "(error)")),
+                            "handlebars.js": entry.get("expected", "(error) " + entry.get("error", ""))})
+        elif "js2py" in old:
+            changed.append({"name": entry["name"], "js2py": old["js2py"],
+                            "handlebars.js": entry["expected"],
+                            "note": "was pinned by hand: " + old.get("note", "")})
+    return changed
 
 
 def build_spec():
@@ -702,18 +746,33 @@ def build_spec():
         for name in SPEC_FILES:
             shutil.copyfile(os.path.join(SPEC_SHARED, name + ".json"), os.path.join(SPEC_COPY, name + ".json"))
         shutil.copyfile(os.path.join(SPEC_SHARED, "LICENSE"), os.path.join(SPEC_COPY, "LICENSE"))
-    out = []
+    tests = []
     for name in SPEC_FILES:
         with open(os.path.join(SPEC_COPY, name + ".json"), encoding="utf-8") as f:
             spec = json.load(f)
-        for test in spec["tests"]:
-            status, value = reference(test["template"], test.get("data"), test.get("partials"))
-            entry = {"file": name, "name": test["name"], "template": test["template"],
-                     "data": test.get("data"), "mustache": test["expected"]}
-            if test.get("partials"):
-                entry["partials"] = test["partials"]
-            entry["error" if status == "error" else "expected"] = value
-            out.append(entry)
+        tests += [(name, t) for t in spec["tests"]]
+    results = render_all([{"template": t["template"], "data": t.get("data"), "partials": t.get("partials")}
+                          for _, t in tests])
+    out = []
+    for (name, test), (status, value) in zip(tests, results):
+        entry = {"file": name, "name": test["name"], "template": test["template"],
+                 "data": test.get("data"), "mustache": test["expected"]}
+        if test.get("partials"):
+            entry["partials"] = test["partials"]
+        entry["error" if status == "error" else "expected"] = value
+        out.append(entry)
+    return out
+
+
+def build_partials_spec():
+    cases = SPEC_CASES + LAYOUT_CASES
+    out = []
+    for c, (status, value) in zip(cases, render_all(cases)):
+        entry = {"name": c["name"], "template": c["template"], "data": c.get("data") or {}}
+        if c.get("partials"):
+            entry["partials"] = c["partials"]
+        entry["error" if status == "error" else "expected"] = value
+        out.append(entry)
     return out
 
 
@@ -728,13 +787,22 @@ def write(name, payload):
 if __name__ == "__main__":
     os.makedirs(FIXTURES, exist_ok=True)
     corpus = build_corpus()
+    reference = "handlebars.js %s (Debian libjs-handlebars, node), noEscape" % VERSION
+    changed = changed_from_js2py(corpus)
     write("handlebars-corpus.json", {"generator": "scripts/gen-templating-fixtures.py",
-                                     "reference": "handlebars.js 4.7.8 (PyPI handlebars, js2py), noEscape",
+                                     "reference": reference, "changedFromJs2py": changed,
                                      "cases": corpus})
     spec = build_spec()
     write("mustache-spec-handlebars.json", {"generator": "scripts/gen-templating-fixtures.py",
-                                            "reference": "handlebars.js 4.7.8 (PyPI handlebars, js2py), noEscape",
+                                            "reference": reference,
                                             "source": "mustache/spec 9cb20c3, files in Fixtures/mustache-spec",
                                             "cases": spec})
+    partials = build_partials_spec()
+    write("handlebars-spec-partials.json", {"generator": "scripts/gen-templating-fixtures.py",
+                                            "reference": reference,
+                                            "sources": "handlebars.js spec/partials.js and spec/regressions.js "
+                                                       "(scripts/templating_spec_cases.py), and layout cases",
+                                            "cases": partials})
     errors = sum(1 for c in corpus if "error" in c)
-    print("%d corpus cases (%d expected errors), %d spec cases" % (len(corpus), errors, len(spec)))
+    print("%d corpus cases (%d expected errors), %d spec cases, %d partial-block and inline-partial cases, "
+          "%d changed from js2py" % (len(corpus), errors, len(spec), len(partials), len(changed)))

@@ -128,6 +128,30 @@ final class PMustache {
 }
 
 final class PBlock {
+  /// What the block statement is: handlebars.js' `BlockStatement`, `DecoratorBlock` (only
+  /// `{{#*inline "name"}}` is supported) or `PartialBlockStatement`. The whitespace pass treats
+  /// the three alike, as handlebars.js does.
+  enum Kind: Sendable {
+    /// `{{#name …}}…{{/name}}`: a helper or a section; `sexpr` is the call.
+    case helper
+    /// `{{#*inline "name"}}…{{/inline}}`: defines the partial `name` for the enclosing program.
+    case inlinePartial(name: String)
+    /// `{{#> name …}}…{{/name}}`: includes `name` (`sexpr.path`), the block its fallback and
+    /// its `@partial-block`.
+    case partialBlock
+
+    var isInlinePartial: Bool {
+      if case .inlinePartial = self { return true }
+      return false
+    }
+
+    var isPartialBlock: Bool {
+      if case .partialBlock = self { return true }
+      return false
+    }
+  }
+
+  let kind: Kind
   let sexpr: Sexpr
   var program: PProgram?
   var inverse: PProgram?
@@ -137,9 +161,10 @@ final class PBlock {
   let offset: Int
 
   init(
-    sexpr: Sexpr, program: PProgram?, inverse: PProgram?, openStrip: StripFlags,
-    inverseStrip: StripFlags?, closeStrip: StripFlags?, offset: Int
+    kind: Kind = .helper, sexpr: Sexpr, program: PProgram?, inverse: PProgram?,
+    openStrip: StripFlags, inverseStrip: StripFlags?, closeStrip: StripFlags?, offset: Int
   ) {
+    self.kind = kind
     self.sexpr = sexpr
     self.program = program
     self.inverse = inverse

@@ -16,6 +16,7 @@ struct Compiler {
     if !names.isEmpty { scopes.append(names) }
     defer { if !names.isEmpty { scopes.removeLast() } }
     var nodes: [Node] = []
+    var inlinePartials: [InlinePartialDefinition] = []
     var pendingText = ""
     func flush() {
       if !pendingText.isEmpty {
@@ -32,6 +33,12 @@ struct Compiler {
       case .mustache(let mustache):
         flush()
         nodes.append(.mustache(invocation(mustache.sexpr)))
+      case .block(let block) where block.kind.isInlinePartial:
+        // Outputs nothing where it stands, so the text around it stays one run.
+        inlinePartials.append(inlinePartial(block))
+      case .block(let block) where block.kind.isPartialBlock:
+        flush()
+        nodes.append(.partial(partialBlock(block)))
       case .block(let block):
         flush()
         let invocation = invocation(block.sexpr)
@@ -47,7 +54,27 @@ struct Compiler {
       }
     }
     flush()
-    return Program(nodes: nodes, blockParams: names)
+    return Program(nodes: nodes, blockParams: names, inlinePartials: inlinePartials)
+  }
+
+  /// An inline partial renders wherever it is included, far from the blocks around its
+  /// definition, so their block parameters are not in scope inside it.
+  private mutating func inlinePartial(_ block: PBlock) -> InlinePartialDefinition {
+    guard case .inlinePartial(let name) = block.kind else { preconditionFailure("not inline") }
+    let enclosing = scopes
+    scopes = []
+    defer { scopes = enclosing }
+    return InlinePartialDefinition(name: name, program: program(block.program ?? PProgram([])))
+  }
+
+  /// `{{#> name}}block{{/name}}`: the block is compiled where it stands, in the scope of the
+  /// blocks around it, since it renders as part of the including template.
+  private mutating func partialBlock(_ block: PBlock) -> Partial {
+    Partial(
+      name: partialName(block.sexpr.path), context: block.sexpr.params.first.map { argument($0) },
+      hash: block.sexpr.hash.map { pairs in pairs.map { (key: $0.key, value: argument($0.value)) }
+      },
+      indent: "", block: program(block.program ?? PProgram([])), offset: block.offset)
   }
 
   private func blockParamIndex(_ name: String) -> (Int, Int)? {
@@ -89,6 +116,12 @@ struct Compiler {
     if isEligible && !isHelper, let known = Helper(rawValue: path.parts[0]), known.isKnown {
       isHelper = true
     }
+    if isEligible && (path.parts[0] == "helperMissing" || path.parts[0] == "blockHelperMissing") {
+      return .helper(
+        HelperCall(
+          name: path.original, helper: nil, path: resolve(path), params: [], hash: [],
+          offset: sexpr.offset, isHandlebarsHook: true))
+    }
     if isHelper { return .helper(helperCall(sexpr, path: path)) }
     if isEligible { return .ambiguous(resolve(path), Helper(rawValue: path.parts[0])) }
     return .simple(resolve(path))
@@ -124,15 +157,17 @@ struct Compiler {
     }
   }
 
-  private mutating func partial(_ partial: PPartial) -> Partial {
-    let name: Partial.Name
-    if case .sexpr = partial.name {
-      name = .dynamic(argument(partial.name))
-    } else {
-      name = .fixed(partial.name.original)
+  private mutating func partialName(_ expr: Expr) -> Partial.Name {
+    switch expr {
+    case .sexpr: return .dynamic(argument(expr))
+    case .path(let path) where path.data && path.original == "@partial-block": return .partialBlock
+    default: return .fixed(expr.original)
     }
-    return Partial(
-      name: name, context: partial.params.first.map { argument($0) },
+  }
+
+  private mutating func partial(_ partial: PPartial) -> Partial {
+    Partial(
+      name: partialName(partial.name), context: partial.params.first.map { argument($0) },
       hash: partial.hash.map { pairs in pairs.map { (key: $0.key, value: argument($0.value)) } },
       indent: partial.indent, offset: partial.offset)
   }

@@ -1,15 +1,19 @@
-/// handlebars.js' `@data` frame: `@root`, and `@index`, `@key`, `@first`, `@last` inside `each`.
+/// handlebars.js' `@data` frame: `@root`, `@index`, `@key`, `@first`, `@last` inside `each`, and
+/// `@partial-block` inside a partial included as a block.
 final class DataFrame {
   let root: Value
   var key = Value.undefined
   var index = Value.undefined
   var first = Value.undefined
   var last = Value.undefined
+  /// `@partial-block`: the block of the partial block whose partial is rendering.
+  var partialBlock: PartialBlockCall?
   /// The frame this one was created from (`@../index`).
   let parent: DataFrame?
 
-  init(root: Value) {
+  init(root: Value, partialBlock: PartialBlockCall? = nil) {
     self.root = root
+    self.partialBlock = partialBlock
     self.parent = nil
   }
 
@@ -20,6 +24,7 @@ final class DataFrame {
     index = other.index
     first = other.first
     last = other.last
+    partialBlock = other.partialBlock
     parent = other
   }
 
@@ -30,6 +35,7 @@ final class DataFrame {
     case "index": return index
     case "first": return first
     case "last": return last
+    case "partial-block": return partialBlock.map(Value.function) ?? .undefined
     default: return .undefined
     }
   }

@@ -363,18 +363,20 @@ struct Lexer {
     return true
   }
 
+  /// The end of handlebars.js' `\[(\\\]|[^\]])*\]` starting at `index`. The regex backtracks:
+  /// a `]` after a backslash may either end the segment or be an escaped bracket inside it, and
+  /// the longest match wins, so `[foo\\]` ends at its `]` unless a later `]` can close it.
   private func segmentLiteralEnd(at index: Int) -> Int? {
+    var lastEscaped: Int?
     var j = index + 1
     while j < bytes.count {
-      let b = bytes[j]
-      if b == 0x5C && at(j + 1) == 0x5D {
-        j += 2
-        continue
+      if bytes[j] == 0x5D {
+        guard bytes[j - 1] == 0x5C && j - 1 > index else { return j + 1 }
+        lastEscaped = j + 1
       }
-      if b == 0x5D { return j + 1 }
       j += 1
     }
-    return nil
+    return lastEscaped
   }
 
   private func numberEnd(at index: Int) -> Int? {

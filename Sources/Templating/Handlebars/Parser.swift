@@ -139,9 +139,7 @@ struct Parser {
       case .openPartial:
         body.append(.partial(try parsePartial()))
       case .openPartialBlock:
-        throw TemplateError(
-          kind: .unsupported, message: "Partial blocks ({{#> …}}) are not supported",
-          offset: token.start)
+        body.append(.block(try parsePartialBlock()))
       case .openRawBlock:
         throw TemplateError(
           kind: .unsupported, message: "Raw blocks ({{{{…}}}}) are not supported",
@@ -315,15 +313,14 @@ struct Parser {
 
   private mutating func parseBlock(inverted: Bool) throws(TemplateError) -> PBlock {
     let open = advance()
-    if open.text.hasSuffix("*") {
-      throw TemplateError(
-        kind: .unsupported, message: "Decorator blocks ({{#* …}}) are not supported",
-        offset: open.start)
-    }
     try enter(at: open.start)
     defer { nesting -= 1 }
     let opener = try parseOpener(
       offset: open.start, close: .close, closeName: "'CLOSE'", blockParams: true)
+    var kind = PBlock.Kind.helper
+    if open.text.hasSuffix("*") {
+      kind = .inlinePartial(name: try Self.inlinePartialName(opener.sexpr, at: open.start))
+    }
     let openStrip = StripFlags(open: open.text, close: opener.closeToken.text)
     let program = try parseProgram()
     var inverseAndProgram: InverseAndProgram?
@@ -334,6 +331,11 @@ struct Parser {
       inverseAndProgram = InverseAndProgram(
         strip: StripFlags(open: token.text, close: token.text), program: try parseProgram(),
         chain: false)
+    }
+    if case .inlinePartial = kind, let inverseAndProgram {
+      throw TemplateError(
+        kind: .syntax, message: "Unexpected inverse block on decorator",
+        offset: inverseAndProgram.program.body.first?.offset ?? open.start)
     }
     guard peek.kind == .openEndBlock else {
       if peek.kind == .eof {
@@ -353,10 +355,71 @@ struct Parser {
         message: "\(expectedName) doesn't match \(closeName.original)", offset: closeOpen.start)
     }
     return Self.prepareBlock(
-      opener: opener, openStrip: openStrip, program: program,
+      kind: kind, opener: opener, openStrip: openStrip, program: program,
       inverseAndProgram: inverseAndProgram,
       closeStrip: StripFlags(open: closeOpen.text, close: closeToken.text),
       inverted: inverted, offset: open.start)
+  }
+
+  /// The name `{{#*inline "name"}}` defines. handlebars.js ships no other decorator, and its
+  /// `inline` takes the first argument's value: a literal is its own name (a path would be
+  /// looked up in no context at all, so it is refused rather than silently named "undefined").
+  private static func inlinePartialName(_ sexpr: Sexpr, at offset: Int) throws(TemplateError)
+    -> String
+  {
+    guard case .path(let path) = sexpr.path, path.isSimple, path.parts[0] == "inline" else {
+      throw TemplateError(
+        kind: .unsupported,
+        message: "Decorator blocks other than {{#*inline \"name\"}} are not supported",
+        offset: offset)
+    }
+    switch sexpr.params.first {
+    case .path?, .sexpr?, nil:
+      throw TemplateError(
+        kind: .unsupported,
+        message: "An inline partial is named with a string: {{#*inline \"name\"}}",
+        offset: offset)
+    case let literal?:
+      return literal.original
+    }
+  }
+
+  /// `{{#> name context? hash?}}program{{/name}}`: handlebars.js `preparePartialBlock`.
+  private mutating func parsePartialBlock() throws(TemplateError) -> PBlock {
+    let open = advance()
+    try enter(at: open.start)
+    defer { nesting -= 1 }
+    let name: Expr =
+      peek.kind == .openSexpr ? .sexpr(try parseSexpr()) : try parseHelperName()
+    let (params, hash) = try parseParamsAndHash()
+    let close = try expect(.close, "'CLOSE'")
+    if params.count > 1 {
+      throw TemplateError(
+        kind: .syntax, message: "Unsupported number of partial arguments: \(params.count)",
+        offset: open.start)
+    }
+    let program = try parseProgram()
+    guard peek.kind == .openEndBlock else {
+      if peek.kind == .eof {
+        throw TemplateError(
+          kind: .unclosedBlock, message: "'\(name.original)' block is never closed",
+          offset: open.start)
+      }
+      throw unexpected("'OPEN_ENDBLOCK'")
+    }
+    let closeOpen = advance()
+    let closeName = try parseHelperName()
+    let closeToken = try expect(.close, "'CLOSE'")
+    if Self.blockName(name) != Self.blockName(closeName) {
+      throw TemplateError(
+        kind: .mismatchedBlock, message: "\(name.original) doesn't match \(closeName.original)",
+        offset: closeOpen.start)
+    }
+    return PBlock(
+      kind: .partialBlock, sexpr: Sexpr(path: name, params: params, hash: hash, offset: open.start),
+      program: program, inverse: nil, openStrip: StripFlags(open: open.text, close: close.text),
+      inverseStrip: nil, closeStrip: StripFlags(open: closeOpen.text, close: closeToken.text),
+      offset: open.start)
   }
 
   private static func blockName(_ expr: Expr) -> String {
@@ -398,7 +461,7 @@ struct Parser {
 
   /// handlebars.js `prepareBlock`.
   private static func prepareBlock(
-    opener: Opener, openStrip: StripFlags, program: PProgram,
+    kind: PBlock.Kind = .helper, opener: Opener, openStrip: StripFlags, program: PProgram,
     inverseAndProgram: InverseAndProgram?, closeStrip: StripFlags?, inverted: Bool, offset: Int
   ) -> PBlock {
     program.blockParams = opener.blockParams
@@ -414,7 +477,7 @@ struct Parser {
     var main: PProgram? = program
     if inverted { swap(&main, &inverse) }
     return PBlock(
-      sexpr: opener.sexpr, program: main, inverse: inverse, openStrip: openStrip,
+      kind: kind, sexpr: opener.sexpr, program: main, inverse: inverse, openStrip: openStrip,
       inverseStrip: inverseStrip, closeStrip: closeStrip, offset: offset)
   }
 

@@ -6,10 +6,15 @@ final class Program: Sendable {
   let blockParams: [String]
   /// Indices of `{{#name}}…{{/name}}` sections that handlebars.js appends separately.
   let breakers: [Int]
+  /// The `{{#*inline "name"}}` blocks written directly in this program, in order: handlebars.js
+  /// runs them as the program starts (wherever they stand in it), so the partials they define
+  /// are visible to the whole program and to everything it includes, until it ends.
+  let inlinePartials: [InlinePartialDefinition]
 
-  init(nodes: [Node], blockParams: [String]) {
+  init(nodes: [Node], blockParams: [String], inlinePartials: [InlinePartialDefinition] = []) {
     self.nodes = nodes
     self.blockParams = blockParams
+    self.inlinePartials = inlinePartials
     var breakers: [Int] = []
     for (index, node) in nodes.enumerated() {
       if case .block(let block) = node, case .ambiguous = block.invocation {
@@ -82,11 +87,15 @@ final class HelperCall: Sendable {
   let params: [Argument]
   let hash: [(key: String, value: Argument)]
   let offset: Int
+  /// `helperMissing` or `blockHelperMissing`: handlebars.js compiles them as known helpers but
+  /// gives templates no way to call them, so every call fails.
+  let isHandlebarsHook: Bool
 
   init(
     name: String, helper: Helper?, path: PathRef, params: [Argument],
-    hash: [(key: String, value: Argument)], offset: Int
+    hash: [(key: String, value: Argument)], offset: Int, isHandlebarsHook: Bool = false
   ) {
+    self.isHandlebarsHook = isHandlebarsHook
     self.name = name
     self.helper = helper
     self.path = path
@@ -129,27 +138,48 @@ final class Block: Sendable {
   }
 }
 
-/// A partial statement.
+/// `{{#*inline "name"}}program{{/inline}}`.
+struct InlinePartialDefinition: Sendable {
+  let name: String
+  let program: Program
+}
+
+/// A partial statement: `{{> name}}`, or `{{#> name}}block{{/name}}` when `block` is set.
 final class Partial: Sendable {
   enum Name: Sendable {
     case fixed(String)
     case dynamic(Argument)
+    /// `{{> @partial-block}}`: the block of the partial block being rendered.
+    case partialBlock
   }
 
   let name: Name
   let context: Argument?
   let hash: [(key: String, value: Argument)]?
   let indent: String
+  /// The block of a partial block: rendered where the partial says `{{> @partial-block}}`, and
+  /// in its place when no partial has the name.
+  let block: Program?
   let offset: Int
 
   init(
     name: Name, context: Argument?, hash: [(key: String, value: Argument)]?, indent: String,
-    offset: Int
+    block: Program? = nil, offset: Int
   ) {
     self.name = name
     self.context = context
     self.hash = hash
     self.indent = indent
+    self.block = block
     self.offset = offset
+  }
+
+  /// The name in messages.
+  var displayName: String {
+    switch name {
+    case .fixed(let fixed): return fixed
+    case .dynamic: return "(dynamic)"
+    case .partialBlock: return "@partial-block"
+    }
   }
 }

@@ -20,14 +20,14 @@ extension Renderer {
     switch helper {
     case .if, .unless:
       guard args.count == 1 else { throw fail("#\(helper.rawValue) requires exactly one argument") }
-      let condition = args[0]
+      let condition = try calledIfFunction(args[0])
       let includeZero = hash.last { $0.key == "includeZero" }?.value.isTruthy ?? false
       let falsy = (!includeZero && !condition.isTruthy) || condition.isEmpty
       let showMain = helper == .if ? !falsy : falsy
       return try runFn(showMain ? blocks.fn : blocks.inverse, helperThis)
     case .with:
       guard args.count == 1 else { throw fail("#with requires exactly one argument") }
-      let value = args[0]
+      let value = try calledIfFunction(args[0])
       if !value.isEmpty {
         return try runFn(blocks.fn, value, params: [value])
       }
@@ -36,7 +36,10 @@ extension Renderer {
       guard args.count == 1 else {
         throw fail(args.isEmpty ? "Must pass iterator to #each" : "#each takes one argument")
       }
-      return try each(args[0], blocks: blocks, this: helperThis, offset: offset)
+      return try each(
+        try calledIfFunction(args[0]), blocks: blocks, this: helperThis, offset: offset)
+    case .lookup where args.contains { $0.partialBlock != nil }:
+      throw fail(Self.partialBlockMisuse)
     case .lookup:
       let object = args.first ?? .undefined
       if !object.isTruthy { return object }
@@ -44,18 +47,29 @@ extension Renderer {
       return JavaScript.property(object, propertyKey(args[1]))
     case .log:
       return .undefined
+    case .and, .or, .not:
+      // They only test truthiness, and a function is truthy.
+      return try promptHelper(helper, args)
     default:
-      // Helpers such as `join` and `json` build their result before it is output: they stop
-      // once it outgrows the whole output budget.
-      let maxBytes = budget.limits.maxOutputBytes
-      guard let result = PromptHelpers.call(helper, args: args, maxBytes: maxBytes) else {
-        throw limitError(RenderBudget.Exceeded(limit: .outputBytes))
-      }
-      if case .string(let text)? = result.json {
-        do { try budget.spend(text.utf8.count >> 12) } catch { throw limitError(error) }
-      }
-      return result
+      if args.contains(where: { $0.partialBlock != nil }) { throw fail(Self.partialBlockMisuse) }
+      return try promptHelper(helper, args)
     }
+  }
+
+  static let partialBlockMisuse =
+    "@partial-block is included with {{> @partial-block}}, or tested with if, unless, and, or, not"
+
+  private func promptHelper(_ helper: Helper, _ args: [Value]) throws(TemplateError) -> Value {
+    // Helpers such as `join` and `json` build their result before it is output: they stop
+    // once it outgrows the whole output budget.
+    let maxBytes = budget.limits.maxOutputBytes
+    guard let result = PromptHelpers.call(helper, args: args, maxBytes: maxBytes) else {
+      throw limitError(RenderBudget.Exceeded(limit: .outputBytes))
+    }
+    if case .string(let text)? = result.json {
+      do { try budget.spend(text.utf8.count >> 12) } catch { throw limitError(error) }
+    }
+    return result
   }
 
   func propertyKey(_ value: Value) -> String {

@@ -18,6 +18,10 @@ final class Renderer {
   var context: Value
   var data: DataFrame
   var partialStack: [String] = []
+  /// The template whose code is running: where errors point.
+  var unit: SourceUnit
+  /// Inline partials visible to the running program.
+  var inlineScope: InlineScope = [:]
   private var nextIdentity: UInt64 = 16
   /// What this render has used of its `RenderLimits`.
   let budget: RenderBudget
@@ -27,8 +31,9 @@ final class Renderer {
   /// Block bodies being rendered, partials included: at most the nesting of the templates.
   var nestingDepth = 0
 
-  init(context: Value, partials: any PartialResolver, limits: RenderLimits) {
+  init(context: Value, partials: any PartialResolver, limits: RenderLimits, unit: SourceUnit) {
     self.partials = partials
+    self.unit = unit
     self.context = context
     self.data = DataFrame(root: context)
     self.depths = [context]
@@ -43,7 +48,25 @@ final class Renderer {
 
   /// Renders the nodes of a template's root program.
   func renderRoot(_ program: Program, into out: inout String) throws(TemplateError) {
-    if let raw = try renderNodes(program, into: &out) { try append(raw, to: &out) }
+    if let raw = try renderBody(program, outerDepths: [], into: &out) {
+      try append(raw, to: &out)
+    }
+  }
+
+  /// Renders a program with the partials its `{{#*inline}}` blocks define visible until it
+  /// ends. `outerDepths` are the `../` contexts around the program, which its inline partials
+  /// keep (handlebars.js runs a program's decorators as it wraps the program).
+  func renderBody(_ program: Program, outerDepths: [Value], into out: inout String)
+    throws(TemplateError) -> Value?
+  {
+    if program.inlinePartials.isEmpty { return try renderNodes(program, into: &out) }
+    let enclosing = inlineScope
+    defer { inlineScope = enclosing }
+    for definition in program.inlinePartials {
+      inlineScope[definition.name] = InlinePartial(
+        program: definition.program, unit: unit, depths: outerDepths)
+    }
+    return try renderNodes(program, into: &out)
   }
 
   // MARK: - Budgets
@@ -187,10 +210,8 @@ final class Renderer {
     _ program: Program, context newContext: Value, data newData: DataFrame?,
     blockParams: [Value]?, into out: inout String
   ) throws(TemplateError) -> Value? {
-    let top = depths[depths.count - 1]
-    let push =
-      !JavaScript.looselyEqual(newContext, top)
-      && !(newContext.id == Value.nullContext.id && top.json == .null)
+    let outerDepths = depths
+    let push = Self.pushes(newContext, onto: depths)
     if push { depths.append(newContext) }
     let savedContext = context
     let savedData = data
@@ -206,11 +227,23 @@ final class Renderer {
       context = savedContext
       data = savedData
     }
-    return try renderNodes(program, into: &out)
+    return try renderBody(program, outerDepths: outerDepths, into: &out)
+  }
+
+  /// handlebars.js `wrapProgram`: a program's context joins the `../` contexts unless it is
+  /// the innermost one already.
+  static func pushes(_ newContext: Value, onto depths: [Value]) -> Bool {
+    let top = depths.last ?? .undefined
+    return !JavaScript.looselyEqual(newContext, top)
+      && !(newContext.id == Value.nullContext.id && top.json == .null)
   }
 
   @inline(__always)
   func append(_ value: Value, to out: inout String) throws(TemplateError) {
+    if let call = value.partialBlock {
+      try emit(try callFunction(call), into: &out)
+      return
+    }
     switch value.json {
     case nil, .null?: return
     case .string(let s)?: try emit(s, into: &out)
@@ -262,6 +295,13 @@ final class Renderer {
     for param in helperCall.params { args.append(try evaluate(param)) }
     var hash: [(key: String, value: Value)] = []
     for pair in helperCall.hash { hash.append((pair.key, try evaluate(pair.value))) }
+    if helperCall.isHandlebarsHook {
+      throw TemplateError(
+        kind: .render,
+        message:
+          "\(helperCall.name) is handlebars.js' internal hook, not a helper templates can call",
+        offset: helperCall.offset)
+    }
     if let helper = helperCall.helper {
       return try call(
         helper, args: args, hash: hash, blocks: blocks, name: helperCall.name,

@@ -33,6 +33,7 @@ public enum Template {
       switch node {
       case .partial: return true
       case .block(let block):
+        if case .partialBlock = block.kind { return true }
         return block.program.map(containsPartial) == true
           || block.inverse.map(containsPartial) == true
       case .content, .mustache, .comment: return false
@@ -106,7 +107,9 @@ public struct CompiledTemplate: Sendable {
         in: source)
     }
     let root = Value(json: context, id: 0x5bd1_e995_0000_0006)
-    let renderer = Renderer(context: root, partials: partials, limits: limits)
+    let renderer = Renderer(
+      context: root, partials: partials, limits: limits,
+      unit: SourceUnit(source: source, partialName: nil, nesting: nesting))
     var out = ""
     out.reserveCapacity(max(0, min(text.utf8.count + 256, limits.maxOutputBytes)))
     do {

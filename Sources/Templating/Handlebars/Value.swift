@@ -6,6 +6,9 @@
 struct Value: Sendable {
   var json: JSONValue?
   var id: UInt64
+  /// Set for `@partial-block`, a function in handlebars.js: truthy like an object, and called
+  /// where handlebars.js calls functions (a mustache, `if`, `unless`, `with`, `each`).
+  var partialBlock: PartialBlockCall?
 
   static let undefined = Value(json: nil, id: 0)
   static let null = Value(json: .null, id: 0)
@@ -20,6 +23,14 @@ struct Value: Sendable {
   init(_ json: JSONValue?) {
     self.json = json
     self.id = 0
+  }
+
+  /// `@partial-block` while a partial block's partial renders.
+  static func function(_ call: PartialBlockCall) -> Value {
+    var value = Value(
+      json: .orderedObject([]), id: UInt64(UInt(bitPattern: ObjectIdentifier(call).hashValue)) | 2)
+    value.partialBlock = call
+    return value
   }
 
   static func bool(_ value: Bool) -> Value { Value(.bool(value)) }

@@ -5,33 +5,45 @@ struct LintWalker {
   /// False when the schema is unusable: variable checks would only be noise.
   var checkVariables = true
 
-  private var diagnostics: [Diagnostic] = []
-  private var source = SourceText("")
+  var diagnostics: [Diagnostic] = []
+  var source = SourceText("")
   /// Contexts `../` walks through, innermost last (only blocks that change the context push).
-  private var scopes: [Shape] = []
+  var scopes: [Shape] = []
   /// Block parameters in scope, innermost last.
-  private var blockParams: [[String: Shape]] = []
+  var blockParams: [[String: Shape]] = []
   /// How many iterating blocks enclose the current statement (`@index` is valid inside).
   private var iterating = 0
   /// Top-level names the template uses.
   private var used: Set<String> = []
   private var usesWholeRoot = false
-  /// Partials being walked, outermost first; non-empty while inside a partial.
-  private var partialChain: [String] = []
+  /// Partials being walked, outermost first; non-empty while inside a partial. It says where
+  /// diagnostics point: an inline partial or a partial block is walked in the chain of the
+  /// template that wrote it.
+  var partialChain: [String] = []
+  /// Partials being included, outermost first, however they were written: what cycles are
+  /// found in.
+  var inclusions: [String] = []
+  /// Inline partials in scope, by name.
+  var inlineScope: [String: LintInlinePartial] = [:]
+  /// `@partial-block` where the walk is: nil in the template being linted, which may itself
+  /// be a layout.
+  var partialBlock: LintPartialBlock?
+  /// The parsed nesting of the template being walked.
+  var templateNesting = 0
   /// Offset of the `{{> …}}` in the main template that led into the current partial.
-  private var callSite = 0
-  private var reported: Set<String> = []
+  var callSite = 0
+  var reported: Set<String> = []
   /// What this lint has used of its `RenderLimits`.
-  private let budget: RenderBudget
+  let budget: RenderBudget
   /// Set once a budget runs out: the walk then unwinds without looking at anything else.
-  private var halted = false
+  var halted = false
   /// Blocks being walked, partials included (the renderer's nesting, checked at inclusions).
-  private var nesting = 0
+  var nesting = 0
   /// Partials resolved and parsed during this lint, by name: a partial included many times is
   /// parsed once (each inclusion is still walked, with its own context, and counted).
-  private var partialCache: [String: PartialEntry] = [:]
+  var partialCache: [String: PartialEntry] = [:]
 
-  private enum PartialEntry {
+  enum PartialEntry {
     case parsed(Parser.Parsed, SourceText)
     case missing
     case failed(TemplateError)
@@ -47,11 +59,14 @@ struct LintWalker {
     source = SourceText(text)
     let tree: PProgram
     do {
-      tree = try Parser.parse(source, limits: budget.limits).tree
+      let parsed = try Parser.parse(source, limits: budget.limits)
+      tree = parsed.tree
+      templateNesting = parsed.nesting
     } catch {
       report(Self.code(for: error.kind), error.message, at: error.offset, limit: error.limit)
       return
     }
+
     scopes = [.root(schema)]
     walk(tree)
     if let schema {
@@ -97,7 +112,7 @@ struct LintWalker {
 
   // MARK: - Reporting
 
-  private mutating func report(
+  mutating func report(
     _ code: DiagnosticCode, _ message: String, at offset: Int,
     severity: Diagnostic.Severity = .error, limit: RenderLimit? = nil
   ) {
@@ -118,19 +133,21 @@ struct LintWalker {
   }
 
   /// Reports a budget that ran out at `offset` and stops the walk.
-  private mutating func stop(_ exceeded: RenderBudget.Exceeded, at offset: Int) {
+  mutating func stop(_ exceeded: RenderBudget.Exceeded, at offset: Int) {
     report(
       .limitExceeded, budget.limits.message(for: exceeded.limit), at: offset,
       limit: exceeded.limit)
     halted = true
   }
 
-  private var mainSource = SourceText("")
+  var mainSource = SourceText("")
 
   // MARK: - Walk
 
-  private mutating func walk(_ program: PProgram?) {
+  mutating func walk(_ program: PProgram?) {
     guard let program else { return }
+    let defined = defineInlinePartials(of: program)
+    defer { endInlinePartials(defined) }
     for node in program.body {
       if halted { return }
       do { try budget.step() } catch {
@@ -140,7 +157,12 @@ struct LintWalker {
       switch node {
       case .content, .comment: continue
       case .mustache(let mustache): mustacheStatement(mustache.sexpr)
-      case .block(let block): blockStatement(block)
+      case .block(let block):
+        switch block.kind {
+        case .helper: blockStatement(block)
+        case .inlinePartial: continue
+        case .partialBlock: partialBlockStatement(block)
+        }
       case .partial(let partial): partialStatement(partial)
       }
     }
@@ -220,7 +242,7 @@ struct LintWalker {
   }
 
   /// Checks an argument and returns what is known of its value.
-  private mutating func argument(_ expr: Expr) -> Shape {
+  mutating func argument(_ expr: Expr) -> Shape {
     switch expr {
     case .path(let path):
       return resolve(path) ?? .any
@@ -277,6 +299,9 @@ struct LintWalker {
       case "root":
         shape = .root(schema)
         if parts.isEmpty { usesWholeRoot = true }
+      case "partial-block":
+        // A layout tests whether it was given a block; nothing more can be known.
+        return .any
       case "index", "key", "first", "last":
         if iterating == 0 && checkVariables {
           report(.undefinedVariable, "'@\(first)' is only defined inside #each", at: path.offset)
@@ -434,87 +459,5 @@ struct LintWalker {
     blockParams.append(frame)
     body(&self)
     blockParams.removeLast()
-  }
-
-  // MARK: - Partials
-
-  private mutating func partialStatement(_ partial: PPartial) {
-    var context = scopes[scopes.count - 1]
-    if let first = partial.params.first { context = argument(first) }
-    for pair in partial.hash ?? [] { _ = argument(pair.value) }
-    if partial.hash != nil { context = .any }
-    guard case .sexpr = partial.name else {
-      includePartial(partial.name.original, context: context, at: partial.offset)
-      return
-    }
-    _ = argument(partial.name)
-  }
-
-  private mutating func includePartial(_ name: String, context: Shape, at offset: Int) {
-    if partialChain.contains(name) {
-      let chain = (partialChain + [name]).joined(separator: " → ")
-      report(.circularPartial, "circular partial: \(chain)", at: offset)
-      return
-    }
-    let parsed: Parser.Parsed
-    let partialSource: SourceText
-    switch partialEntry(name) {
-    case .failed(let error):
-      report(
-        error.kind == .limitExceeded ? .limitExceeded : .syntaxError,
-        "partial '\(name)' does not compile: \(error.message)", at: offset, limit: error.limit)
-      return
-    case .missing:
-      report(.missingPartial, "no partial named '\(name)'", at: offset)
-      return
-    case .parsed(let tree, let text):
-      parsed = tree
-      partialSource = text
-    }
-    guard partialChain.count < Template.maxPartialDepth else {
-      report(
-        .circularPartial, "partials nest deeper than \(Template.maxPartialDepth) levels",
-        at: offset)
-      return
-    }
-    if nesting + parsed.nesting > budget.limits.maxNesting {
-      report(
-        .limitExceeded, budget.limits.message(for: .nesting), at: offset, limit: .nesting)
-      return
-    }
-    do { try budget.expandPartial() } catch {
-      stop(error, at: offset)
-      return
-    }
-    // Walk the partial with the caller's context; its own blocks and block params start fresh.
-    let saved = (source, scopes, blockParams, callSite)
-    if partialChain.isEmpty {
-      mainSource = source
-      callSite = offset
-    }
-    partialChain.append(name)
-    source = partialSource
-    scopes = [context]
-    blockParams = []
-    walk(parsed.tree)
-    partialChain.removeLast()
-    (source, scopes, blockParams, callSite) = saved
-  }
-
-  /// The partial named `name`, resolved and parsed on first use in this lint.
-  private mutating func partialEntry(_ name: String) -> PartialEntry {
-    if let cached = partialCache[name] { return cached }
-    let entry: PartialEntry
-    do {
-      if let compiled = try partials.partial(named: name, limits: budget.limits) {
-        entry = .parsed(try Parser.parse(compiled.source, limits: budget.limits), compiled.source)
-      } else {
-        entry = .missing
-      }
-    } catch {
-      entry = .failed(error)
-    }
-    partialCache[name] = entry
-    return entry
   }
 }

@@ -55,10 +55,12 @@ struct ReferenceCase: Sendable, CustomTestStringConvertible {
 @Suite struct DifferentialTests {
   static let corpusCases = ReferenceCase.load("handlebars-corpus.json")
   static let specCases = ReferenceCase.load("mustache-spec-handlebars.json")
+  static let partialCases = ReferenceCase.load("handlebars-spec-partials.json")
 
   @Test func fixturesAreLoaded() {
-    #expect(Self.corpusCases.count >= 300)
+    #expect(Self.corpusCases.count >= 500)
     #expect(Self.specCases.count >= 100)
+    #expect(Self.partialCases.count >= 60)
   }
 
   @Test("handlebars.js corpus", arguments: corpusCases)
@@ -68,6 +70,11 @@ struct ReferenceCase: Sendable, CustomTestStringConvertible {
 
   @Test("mustache spec as handlebars.js renders it", arguments: specCases)
   func mustacheSpec(_ reference: ReferenceCase) {
+    reference.check()
+  }
+
+  @Test("partial blocks and inline partials from handlebars.js' spec", arguments: partialCases)
+  func partialBlocks(_ reference: ReferenceCase) {
     reference.check()
   }
 }

@@ -17,3 +17,15 @@ import Testing
     #expect(try Template.compile(source).usesPartials == expected)
   }
 }
+
+extension UsesPartialsTests {
+  @Test(arguments: [
+    ("{{#> layout}}body{{/layout}}", true),
+    ("{{#if x}}{{#> layout}}{{/layout}}{{/if}}", true),
+    ("{{#*inline \"p\"}}only text{{/inline}}", false),
+    ("{{#*inline \"p\"}}{{> q}}{{/inline}}", true),
+  ])
+  func layoutsUsePartials(_ source: String, _ expected: Bool) throws {
+    #expect(try Template.compile(source).usesPartials == expected)
+  }
+}
