@@ -34,4 +34,41 @@ import VaporTesting
           == "Export invoices as CSV only")
     }
   }
+
+  @Test(arguments: TestDatabase.all)
+  func aTemplateFillsACompanyLayout(_ database: TestDatabase) async throws {
+    try await withTestApp(database) { ctx in
+      // setup: a layout with a default section and a slot, and a template that fills both
+      let f = try await CoreLoopTests.fixture(ctx)
+      let loop = CoreLoopTests()
+      _ = try await loop.createTemplate(
+        f, name: "base",
+        body: "{{key}}\n{{#> role}}You are an engineer.{{/role}}\n{{> @partial-block}}\n-- end")
+      let task = try await loop.createTemplate(
+        f, name: "task",
+        body: """
+          {{#> base}}
+          {{#*inline "role"}}You are a {{#if tests}}careful {{/if}}reviewer.{{/inline}}
+          Review {{title}}.
+          {{/base}}
+          """)
+      // a partial block naming no template only warns: its block is the fallback
+      let fallback = try await loop.createTemplate(
+        f, name: "fallback", body: "{{#> nowhere}}Just {{title}}.{{/nowhere}}")
+
+      // act
+      let generated = try await loop.generate(f, templateID: task.id)
+      let fellBack = try await loop.generate(f, templateID: fallback.id)
+
+      // check (a one-line inline definition is not a standalone line, so its line break stays,
+      // as in handlebars.js)
+      #expect(generated.status == .created && fellBack.status == .created)
+      #expect(
+        try generated.content.decode(GenerationResponse.self).promptText
+          == "PS-42\nYou are a careful reviewer.\n\nReview Export invoices as CSV.\n-- end")
+      #expect(
+        try fellBack.content.decode(GenerationResponse.self).promptText
+          == "Just Export invoices as CSV.")
+    }
+  }
 }

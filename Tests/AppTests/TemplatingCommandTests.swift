@@ -39,6 +39,25 @@ import Testing
     #expect(result.1 == "# CSV export\n- a\n- b\n-- CSV EXPORT")
   }
 
+  @Test func renderAndLintAcceptLayouts() throws {
+    let root = try folder([
+      "t.hbs": "{{#> page}}{{#*inline \"title\"}}{{upper title}}{{/inline}}body{{/page}}",
+      "data.json": #"{"title": "csv export"}"#,
+      "partials/page.hbs": "# {{> title}}\n{{> @partial-block}}\n",
+    ])
+    defer { try? FileManager.default.removeItem(at: root) }
+    let template = root.appendingPathComponent("t.hbs").path
+    let partials = root.appendingPathComponent("partials").path
+    let rendered = run([
+      "render", template, "--data", root.appendingPathComponent("data.json").path, "--partials",
+      partials,
+    ])
+    #expect(rendered.0 == 0)
+    #expect(rendered.1 == "# CSV EXPORT\nbody")
+    let linted = run(["lint", template, "--partials", partials])
+    #expect(linted.0 == 0 && linted.1.isEmpty)
+  }
+
   @Test func renderReportsErrorsWithPositions() throws {
     let root = try folder(["t.hbs": "ok\n{{#if x}}\nno end", "data.json": "{}"])
     defer { try? FileManager.default.removeItem(at: root) }
