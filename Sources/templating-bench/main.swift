@@ -141,6 +141,24 @@ while large.utf8.count < 20_000 {
   large += "\n\n<!-- section \(section) -->\n" + typicalTemplate
 }
 
+// The typical template as a two-level layout: a base prompt, a section layout inside it and the
+// task's own part, which also overrides a section of the base with an inline partial.
+func split(_ text: String, at marker: String) -> (String, String) {
+  let range = text.range(of: marker)!
+  return (String(text[..<range.lowerBound]), String(text[range.lowerBound...]))
+}
+let (head, rest) = split(typicalTemplate, at: "## Context from the team")
+let (middle, tail) = split(rest, at: "## How to work")
+let layoutPartials = PartialDictionary([
+  "base": head + "{{> @partial-block}}\n{{#> closing}}Reply in Markdown.{{/closing}}\n",
+  "section": "{{#> base}}\n" + middle + "{{> @partial-block}}\n{{/base}}\n",
+])
+let layoutTemplate = try Template.compile(
+  "{{#> section}}\n{{#*inline \"closing\"}}\nReply in Markdown, with headings.\n{{/inline}}\n"
+    + tail + "{{/section}}\n")
+let renderedLayout = try layoutTemplate.render(issue, partials: layoutPartials)
+precondition(renderedLayout.contains("with headings") && renderedLayout.contains("## How to work"))
+
 let typical = try Template.compile(typicalTemplate)
 let rendered = try typical.render(issue)
 precondition(Linter.lint(large, schema: schema).allSatisfy { !$0.isError })
@@ -150,9 +168,16 @@ print(
 )
 print("typical template: \(typicalTemplate.utf8.count) bytes, output \(rendered.utf8.count) bytes")
 print("large template: \(large.utf8.count) bytes")
+print(
+  "layout: \(layoutPartials.sources.values.map(\.utf8.count).reduce(0, +) + layoutTemplate.text.utf8.count) bytes in three templates, output \(renderedLayout.utf8.count) bytes"
+)
 let only = ProcessInfo.processInfo.environment["TEMPLATING_BENCH_ONLY"]
 if only == "render" {
   for _ in 0..<200_000 { _ = try typical.render(issue) }
+  exit(0)
+}
+if only == "layout" {
+  for _ in 0..<100_000 { _ = try layoutTemplate.render(issue, partials: layoutPartials) }
   exit(0)
 }
 if only == "lint" {
@@ -167,6 +192,9 @@ try measure("compile 20 KB", iterations: 500) {
 }
 try measure("render 3 KB with an issue", iterations: 20_000) {
   _ = try typical.render(issue)
+}
+try measure("render 3 KB two-level layout with an issue", iterations: 20_000) {
+  _ = try layoutTemplate.render(issue, partials: layoutPartials)
 }
 let cache = TemplateCache()
 try measure("cache hit + render 3 KB", iterations: 20_000) {

@@ -8,7 +8,7 @@ enum RenderCommand: ToolCommand {
   static let spec = ToolArguments.Spec(options: ["data", "partials"])
   static let usage = """
     usage: promptsmith render TEMPLATE --data DATA.json [--partials DIR]
-      Renders TEMPLATE (Handlebars, as handlebars.js 4.7.8 with noEscape) with DATA.json as the
+      Renders TEMPLATE (Handlebars, as handlebars.js 4.7 with noEscape) with DATA.json as the
       context and prints the result exactly. In DIR, each file NAME.hbs is the partial NAME.
       Exits 1 on an error, 3 when a render budget runs out (RENDER_MAX_*, as the server).
     """

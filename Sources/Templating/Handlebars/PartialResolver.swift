@@ -39,6 +39,14 @@ public struct PartialDictionary: PartialResolver {
   /// Sources by partial name.
   public let sources: [String: String]
   private let cache: TemplateCache
+  private let byName = CompiledByName()
+
+  /// What this dictionary has resolved: a layout included at every generation is found by its
+  /// name, without hashing its source for the shared cache again.
+  private final class CompiledByName: @unchecked Sendable {
+    let lock = NSLock()
+    var templates: [String: CompiledTemplate] = [:]
+  }
 
   /// - Parameters:
   ///   - sources: partial sources by name.
@@ -57,8 +65,16 @@ public struct PartialDictionary: PartialResolver {
   public func partial(named name: String, limits: RenderLimits) throws(TemplateError)
     -> CompiledTemplate?
   {
+    byName.lock.lock()
+    let known = byName.templates[name]
+    byName.lock.unlock()
+    if let known, known.nesting <= limits.maxNesting { return known }
     guard let source = sources[name] else { return nil }
-    return try cache.compiled(source, limits: limits)
+    let compiled = try cache.compiled(source, limits: limits)
+    byName.lock.lock()
+    byName.templates[name] = compiled
+    byName.lock.unlock()
+    return compiled
   }
 }
 

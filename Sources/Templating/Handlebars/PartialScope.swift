@@ -35,6 +35,8 @@ typealias InlineScope = [String: InlinePartial]
 /// `{{> @partial-block}}`: handlebars.js' `partialBlockWrapper`, closing over the including
 /// template's state at the inclusion.
 final class PartialBlockCall: Sendable {
+  /// The identity of its `@partial-block` value (see `Value.functionIndex`).
+  let id: UInt64
   let program: Program
   let unit: SourceUnit
   /// `../` contexts and block parameters where the partial block stands.
@@ -46,9 +48,10 @@ final class PartialBlockCall: Sendable {
   let outer: PartialBlockCall?
 
   init(
-    program: Program, unit: SourceUnit, depths: [Value], blockParamFrames: [[Value]],
+    index: Int, program: Program, unit: SourceUnit, depths: [Value], blockParamFrames: [[Value]],
     scope: InlineScope, outer: PartialBlockCall?
   ) {
+    self.id = UInt64(index + 1) << 2 | 1
     self.program = program
     self.unit = unit
     self.depths = depths

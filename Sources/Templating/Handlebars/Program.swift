@@ -173,13 +173,4 @@ final class Partial: Sendable {
     self.block = block
     self.offset = offset
   }
-
-  /// The name in messages.
-  var displayName: String {
-    switch name {
-    case .fixed(let fixed): return fixed
-    case .dynamic: return "(dynamic)"
-    case .partialBlock: return "@partial-block"
-    }
-  }
 }

@@ -38,10 +38,9 @@ extension Renderer {
       }
       return try each(
         try calledIfFunction(args[0]), blocks: blocks, this: helperThis, offset: offset)
-    case .lookup where args.contains { $0.partialBlock != nil }:
-      throw fail(Self.partialBlockMisuse)
     case .lookup:
       let object = args.first ?? .undefined
+      if object.functionIndex != nil { throw fail(Self.partialBlockMisuse) }
       if !object.isTruthy { return object }
       guard args.count >= 2 else { throw fail("lookup needs an object and a key") }
       return JavaScript.property(object, propertyKey(args[1]))
@@ -51,7 +50,7 @@ extension Renderer {
       // They only test truthiness, and a function is truthy.
       return try promptHelper(helper, args)
     default:
-      if args.contains(where: { $0.partialBlock != nil }) { throw fail(Self.partialBlockMisuse) }
+      if args.contains(where: { $0.functionIndex != nil }) { throw fail(Self.partialBlockMisuse) }
       return try promptHelper(helper, args)
     }
   }
@@ -59,6 +58,7 @@ extension Renderer {
   static let partialBlockMisuse =
     "@partial-block is included with {{> @partial-block}}, or tested with if, unless, and, or, not"
 
+  @inline(__always)
   private func promptHelper(_ helper: Helper, _ args: [Value]) throws(TemplateError) -> Value {
     // Helpers such as `join` and `json` build their result before it is output: they stop
     // once it outgrows the whole output budget.

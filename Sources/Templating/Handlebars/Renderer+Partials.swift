@@ -26,8 +26,10 @@ extension Renderer {
     var scope = inlineScope
     if let block = partial.block {
       let call = PartialBlockCall(
-        program: block, unit: unit, depths: depths, blockParamFrames: blockParamFrames,
+        index: partialBlockCalls.count, program: block, unit: unit, depths: depths,
+        blockParamFrames: blockParamFrames,
         scope: inlineScope, outer: data.partialBlock)
+      partialBlockCalls.append(call)
       frame = DataFrame(copying: data)
       frame.partialBlock = call
       // The block's own inline partials are passed to the partial (handlebars.js `fn.partials`).
@@ -54,7 +56,6 @@ extension Renderer {
     if nestingDepth + nesting > budget.limits.maxNesting {
       throw TemplateError(limit: .nesting, limits: budget.limits, offset: partial.offset)
     }
-    var result = ""
     let saved = (depths, blockParamFrames, context, data, inlineScope, unit)
     partialStack.append(name)
     defer {
@@ -66,26 +67,35 @@ extension Renderer {
     context = partialContext
     inlineScope = scope
     data = frame
+    guard !partial.indent.isEmpty else {
+      // Straight into the caller's buffer: a layout's output is not copied once per level.
+      try render(target, named: name, context: partialContext, into: &out)
+      return
+    }
+    var result = ""
+    try render(target, named: name, context: partialContext, into: &result)
+    // The partial's buffer is handed over; indentation makes it longer, so count it anew.
+    site = partial.offset
+    budget.release(result.utf8.count)
+    try emit(try indented(result, by: partial.indent), into: &out)
+  }
+
+  private func render(
+    _ target: PartialTarget, named name: String, context partialContext: Value,
+    into out: inout String
+  ) throws(TemplateError) {
     switch target {
     case .template(let compiled):
       depths = [partialContext]
       blockParamFrames = []
       unit = SourceUnit(source: compiled.source, partialName: name, nesting: compiled.nesting)
       try located(in: unit) { () throws(TemplateError) in
-        try renderRoot(compiled.program, into: &result)
+        try renderRoot(compiled.program, into: &out)
       }
     case .inline(let inline):
-      try renderInline(inline, context: partialContext, into: &result)
+      try renderInline(inline, context: partialContext, into: &out)
     case .block(let call):
-      try renderBlock(call, context: partialContext, into: &result)
-    }
-    // The partial's buffer is handed over; indentation makes it longer, so count it anew.
-    site = partial.offset
-    budget.release(result.utf8.count)
-    if partial.indent.isEmpty {
-      try emit(result, into: &out)
-    } else {
-      try emit(try indented(result, by: partial.indent), into: &out)
+      try renderBlock(call, context: partialContext, into: &out)
     }
   }
 
@@ -157,7 +167,7 @@ extension Renderer {
     throws(TemplateError)
   {
     depths = inline.depths
-    if Self.pushes(context, onto: depths) { depths.append(context) }
+    Self.push(context, onto: &depths)
     blockParamFrames = []
     unit = inline.unit
     try located(in: unit) { () throws(TemplateError) in
@@ -176,7 +186,7 @@ extension Renderer {
     frame.partialBlock = call.outer
     data = frame
     depths = call.depths
-    if Self.pushes(context, onto: depths) { depths.append(context) }
+    Self.push(context, onto: &depths)
     blockParamFrames = call.blockParamFrames
     inlineScope = call.scope
     unit = call.unit
@@ -211,9 +221,16 @@ extension Renderer {
     return result
   }
 
+  /// The partial block a `@partial-block` value stands for.
+  func partialBlockCall(_ value: Value) -> PartialBlockCall? {
+    guard let index = value.functionIndex, index < partialBlockCalls.count else { return nil }
+    return partialBlockCalls[index]
+  }
+
   /// A value as handlebars.js' `if`, `unless`, `with` and `each` take it: a function is called.
+  @inline(__always)
   func calledIfFunction(_ value: Value) throws(TemplateError) -> Value {
-    guard let call = value.partialBlock else { return value }
+    guard value.id & 3 == 1, let call = partialBlockCall(value) else { return value }
     return .string(try callFunction(call))
   }
 

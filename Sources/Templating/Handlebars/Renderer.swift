@@ -22,6 +22,8 @@ final class Renderer {
   var unit: SourceUnit
   /// Inline partials visible to the running program.
   var inlineScope: InlineScope = [:]
+  /// Every partial block of this render, by `Value.functionIndex`.
+  var partialBlockCalls: [PartialBlockCall] = []
   private var nextIdentity: UInt64 = 16
   /// What this render has used of its `RenderLimits`.
   let budget: RenderBudget
@@ -56,17 +58,30 @@ final class Renderer {
   /// Renders a program with the partials its `{{#*inline}}` blocks define visible until it
   /// ends. `outerDepths` are the `../` contexts around the program, which its inline partials
   /// keep (handlebars.js runs a program's decorators as it wraps the program).
+  @inline(__always)
   func renderBody(_ program: Program, outerDepths: [Value], into out: inout String)
     throws(TemplateError) -> Value?
   {
     if program.inlinePartials.isEmpty { return try renderNodes(program, into: &out) }
+    return try renderDefiningInlinePartials(program, outerDepths: outerDepths, into: &out)
+  }
+
+  @inline(never)
+  private func renderDefiningInlinePartials(
+    _ program: Program, outerDepths: [Value], into out: inout String
+  ) throws(TemplateError) -> Value? {
     let enclosing = inlineScope
     defer { inlineScope = enclosing }
-    for definition in program.inlinePartials {
+    define(program.inlinePartials, outerDepths: outerDepths)
+    return try renderNodes(program, into: &out)
+  }
+
+  /// Puts inline partials in scope, defined in the running template.
+  private func define(_ definitions: [InlinePartialDefinition], outerDepths: [Value]) {
+    for definition in definitions {
       inlineScope[definition.name] = InlinePartial(
         program: definition.program, unit: unit, depths: outerDepths)
     }
-    return try renderNodes(program, into: &out)
   }
 
   // MARK: - Budgets
@@ -125,6 +140,13 @@ final class Renderer {
       if case .text(let text) = node {
         try flush(&out)
         try emit(text, into: &out)
+        concatenating = true
+        continue
+      }
+      if case .partial(let partial) = node {
+        // Always text, so it ends a run as text does; rendered into `out`, not a copy.
+        try flush(&out)
+        try renderPartial(partial, into: &out)
         concatenating = true
         continue
       }
@@ -210,8 +232,37 @@ final class Renderer {
     _ program: Program, context newContext: Value, data newData: DataFrame?,
     blockParams: [Value]?, into out: inout String
   ) throws(TemplateError) -> Value? {
-    let outerDepths = depths
-    let push = Self.pushes(newContext, onto: depths)
+    if program.inlinePartials.isEmpty {
+      return try enter(
+        program, context: newContext, data: newData, blockParams: blockParams, into: &out)
+    }
+    return try enterDefiningInlinePartials(
+      program, context: newContext, data: newData, blockParams: blockParams, into: &out)
+  }
+
+  /// `scoped` for a program with `{{#*inline}}` blocks, kept out of the path of every other
+  /// block: its inline partials keep the contexts around it, without its own.
+  @inline(never)
+  private func enterDefiningInlinePartials(
+    _ program: Program, context newContext: Value, data newData: DataFrame?,
+    blockParams: [Value]?, into out: inout String
+  ) throws(TemplateError) -> Value? {
+    let enclosing = inlineScope
+    defer { inlineScope = enclosing }
+    define(program.inlinePartials, outerDepths: depths)
+    return try enter(
+      program, context: newContext, data: newData, blockParams: blockParams, into: &out)
+  }
+
+  @inline(__always)
+  private func enter(
+    _ program: Program, context newContext: Value, data newData: DataFrame?,
+    blockParams: [Value]?, into out: inout String
+  ) throws(TemplateError) -> Value? {
+    let top = depths[depths.count - 1]
+    let push =
+      !JavaScript.looselyEqual(newContext, top)
+      && !(newContext.id == Value.nullContext.id && top.json == .null)
     if push { depths.append(newContext) }
     let savedContext = context
     let savedData = data
@@ -227,27 +278,41 @@ final class Renderer {
       context = savedContext
       data = savedData
     }
-    return try renderBody(program, outerDepths: outerDepths, into: &out)
+    return try renderNodes(program, into: &out)
   }
 
   /// handlebars.js `wrapProgram`: a program's context joins the `../` contexts unless it is
   /// the innermost one already.
-  static func pushes(_ newContext: Value, onto depths: [Value]) -> Bool {
+  /// Never leaves `depths` empty (the innermost context is read at every block): with no
+  /// context at all, `[undefined]` stands for `[]`, which `../` and `scoped` read alike.
+  static func push(_ newContext: Value, onto depths: inout [Value]) {
     let top = depths.last ?? .undefined
-    return !JavaScript.looselyEqual(newContext, top)
+    if !JavaScript.looselyEqual(newContext, top)
       && !(newContext.id == Value.nullContext.id && top.json == .null)
+    {
+      depths.append(newContext)
+    } else if depths.isEmpty {
+      depths.append(.undefined)
+    }
   }
 
   @inline(__always)
   func append(_ value: Value, to out: inout String) throws(TemplateError) {
-    if let call = value.partialBlock {
-      try emit(try callFunction(call), into: &out)
-      return
-    }
     switch value.json {
     case nil, .null?: return
     case .string(let s)?: try emit(s, into: &out)
-    default: try emit(JavaScript.string(value.json), into: &out)
+    default: try appendOther(value, to: &out)
+    }
+  }
+
+  /// `append` for numbers, booleans, containers and `@partial-block`, out of line: `append` is
+  /// inlined into every output path, which must stay small.
+  @inline(never)
+  private func appendOther(_ value: Value, to out: inout String) throws(TemplateError) {
+    if value.id & 3 == 1, let call = partialBlockCall(value) {
+      try emit(try callFunction(call), into: &out)
+    } else {
+      try emit(JavaScript.string(value.json), into: &out)
     }
   }
 

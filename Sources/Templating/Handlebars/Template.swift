@@ -1,6 +1,6 @@
 import Foundation
 
-/// Compiles Handlebars templates (handlebars.js 4.7.8 semantics, rendered with `noEscape`).
+/// Compiles Handlebars templates (handlebars.js 4.7 semantics, rendered with `noEscape`).
 public enum Template {
   /// Partials may nest this deep; one more level is an error.
   public static let maxPartialDepth = 10

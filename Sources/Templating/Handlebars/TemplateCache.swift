@@ -11,8 +11,27 @@ public final class TemplateCache: @unchecked Sendable {
     var lastUse: UInt64
   }
 
+  /// A source compared byte for byte and hashed once with FNV-1a: `String`'s own hashing
+  /// normalises Unicode first, which cost a layout render a third of its time (a partial is
+  /// looked up at every inclusion).
+  private struct Key: Hashable {
+    let source: String
+    let hash: UInt64
+
+    init(_ source: String) {
+      self.source = source
+      hash = CompiledTemplate.hash(source)
+    }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+
+    static func == (a: Key, b: Key) -> Bool {
+      a.hash == b.hash && CompiledTemplate.sameBytes(a.source, b.source)
+    }
+  }
+
   private let lock = NSLock()
-  private var entries: [String: Entry] = [:]
+  private var entries: [Key: Entry] = [:]
   private var clock: UInt64 = 0
   private let capacity: Int
 
@@ -28,10 +47,12 @@ public final class TemplateCache: @unchecked Sendable {
   public func compiled(_ source: String, limits: RenderLimits = .default) throws(TemplateError)
     -> CompiledTemplate
   {
+    let key = Key(source)
     lock.lock()
     clock += 1
-    if let hit = entries[source] {
-      entries[source]?.lastUse = clock
+    if let index = entries.index(forKey: key) {
+      entries.values[index].lastUse = clock
+      let hit = entries.values[index]
       lock.unlock()
       guard hit.template.nesting <= limits.maxNesting else {
         // Compiling again gives the located error.
@@ -44,7 +65,7 @@ public final class TemplateCache: @unchecked Sendable {
     lock.lock()
     defer { lock.unlock() }
     clock += 1
-    entries[source] = Entry(template: compiled, lastUse: clock)
+    entries[key] = Entry(template: compiled, lastUse: clock)
     if entries.count > capacity,
       let oldest = entries.min(by: { $0.value.lastUse < $1.value.lastUse })?.key
     {
@@ -64,6 +85,6 @@ public final class TemplateCache: @unchecked Sendable {
   public func contains(_ source: String) -> Bool {
     lock.lock()
     defer { lock.unlock() }
-    return entries[source] != nil
+    return entries[Key(source)] != nil
   }
 }

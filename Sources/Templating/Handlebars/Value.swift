@@ -6,9 +6,6 @@
 struct Value: Sendable {
   var json: JSONValue?
   var id: UInt64
-  /// Set for `@partial-block`, a function in handlebars.js: truthy like an object, and called
-  /// where handlebars.js calls functions (a mustache, `if`, `unless`, `with`, `each`).
-  var partialBlock: PartialBlockCall?
 
   static let undefined = Value(json: nil, id: 0)
   static let null = Value(json: .null, id: 0)
@@ -25,12 +22,18 @@ struct Value: Sendable {
     self.id = 0
   }
 
-  /// `@partial-block` while a partial block's partial renders.
+  /// `@partial-block`, a function in handlebars.js: truthy like an object, and called where
+  /// handlebars.js calls functions (a mustache, `if`, `unless`, `with`, `each`). Its identity
+  /// says which block (`PartialBlockCall.id`): a field of its own would make every value
+  /// larger, and values are copied at every step of a render.
   static func function(_ call: PartialBlockCall) -> Value {
-    var value = Value(
-      json: .orderedObject([]), id: UInt64(UInt(bitPattern: ObjectIdentifier(call).hashValue)) | 2)
-    value.partialBlock = call
-    return value
+    Value(json: .orderedObject([]), id: call.id)
+  }
+
+  /// For `@partial-block`, the renderer's index of its block. Identities ending in binary 01
+  /// are free: containers' end in 1x, primitives' are 0 and `nullContext`'s is 1.
+  var functionIndex: Int? {
+    id & 3 == 1 && id > 1 ? Int(truncatingIfNeeded: id >> 2) - 1 : nil
   }
 
   static func bool(_ value: Bool) -> Value { Value(.bool(value)) }

@@ -113,6 +113,27 @@ private func json(_ text: String) throws -> JSONValue { try JSONValue(parsing: t
     #expect(try Template.compile("abc").contentHash != CompiledTemplate.hash("abd"))
   }
 
+  @Test func cacheKeysAreBytesNotCanonicalText() throws {
+    // "é" precomposed and decomposed are equal Strings, but different templates: each renders
+    // its own bytes.
+    let cache = TemplateCache()
+    let composed = "caf\u{E9}"
+    let decomposed = "cafe\u{301}"
+    #expect(composed == decomposed)
+    #expect(Array(try cache.compiled(composed).render(.null).utf8) == Array(composed.utf8))
+    #expect(Array(try cache.compiled(decomposed).render(.null).utf8) == Array(decomposed.utf8))
+    #expect(cache.count == 2)
+  }
+
+  @Test func partialsFoundByNameStillRespectTheNestingLimit() throws {
+    let partials = PartialDictionary(["deep": "{{#if a}}{{#if b}}{{#if c}}x{{/if}}{{/if}}{{/if}}"])
+    #expect(try partials.partial(named: "deep", limits: .default) != nil)
+    let error = #expect(throws: TemplateError.self) {
+      try partials.partial(named: "deep", limits: RenderLimits(maxNesting: 2))
+    }
+    #expect(error?.limit == .nesting)
+  }
+
   @Test(
     arguments: [(Double, String)]([
       (0.0, "0"), (-0.0, "0"), (1.0, "1"), (-1.5, "-1.5"), (0.1, "0.1"), (1e21, "1e+21"),
