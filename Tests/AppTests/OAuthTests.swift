@@ -10,17 +10,21 @@ import VaporTesting
 /// Jira Cloud OAuth 2.0 (3LO) against a local Atlassian: state, code exchange, refresh rotation
 /// and a refused grant.
 @Suite struct OAuthTests {
+  /// OAuth configured, with Atlassian's endpoints at `atlassian`.
+  static func oauth(_ atlassian: String) -> (inout AppConfig) -> Void {
+    { config in
+      config.jiraClientID = "client-id"
+      config.jiraClientSecret = "client-secret"
+      config.publicBaseURL = "https://promptsmith.example"
+      config.atlassian = AtlassianEndpoints(authURL: atlassian, apiURL: atlassian)
+    }
+  }
+
   @Test(arguments: TestDatabase.all)
   func anAdminConnectsJiraCloudAndTokensRotate(_ database: TestDatabase) async throws {
     let atlassian = try await FakeAtlassian.start()
     defer { Task { try? await atlassian.stop() } }
-    let oauthConfigured: (inout AppConfig) -> Void = { config in
-      config.jiraClientID = "client-id"
-      config.jiraClientSecret = "client-secret"
-      config.publicBaseURL = "https://promptsmith.example"
-      config.atlassian = AtlassianEndpoints(authURL: atlassian.url, apiURL: atlassian.url)
-    }
-    try await withTestApp(database, configure: oauthConfigured) { ctx in
+    try await withTestApp(database, configure: Self.oauth(atlassian.url)) { ctx in
       let admin = try await ctx.adminToken()
       let created = try await ctx.send(
         .POST, "/trackers", token: admin,
@@ -114,13 +118,7 @@ import VaporTesting
   func aCallbackForAnotherSiteIsRefused(_ database: TestDatabase) async throws {
     let atlassian = try await FakeAtlassian.start()
     defer { Task { try? await atlassian.stop() } }
-    let oauthConfigured: (inout AppConfig) -> Void = { config in
-      config.jiraClientID = "client-id"
-      config.jiraClientSecret = "client-secret"
-      config.publicBaseURL = "https://promptsmith.example"
-      config.atlassian = AtlassianEndpoints(authURL: atlassian.url, apiURL: atlassian.url)
-    }
-    try await withTestApp(database, configure: oauthConfigured) { ctx in
+    try await withTestApp(database, configure: Self.oauth(atlassian.url)) { ctx in
       let admin = try await ctx.adminToken()
       let created = try await ctx.send(
         .POST, "/trackers", token: admin,
@@ -150,13 +148,7 @@ import VaporTesting
   {
     let atlassian = try await FakeAtlassian.start()
     defer { Task { try? await atlassian.stop() } }
-    let oauthConfigured: (inout AppConfig) -> Void = { config in
-      config.jiraClientID = "client-id"
-      config.jiraClientSecret = "client-secret"
-      config.publicBaseURL = "https://promptsmith.example"
-      config.atlassian = AtlassianEndpoints(authURL: atlassian.url, apiURL: atlassian.url)
-    }
-    try await withTestApp(database, configure: oauthConfigured) { ctx in
+    try await withTestApp(database, configure: Self.oauth(atlassian.url)) { ctx in
       let admin = try await ctx.adminToken()
       func tracker(_ baseURL: String) async throws -> String {
         let created = try await ctx.send(

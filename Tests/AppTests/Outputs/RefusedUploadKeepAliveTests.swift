@@ -27,21 +27,8 @@ import Vapor
 /// part, while half a MiB of the file is still to come), then `GET /health`.
 enum KeepAliveSocket {
   static func refusedUploadThenHealth(port: Int, token: String) throws -> [String] {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    let fd = try LoopbackSocket.connect(port: port, sendTimeout: 10, receiveTimeout: 10)
     defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = UInt16(port).bigEndian
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let connected = withUnsafePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-        connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-      }
-    }
-    guard connected == 0 else { throw Abort(.internalServerError, reason: "connect failed") }
-    var timeout = timeval(tv_sec: 10, tv_usec: 0)
-    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     let boundary = "keep-alive-boundary"
     let body =
       "--\(boundary)\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\nhello\r\n"

@@ -43,20 +43,8 @@ enum RawUpload {
   static func send(port: Int, token: String, promptVersionID: String, contentBytes: Int) throws
     -> Result
   {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    let fd = try LoopbackSocket.connect(port: port, sendTimeout: 2)
     defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = UInt16(port).bigEndian
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let connected = withUnsafePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-        connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-      }
-    }
-    guard connected == 0 else { throw Abort(.internalServerError, reason: "connect failed") }
-    var timeout = timeval(tv_sec: 2, tv_usec: 0)
-    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     let boundary = "raw-upload-boundary"
     let head =
       "--\(boundary)\r\nContent-Disposition: form-data; name=\"promptVersionId\"\r\n\r\n"
