@@ -386,18 +386,9 @@ struct Parser {
 
   /// `{{#> name context? hash?}}program{{/name}}`: handlebars.js `preparePartialBlock`.
   private mutating func parsePartialBlock() throws(TemplateError) -> PBlock {
-    let open = advance()
-    try enter(at: open.start)
+    try enter(at: peek.start)
     defer { nesting -= 1 }
-    let name: Expr =
-      peek.kind == .openSexpr ? .sexpr(try parseSexpr()) : try parseHelperName()
-    let (params, hash) = try parseParamsAndHash()
-    let close = try expect(.close, "'CLOSE'")
-    if params.count > 1 {
-      throw TemplateError(
-        kind: .syntax, message: "Unsupported number of partial arguments: \(params.count)",
-        offset: open.start)
-    }
+    let (open, name, params, hash, close) = try parsePartialOpener()
     let program = try parseProgram()
     guard peek.kind == .openEndBlock else {
       if peek.kind == .eof {
@@ -481,7 +472,10 @@ struct Parser {
       inverseStrip: inverseStrip, closeStrip: closeStrip, offset: offset)
   }
 
-  private mutating func parsePartial() throws(TemplateError) -> PPartial {
+  /// `{{> name context? hash?}}` and the opener of a partial block.
+  private mutating func parsePartialOpener() throws(TemplateError) -> (
+    open: Token, name: Expr, params: [Expr], hash: [HashPair]?, close: Token
+  ) {
     let open = advance()
     let name: Expr =
       peek.kind == .openSexpr ? .sexpr(try parseSexpr()) : try parseHelperName()
@@ -492,6 +486,11 @@ struct Parser {
         kind: .syntax, message: "Unsupported number of partial arguments: \(params.count)",
         offset: open.start)
     }
+    return (open, name, params, hash, close)
+  }
+
+  private mutating func parsePartial() throws(TemplateError) -> PPartial {
+    let (open, name, params, hash, close) = try parsePartialOpener()
     return PPartial(
       name: name, params: params, hash: hash, strip: StripFlags(open: open.text, close: close.text),
       offset: open.start)

@@ -40,12 +40,15 @@ final class LintPartialBlock {
   let outer: LintPartialBlock?
   /// The context the partial block gives its partial, when it gives one.
   let partialContext: Shape?
+  /// The inline partials written directly in the block, which handlebars.js passes to the
+  /// partial (`fn.partials`).
+  let inlinePartials: [LintInlinePartial]
   var walked = false
 
   init(
     program: PProgram, source: SourceText, partialChain: [String], callSite: Int, nesting: Int,
     scopes: [Shape], blockParams: [[String: Shape]], inlineScope: [String: LintInlinePartial],
-    outer: LintPartialBlock?, partialContext: Shape?
+    outer: LintPartialBlock?, partialContext: Shape?, inlinePartials: [LintInlinePartial]
   ) {
     self.program = program
     self.source = source
@@ -57,6 +60,7 @@ final class LintPartialBlock {
     self.inlineScope = inlineScope
     self.outer = outer
     self.partialContext = partialContext
+    self.inlinePartials = inlinePartials
   }
 }
 
@@ -69,21 +73,24 @@ extension LintWalker {
   }
 
   mutating func defineInlinePartials(of program: PProgram) -> InlineDefinitions? {
-    var defined: [LintInlinePartial] = []
-    for node in program.body {
-      guard case .block(let block) = node, case .inlinePartial(let name) = block.kind else {
-        continue
-      }
-      defined.append(
-        LintInlinePartial(
-          name: name, program: block.program ?? PProgram([]), offset: block.offset,
-          source: source, partialChain: partialChain, callSite: callSite,
-          nesting: templateNesting, context: scopes[scopes.count - 1]))
-    }
+    let defined = inlinePartials(of: program)
     guard !defined.isEmpty else { return nil }
     let enclosing = inlineScope
     for inline in defined { inlineScope[inline.name] = inline }
     return InlineDefinitions(enclosing: enclosing, defined: defined)
+  }
+
+  /// The `{{#*inline}}` blocks written directly in `program`, defined where the walk is.
+  private func inlinePartials(of program: PProgram) -> [LintInlinePartial] {
+    program.body.compactMap { node in
+      guard case .block(let block) = node, case .inlinePartial(let name) = block.kind else {
+        return nil
+      }
+      return LintInlinePartial(
+        name: name, program: block.program ?? PProgram([]), offset: block.offset,
+        source: source, partialChain: partialChain, callSite: callSite,
+        nesting: templateNesting, context: scopes[scopes.count - 1])
+    }
   }
 
   /// Checks the inline partials nothing included, in the context where they stand, and ends
@@ -117,17 +124,7 @@ extension LintWalker {
 
   mutating func partialStatement(_ partial: PPartial) {
     let given = givenContext(params: partial.params, hash: partial.hash)
-    if case .sexpr = partial.name {
-      _ = argument(partial.name)
-    } else if isPartialBlockName(partial.name) {
-      // Without a block this template is a layout, whose block its includers give.
-      if let block = partialBlock {
-        walkBlock(block, context: blockContext(block, given: given), at: partial.offset)
-      }
-    } else {
-      includePartial(
-        partial.name.original, context: given ?? scopes[scopes.count - 1], at: partial.offset)
-    }
+    include(partial.name, given: given, at: partial.offset, block: nil)
   }
 
   mutating func partialBlockStatement(_ statement: PBlock) {
@@ -135,24 +132,37 @@ extension LintWalker {
     defer { nesting -= 1 }
     let sexpr = statement.sexpr
     let given = givenContext(params: sexpr.params, hash: sexpr.hash)
+    let program = statement.program ?? PProgram([])
+    let passed = inlinePartials(of: program)
+    // Checked where the block defines them; passed to the partial, they only need to resolve.
+    for inline in passed { inline.included = true }
     let block = LintPartialBlock(
-      program: statement.program ?? PProgram([]), source: source, partialChain: partialChain,
-      callSite: callSite, nesting: templateNesting, scopes: scopes, blockParams: blockParams,
-      inlineScope: inlineScope, outer: partialBlock, partialContext: given)
-    if case .sexpr = sexpr.path {
-      _ = argument(sexpr.path)
-    } else if isPartialBlockName(sexpr.path) {
-      if let outer = partialBlock {
-        walkBlock(outer, context: blockContext(outer, given: given), at: statement.offset)
-      }
-    } else {
-      includePartial(
-        sexpr.path.original, context: given ?? scopes[scopes.count - 1], at: statement.offset,
-        block: block)
-    }
+      program: program, source: source, partialChain: partialChain, callSite: callSite,
+      nesting: templateNesting, scopes: scopes, blockParams: blockParams,
+      inlineScope: inlineScope, outer: partialBlock, partialContext: given,
+      inlinePartials: passed)
+    include(sexpr.path, given: given, at: statement.offset, block: block)
     // A block its partial never renders (or a dynamic partial's) is still checked where it is.
     if !block.walked && !halted {
       walkBlock(block, context: given, at: statement.offset)
+    }
+  }
+
+  /// `{{> name}}` or `{{#> name}}…`: a dynamic name is only checked, `@partial-block` walks
+  /// the enclosing block (none while linting a layout on its own: its includers give it), any
+  /// other name is included.
+  private mutating func include(
+    _ name: Expr, given: Shape?, at offset: Int, block: LintPartialBlock?
+  ) {
+    if case .sexpr = name {
+      _ = argument(name)
+    } else if isPartialBlockName(name) {
+      if let outer = partialBlock {
+        walkBlock(outer, context: blockContext(outer, given: given), at: offset)
+      }
+    } else {
+      includePartial(
+        name.original, context: given ?? scopes[scopes.count - 1], at: offset, block: block)
     }
   }
 
@@ -244,17 +254,7 @@ extension LintWalker {
   private mutating func give(_ block: LintPartialBlock?) {
     guard let block else { return }
     partialBlock = block
-    for node in block.program.body {
-      guard case .block(let statement) = node, case .inlinePartial(let name) = statement.kind
-      else { continue }
-      let inline = LintInlinePartial(
-        name: name, program: statement.program ?? PProgram([]), offset: statement.offset,
-        source: block.source, partialChain: block.partialChain, callSite: block.callSite,
-        nesting: block.nesting, context: block.scopes[block.scopes.count - 1])
-      // Checked where the block defines it; here it only needs to resolve.
-      inline.included = true
-      inlineScope[name] = inline
-    }
+    for inline in block.inlinePartials { inlineScope[inline.name] = inline }
   }
 
   /// Walks an inline partial where it is included, in the template that wrote it.
