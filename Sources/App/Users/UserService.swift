@@ -58,7 +58,9 @@ struct UserService: Sendable {
     let newHash: String? =
       if let password { try await hasher.hash(password) } else { nil }
 
-    return try await database.transaction { transaction in
+    // Reads the user and the other admins, then writes: on SQLite a deferred transaction would
+    // fail with `database is locked` when a login wrote in between (seen in the browser tests).
+    return try await database.writeTransaction { transaction in
       guard
         let user = try await User.query(on: transaction)
           .filter(\.$id == id).filter(\.$company.$id == companyID).first()
