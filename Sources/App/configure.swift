@@ -14,7 +14,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.migrations.add(migration)
   }
   app.passwordHasher = try PasswordHasher(cost: config.bcryptCost)
-  app.accessTokens = await AccessTokens(secret: config.jwtSecret)
+  app.jwtAccessTokens = await JWTAccessTokens(secret: config.jwtSecret)
   app.templateCache = TemplateCache(capacity: 1024)
 
   let encoder = JSONEncoder()
@@ -74,7 +74,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
   try app.register(collection: JobStatsRoutes())
   try app.register(collection: WebhookRoutes())
   try app.register(collection: JiraOAuthRoutes())
-  try app.register(collection: TokenRoutes())
+  try app.register(collection: PersonalAccessTokenRoutes())
   try app.register(collection: MCPRoutes())
   try app.register(collection: AuditRoutes())
   try app.register(collection: ConsoleRoutes(source: try consoleSource(config)))
@@ -87,10 +87,9 @@ public func configure(_ app: Application, config: AppConfig) async throws {
       "GET /metrics is open to anyone who reaches the API: set METRICS_TOKEN or METRICS_PORT")
   }
   app.lifecycle.use(EmbeddedWorker())
-  app.asyncCommands.use(WorkerCommand(), as: "worker")
-  app.asyncCommands.use(KeysCommands(), as: "keys")
-  app.asyncCommands.use(UserCommands(), as: "user")
-  app.asyncCommands.use(CompanyCommands(), as: "company")
+  for (name, command) in CommandCatalog.applicationCommands {
+    app.asyncCommands.use(command, as: name)
+  }
 }
 
 private func configureDatabase(_ app: Application, config: AppConfig) throws {

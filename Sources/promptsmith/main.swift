@@ -8,6 +8,12 @@ import Vapor
 if ToolCommands.handles(CommandLine.arguments.dropFirst().first) {
   exit(ToolCommands.run(Array(CommandLine.arguments.dropFirst())))
 }
+// Help is answered before the application is built: instantly, with no side effects.
+if let help = CommandCatalog.help(for: Array(CommandLine.arguments.dropFirst())) {
+  let output = help.status == 0 ? FileHandle.standardOutput : FileHandle.standardError
+  output.write(Data(help.text.utf8))
+  exit(help.status)
+}
 
 // `serve --with-worker` / `--no-worker` are ours; Vapor's serve command would refuse them.
 var arguments = CommandLine.arguments

@@ -77,7 +77,7 @@ import VaporTesting
         .POST, "/me/tokens", token: admin,
         object: ["name": "ci", "currentPassword": ctx.adminPassword])
       #expect(created.status == .created)
-      let pat = try #require(try created.content.decode(TokenResponse.self).token)
+      let pat = try #require(try created.content.decode(PersonalAccessTokenResponse.self).token)
       let minted = try await ctx.send(
         .POST, "/me/tokens", token: pat,
         object: ["name": "again", "currentPassword": ctx.adminPassword])
@@ -118,7 +118,7 @@ import VaporTesting
         let created = try await ctx.send(
           .POST, "/me/tokens", token: session,
           object: ["name": "ide", "currentPassword": dev.password])
-        return try #require(try created.content.decode(TokenResponse.self).token)
+        return try #require(try created.content.decode(PersonalAccessTokenResponse.self).token)
       }
       let first = try await mint()
       let second = try await mint()
@@ -136,7 +136,7 @@ import VaporTesting
       let third = try await ctx.send(
         .POST, "/me/tokens", token: session,
         object: ["name": "ide", "currentPassword": "a-new-password-42"])
-      let thirdSecret = try #require(try third.content.decode(TokenResponse.self).token)
+      let thirdSecret = try #require(try third.content.decode(PersonalAccessTokenResponse.self).token)
       let reset = try await ctx.send(
         .PATCH, "/users/\(dev.id)", token: admin, object: ["password": "reset-by-admin-77"])
       #expect(try reset.content.decode(UserResponse.self).revokedTokens == 1)

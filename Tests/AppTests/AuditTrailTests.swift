@@ -57,7 +57,7 @@ import Vapor
       let token = try await ctx.send(
         .POST, "/me/tokens", token: admin,
         object: ["name": "ci", "currentPassword": ctx.adminPassword])
-      let tokenID = try token.content.decode(TokenResponse.self).id
+      let tokenID = try token.content.decode(PersonalAccessTokenResponse.self).id
       _ = try await ctx.send(.DELETE, "/me/tokens/\(tokenID)", token: admin)
 
       // act

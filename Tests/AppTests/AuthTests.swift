@@ -133,7 +133,7 @@ import VaporTesting
       let pair = try await ctx.login(ctx.adminEmail, ctx.adminPassword)
       let service = SessionService(
         database: ctx.app.db, hasher: ctx.app.passwordHasher,
-        accessTokens: ctx.app.accessTokens,
+        jwtAccessTokens: ctx.app.jwtAccessTokens,
         audit: AuditLog(database: ctx.app.db, logger: ctx.app.logger),
         now: { Date() })
       // act

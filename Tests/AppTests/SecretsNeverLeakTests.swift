@@ -37,7 +37,7 @@ import Vapor
       let pat = try await ctx.send(
         .POST, "/me/tokens", token: current.accessToken,
         object: ["name": "ci", "currentPassword": ctx.adminPassword])
-      let patSecret = try #require(try pat.content.decode(TokenResponse.self).token)
+      let patSecret = try #require(try pat.content.decode(PersonalAccessTokenResponse.self).token)
       #expect(try await ctx.send(.GET, "/me", token: patSecret).status == .ok)
       let changed = try await ctx.send(
         .PATCH, "/me", token: current.accessToken,

@@ -44,7 +44,7 @@ import Vapor
       let token = try await ctx.send(
         .POST, "/me/tokens", token: f.admin,
         object: ["name": "a", "currentPassword": ctx.adminPassword])
-      let tokenID = try token.content.decode(TokenResponse.self).id
+      let tokenID = try token.content.decode(PersonalAccessTokenResponse.self).id
       let user = try await ctx.createUser(role: .developer, adminToken: f.admin)
       let ids: [String: String] = [
         "userID": user.id, "templateID": template.id, "version": "1",
@@ -90,7 +90,7 @@ import Vapor
       let job = try await ctx.send(.GET, "/jobs/\(jobID)", token: f.admin)
       #expect(try job.content.decode(JobResponse.self).state == "available")
       let tokens = try await ctx.send(.GET, "/tokens", token: f.admin)
-      #expect(try tokens.content.decode([TokenResponse].self).map(\.id) == [tokenID])
+      #expect(try tokens.content.decode([PersonalAccessTokenResponse].self).map(\.id) == [tokenID])
       #expect(try await AuditEvent.query(on: ctx.app.db).count() == auditRows)
     }
   }

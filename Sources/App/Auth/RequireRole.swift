@@ -40,9 +40,9 @@ extension Request {
       logger[metadataKey: LogKeys.userID] = .string(principal.userID.uuidString.lowercased())
       return principal
     }
-    let claims: AccessTokenClaims
+    let claims: JWTAccessTokenClaims
     do {
-      claims = try await application.accessTokens.verify(token)
+      claims = try await application.jwtAccessTokens.verify(token)
     } catch {
       logger.debug("Access token refused", metadata: ["reason": "\(error)"])
       throw AppError.unauthorized

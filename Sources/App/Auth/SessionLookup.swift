@@ -5,7 +5,7 @@ import Vapor
 
 /// Reads an access token's user and session in one primary-key query.
 enum SessionLookup {
-  static func principal(claims: AccessTokenClaims, on database: any Database) async throws
+  static func principal(claims: JWTAccessTokenClaims, on database: any Database) async throws
     -> Principal?
   {
     guard let userID = UUID(uuidString: claims.subject.value),

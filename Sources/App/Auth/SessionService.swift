@@ -17,7 +17,7 @@ struct SessionService: Sendable {
 
   let database: any Database
   let hasher: PasswordHasher
-  let accessTokens: AccessTokens
+  let jwtAccessTokens: JWTAccessTokens
   let audit: AuditLog
   let now: @Sendable () -> Date
   /// `LOGIN_MAX_FAILURES` per 15 minutes, per attempted e-mail and per IP; 0 disables.
@@ -177,7 +177,7 @@ struct SessionService: Sendable {
           .uuid(UUID.v7()), .uuid(familyID), .uuid(userID), .uuid(parentID),
           .text(Self.hash(secret)), .date(issued + Self.refreshLifetime), .date(issued),
         ]))
-    let access = try await accessTokens.issue(
+    let access = try await jwtAccessTokens.issue(
       userID: userID, companyID: companyID, role: role, familyID: familyID, now: issued)
     return TokenPair(accessToken: access, refreshToken: secret)
   }
@@ -201,7 +201,7 @@ struct SessionService: Sendable {
 extension Request {
   var sessions: SessionService {
     var service = SessionService(
-      database: db, hasher: application.passwordHasher, accessTokens: application.accessTokens,
+      database: db, hasher: application.passwordHasher, jwtAccessTokens: application.jwtAccessTokens,
       audit: audit, now: { Date() })
     service.maximumLoginFailures = application.appConfig.loginMaxFailures
     service.sessionMaxDays = application.appConfig.sessionMaxDays

@@ -80,6 +80,6 @@ struct MCPFixture {
     try await issue("DUP-1", "Twin in Teamwork", tracker: second, category: "todo", assigned: true)
     return MCPFixture(
       ctx: ctx, developerID: developerID, developerToken: developerToken,
-      pat: try #require(try pat.content.decode(TokenResponse.self).token))
+      pat: try #require(try pat.content.decode(PersonalAccessTokenResponse.self).token))
   }
 }

@@ -6,7 +6,7 @@ import Vapor
 @testable import App
 
 /// Tokens forged by hand: every claim and header check of RFC 8725 must refuse them.
-@Suite struct AccessTokenTests {
+@Suite struct JWTAccessTokenTests {
   static let secret = "test-secret-that-is-at-least-32-bytes"
 
   static func base64URL(_ data: Data) -> String {
@@ -34,7 +34,7 @@ import Vapor
   }
 
   @Test func aWellFormedTokenVerifies() async throws {
-    let tokens = await AccessTokens(secret: Array(Self.secret.utf8))
+    let tokens = await JWTAccessTokens(secret: Array(Self.secret.utf8))
     let claims = try await tokens.verify(try Self.forge())
     #expect(claims.role == "admin")
   }
@@ -57,14 +57,14 @@ import Vapor
 
   @Test(arguments: forgedCases())
   func forgedTokensAreRefused(_ label: String, _ token: String) async throws {
-    let tokens = await AccessTokens(secret: Array(Self.secret.utf8))
+    let tokens = await JWTAccessTokens(secret: Array(Self.secret.utf8))
     await #expect(throws: (any Error).self, "\(label) was accepted") {
       try await tokens.verify(token)
     }
   }
 
   @Test func aTamperedPayloadIsRefused() async throws {
-    let tokens = await AccessTokens(secret: Array(Self.secret.utf8))
+    let tokens = await JWTAccessTokens(secret: Array(Self.secret.utf8))
     let parts = try Self.forge().split(separator: ".").map(String.init)
     let other = try Self.forge(overriding: ["role": "admin", "sub": "someone"])
       .split(separator: ".").map(String.init)

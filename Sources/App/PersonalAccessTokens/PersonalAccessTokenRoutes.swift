@@ -1,7 +1,7 @@
 import Fluent
 import Vapor
 
-struct TokenResponse: Content {
+struct PersonalAccessTokenResponse: Content {
   let id: String
   let userId: String
   let name: String
@@ -23,7 +23,7 @@ struct TokenResponse: Content {
 }
 
 /// Personal access tokens: `/me/tokens` for one's own, `/tokens` for a company's admin.
-struct TokenRoutes: RouteCollection {
+struct PersonalAccessTokenRoutes: RouteCollection {
   func boot(routes: any RoutesBuilder) throws {
     let mine = routes.grouped("me", "tokens").grouped(RequireRole(.developer))
     mine.post(use: create)
@@ -72,7 +72,7 @@ struct TokenRoutes: RouteCollection {
         on: transaction)
     }
     let response = Response(status: .created)
-    try response.content.encode(TokenResponse(pat, secret: secret))
+    try response.content.encode(PersonalAccessTokenResponse(pat, secret: secret))
     response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
     return response
   }
@@ -82,7 +82,7 @@ struct TokenRoutes: RouteCollection {
     let page = try await PersonalAccessToken.query(on: req.db)
       .filter(\.$user.$id == principal.userID).filter(\.$revokedAt == nil)
       .page(PageRequest(from: req))
-    return try page.map { try TokenResponse($0) }.response(for: req)
+    return try page.map { try PersonalAccessTokenResponse($0) }.response(for: req)
   }
 
   func listCompany(req: Request) async throws -> Response {
@@ -90,7 +90,7 @@ struct TokenRoutes: RouteCollection {
     let page = try await PersonalAccessToken.query(on: req.db)
       .filter(\.$company.$id == principal.companyID).filter(\.$revokedAt == nil)
       .page(PageRequest(from: req))
-    return try page.map { try TokenResponse($0) }.response(for: req)
+    return try page.map { try PersonalAccessTokenResponse($0) }.response(for: req)
   }
 
   func revokeMine(req: Request) async throws -> HTTPStatus {

@@ -3,7 +3,8 @@ import Tokenizer
 
 /// `promptsmith tokens [--encoding E] [--model M] [--ids] [FILE…]`: the token count of each
 /// file (or of standard input), one per line; with `--ids`, the token ids.
-enum TokensCommand: ToolCommand {
+enum TokenCountCommand: ToolCommand {
+  static let summary = "Count the LLM tokens of files or standard input"
   static let spec = ToolArguments.Spec(options: ["encoding", "model"], flags: ["ids"])
   static let usage = """
     usage: promptsmith tokens [--encoding cl100k_base|o200k_base] [--model NAME] [--ids] [FILE…]

@@ -6,7 +6,7 @@ import Vapor
 @testable import App
 
 /// Personal access tokens: shown once, usable as a bearer token with the user's current role.
-@Suite struct TokenTests {
+@Suite struct PersonalAccessTokenTests {
   @Test(arguments: TestDatabase.all)
   func aTokenActsAsItsUserUntilRevoked(_ database: TestDatabase) async throws {
     try await withTestApp(database) { ctx in
@@ -20,7 +20,7 @@ import Vapor
           "name": "Cursor", "expiresInDays": 30, "currentPassword": dev.password,
         ])
       #expect(created.status == .created)
-      let pat = try created.content.decode(TokenResponse.self)
+      let pat = try created.content.decode(PersonalAccessTokenResponse.self)
       let secret = try #require(pat.token)
       // check
       #expect(secret.hasPrefix("ps_pat_") && secret.count >= 7 + 43)
@@ -31,7 +31,7 @@ import Vapor
       #expect(try me.content.decode(UserResponse.self).email == dev.email.lowercased())
       #expect(try await ctx.send(.GET, "/users", token: secret).status == .forbidden)
       let mine = try await ctx.send(.GET, "/me/tokens", token: secret)
-      let listed = try mine.content.decode([TokenResponse].self)
+      let listed = try mine.content.decode([PersonalAccessTokenResponse].self)
       #expect(listed.count == 1 && listed[0].token == nil && listed[0].lastUsedAt != nil)
       #expect(try await ctx.send(.POST, "/auth/logout", token: secret).status == .forbidden)
       // a role change applies at once; disabling the user stops the token
@@ -43,7 +43,7 @@ import Vapor
       #expect(try await ctx.send(.GET, "/me", token: secret).status == .ok)
       // the admin sees and revokes it
       let company = try await ctx.send(.GET, "/tokens", token: admin)
-      #expect(try company.content.decode([TokenResponse].self).map(\.id) == [pat.id])
+      #expect(try company.content.decode([PersonalAccessTokenResponse].self).map(\.id) == [pat.id])
       #expect(try await ctx.send(.DELETE, "/tokens/\(pat.id)", token: admin).status == .noContent)
       #expect(try await ctx.send(.GET, "/me", token: secret).status == .unauthorized)
       // disabling ended the developer's sessions: log in again; revoking it again changes nothing
@@ -68,7 +68,7 @@ import Vapor
       let created = try await ctx.send(
         .POST, "/me/tokens", token: admin,
         object: ["name": "ci", "currentPassword": ctx.adminPassword])
-      let pat = try created.content.decode(TokenResponse.self)
+      let pat = try created.content.decode(PersonalAccessTokenResponse.self)
       let secret = try #require(pat.token)
       let row = try #require(
         try await PersonalAccessToken.find(UUID(uuidString: pat.id), on: ctx.app.db))

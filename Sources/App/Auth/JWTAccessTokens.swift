@@ -4,7 +4,7 @@ import JWTKit
 import Vapor
 
 /// The claims of a Promptsmith access token (RFC 9068 shape, HS256).
-struct AccessTokenClaims: JWTPayload {
+struct JWTAccessTokenClaims: JWTPayload {
   static let issuer = "promptsmith"
   static let audience = "promptsmith-api"
 
@@ -45,7 +45,7 @@ struct AccessTokenClaims: JWTPayload {
 
 /// Signs and verifies access tokens. Only HS256 with `typ: at+jwt` is accepted, whatever the
 /// token's header claims, so that algorithm-confusion tokens are refused.
-struct AccessTokens: Sendable {
+struct JWTAccessTokens: Sendable {
   static let lifetime: TimeInterval = 15 * 60
   private let keys: JWTKeyCollection
 
@@ -64,13 +64,13 @@ struct AccessTokens: Sendable {
     userID: UUID, companyID: UUID, role: Role, familyID: UUID, now exactNow: Date = Date()
   ) async throws -> String {
     let now = Date(timeIntervalSince1970: exactNow.timeIntervalSince1970.rounded(.down))
-    let claims = AccessTokenClaims(
+    let claims = JWTAccessTokenClaims(
       subject: .init(value: userID.uuidString.lowercased()),
       role: role.rawValue, companyID: companyID.uuidString.lowercased(),
       sessionID: familyID.uuidString.lowercased(), issuedAt: .init(value: now),
       notBefore: .init(value: now), expiration: .init(value: now + Self.lifetime),
-      issuerClaim: .init(value: AccessTokenClaims.issuer),
-      audienceClaim: .init(value: [AccessTokenClaims.audience]),
+      issuerClaim: .init(value: JWTAccessTokenClaims.issuer),
+      audienceClaim: .init(value: [JWTAccessTokenClaims.audience]),
       id: .init(value: UUID().uuidString.lowercased()))
     var header = JWTHeader()
     header.typ = "at+jwt"
@@ -78,8 +78,8 @@ struct AccessTokens: Sendable {
     return try await keys.sign(claims, header: header)
   }
 
-  func verify(_ token: String) async throws -> AccessTokenClaims {
-    let (header, _, _) = try DefaultJWTParser().parse(Array(token.utf8), as: AccessTokenClaims.self)
+  func verify(_ token: String) async throws -> JWTAccessTokenClaims {
+    let (header, _, _) = try DefaultJWTParser().parse(Array(token.utf8), as: JWTAccessTokenClaims.self)
     guard header.alg == "HS256" else {
       throw JWTError.generic(identifier: "alg", reason: "only HS256 is accepted")
     }
@@ -87,16 +87,16 @@ struct AccessTokens: Sendable {
     else {
       throw JWTError.generic(identifier: "typ", reason: "not an access token")
     }
-    return try await keys.verify(token, as: AccessTokenClaims.self)
+    return try await keys.verify(token, as: JWTAccessTokenClaims.self)
   }
 }
 
 extension Application {
   private struct AccessTokensKey: StorageKey {
-    typealias Value = AccessTokens
+    typealias Value = JWTAccessTokens
   }
 
-  var accessTokens: AccessTokens {
+  var jwtAccessTokens: JWTAccessTokens {
     get { storage.required(AccessTokensKey.self) }
     set { storage[AccessTokensKey.self] = newValue }
   }

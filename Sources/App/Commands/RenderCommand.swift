@@ -5,6 +5,7 @@ import Templating
 /// (no added newline); on error prints the diagnostic and exits 1, or 3 when the template ran
 /// out of a render budget (`RENDER_MAX_*`, as the server).
 enum RenderCommand: ToolCommand {
+  static let summary = "Render a template with a JSON context, as the server does"
   static let spec = ToolArguments.Spec(options: ["data", "partials"])
   static let usage = """
     usage: promptsmith render TEMPLATE --data DATA.json [--partials DIR]
@@ -46,6 +47,7 @@ enum RenderCommand: ToolCommand {
 /// `promptsmith lint TEMPLATE [--schema S.json] [--partials DIR]`: one diagnostic a line as
 /// `LINE:COL severity code message`; exit 1 if any is an error, 3 if a budget ran out.
 enum LintCommand: ToolCommand {
+  static let summary = "Lint a template, and its variables against a JSON Schema"
   static let spec = ToolArguments.Spec(options: ["schema", "partials"])
   static let usage = """
     usage: promptsmith lint TEMPLATE [--schema SCHEMA.json] [--partials DIR]

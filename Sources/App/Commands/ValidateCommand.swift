@@ -4,6 +4,7 @@ import Templating
 /// `promptsmith validate --schema SCHEMA.json DATA.json…`: exit 0 valid, 1 invalid, 2 when the
 /// schema is unreadable, invalid or uses an unsupported keyword.
 enum ValidateCommand: ToolCommand {
+  static let summary = "Validate JSON documents against a JSON Schema"
   static let spec = ToolArguments.Spec(options: ["schema"], flags: ["apply-defaults"])
   static let usage = """
     usage: promptsmith validate --schema SCHEMA.json [--apply-defaults] DATA.json…

@@ -5,7 +5,7 @@ import Foundation
 public enum ToolCommands {
   static func command(named name: String) -> (any ToolCommand.Type)? {
     switch name {
-    case "tokens": TokensCommand.self
+    case "tokens": TokenCountCommand.self
     case "validate": ValidateCommand.self
     case "render": RenderCommand.self
     case "lint": LintCommand.self
@@ -40,7 +40,9 @@ public enum ToolCommands {
 }
 
 /// One tool: its options and its body.
-protocol ToolCommand {
+protocol ToolCommand: Sendable {
+  /// One line for `promptsmith --help`.
+  static var summary: String { get }
   static var spec: ToolArguments.Spec { get }
   static var usage: String { get }
   static func run(_ arguments: ToolArguments, io: ToolIO) throws -> Int32
