@@ -136,7 +136,8 @@ import VaporTesting
       let third = try await ctx.send(
         .POST, "/me/tokens", token: session,
         object: ["name": "ide", "currentPassword": "a-new-password-42"])
-      let thirdSecret = try #require(try third.content.decode(PersonalAccessTokenResponse.self).token)
+      let thirdSecret = try #require(
+        try third.content.decode(PersonalAccessTokenResponse.self).token)
       let reset = try await ctx.send(
         .PATCH, "/users/\(dev.id)", token: admin, object: ["password": "reset-by-admin-77"])
       #expect(try reset.content.decode(UserResponse.self).revokedTokens == 1)

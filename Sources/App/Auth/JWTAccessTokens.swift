@@ -79,7 +79,8 @@ struct JWTAccessTokens: Sendable {
   }
 
   func verify(_ token: String) async throws -> JWTAccessTokenClaims {
-    let (header, _, _) = try DefaultJWTParser().parse(Array(token.utf8), as: JWTAccessTokenClaims.self)
+    let (header, _, _) = try DefaultJWTParser().parse(
+      Array(token.utf8), as: JWTAccessTokenClaims.self)
     guard header.alg == "HS256" else {
       throw JWTError.generic(identifier: "alg", reason: "only HS256 is accepted")
     }

@@ -201,7 +201,8 @@ struct SessionService: Sendable {
 extension Request {
   var sessions: SessionService {
     var service = SessionService(
-      database: db, hasher: application.passwordHasher, jwtAccessTokens: application.jwtAccessTokens,
+      database: db, hasher: application.passwordHasher,
+      jwtAccessTokens: application.jwtAccessTokens,
       audit: audit, now: { Date() })
     service.maximumLoginFailures = application.appConfig.loginMaxFailures
     service.sessionMaxDays = application.appConfig.sessionMaxDays

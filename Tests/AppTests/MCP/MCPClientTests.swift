@@ -165,7 +165,8 @@ import Vapor
 
         // a revoked token stops the assistant at the next request; a made-up one at connect
         let revoked = try await ctx.send(.GET, "/me/tokens", token: f.developerToken)
-        let tokenID = try #require(try revoked.content.decode([PersonalAccessTokenResponse].self).first?.id)
+        let tokenID = try #require(
+          try revoked.content.decode([PersonalAccessTokenResponse].self).first?.id)
         _ = try await ctx.send(.DELETE, "/me/tokens/\(tokenID)", token: f.developerToken)
         let stranger = MCP.Client(name: "claude-code", version: "2.0.14")
         await #expect(throws: (any Error).self) {
