@@ -103,7 +103,7 @@ extension JobQueue {
   public func outcomesPerQuarterHour(from: Date, to: Date, in scope: JobScope = .all)
     async throws -> [JobQuarterOutcomes]
   {
-    let dialect = try JobsDialect(database)
+    let dialect = try DatabaseEngine(database)
     // SQLite stores epoch seconds, which are positive: its truncating cast rounds down.
     func quarter(_ column: String) -> SQLQueryString {
       let divisor = String(Self.quarterHour)

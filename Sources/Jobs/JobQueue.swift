@@ -25,7 +25,7 @@ public struct JobQueue: Sendable {
   /// Where the queue logs.
   public let logger: Logger
 
-  let dialect: JobsDialect
+  let dialect: DatabaseEngine
   let wakeups = LocalWakeups()
 
   /// Creates a queue on `database`.
@@ -39,7 +39,7 @@ public struct JobQueue: Sendable {
     busyTimeout: Duration = .seconds(5),
     logger: Logger = Logger(label: "promptsmith.jobs")
   ) throws {
-    self.dialect = try JobsDialect(database)
+    self.dialect = try DatabaseEngine(database)
     self.database = database
     self.configuration = configuration
     self.clock = clock

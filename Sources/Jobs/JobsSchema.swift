@@ -14,7 +14,7 @@ public enum JobsSchema {
   /// call it inside another): a connection of the pool must never see the table without its
   /// unique index, as SQLite reports a stale schema at `ON CONFLICT` instead of reloading it.
   public static func create(on database: any SQLDatabase) async throws {
-    let dialect = try JobsDialect(database)
+    let dialect = try DatabaseEngine(database)
     try await run(
       on: database,
       statements: createStatements(dialect) + tenantStatements + failedAtStatements(dialect))
@@ -23,7 +23,7 @@ public enum JobsSchema {
   /// Creates the table as its first version did, without ``addTenant(on:)``'s column: for a
   /// migration that shipped it, so that the migrations after it still apply.
   public static func createFirstVersion(on database: any SQLDatabase) async throws {
-    try await run(on: database, statements: createStatements(try JobsDialect(database)))
+    try await run(on: database, statements: createStatements(try DatabaseEngine(database)))
   }
 
   /// Adds the `tenant` column (whose jobs they are) and its listing index to a table that
@@ -41,17 +41,17 @@ public enum JobsSchema {
   /// Adds the `failed_at` column (when the latest attempt failed, for the failures-per-hour
   /// statistics) and its index to a table that ``addTenant(on:)`` brought up to date.
   public static func addFailedAt(on database: any SQLDatabase) async throws {
-    try await run(on: database, statements: failedAtStatements(try JobsDialect(database)))
+    try await run(on: database, statements: failedAtStatements(try DatabaseEngine(database)))
   }
 
-  static func failedAtStatements(_ dialect: JobsDialect) -> [String] {
+  static func failedAtStatements(_ dialect: DatabaseEngine) -> [String] {
     [
       "ALTER TABLE jobs ADD COLUMN failed_at \(timeType(dialect))",
       "CREATE INDEX jobs_failed_at_idx ON jobs (failed_at) WHERE failed_at IS NOT NULL",
     ]
   }
 
-  static func timeType(_ dialect: JobsDialect) -> String {
+  static func timeType(_ dialect: DatabaseEngine) -> String {
     dialect == .postgres ? "TIMESTAMPTZ" : "REAL"
   }
 
@@ -61,7 +61,7 @@ public enum JobsSchema {
   }
 
   private static func run(on database: any SQLDatabase, statements: [String]) async throws {
-    switch try JobsDialect(database) {
+    switch try DatabaseEngine(database) {
     case .postgres:
       for statement in statements {
         try await database.raw(SQLQueryString(statement)).run()
@@ -79,7 +79,7 @@ public enum JobsSchema {
     }
   }
 
-  private static func createStatements(_ dialect: JobsDialect) -> [String] {
+  private static func createStatements(_ dialect: DatabaseEngine) -> [String] {
     let uuid = dialect == .postgres ? "UUID" : "TEXT"
     let time = timeType(dialect)
     let states = JobState.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")

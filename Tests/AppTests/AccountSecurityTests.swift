@@ -44,7 +44,7 @@ import VaporTesting
   func aSuccessfulLoginDoesNotCountAgainstTheLimit(_ database: TestDatabase) async throws {
     try await withTestApp(database) { ctx in
       for _ in 0..<8 { _ = try await ctx.login(ctx.adminEmail, ctx.adminPassword) }
-      let rows = try await (ctx.app.db as! any SQLDatabase)
+      let rows = try await ctx.app.db.sql
         .raw("SELECT COUNT(*) AS n FROM login_attempts").all()
       #expect(try rows.first?.decode(column: "n", as: Int.self) == 0)
     }

@@ -138,7 +138,7 @@ import Vapor
         promptIDs.append(try made.content.decode(GenerationResponse.self).promptId)
       }
       // check
-      let rows = try await (ctx.app.db as! any SQLDatabase).raw(
+      let rows = try await ctx.app.db.sql.raw(
         """
         SELECT action, details_json, changed_fields, entity_id, user_id, company_id, request_id
         FROM audit_events WHERE entity_type = 'prompt' ORDER BY created_at, id

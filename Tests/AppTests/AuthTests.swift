@@ -85,7 +85,7 @@ import VaporTesting
       let thirdPair = try third.content.decode(TokenPairResponse.self)
 
       // the first token was rotated long ago: presenting it again is theft
-      try await (ctx.app.db as! any SQLDatabase).update("refresh_tokens")
+      try await ctx.app.db.sql.update("refresh_tokens")
         .set("rotated_at", to: SQLBind(Date().addingTimeInterval(-60)))
         .where("token_hash", .equal, SQLBind(SessionService.hash(first.refreshToken)))
         .run()

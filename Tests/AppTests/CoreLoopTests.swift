@@ -268,7 +268,7 @@ import VaporTesting
       let template = try await createTemplate(f)
       let made = try await generate(f, templateID: template.id).content.decode(
         GenerationResponse.self)
-      let sql = ctx.app.db as! any SQLDatabase
+      let sql = ctx.app.db.sql
       await #expect(throws: (any Error).self) {
         try await sql.raw("UPDATE prompt_versions SET body_text = 'rewritten'").run()
       }
@@ -287,7 +287,7 @@ import VaporTesting
   @Test(arguments: TestDatabase.all)
   func statisticsQueriesUseTheIndex(_ database: TestDatabase) async throws {
     try await withTestApp(database) { ctx in
-      let sql = ctx.app.db as! any SQLDatabase
+      let sql = ctx.app.db.sql
       let midnight = Date(timeIntervalSince1970: 1_790_035_200)  // 2026-09-22 00:00 UTC
       let partial = StatsWindow(from: midnight.addingTimeInterval(-5_400), to: midnight)
       let whole = StatsWindow(from: midnight.addingTimeInterval(-86_400), to: midnight)

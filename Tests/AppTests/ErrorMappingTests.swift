@@ -81,7 +81,7 @@ import Vapor
   @Test(arguments: TestDatabase.all)
   func writeConflictsAreRetryableAndOtherErrorsAreNot(_ database: TestDatabase) async throws {
     try await withTestApp(database) { ctx in
-      let sql = ctx.app.db as! any SQLDatabase
+      let sql = ctx.app.db.sql
       // a unique index lost to another writer
       let duplicate = Company(id: ctx.companyID, name: "Again")
       do {

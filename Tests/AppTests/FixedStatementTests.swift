@@ -59,7 +59,7 @@ import VaporTesting
           _ = try await transaction.rows(
             SessionLookup.Statement(userID: UUID(), familyID: UUID()))
         }
-        return try await (transaction as! any SQLDatabase).raw(
+        return try await transaction.sql.raw(
           """
           SELECT generic_plans + custom_plans AS executions FROM pg_prepared_statements
           WHERE name = \(bind: name)

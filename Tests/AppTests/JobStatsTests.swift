@@ -17,7 +17,7 @@ import VaporTesting
     let queued = try await ctx.app.jobs.queue.enqueue(.test, payload: ["n": UUID().uuidString])
     let finished = finishedAt.flatMap { RFC3339.date(from: $0) }
     let failed = failedAt.flatMap { RFC3339.date(from: $0) }
-    try await (ctx.app.db as! any SQLDatabase).raw(
+    try await ctx.app.db.sql.raw(
       """
       UPDATE jobs SET state = \(bind: state.rawValue), finished_at = \(bind: finished), \
       failed_at = \(bind: failed) WHERE id = \(bind: queued.job.id)

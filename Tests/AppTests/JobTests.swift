@@ -82,7 +82,7 @@ import VaporTesting
       #expect(try await ctx.send(.POST, "/jobs/\(theirs)/cancel", token: stranger).status == .ok)
 
       // the migration's backfill gives tracker jobs of the first version their company
-      let sql = ctx.app.db as! any SQLDatabase
+      let sql = ctx.app.db.sql
       try await sql.raw("UPDATE jobs SET tenant = NULL").run()
       try await UpdateJobsAddTenant.backfill(on: sql)
       #expect(try await listed(admin) == [ours, deployment])

@@ -20,7 +20,7 @@ import Vapor
       try await configure(
         app, config: testConfig(.sqliteFile(path: folder.appendingPathComponent("db.sqlite").path)))
       try await app.autoMigrate()
-      try await (app.db as! any SQLDatabase).raw("PRAGMA journal_mode=WAL").run()
+      try await app.db.sql.raw("PRAGMA journal_mode=WAL").run()
       let f = try await MCPFixture.make(try await TestContext(app: app))
       let issue = try #require(
         try await Issue.query(on: app.db).filter(\.$externalKey == "PS-1").first())

@@ -15,7 +15,7 @@ import Testing
   @Test(arguments: TestDatabase.all)
   func everyForeignKeyHasAnIndex(_ database: TestDatabase) async throws {
     try await withTestApp(database) { ctx in
-      let sql = ctx.app.db as! any SQLDatabase
+      let sql = ctx.app.db.sql
       let (foreignKeys, indexedLeadingColumns) =
         database == .sqlite ? try await sqliteSchema(sql) : try await postgresSchema(sql)
       #expect(!foreignKeys.isEmpty)
@@ -28,7 +28,7 @@ import Testing
   func migrationsRevertCleanly(_ database: TestDatabase) async throws {
     try await withTestApp(database) { ctx in
       try await ctx.app.autoRevert()
-      let sql = ctx.app.db as! any SQLDatabase
+      let sql = ctx.app.db.sql
       let tables: [String]
       if database == .sqlite {
         tables = try await sql.raw(
@@ -48,7 +48,7 @@ import Testing
   @Test func largeTextColumnsUseLZ4() async throws {
     guard TestDatabase.all.contains(.postgres) else { return }
     try await withTestApp(.postgres) { ctx in
-      let sql = ctx.app.db as! any SQLDatabase
+      let sql = ctx.app.db.sql
       try #require(try await UpdateLargeTextUseLZ4.supportsLZ4(sql))
       for (table, column) in UpdateLargeTextUseLZ4.columns {
         let method = try await sql.raw(

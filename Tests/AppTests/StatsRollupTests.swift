@@ -52,7 +52,7 @@ import VaporTesting
       10 * 3_600, 18 * 3_600 + 900, 22 * 3_600, 23 * 3_600, 23 * 3_600 + 59 * 60,
     ]
     let ides: [String?] = [nil, "", "vscode", "cursor", "unknown"]
-    let sql = ctx.app.db as! any SQLDatabase
+    let sql = ctx.app.db.sql
     var n = 0
     for day in -9...1 {
       for offset in offsets {

@@ -38,8 +38,8 @@ struct LoginLimiter: Sendable {
     let database = database
     let unlock: Date? = try await Self.processGate.withLock {
       try await database.writeTransaction { transaction in
-        let sql = transaction as! any SQLDatabase
-        if sql.dialect.name == "postgresql" {
+        let sql = transaction.sql
+        if sql.engine == .postgres {
           try await sql.raw("SELECT pg_advisory_xact_lock(\(bind: Self.lockKey))").run()
         }
         try await sql.delete(from: "login_attempts").where("created_at", .lessThan, SQLBind(since))
@@ -76,7 +76,7 @@ struct LoginLimiter: Sendable {
   /// A failed attempt keeps counting; a successful one stops counting.
   func settle(_ reservation: Reservation?, succeeded: Bool) async throws {
     guard let reservation else { return }
-    let sql = database as! any SQLDatabase
+    let sql = database.sql
     if succeeded {
       try await sql.delete(from: "login_attempts").where("id", .equal, SQLBind(reservation.id))
         .run()

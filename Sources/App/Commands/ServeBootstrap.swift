@@ -38,16 +38,16 @@ enum Migrate {
   static let lockKey: Int64 = 0x5052_4F4D_5054  // "PROMPT"
 
   static func run(_ app: Application) async throws {
-    guard app.db is any PostgresDatabase, let sql = app.db as? any SQLDatabase else {
+    guard app.db.engine == .postgres else {
       // WAL lets readers run beside the single writer and a separate worker process share the
       // file; the mode persists in the database file.
       if case .sqliteFile = app.appConfig.database {
-        try await (app.db as! any SQLDatabase).raw("PRAGMA journal_mode=WAL").run()
+        try await app.db.sql.raw("PRAGMA journal_mode=WAL").run()
       }
       try await app.autoMigrate()
       return
     }
-    try await sql.withSession { session in
+    try await app.db.sql.withSession { session in
       _ = try await session.raw("SELECT pg_advisory_lock(\(bind: lockKey))").all()
       do {
         try await app.autoMigrate()

@@ -14,12 +14,12 @@ extension Database {
   func writeTransaction<Result: Sendable>(
     _ body: @escaping @Sendable (any Database) async throws -> Result
   ) async throws -> Result {
-    guard (self as? any SQLDatabase)?.dialect.name == "sqlite" else {
+    guard self.engine == .sqlite else {
       return try await transaction(body)
     }
     return try await SQLiteWriter.withProcessWriteLock {
       try await self.withConnection { connection in
-        let sql = connection as! any SQLDatabase
+        let sql = connection.sql
         try await sql.raw("BEGIN IMMEDIATE").run()
         do {
           let result = try await body(connection)

@@ -68,7 +68,7 @@ struct IssueRoutes: RouteCollection {
 
   func list(req: Request) async throws -> Response {
     let principal = try req.principal
-    let sql = req.db as! any SQLDatabase
+    let sql = req.db.sql
     var query = sql.select().column(IssueListRow.columns).from(Issue.schema)
       .where("company_id", .equal, SQLBind(principal.companyID))
     if let status = req.query[String.self, at: "status"] {
@@ -134,7 +134,7 @@ struct IssueRoutes: RouteCollection {
     let payload = principal.role.includes(.lead) ? try? JSONValue(parsing: issue.payloadJSON) : nil
     var response = try IssueResponse(issue, payload: payload)
     response.trackerName = try await Self.trackerNames(
-      [issue.$tracker.id], on: req.db as! any SQLDatabase)[issue.$tracker.id]
+      [issue.$tracker.id], on: req.db.sql)[issue.$tracker.id]
     return response
   }
 

@@ -11,7 +11,7 @@ enum IssueSearch {
   static func condition(_ text: String, on database: any SQLDatabase) -> SQLQueryString {
     let needle = String(text.prefix(maximumLength))
     // LIKE ignores ASCII case on SQLite; PostgreSQL needs ILIKE for the same behaviour.
-    let like = database.dialect.name == "postgresql" ? "ILIKE" : "LIKE"
+    let like = database.engine == .postgres ? "ILIKE" : "LIKE"
     let key = SQLColumn("ext_key", table: Issue.schema)
     let title = SQLColumn("title", table: Issue.schema)
     return """
@@ -23,7 +23,7 @@ enum IssueSearch {
   static func apply(_ text: String, to query: QueryBuilder<Issue>, on database: any Database)
     -> QueryBuilder<Issue>
   {
-    query.filter(.sql(embed: condition(text, on: database as! any SQLDatabase)))
+    query.filter(.sql(embed: condition(text, on: database.sql)))
   }
 
   /// `text` with LIKE's wildcards and its escape character escaped.

@@ -17,7 +17,7 @@ struct JobSetup: Sendable {
 
   init(app: Application) throws {
     let queue = try JobQueue(
-      database: app.db as! any SQLDatabase,
+      database: app.db.sql,
       configuration: try JobsConfiguration(environment: ProcessInfo.processInfo.environment),
       logger: Logger(label: "promptsmith.jobs"))
     var registry = JobRegistry()

@@ -17,7 +17,7 @@ struct OperationsRoutes: RouteCollection {
 
   func ready(req: Request) async throws -> Response {
     do {
-      _ = try await (req.db as! any SQLDatabase).raw("SELECT 1").all()
+      _ = try await req.db.sql.raw("SELECT 1").all()
     } catch {
       req.logger.warning("Database not reachable", metadata: ["error": "\(error)"])
       throw AppError(

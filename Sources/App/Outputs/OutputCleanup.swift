@@ -24,7 +24,7 @@ enum OutputCleanup {
     var report = Report()
     let candidates = try await Blob.query(on: database)
       .filter(\.$createdAt < cutoff).all()
-    let sql = database as! any SQLDatabase
+    let sql = database.sql
     for blob in candidates {
       guard let sha256 = blob.id, let key = BlobKey(sha256: sha256) else { continue }
       // The row goes first, and only while no output references it (an upload that then

@@ -76,7 +76,7 @@ struct OutputService: Sendable {
 
   /// The rows are read and written with plain SQL: Fluent's per-model reflection was 8 % of
   /// the server's CPU on `POST /outputs` (scripts/bench.sh with BENCH_PROFILE=1, 2026-11-26).
-  private var sql: any SQLDatabase { database as! any SQLDatabase }
+  private var sql: any SQLDatabase { database.sql }
 
   private static func blobExists(_ sha256: String, on sql: any SQLDatabase) async throws -> Bool {
     try await sql.raw("SELECT 1 AS found FROM blobs WHERE sha256 = \(bind: sha256)").first()
@@ -184,7 +184,7 @@ struct OutputService: Sendable {
       attempt += 1
       do {
         let deduplicated = try await database.writeTransaction { transaction in
-          let sql = transaction as! any SQLDatabase
+          let sql = transaction.sql
           let now = Date()
           var createdBlob = false
           if try await !Self.blobExists(sha256, on: sql) {

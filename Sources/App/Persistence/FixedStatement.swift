@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import Jobs
 import PostgresKit
 import SQLKit
 
@@ -71,7 +72,7 @@ extension Database {
     if let postgres = self as? any PostgresDatabase {
       return try await Self.prepared(statement, on: postgres, logger: logger)
     }
-    return try await (self as! any SQLDatabase).raw(statement.queryString(dialect: .sqlite)).all()
+    return try await self.sql.raw(statement.queryString(dialect: .sqlite)).all()
   }
 
   /// The statement's first row, or nil.
@@ -108,7 +109,7 @@ extension Database {
 
 extension FixedStatement {
   /// The statement as SQLKit's query string, for SQLite and for `EXPLAIN` in tests.
-  func queryString(dialect: FixedStatementDialect) -> SQLQueryString {
+  func queryString(dialect: DatabaseEngine) -> SQLQueryString {
     let text = dialect == .sqlite ? Self.sqliteSQL : Self.sql
     let values = self.values
     var query = SQLQueryString("")
@@ -144,11 +145,6 @@ extension FixedStatement {
     query.appendLiteral(String(text[literalStart..<utf8.endIndex]))
     return query
   }
-}
-
-enum FixedStatementDialect {
-  case postgres
-  case sqlite
 }
 
 /// PostgresNIO's prepared statement for a `FixedStatement`: named after the statement's type,

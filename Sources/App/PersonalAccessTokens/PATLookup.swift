@@ -14,7 +14,7 @@ enum PATLookup {
       let user = try await User.find(pat.$user.id, on: database), !user.disabled
     else { return nil }
     // Cheap bookkeeping: at most one write a minute per token.
-    let sql = database as! any SQLDatabase
+    let sql = database.sql
     try await sql.update(PersonalAccessToken.schema)
       .set("last_used_at", to: SQLBind(now))
       .where("id", .equal, SQLBind(try pat.requireID()))

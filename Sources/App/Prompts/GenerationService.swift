@@ -171,7 +171,7 @@ struct GenerationService: Sendable {
     principal: Principal, issue: GenerationIssue, template: GenerationTemplate,
     templateVersion: GenerationTemplate.Version, vars: JSONValue, snapshot: String
   ) async throws -> GenerationResult {
-    if (database as? any SQLDatabase)?.dialect.name == "postgresql",
+    if database.engine == .postgres,
       let stored = try await storeInOneStatement(
         text: text, tokens: tokens, encoding: encoding, request: request, principal: principal,
         issue: issue, template: template, templateVersion: templateVersion, vars: vars,

@@ -23,7 +23,7 @@ struct TemplateService: Sendable {
     // and Fluent's per-row reflection made this the largest part of `POST /prompts/generate`'s
     // decoding work (perf, 2026-11-26).
     var sources: [String: String] = [:]
-    for row in try await (database as! any SQLDatabase).select()
+    for row in try await database.sql.select()
       .column("name").column("body_md").from(PromptTemplate.schema)
       .where("company_id", .equal, SQLBind(companyID))
       .where("archived_at", .is, SQLLiteral.null)

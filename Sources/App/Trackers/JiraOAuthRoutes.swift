@@ -123,7 +123,7 @@ struct JiraOAuthRoutes: RouteCollection {
         .badRequest, type: "oauth-state-invalid", title: "Bad request",
         detail: "The OAuth state is unknown, expired or already used; start again.")
     }
-    let updated = try await (req.db as! any SQLDatabase).update(OAuthState.schema)
+    let updated = try await req.db.sql.update(OAuthState.schema)
       .set("used_at", to: SQLBind(now)).where("id", .equal, SQLBind(try claimed.requireID()))
       .where("used_at", .is, SQLLiteral.null).returning("id").all()
     trackerID = claimed.$tracker.id

@@ -32,10 +32,10 @@ struct OAuthTokenStore: AccessTokenProvider {
     do {
       return try await OAuthRefreshGate.shared.run(trackerID) {
         try await database.transaction { transaction in
-          if let sql = transaction as? any SQLDatabase, sql.dialect.name == "postgresql" {
+          if transaction.engine == .postgres {
             // The UUID's first eight bytes: the same key in every process.
             let key = withUnsafeBytes(of: trackerID.uuid) { $0.loadUnaligned(as: Int64.self) }
-            _ = try await sql.raw("SELECT pg_advisory_xact_lock(\(bind: key))").all()
+            _ = try await transaction.sql.raw("SELECT pg_advisory_xact_lock(\(bind: key))").all()
           }
           var auth = try await load(on: transaction)
           if !force, let token = auth.accessToken, let expiresAt = auth.expiresAt,

@@ -92,7 +92,7 @@ extension TrackerRoutes {
         payload: TrackerSyncPayload(trackerId: id),
         uniqueKey: "manual-sync:\(id.uuidString.lowercased())",
         tenant: JobTenant.of(company: tracker.$company.id),
-        on: transaction as? any SQLDatabase)
+        on: transaction.sql)
       if result.inserted {
         try await auditor.record(
           .jobCreated, .job, id: result.job.id, details: ["trackerId": id.uuidString.lowercased()],

@@ -5,8 +5,8 @@ import SQLKit
 /// code path (ours, a script, a console session) can rewrite history.
 enum ImmutableRows {
   static func protect(_ table: String, on database: any Database) async throws {
-    let sql = database as! any SQLDatabase
-    if sql.dialect.name == "sqlite" {
+    let sql = database.sql
+    if sql.engine == .sqlite {
       for operation in ["UPDATE", "DELETE"] {
         try await sql.raw(
           """
@@ -33,8 +33,8 @@ enum ImmutableRows {
   }
 
   static func unprotect(_ table: String, on database: any Database) async throws {
-    let sql = database as! any SQLDatabase
-    if sql.dialect.name == "sqlite" {
+    let sql = database.sql
+    if sql.engine == .sqlite {
       for operation in ["update", "delete"] {
         try await sql.raw("DROP TRIGGER IF EXISTS \(unsafeRaw: table)_no_\(unsafeRaw: operation)")
           .run()

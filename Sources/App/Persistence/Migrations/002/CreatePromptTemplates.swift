@@ -17,7 +17,7 @@ struct CreatePromptTemplates: AsyncMigration {
       .field("updated_at", .datetime)
       .create()
     // Names are unique among a company's live templates; an archived name can be reused.
-    let sql = database as! any SQLDatabase
+    let sql = database.sql
     try await sql.raw(
       """
       CREATE UNIQUE INDEX prompt_templates_company_id_name_key

@@ -6,10 +6,10 @@ import SQLKit
 /// `BEGIN IMMEDIATE` transaction.
 struct CreateJobs: AsyncMigration {
   func prepare(on database: any Database) async throws {
-    try await JobsSchema.createFirstVersion(on: database as! any SQLDatabase)
+    try await JobsSchema.createFirstVersion(on: database.sql)
   }
 
   func revert(on database: any Database) async throws {
-    try await JobsSchema.drop(on: database as! any SQLDatabase)
+    try await JobsSchema.drop(on: database.sql)
   }
 }

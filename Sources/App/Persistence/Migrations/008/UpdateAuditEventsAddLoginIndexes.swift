@@ -12,7 +12,7 @@ struct UpdateAuditEventsAddLoginIndexes: AsyncMigration {
   }
 
   func revert(on database: any Database) async throws {
-    let sql = database as! any SQLDatabase
+    let sql = database.sql
     try await sql.drop(index: "audit_events_attempted_email_idx").run()
     try await sql.drop(index: "audit_events_ip_idx").run()
   }

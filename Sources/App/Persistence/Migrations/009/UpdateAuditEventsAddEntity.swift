@@ -22,7 +22,7 @@ struct UpdateAuditEventsAddEntity: AsyncMigration {
   }
 
   func revert(on database: any Database) async throws {
-    try await (database as! any SQLDatabase).drop(index: "audit_events_entity_idx").run()
+    try await database.sql.drop(index: "audit_events_entity_idx").run()
     for (name, _) in Self.columns.reversed() {
       try await database.schema("audit_events").deleteField(.init(stringLiteral: name)).update()
     }

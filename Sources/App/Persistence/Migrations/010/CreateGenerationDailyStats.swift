@@ -17,8 +17,8 @@ struct CreateGenerationDailyStats: AsyncMigration {
   /// Generations wait for the backfill, one grouped scan of the events.
   func prepare(on database: any Database) async throws {
     try await database.transaction { transaction in
-      let sql = transaction as! any SQLDatabase
-      if sql.dialect.name != "sqlite" {
+      let sql = transaction.sql
+      if sql.engine != .sqlite {
         try await sql.raw("LOCK TABLE generation_events IN SHARE MODE").run()
       }
       try await create(on: sql)
@@ -26,7 +26,7 @@ struct CreateGenerationDailyStats: AsyncMigration {
   }
 
   private func create(on sql: any SQLDatabase) async throws {
-    let sqlite = sql.dialect.name == "sqlite"
+    let sqlite = sql.engine == .sqlite
     try await sql.raw(
       """
       CREATE TABLE generation_daily_stats (
@@ -90,8 +90,8 @@ struct CreateGenerationDailyStats: AsyncMigration {
   }
 
   func revert(on database: any Database) async throws {
-    let sql = database as! any SQLDatabase
-    if sql.dialect.name == "sqlite" {
+    let sql = database.sql
+    if sql.engine == .sqlite {
       try await sql.raw("DROP TRIGGER IF EXISTS generation_events_count").run()
     } else {
       try await sql.raw("DROP TRIGGER IF EXISTS generation_events_count ON generation_events").run()

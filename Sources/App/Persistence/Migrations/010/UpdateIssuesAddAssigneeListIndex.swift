@@ -12,7 +12,7 @@ struct UpdateIssuesAddAssigneeListIndex: AsyncMigration {
   }
 
   func revert(on database: any Database) async throws {
-    try await (database as! any SQLDatabase).drop(index: "issues_company_id_assignee_id_id_idx")
+    try await database.sql.drop(index: "issues_company_id_assignee_id_id_idx")
       .run()
   }
 }

@@ -7,7 +7,7 @@ import SQLKit
 /// payload's `trackerId`; the rest (output cleanup) stay the deployment's own.
 struct UpdateJobsAddTenant: AsyncMigration {
   func prepare(on database: any Database) async throws {
-    let sql = database as! any SQLDatabase
+    let sql = database.sql
     try await JobsSchema.addTenant(on: sql)
     try await Self.backfill(on: sql)
   }
@@ -15,11 +15,11 @@ struct UpdateJobsAddTenant: AsyncMigration {
   /// Gives tracker jobs without a tenant their tracker's company.
   static func backfill(on sql: any SQLDatabase) async throws {
     let trackerID: SQLQueryString =
-      sql.dialect.name == "postgresql"
+      sql.engine == .postgres
       ? "(jobs.payload::jsonb ->> 'trackerId')::uuid"
       : "upper(json_extract(jobs.payload, '$.trackerId'))"
     let companyID: SQLQueryString =
-      sql.dialect.name == "postgresql" ? "trackers.company_id::text" : "lower(trackers.company_id)"
+      sql.engine == .postgres ? "trackers.company_id::text" : "lower(trackers.company_id)"
     try await sql.raw(
       """
       UPDATE jobs SET tenant = (SELECT \(companyID) FROM trackers \
@@ -31,7 +31,7 @@ struct UpdateJobsAddTenant: AsyncMigration {
   }
 
   func revert(on database: any Database) async throws {
-    let sql = database as! any SQLDatabase
+    let sql = database.sql
     try await sql.drop(index: "jobs_tenant_id_idx").run()
     try await sql.alter(table: "jobs").dropColumn("tenant").run()
   }

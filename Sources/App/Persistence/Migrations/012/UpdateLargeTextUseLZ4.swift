@@ -22,8 +22,8 @@ struct UpdateLargeTextUseLZ4: AsyncMigration {
   }
 
   private func setCompression(_ method: String, on database: any Database) async throws {
-    let sql = database as! any SQLDatabase
-    guard sql.dialect.name == "postgresql", try await Self.supportsLZ4(sql) else { return }
+    let sql = database.sql
+    guard sql.engine == .postgres, try await Self.supportsLZ4(sql) else { return }
     for (table, column) in Self.columns {
       try await sql.raw(
         "ALTER TABLE \(ident: table) ALTER COLUMN \(ident: column) SET COMPRESSION \(unsafeRaw: method)"

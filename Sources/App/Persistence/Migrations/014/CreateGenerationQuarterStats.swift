@@ -11,8 +11,8 @@ struct CreateGenerationQuarterStats: AsyncMigration {
 
   func prepare(on database: any Database) async throws {
     try await database.transaction { transaction in
-      let sql = transaction as! any SQLDatabase
-      if sql.dialect.name != "sqlite" {
+      let sql = transaction.sql
+      if sql.engine != .sqlite {
         // Holds off event inserts between the backfill and the trigger (see migration 010).
         try await sql.raw("LOCK TABLE generation_events IN SHARE MODE").run()
       }
@@ -21,7 +21,7 @@ struct CreateGenerationQuarterStats: AsyncMigration {
   }
 
   private func create(on sql: any SQLDatabase) async throws {
-    let sqlite = sql.dialect.name == "sqlite"
+    let sqlite = sql.engine == .sqlite
     try await sql.raw(
       """
       CREATE TABLE generation_quarter_stats (
@@ -80,8 +80,8 @@ struct CreateGenerationQuarterStats: AsyncMigration {
   }
 
   func revert(on database: any Database) async throws {
-    let sql = database as! any SQLDatabase
-    if sql.dialect.name == "sqlite" {
+    let sql = database.sql
+    if sql.engine == .sqlite {
       try await sql.raw("DROP TRIGGER IF EXISTS generation_events_count_quarters").run()
     } else {
       try await sql.raw(
