@@ -319,7 +319,7 @@ import VaporTesting
   private func genericPlan(of statement: any FixedStatement, on sql: any SQLDatabase)
     async throws -> String
   {
-    let types = type(of: statement).parameterTypes.map { "\($0)" }.joined(separator: ", ")
+    let types = statement.values.map { "\($0.postgresType)" }.joined(separator: ", ")
     return try await sql.withSession { session in
       try await session.raw("SET enable_seqscan = off").run()
       try await session.raw("SET plan_cache_mode = force_generic_plan").run()

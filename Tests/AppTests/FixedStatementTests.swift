@@ -17,9 +17,6 @@ import VaporTesting
         $3 AS missing, $4 AS id, $5 AS at, $6 AS flag, $7 AS no_id, $8 AS no_at, $9 AS no_flag,
         CAST($10 AS BIGINT) AS no_number
       """
-    static let parameterTypes: [PostgresDataType] = [
-      .int8, .text, .text, .uuid, .timestamptz, .bool, .uuid, .timestamptz, .bool, .int8, .int8,
-    ]
     let values: [BoundValue]
   }
 
@@ -50,6 +47,27 @@ import VaporTesting
 
   /// The point of it all: PostgreSQL parses the statement once per connection and then only
   /// binds and executes it (`pg_prepared_statements` lists the session's named statements).
+  /// One value, typed only by what is bound.
+  struct Untyped: FixedStatement {
+    static let sql = "SELECT $1 AS value"
+    let value: Int?
+    var values: [BoundValue] { [.int(value)] }
+  }
+
+  /// A statement first run with a null is prepared with the null's type, not with `unknown`
+  /// (which PostgreSQL would take as text, and the number bound next would not decode).
+  @Test(arguments: TestDatabase.all)
+  func aNullPreparesTheStatementWithItsType(_ database: TestDatabase) async throws {
+    try await withTestApp(database) { ctx in
+      let first = try #require(try await ctx.app.db.firstRow(Untyped(value: nil)))
+      #expect(try first.decodeNil(column: "value"))
+      for number in [5, -7, 1 << 40] {
+        let row = try #require(try await ctx.app.db.firstRow(Untyped(value: number)))
+        #expect(try row.decode(column: "value", as: Int.self) == number)
+      }
+    }
+  }
+
   @Test func postgresPreparesAStatementOncePerConnection() async throws {
     guard TestDatabase.all.contains(.postgres) else { return }
     try await withTestApp(.postgres) { ctx in

@@ -110,10 +110,6 @@ struct InsertAuditEvent: FixedStatement {
       request_id, details_json, entity_type, entity_id, changed_fields, created_at)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
     """
-  static let parameterTypes: [PostgresDataType] = [
-    .uuid, .uuid, .uuid, .text, .text, .text, .text, .text, .text, .text, .uuid, .text,
-    .timestamptz,
-  ]
   let values: [BoundValue]
 }
 

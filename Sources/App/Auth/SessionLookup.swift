@@ -33,7 +33,6 @@ enum SessionLookup {
       FROM users JOIN refresh_token_families ON refresh_token_families.user_id = users.id
       WHERE users.id = $1 AND refresh_token_families.id = $2
       """
-    static let parameterTypes: [PostgresDataType] = [.uuid, .uuid]
     let userID: UUID
     let familyID: UUID
     var values: [BoundValue] { [.uuid(userID), .uuid(familyID)] }

@@ -44,7 +44,6 @@ struct StoredRefreshToken: Sendable {
       JOIN users ON users.id = refresh_tokens.user_id
       WHERE refresh_tokens.token_hash = $1
       """
-    static let parameterTypes: [PostgresDataType] = [.text]
     let hash: String
     var values: [BoundValue] { [.text(hash)] }
   }
@@ -55,7 +54,6 @@ struct ClaimRefreshToken: FixedStatement {
   static let sql = """
     UPDATE refresh_tokens SET rotated_at = $2 WHERE id = $1 AND rotated_at IS NULL RETURNING id
     """
-  static let parameterTypes: [PostgresDataType] = [.uuid, .timestamptz]
   let id: UUID
   let at: Date
   var values: [BoundValue] { [.uuid(id), .date(at)] }
@@ -68,8 +66,5 @@ struct InsertRefreshToken: FixedStatement {
       created_at)
     VALUES ($1, $2, $3, $4, $5, $6, $7)
     """
-  static let parameterTypes: [PostgresDataType] = [
-    .uuid, .uuid, .uuid, .uuid, .text, .timestamptz, .timestamptz,
-  ]
   let values: [BoundValue]
 }

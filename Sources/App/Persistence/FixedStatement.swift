@@ -16,10 +16,9 @@ protocol FixedStatement: Sendable {
   static var sql: String { get }
   /// The SQL for SQLite, when it differs (row locks, for one); the same `$n` placeholders.
   static var sqliteSQL: String { get }
-  /// The types of `$1`, `$2`…, so that PostgreSQL prepares the statement with exactly the types
-  /// bound later rather than inferring them from the first use.
-  static var parameterTypes: [PostgresDataType] { get }
-  /// The values of `$1`, `$2`…, in order.
+  /// The values of `$1`, `$2`…, in order. Each carries its PostgreSQL type, a null included,
+  /// so the types a statement is prepared with are those of the values it binds: there is no
+  /// second list of types to keep in step.
   var values: [BoundValue] { get }
 }
 
@@ -45,13 +44,17 @@ enum BoundValue: Sendable {
     }
   }
 
+  /// Appends the value; a null keeps the value's type (PostgresNIO would bind an untyped
+  /// null, and the statement would be prepared with whatever type its first use had).
   fileprivate func append(to bindings: inout PostgresBindings) {
     switch self {
-    case .uuid(let value): bindings.append(value)
-    case .text(let value): bindings.append(value)
-    case .int(let value): bindings.append(value)
-    case .date(let value): bindings.append(value)
-    case .bool(let value): bindings.append(value)
+    case .uuid(let value?): bindings.append(value)
+    case .text(let value?): bindings.append(value)
+    case .int(let value?): bindings.append(value)
+    case .date(let value?): bindings.append(value)
+    case .bool(let value?): bindings.append(value)
+    case .uuid(nil), .text(nil), .int(nil), .date(nil), .bool(nil):
+      bindings.append(PostgresData(type: postgresType, value: nil))
     }
   }
 
@@ -89,9 +92,6 @@ extension Database {
     _ statement: Statement, on postgres: any PostgresDatabase, logger: Logger
   ) async throws -> [any SQLRow] {
     let values = statement.values
-    assert(
-      values.map(\.postgresType) == Statement.parameterTypes,
-      "\(Statement.self): the values' types differ from parameterTypes")
     var bindings = PostgresBindings(capacity: values.count)
     for value in values { value.append(to: &bindings) }
     let named = NamedStatement<Statement>(bindings: bindings)
@@ -158,7 +158,6 @@ private struct NamedStatement<Statement: FixedStatement>: PostgresPreparedStatem
     return name
   }
   static var sql: String { Statement.sql }
-  static var bindingDataTypes: [PostgresDataType] { Statement.parameterTypes }
 
   let bindings: PostgresBindings
 

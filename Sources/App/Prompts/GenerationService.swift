@@ -224,8 +224,8 @@ struct GenerationService: Sendable {
   static let changedOnUpdate = ["version"]
   /// The same as `audit_events.changed_fields`, encoded once rather than per generation
   /// (encoding an array of strings cannot fail).
-  private static let changedOnCreateJSON = try! AuditLog.json(changedFields: changedOnCreate)
-  private static let changedOnUpdateJSON = try! AuditLog.json(changedFields: changedOnUpdate)
+  static let changedOnCreateJSON = try! AuditLog.json(changedFields: changedOnCreate)
+  static let changedOnUpdateJSON = try! AuditLog.json(changedFields: changedOnUpdate)
 
   /// PostgreSQL's one round trip (`StoreInOneStatement`); nil when a concurrent generation of
   /// the same prompt got in its way, and the locked transaction must do it.
@@ -237,19 +237,14 @@ struct GenerationService: Sendable {
     let now = Date()
     let versionID = UUID.v7()
     let overrideLint = request.overrideBody == nil ? nil : request.overrideSchema?.compactJSON
-    let client = auditor?.client
     let statement = StoreInOneStatement(
-      values: [
-        .uuid(UUID.v7()), .uuid(principal.companyID), .uuid(issue.id), .uuid(template.id),
-        .uuid(principal.userID), .date(now),
-        .uuid(versionID), .text(text), .int(tokens), .text(encoding), .text(request.model),
-        .uuid(templateVersion.id), .text(request.overrideBody), .text(overrideLint),
-        .text(vars.compactJSON), .text(snapshot),
-        .uuid(UUID.v7()), .text(request.ide), .bool(auditor != nil), .uuid(UUID.v7()),
-        .text(client?.ip), .text(client?.userAgent), .text(client?.requestID),
-        .text(AuditAction.promptCreated.rawValue), .text(AuditAction.promptUpdated.rawValue),
-        .text(Self.changedOnCreateJSON), .text(Self.changedOnUpdateJSON),
-      ])
+      newPromptID: UUID.v7(), companyID: principal.companyID, issueID: issue.id,
+      templateID: template.id, userID: principal.userID, now: now, versionID: versionID,
+      text: text, tokens: tokens, encoding: encoding, model: request.model,
+      templateVersionID: templateVersion.id, overrideBody: request.overrideBody,
+      overrideLint: overrideLint, vars: vars.compactJSON, snapshot: snapshot, eventID: UUID.v7(),
+      ide: request.ide,
+      audited: auditor != nil, client: auditor?.client)
     let row: (any SQLRow)?
     do {
       row = try await database.firstRow(statement)

@@ -47,7 +47,6 @@ struct GenerationIssue: Sendable {
       FROM issues LEFT JOIN trackers ON trackers.id = issues.tracker_id
       WHERE issues.id = $1 AND issues.company_id = $2
       """
-    static let parameterTypes: [PostgresDataType] = [.uuid, .uuid]
     let id: UUID
     let companyID: UUID
     var values: [BoundValue] { [.uuid(id), .uuid(companyID)] }
@@ -99,7 +98,6 @@ struct GenerationTemplate: Sendable {
         AND v.version = COALESCE(CAST($3 AS BIGINT), prompt_templates.latest_version)
       WHERE prompt_templates.id = $1 AND prompt_templates.company_id = $2
       """
-    static let parameterTypes: [PostgresDataType] = [.uuid, .uuid, .int8]
     let id: UUID
     let companyID: UUID
     let version: Int?

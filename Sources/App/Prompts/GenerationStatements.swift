@@ -17,7 +17,6 @@ extension GenerationService {
     static let sqliteSQL = """
       SELECT id FROM prompts WHERE issue_id = $1 AND template_id = $2 AND creator_id = $3
       """
-    static let parameterTypes: [PostgresDataType] = [.uuid, .uuid, .uuid]
     let issueID: UUID
     let templateID: UUID
     let creatorID: UUID
@@ -29,9 +28,6 @@ extension GenerationService {
       INSERT INTO prompts (id, company_id, issue_id, template_id, creator_id, created_at)
       VALUES ($1, $2, $3, $4, $5, $6)
       """
-    static let parameterTypes: [PostgresDataType] = [
-      .uuid, .uuid, .uuid, .uuid, .uuid, .timestamptz,
-    ]
     let id: UUID
     let companyID: UUID
     let issueID: UUID
@@ -57,10 +53,6 @@ extension GenerationService {
       FROM prompt_versions WHERE prompt_id = $2
       RETURNING version
       """
-    static let parameterTypes: [PostgresDataType] = [
-      .uuid, .uuid, .uuid, .uuid, .text, .int8, .text, .text, .uuid, .text, .text, .text, .text,
-      .timestamptz,
-    ]
     let id: UUID
     let promptID: UUID
     let companyID: UUID
@@ -92,9 +84,6 @@ extension GenerationService {
         tokens_in, ide, "timestamp")
       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
       """
-    static let parameterTypes: [PostgresDataType] = [
-      .uuid, .uuid, .uuid, .uuid, .uuid, .int8, .text, .timestamptz,
-    ]
     let id: UUID
     let companyID: UUID
     let versionID: UUID
@@ -162,10 +151,39 @@ extension GenerationService {
       SELECT version.prompt_id, version.version, prompt.created
       FROM version JOIN prompt ON prompt.id = version.prompt_id
       """
-    static let parameterTypes: [PostgresDataType] =
-      [.uuid, .uuid, .uuid, .uuid, .uuid, .timestamptz]
-      + [.uuid, .text, .int8, .text, .text, .uuid, .text, .text, .text, .text]
-      + [.uuid, .text, .bool, .uuid, .text, .text, .text, .text, .text, .text, .text]
-    let values: [BoundValue]
+    let newPromptID: UUID
+    let companyID: UUID
+    let issueID: UUID
+    let templateID: UUID
+    let userID: UUID
+    let now: Date
+    let versionID: UUID
+    let text: String
+    let tokens: Int
+    let encoding: String
+    let model: String
+    let templateVersionID: UUID
+    let overrideBody: String?
+    let overrideLint: String?
+    let vars: String
+    let snapshot: String
+    let eventID: UUID
+    let ide: String?
+    /// False: no audit row (a generation with no auditor).
+    let audited: Bool
+    let client: ClientInfo?
+    let auditID = UUID.v7()
+
+    var values: [BoundValue] {
+      [
+        .uuid(newPromptID), .uuid(companyID), .uuid(issueID), .uuid(templateID), .uuid(userID),
+        .date(now), .uuid(versionID), .text(text), .int(tokens), .text(encoding), .text(model),
+        .uuid(templateVersionID), .text(overrideBody), .text(overrideLint), .text(vars),
+        .text(snapshot), .uuid(eventID), .text(ide), .bool(audited), .uuid(auditID),
+        .text(client?.ip), .text(client?.userAgent), .text(client?.requestID),
+        .text(AuditAction.promptCreated.rawValue), .text(AuditAction.promptUpdated.rawValue),
+        .text(GenerationService.changedOnCreateJSON), .text(GenerationService.changedOnUpdateJSON),
+      ]
+    }
   }
 }

@@ -116,7 +116,6 @@ struct StatsService: Sendable {
   /// (`perf record -a`, 2026-11-26).
   struct WholeDaysSummary: FixedStatement {
     static let sql = summarySQL(dayEvents: rollup(from: 2), weekEvents: rollup(from: 4))
-    static let parameterTypes: [PostgresDataType] = [.uuid, .int8, .int8, .int8, .int8]
     let companyID: UUID
     let day: StatsWindow
     let week: StatsWindow
@@ -132,11 +131,6 @@ struct StatsService: Sendable {
   /// Any windows: whole UTC days from the rollup, partial days from the raw events.
   struct Summary: FixedStatement {
     static let sql = summarySQL(dayEvents: events(from: 2), weekEvents: events(from: 8))
-    /// The company, then for each window its whole days and the bounds of its partial days.
-    static let parameterTypes: [PostgresDataType] = [.uuid] + window + window
-    private static let window: [PostgresDataType] = [
-      .int8, .int8, .timestamptz, .timestamptz, .timestamptz, .timestamptz,
-    ]
     let companyID: UUID
     /// The day's window (IDE counts) and the week's (top templates).
     let day: StatsWindow

@@ -136,17 +136,12 @@ struct StatsTimeseries: Sendable {
       WHERE company_id = $1 AND quarter >= $2 AND quarter < $3
       GROUP BY 1 ORDER BY 1
       """
-    static let parameterTypes: [PostgresDataType] = [.uuid, .int8, .int8, .int8]
     let companyID: UUID
     let first: Int
     let end: Int
     let offset: Int
     var values: [BoundValue] { [.uuid(companyID), .int(first), .int(end), .int(offset)] }
   }
-
-  static let windowTypes: [PostgresDataType] = [
-    .uuid, .int8, .int8, .timestamptz, .timestamptz, .timestamptz, .timestamptz,
-  ]
 
   struct ByTemplate: FixedStatement {
     static let sql = """
@@ -159,7 +154,6 @@ struct StatsTimeseries: Sendable {
       JOIN prompt_templates ON prompt_templates.id = uses.template_id
       ORDER BY uses.prompts DESC, prompt_templates.name
       """
-    static let parameterTypes = StatsTimeseries.windowTypes
     let values: [BoundValue]
   }
 
@@ -169,7 +163,6 @@ struct StatsTimeseries: Sendable {
       FROM (\(StatsService.events(from: 2))) AS e
       GROUP BY ide ORDER BY prompts DESC, ide LIMIT \(StatsTimeseries.maximumGroups)
       """
-    static let parameterTypes = StatsTimeseries.windowTypes
     let values: [BoundValue]
   }
 }
