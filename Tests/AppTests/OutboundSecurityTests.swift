@@ -201,7 +201,7 @@ import VaporTesting
       #expect(try moved.content.decode(TrackerResponse.self).needsReauth)
       let after = try #require(try await Tracker.find(UUID(uuidString: id), on: ctx.app.db))
       let dropped = try #require(try service.auth(of: after))
-      #expect(dropped.kind == "oauth2" && dropped.accessToken == nil)
+      #expect(dropped.kind == .oauth2 && dropped.accessToken == nil)
       #expect(dropped.refreshToken == nil && dropped.cloudId == nil)
     }
   }

@@ -22,7 +22,7 @@ struct MCPContext: Sendable {
   init(_ req: Request, principal: Principal, tag: MCPClientTag?) throws {
     self.principal = principal
     database = req.db
-    templates = req.templates
+    templates = try req.templates
     generationMetrics = GenerationMetrics(registry: req.application.httpMetrics.registry)
     outputs = req.application.outputs
     threadPool = req.application.threadPool

@@ -14,7 +14,7 @@ struct PreviewRoutes: RouteCollection {
     let principal = try req.principal
     let request = try GenerationRequest(req, templateRequired: false)
     let service = GenerationService(
-      database: req.db, templates: req.templates,
+      database: req.db, templates: try req.templates,
       metrics: GenerationMetrics(registry: req.application.httpMetrics.registry), auditor: nil)
     let rendered = try await service.render(request, by: principal)
     return PreviewResponse(

@@ -16,7 +16,7 @@ struct PromptRoutes: RouteCollection {
     let principal = try req.principal
     let request = try GenerationRequest(req)
     let service = GenerationService(
-      database: req.db, templates: req.templates,
+      database: req.db, templates: try req.templates,
       metrics: GenerationMetrics(registry: req.application.httpMetrics.registry),
       auditor: try req.auditor)
     let result = try await service.generate(request, by: principal)

@@ -103,10 +103,13 @@ struct TemplateRoutes: RouteCollection {
 }
 
 extension Request {
+  /// The template service acting for the signed-in user, who is the author of its audit rows.
   var templates: TemplateService {
-    TemplateService(
-      database: db, cache: application.templateCache,
-      limits: application.appConfig.renderLimits, auditor: try? auditor)
+    get throws {
+      TemplateService(
+        database: db, cache: application.templateCache,
+        limits: application.appConfig.renderLimits, auditor: try auditor)
+    }
   }
 }
 

@@ -12,7 +12,8 @@ struct TemplateService: Sendable {
   /// The render and lint budgets (`RENDER_MAX_*`).
   var limits = RenderLimits.default
   /// Writes each change's audit row in the change's transaction; nil outside a request.
-  var auditor: Auditor?
+  /// The author of every change; a template changes only at a user's request.
+  var auditor: Auditor
 
   /// The company's live templates as partials, by name; `replacing` stands in for a template
   /// being saved, so that it can be checked for cycles through itself.
@@ -88,7 +89,7 @@ struct TemplateService: Sendable {
         templateID: try template.requireID(), version: 1, bodyMarkdown: body,
         lintJSON: template.lintJSON, createdBy: userID
       ).create(on: transaction)
-      try await auditor?.record(
+      try await auditor.record(
         .templateCreated, .template, id: try template.requireID(),
         changed: ["name", "bodyMd"] + (schema == nil ? [] : ["lintJson"]), on: transaction)
     }
@@ -138,7 +139,7 @@ struct TemplateService: Sendable {
         ).create(on: transaction)
       }
       if !changedFields.isEmpty {
-        try await auditor?.record(
+        try await auditor.record(
           .templateUpdated, .template, id: try template.requireID(), changed: changedFields,
           on: transaction)
       }
@@ -153,7 +154,7 @@ struct TemplateService: Sendable {
     template.archivedAt = Date()
     try await database.transaction { transaction in
       try await template.save(on: transaction)
-      try await auditor?.record(
+      try await auditor.record(
         .templateDeleted, .template, id: try template.requireID(), changed: ["archivedAt"],
         on: transaction)
     }

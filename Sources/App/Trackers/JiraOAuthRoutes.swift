@@ -34,7 +34,8 @@ struct JiraOAuthRoutes: RouteCollection {
     let principal = try req.principal
     let tracker = try await req.trackers.find(
       req.idParameter("trackerID", "Tracker"), companyID: principal.companyID)
-    guard tracker.type == "jira-cloud", try req.trackers.auth(of: tracker)?.kind == "oauth2" else {
+    guard tracker.trackerType == .jiraCloud, try req.trackers.auth(of: tracker)?.kind == .oauth2
+    else {
       throw AppError.conflict("Only a jira-cloud tracker with auth kind oauth2 uses OAuth.")
     }
     let oauth = try req.application.atlassianOAuth()
@@ -151,13 +152,15 @@ struct JiraOAuthRoutes: RouteCollection {
         detail: "The authorised Atlassian account has no access to \(host ?? tracker.baseURL), the "
           + "tracker's site; connect with an account of that site or change the tracker's baseUrl.")
     }
-    var auth = try req.trackers.auth(of: tracker) ?? TrackerAuth(kind: "oauth2")
-    auth.kind = "oauth2"
+    // The callback is anonymous: its audit row is written below, with the flow's author.
+    let trackers = TrackerSyncJob.service(app: req.application, logger: req.logger)
+    var auth = try trackers.auth(of: tracker) ?? TrackerAuth(kind: .oauth2)
+    auth.kind = .oauth2
     auth.accessToken = tokens.accessToken
     auth.refreshToken = tokens.refreshToken
     auth.expiresAt = tokens.expiresAt
     auth.cloudId = site.id
-    tracker.authJSON = try req.trackers.seal(auth, for: tracker)
+    tracker.authJSON = try trackers.seal(auth, for: tracker)
     tracker.needsReauth = false
     tracker.lastError = nil
     // The callback carries no token: the user who started the flow is the author.

@@ -2,9 +2,14 @@ import Foundation
 import Templating
 import Trackers
 
+/// How a tracker authenticates: `auth.kind` in requests and in the sealed `auth_json`.
+enum TrackerAuthKind: String, Codable, Sendable, CaseIterable {
+  case apiToken, oauth2, pat, basic, apiKey
+}
+
 /// The `auth` object of a tracker, as admins send it and as it is sealed in `auth_json`.
 struct TrackerAuth: Codable, Sendable, Equatable {
-  var kind: String
+  var kind: TrackerAuthKind
   var email: String?
   var apiToken: String?
   var token: String?
@@ -17,30 +22,33 @@ struct TrackerAuth: Codable, Sendable, Equatable {
   var expiresAt: Date?
   var cloudId: String?
 
-  init(kind: String) {
+  init(kind: TrackerAuthKind) {
     self.kind = kind
   }
 
   /// Which kinds each tracker type accepts, and the fields each kind needs.
-  static let kindsByType: [String: [String]] = [
-    "jira-cloud": ["apiToken", "oauth2"],
-    "jira-dc": ["pat", "basic"],
-    "teamwork": ["apiKey", "pat"],
+  static let kindsByType: [TrackerType: [TrackerAuthKind]] = [
+    .jiraCloud: [.apiToken, .oauth2],
+    .jiraDataCenter: [.pat, .basic],
+    .teamwork: [.apiKey, .pat],
   ]
-  static let requiredFields: [String: [String]] = [
-    "apiToken": ["email", "apiToken"], "oauth2": [], "pat": ["token"],
-    "basic": ["username", "password"], "apiKey": ["apiKey"],
+  /// The tracker types Promptsmith connects, in the order errors list them.
+  static let supportedTypes: [TrackerType] = [.jiraCloud, .jiraDataCenter, .teamwork]
+  static let requiredFields: [TrackerAuthKind: [String]] = [
+    .apiToken: ["email", "apiToken"], .oauth2: [], .pat: ["token"],
+    .basic: ["username", "password"], .apiKey: ["apiKey"],
   ]
 
-  init(_ object: JSONObject, type: String) throws {
-    guard let kind = object["kind"]?.stringValue else {
+  init(_ object: JSONObject, type: TrackerType) throws {
+    guard let name = object["kind"]?.stringValue else {
       throw AppError.badRequest("is required and must be a string", field: "auth.kind")
     }
     let allowed = Self.kindsByType[type] ?? []
-    guard allowed.contains(kind) else {
+    guard let kind = TrackerAuthKind(rawValue: name), allowed.contains(kind) else {
       throw AppError.validation(
         field: "auth.kind",
-        reason: "must be one of \(allowed.joined(separator: ", ")) for a \(type) tracker")
+        reason:
+          "must be one of \(allowed.map(\.rawValue).joined(separator: ", ")) for a \(type) tracker")
     }
     self.kind = kind
     var missing: [ProblemDetails.FieldError] = []
@@ -71,18 +79,16 @@ struct TrackerAuth: Codable, Sendable, Equatable {
 
   func credentials(oauth: (any AccessTokenProvider)?) throws -> TrackerCredentials {
     switch kind {
-    case "oauth2":
+    case .oauth2:
       guard let cloudId, let oauth else {
         throw AppError.conflict(
           "This tracker needs OAuth authorisation: GET /trackers/:id/oauth/start.")
       }
       return .oauth2(cloudId: cloudId, provider: oauth)
-    case "apiToken": return .apiToken(email: email ?? "", token: apiToken ?? "")
-    case "pat": return .pat(token: token ?? "")
-    case "basic": return .basic(username: username ?? "", password: password ?? "")
-    case "apiKey": return .apiKey(key: apiKey ?? "")
-    default:
-      throw AppError.conflict("This tracker needs OAuth authorisation before it can sync.")
+    case .apiToken: return .apiToken(email: email ?? "", token: apiToken ?? "")
+    case .pat: return .pat(token: token ?? "")
+    case .basic: return .basic(username: username ?? "", password: password ?? "")
+    case .apiKey: return .apiKey(key: apiKey ?? "")
     }
   }
 }

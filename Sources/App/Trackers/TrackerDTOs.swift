@@ -31,7 +31,7 @@ struct TrackerResponse: Content {
     type = tracker.type
     name = tracker.name
     baseUrl = tracker.baseURL
-    authKind = auth?.kind
+    authKind = auth?.kind.rawValue
     credentialsSet = auth?.setFields ?? []
     acceptanceCriteriaField = tracker.acceptanceCriteriaField
     jql = tracker.jql

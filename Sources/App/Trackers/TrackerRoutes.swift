@@ -19,7 +19,7 @@ struct TrackerRoutes: RouteCollection {
 
   func create(req: Request) async throws -> Response {
     let principal = try req.principal
-    let service = req.trackers
+    let service = try req.trackers
     let tracker = try await service.create(companyID: principal.companyID, body: JSONBody(req))
     let created = try await service.response(tracker)
     let response = Response(status: .created)
@@ -30,7 +30,7 @@ struct TrackerRoutes: RouteCollection {
 
   func list(req: Request) async throws -> Response {
     let principal = try req.principal
-    let service = req.trackers
+    let service = try req.trackers
     let page = try await Tracker.query(on: req.db)
       .filter(\.$company.$id == principal.companyID).filter(\.$archivedAt == nil)
       .page(PageRequest(from: req))
@@ -40,14 +40,14 @@ struct TrackerRoutes: RouteCollection {
   }
 
   func show(req: Request) async throws -> TrackerResponse {
-    let service = req.trackers
+    let service = try req.trackers
     return try await service.response(
       try await service.find(
         req.idParameter("trackerID", "Tracker"), companyID: req.principal.companyID))
   }
 
   func update(req: Request) async throws -> TrackerResponse {
-    let service = req.trackers
+    let service = try req.trackers
     let tracker = try await service.find(
       req.idParameter("trackerID", "Tracker"), companyID: req.principal.companyID)
     guard tracker.archivedAt == nil else { throw AppError.conflict("The tracker is archived.") }
@@ -63,7 +63,7 @@ struct TrackerRoutes: RouteCollection {
   }
 
   func test(req: Request) async throws -> TrackerTestResponse {
-    let service = req.trackers
+    let service = try req.trackers
     let tracker = try await service.find(
       req.idParameter("trackerID", "Tracker"), companyID: req.principal.companyID)
     do {
@@ -88,7 +88,7 @@ extension TrackerRoutes {
     let auditor = try req.auditor
     let result = try await req.db.transaction { transaction in
       let result = try await queue.enqueue(
-        TrackerSyncJob.kind(forTrackerType: tracker.type),
+        TrackerSyncJob.kind(for: tracker.trackerType),
         payload: TrackerSyncPayload(trackerId: id),
         uniqueKey: "manual-sync:\(id.uuidString.lowercased())",
         tenant: JobTenant.of(company: tracker.$company.id),
@@ -109,9 +109,13 @@ extension TrackerRoutes {
 }
 
 extension Request {
+  /// The tracker service acting for the signed-in user, who is the author of its audit rows.
+  /// Callers without a user (webhooks, the OAuth callback) use `TrackerSyncJob.service`.
   var trackers: TrackerService {
-    var service = TrackerSyncJob.service(app: application, logger: logger)
-    service.auditor = try? auditor
-    return service
+    get throws {
+      var service = TrackerSyncJob.service(app: application, logger: logger)
+      service.auditor = try auditor
+      return service
+    }
   }
 }

@@ -23,6 +23,8 @@ struct TrackerService: Sendable {
     throw AppError.conflict("Jira OAuth is not configured.")
   }
   /// Writes each change's audit row in the change's transaction; nil for background syncs.
+  /// The author of the changes `save` and `archive` make; nil in the services that only read
+  /// and sync (jobs, webhooks), where a change would have no author and is refused.
   var auditor: Auditor?
 
   /// The fields a create or update body set, by name only: `auth` and `webhookSecret` are
@@ -42,9 +44,18 @@ struct TrackerService: Sendable {
       } else {
         try await tracker.save(on: transaction)
       }
-      try await auditor?.record(
+      try await requiredAuditor.record(
         action, .tracker, id: try tracker.requireID(), changed: changed, details: details,
         on: transaction)
+    }
+  }
+
+  /// The change's author: a change nobody would be recorded as making is a programming error,
+  /// never a change without its audit row.
+  private var requiredAuditor: Auditor {
+    get throws {
+      guard let auditor else { throw ChangeWithoutAuthor() }
+      return auditor
     }
   }
 
@@ -54,31 +65,33 @@ struct TrackerService: Sendable {
     tracker.archivedAt = Date()
     try await database.transaction { transaction in
       try await tracker.save(on: transaction)
-      try await auditor?.record(
+      try await requiredAuditor.record(
         .trackerDeleted, .tracker, id: try tracker.requireID(), changed: ["archivedAt"],
         on: transaction)
     }
   }
 
   func create(companyID: UUID, body: JSONBody) async throws -> Tracker {
-    let type = try body.requiredString("type")
+    let type = TrackerType(rawValue: try body.requiredString("type"))
     guard TrackerAuth.kindsByType[type] != nil else {
       throw AppError.validation(
-        field: "type", reason: "must be one of jira-cloud, jira-dc, teamwork")
+        field: "type",
+        reason:
+          "must be one of \(TrackerAuth.supportedTypes.map(\.rawValue).joined(separator: ", "))")
     }
     let name = try Self.validName(try body.requiredString("name"))
     let baseURL = try await admittedBaseURL(try body.requiredString("baseUrl"))
     let auth: TrackerAuth
     if let authObject = try body.optionalObject("auth") {
       auth = try TrackerAuth(authObject, type: type)
-    } else if type == "teamwork",
+    } else if type == .teamwork,
       let key = try await teamworkKey?.key(for: baseURL, companyID: companyID, on: database)
     {
       auth = try TrackerAuth(["kind": "apiKey", "apiKey": .string(key)], type: type)
     } else {
       throw AppError.badRequest("is required", field: "auth")
     }
-    let tracker = Tracker(companyID: companyID, type: type, name: name, baseURL: baseURL)
+    let tracker = Tracker(companyID: companyID, type: type.rawValue, name: name, baseURL: baseURL)
     tracker.authJSON = try seal(auth, for: tracker)
     try apply(body, to: tracker)
     try await save(tracker, .trackerCreated, body: body)
@@ -101,13 +114,14 @@ struct TrackerService: Sendable {
     }
     let storedKind = try? auth(of: tracker)?.kind
     if let authObject {
-      tracker.authJSON = try seal(try TrackerAuth(authObject, type: tracker.type), for: tracker)
+      tracker.authJSON = try seal(
+        try TrackerAuth(authObject, type: tracker.trackerType), for: tracker)
       tracker.needsReauth = false
     }
     if let move, move.changesOrigin {
-      let kind = authObject?["kind"]?.stringValue ?? storedKind
-      if kind == "oauth2" {
-        tracker.authJSON = try seal(TrackerAuth(kind: "oauth2"), for: tracker)
+      let kind = authObject?["kind"]?.stringValue.flatMap(TrackerAuthKind.init) ?? storedKind
+      if kind == .oauth2 {
+        tracker.authJSON = try seal(TrackerAuth(kind: .oauth2), for: tracker)
         tracker.needsReauth = true
       } else if authObject == nil {
         throw AppError.validation(
@@ -176,7 +190,7 @@ struct TrackerService: Sendable {
       TrackerConfiguration(
         type: TrackerType(rawValue: tracker.type), baseURL: tracker.baseURL,
         credentials: try auth.credentials(
-          oauth: auth.kind == "oauth2" ? try tokenStore(for: tracker.requireID()) : nil),
+          oauth: auth.kind == .oauth2 ? try tokenStore(for: tracker.requireID()) : nil),
         acceptanceCriteriaField: tracker.acceptanceCriteriaField, jql: tracker.jql,
         httpClient: httpClient, logger: logger, atlassian: atlassian, outbound: outbound))
   }
@@ -223,4 +237,9 @@ struct TrackerService: Sendable {
     }
     return url
   }
+}
+
+/// A tracker change asked of a service that has no user to record as its author.
+struct ChangeWithoutAuthor: Error, CustomStringConvertible {
+  var description: String { "a tracker change needs an author for its audit row" }
 }

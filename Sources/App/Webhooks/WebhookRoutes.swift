@@ -30,7 +30,8 @@ struct WebhookRoutes: RouteCollection {
       throw AppError.notFound("Webhook")
     }
     let secret = String(
-      decoding: try req.trackers.cipher.open(sealed, for: .webhookSecret(of: id)), as: UTF8.self)
+      decoding: try TrackerSyncJob.service(app: req.application, logger: req.logger).cipher.open(
+        sealed, for: .webhookSecret(of: id)), as: UTF8.self)
     let body = req.body.data.map { Data(buffer: $0) } ?? Data()
     let signed = WebhookSignature.verify(
       body: body, header: req.headers.first(name: "X-Hub-Signature"), secret: secret)
@@ -77,36 +78,5 @@ struct WebhookRoutes: RouteCollection {
     let response = Response(status: .accepted)
     try response.content.encode(JobAccepted(jobId: result.job.id.uuidString.lowercased()))
     return response
-  }
-}
-
-/// `process-webhook`: re-reads the issue from the tracker and upserts it. A deletion is believed
-/// only when the tracker no longer has the issue (a signed event can still be an old one); the
-/// deleted issue is kept for the prompts made from it, marked done.
-struct WebhookJob: JobHandler {
-  let app: Application
-
-  func handle(_ job: JobRecord, context: JobContext) async throws {
-    let payload = try job.decodePayload(as: WebhookPayload.self)
-    guard let tracker = try await Tracker.find(payload.trackerId, on: app.db),
-      tracker.archivedAt == nil
-    else { return }
-    let service = TrackerSyncJob.service(app: app, logger: context.logger)
-    let issue: TrackerIssue
-    do {
-      issue = try await service.client(for: tracker).fetchIssue(externalKey: payload.issueKey)
-    } catch TrackerError.notFound(let detail)
-      where payload.event == "jira:issue_deleted" && detail.contains(payload.issueKey)
-    {
-      // The 404 is the issue's own (its key is in the URL), not another resource's.
-      try await Issue.query(on: app.db)
-        .filter(\.$tracker.$id == payload.trackerId)
-        .filter(\.$externalKey == payload.issueKey)
-        .set(\.$statusCategory, to: "done").set(\.$status, to: "Deleted")
-        .update()
-      return
-    }
-    _ = try await TrackerSync(database: app.db, logger: context.logger)
-      .upsert(issue, tracker: tracker, on: app.db)
   }
 }

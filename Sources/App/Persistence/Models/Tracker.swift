@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import Trackers
 
 final class Tracker: Model, @unchecked Sendable {
   static let schema = "trackers"
@@ -36,4 +37,9 @@ final class Tracker: Model, @unchecked Sendable {
     self.syncIntervalMinutes = 5
     self.needsReauth = false
   }
+}
+
+extension Tracker {
+  /// `type` as the tracker family it names.
+  var trackerType: TrackerType { TrackerType(rawValue: type) }
 }
