@@ -98,19 +98,28 @@ import Vapor
   }
 
   @Test func violationsBecomeReadableFieldPaths() {
-    let cases: [(String, String, String, String)] = [
-      ("/auth/token", "must be a string, got number", "auth.token", "must be a string, got number"),
+    let cases: [(String, String, SchemaViolation.Kind, String, String)] = [
       (
-        "/items/0/name", "must be at least 1 character", "items[0].name",
+        "/auth/token", "must be a string, got number", .wrongType, "auth.token",
+        "must be a string, got number"
+      ),
+      (
+        "/items/0/name", "must be at least 1 character", .rule, "items[0].name",
         "must be at least 1 character"
       ),
-      ("/", #"missing required property "email""#, "email", "is required"),
-      ("/auth", #"unexpected property "x""#, "auth.x", "is not a known field"),
-      ("/", "must be an object, got array", "body", "must be an object, got array"),
+      (
+        "/", #"missing required property "email""#, .missingProperty("email"), "email",
+        "is required"
+      ),
+      (
+        "/auth", #"unexpected property "x""#, .unexpectedProperty("x"), "auth.x",
+        "is not a known field"
+      ),
+      ("/", "must be an object, got array", .wrongType, "body", "must be an object, got array"),
     ]
-    for (pointer, reason, field, expected) in cases {
+    for (pointer, reason, kind, field, expected) in cases {
       let error = RequestValidationMiddleware.fieldError(
-        SchemaViolation(pointer: pointer, reason: reason))
+        SchemaViolation(pointer: pointer, reason: reason, kind: kind))
       #expect(error.field == field && error.reason == expected, "\(pointer) \(reason)")
     }
   }

@@ -30,7 +30,7 @@ struct AuthRoutes: RouteCollection {
   }
 
   func login(req: Request) async throws -> Response {
-    let body = try req.content.decode(LoginRequest.self)
+    let body = try req.decodeBody(LoginRequest.self)
     let pair = try await req.sessions.login(
       email: body.email, password: body.password, client: req.clientInfo)
     return try Self.tokenResponse(pair)
@@ -78,7 +78,7 @@ struct AuthRoutes: RouteCollection {
       return cookie
     }
     guard let body = req.body.data, body.readableBytes > 0 else { return nil }
-    return try req.content.decode(RefreshRequest.self).refreshToken
+    return try req.decodeBody(RefreshRequest.self).refreshToken
   }
 
   static func tokenResponse(_ pair: TokenPair) throws -> Response {

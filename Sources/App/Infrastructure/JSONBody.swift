@@ -6,18 +6,9 @@ import Vapor
 struct JSONBody {
   let object: JSONObject
 
+  /// The request's body as the contract check parsed it (`Request.jsonBody`).
   init(_ req: Request) throws {
-    guard req.headers.hasJSONContentType else { throw AppError.bodyIsNotJSON(req.headers) }
-    guard let buffer = req.body.data, buffer.readableBytes > 0 else {
-      throw AppError.badRequest("a JSON object is required", field: "body")
-    }
-    let value: JSONValue
-    do {
-      value = try JSONValue(parsing: Data(buffer: buffer))
-    } catch {
-      throw AppError.badRequest("is not valid JSON (\(error.description))", field: "body")
-    }
-    guard let object = value.objectValue else {
+    guard let object = try req.jsonBody().objectValue else {
       throw AppError.badRequest("must be a JSON object", field: "body")
     }
     self.object = object

@@ -31,41 +31,52 @@ struct GenerationRequest: Sendable {
     self.ide = ide
   }
 
-  /// `templateRequired` false: a preview, where `templateOverride` may stand alone.
+  /// The body as openapi.yaml's `GenerateRequest` and `PreviewRequest` state it; the contract
+  /// check has enforced every rule it states (types, `templateVersion` ≥ 1, `ide` ≤ 100…).
+  private struct Body: Decodable {
+    let issueId: String
+    let templateId: String?
+    let vars: JSONValue?
+    let templateVersion: Int?
+    let templateOverride: Override?
+    let model: String?
+    let ide: String?
+
+    struct Override: Decodable {
+      let bodyMd: String
+      let lintJson: JSONValue?
+    }
+  }
+
+  /// `templateRequired` false: a preview, where `templateOverride` may stand alone. The rules
+  /// JSON Schema does not state are here: the ids' format (`format` is an annotation), a
+  /// template or an override in a preview, and the `X-Client-IDE` header's length.
   init(_ req: Request, templateRequired: Bool = true) throws {
-    let body = try JSONBody(req)
-    issueID = try body.requiredUUID("issueId")
-    templateID =
-      templateRequired || body.object["templateOverride"] == nil
-      ? try body.requiredUUID("templateId") : try body.optionalUUID("templateId")
-    if let vars = body.object["vars"], !vars.isNull {
-      guard vars.objectValue != nil else {
-        throw AppError.badRequest("must be a JSON object", field: "vars")
-      }
-      self.vars = vars
+    let body = try req.decodeBody(Body.self)
+    issueID = try Self.uuid(body.issueId, field: "issueId")
+    if let templateID = body.templateId {
+      self.templateID = try Self.uuid(templateID, field: "templateId")
+    } else if templateRequired || body.templateOverride == nil {
+      throw AppError.badRequest("is required", field: "templateId")
     } else {
-      vars = .object([:])
+      templateID = nil
     }
-    templateVersion = try body.optionalInt("templateVersion")
-    if let version = templateVersion, version < 1 {
-      throw AppError.validation(field: "templateVersion", reason: "must be at least 1")
-    }
-    if let override = try body.optionalObject("templateOverride") {
-      guard let bodyMd = override["bodyMd"]?.stringValue else {
-        throw AppError.badRequest(
-          "is required and must be a string", field: "templateOverride.bodyMd")
-      }
-      overrideBody = bodyMd
-      overrideSchema = override["lintJson"]?.nonNull
-    } else {
-      overrideBody = nil
-      overrideSchema = nil
-    }
-    model = try body.optionalString("model") ?? Self.defaultModel
-    let ide = try body.optionalString("ide") ?? req.headers.first(name: "X-Client-IDE")
+    vars = body.vars?.nonNull ?? .object([:])
+    templateVersion = body.templateVersion
+    overrideBody = body.templateOverride?.bodyMd
+    overrideSchema = body.templateOverride?.lintJson?.nonNull
+    model = body.model ?? Self.defaultModel
+    let ide = body.ide ?? req.headers.first(name: "X-Client-IDE")
     if let ide, ide.count > 100 {
       throw AppError.validation(field: "ide", reason: "must be at most 100 characters")
     }
     self.ide = ide
+  }
+
+  private static func uuid(_ text: String, field: String) throws -> UUID {
+    guard let id = UUID(uuidString: text) else {
+      throw AppError.validation(field: field, reason: "must be a UUID")
+    }
+    return id
   }
 }

@@ -17,7 +17,10 @@ struct RequestValidationMiddleware: AsyncMiddleware {
   static func problem(_ violations: [SchemaViolation]) -> AppError {
     let errors = violations.map(fieldError)
     let shapeIsWrong = violations.contains {
-      $0.reason.hasPrefix("missing required property") || $0.reason.contains(", got ")
+      switch $0.kind {
+      case .wrongType, .missingProperty: true
+      case .unexpectedProperty, .rule: false
+      }
     }
     guard shapeIsWrong else { return AppError.validation(errors) }
     return AppError(
@@ -33,13 +36,15 @@ struct RequestValidationMiddleware: AsyncMiddleware {
         $0.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
       }
     var reason = violation.reason
-    for prefix in ["missing required property ", "unexpected property "]
-    where reason.hasPrefix(prefix) {
-      let quoted = reason.dropFirst(prefix.count)
-      if let name = try? JSONValue(parsing: String(quoted)).stringValue {
-        tokens.append(name)
-        reason = prefix.hasPrefix("missing") ? "is required" : "is not a known field"
-      }
+    switch violation.kind {
+    case .missingProperty(let name):
+      tokens.append(name)
+      reason = "is required"
+    case .unexpectedProperty(let name):
+      tokens.append(name)
+      reason = "is not a known field"
+    case .wrongType, .rule:
+      break
     }
     var field = ""
     for token in tokens {
@@ -106,5 +111,31 @@ extension Request {
     }
     let violations = schema.validate(value) + NULCharacter.violations(in: value)
     if !violations.isEmpty { throw RequestValidationMiddleware.problem(violations) }
+    storage[ValidatedBodyKey.self] = value
+  }
+
+  private struct ValidatedBodyKey: StorageKey {
+    typealias Value = JSONValue
+  }
+
+  /// The JSON body, parsed once: as the contract check parsed and validated it, or parsed here
+  /// for an operation openapi.yaml gives no body schema (an application built without the
+  /// contract, in tests).
+  func jsonBody() throws -> JSONValue {
+    if let validated = storage[ValidatedBodyKey.self] { return validated }
+    guard headers.hasJSONContentType else { throw AppError.bodyIsNotJSON(headers) }
+    guard let buffer = body.data, buffer.readableBytes > 0 else {
+      throw AppError.badRequest("a JSON object is required", field: "body")
+    }
+    do {
+      return try JSONValue(parsing: Data(buffer: buffer))
+    } catch {
+      throw AppError.badRequest("is not valid JSON (\(error.description))", field: "body")
+    }
+  }
+
+  /// The JSON body as a typed value, decoded from the parsed body without parsing it again.
+  func decodeBody<Body: Decodable>(_ type: Body.Type) throws -> Body {
+    try JSONValueDecoder().decode(type, from: try jsonBody())
   }
 }

@@ -24,7 +24,7 @@ struct UserRoutes: RouteCollection {
 
   func updateMe(req: Request) async throws -> UserResponse {
     let principal = try req.principal
-    let body = try req.content.decode(UpdateMeRequest.self)
+    let body = try req.decodeBody(UpdateMeRequest.self)
     guard let user = try await User.find(principal.userID, on: req.db) else {
       throw AppError.unauthorized
     }
@@ -84,7 +84,7 @@ struct UserRoutes: RouteCollection {
 
   func create(req: Request) async throws -> Response {
     let principal = try req.principal
-    let body = try req.content.decode(CreateUserRequest.self)
+    let body = try req.decodeBody(CreateUserRequest.self)
     let service = UserService(
       database: req.db, hasher: req.application.passwordHasher, auditor: try req.auditor)
     let user = try await service.create(
@@ -110,7 +110,7 @@ struct UserRoutes: RouteCollection {
     guard let id = req.parameters.get("userID", as: UUID.self) else {
       throw AppError.notFound("User")
     }
-    let body = try req.content.decode(UpdateUserRequest.self)
+    let body = try req.decodeBody(UpdateUserRequest.self)
     let service = UserService(
       database: req.db, hasher: req.application.passwordHasher, auditor: try req.auditor)
     let (user, revokedTokens) = try await service.update(

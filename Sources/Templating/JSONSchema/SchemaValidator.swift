@@ -50,16 +50,18 @@ struct SchemaValidator {
     case .alwaysTrue:
       return true
     case .alwaysFalse:
-      _ = sink.report(pointer, ViolationReason.falseSchema)
+      _ = sink.report(pointer, ViolationReason.falseSchema, kind: .rule)
       return false
     case .keywords:
       break
     }
     var valid = true
     // Each check reports and either stops (yes/no mode) or carries on collecting.
-    func fail(_ at: String, _ reason: @autoclosure () -> String) -> Bool {
+    func fail(
+      _ at: String, _ reason: @autoclosure () -> String, kind: SchemaViolation.Kind = .rule
+    ) -> Bool {
       valid = false
-      return sink.report(at, reason())
+      return sink.report(at, reason(), kind: kind)
     }
 
     if let ref = node.ref, !evaluate(ref, instance, pointer: pointer, into: &sink) {
@@ -67,7 +69,8 @@ struct SchemaValidator {
       if !sink.collecting { return false }
     }
     if let types = node.types, !types.admits(instance) {
-      guard fail(pointer, ViolationReason.type(node.typeNames, got: instance)) else { return false }
+      guard fail(pointer, ViolationReason.type(node.typeNames, got: instance), kind: .wrongType)
+      else { return false }
     }
     if let values = node.enumValues,
       !(node.enumSet.map { $0.contains(instance) } ?? values.contains(instance))
@@ -107,7 +110,8 @@ struct SchemaValidator {
       }
     case .object(let object):
       for name in node.required where !object.contains(name) {
-        guard fail(pointer, ViolationReason.missingProperty(name)) else { return false }
+        guard fail(pointer, ViolationReason.missingProperty(name), kind: .missingProperty(name))
+        else { return false }
       }
       if !node.properties.isEmpty {
         for name in node.propertyNames {
@@ -123,7 +127,10 @@ struct SchemaValidator {
         let rejectsAll = nodes[additional].kind == .alwaysFalse
         for (name, value) in object where node.properties[name] == nil {
           if rejectsAll {
-            guard fail(pointer, ViolationReason.unexpectedProperty(name)) else { return false }
+            guard
+              fail(
+                pointer, ViolationReason.unexpectedProperty(name), kind: .unexpectedProperty(name))
+            else { return false }
           } else {
             let at = sink.collecting ? JSONPointer.appending(pointer, name) : ""
             if !evaluate(additional, value, pointer: at, into: &sink) {
@@ -166,7 +173,8 @@ struct SchemaValidator {
       if !sink.collecting { return false }
     }
     if !node.anyOf.isEmpty, !node.anyOf.contains(where: { isValid($0, instance) }) {
-      guard fail(pointer, anyOfReason(node.anyOf, instance)) else { return false }
+      let (reason, kind) = anyOfReason(node.anyOf, instance)
+      guard fail(pointer, reason, kind: kind) else { return false }
     }
     if !node.oneOf.isEmpty {
       let matching = node.oneOf.indices.filter { isValid(node.oneOf[$0], instance) }
@@ -184,16 +192,18 @@ struct SchemaValidator {
 
   /// For `anyOf` branches that each only constrain the type, `must be a string or null, got
   /// number` says more than "must match one of the schemas".
-  private func anyOfReason(_ branches: [Int], _ instance: JSONValue) -> String {
+  private func anyOfReason(_ branches: [Int], _ instance: JSONValue)
+    -> (String, SchemaViolation.Kind)
+  {
     var typeNames: [String] = []
     for branch in branches {
       let node = nodes[branch]
       guard node.kind == .keywords, let types = node.types, !types.admits(instance),
         violations(branch, instance).count == 1
-      else { return ViolationReason.anyOf(branches.count) }
+      else { return (ViolationReason.anyOf(branches.count), .rule) }
       for name in node.typeNames where !typeNames.contains(name) { typeNames.append(name) }
     }
-    return ViolationReason.type(typeNames, got: instance)
+    return (ViolationReason.type(typeNames, got: instance), .wrongType)
   }
 
   /// Offsets of the first two equal elements, if any (JSON equality: `1 == 1.0`, key order
@@ -221,9 +231,11 @@ struct ViolationSink {
   }
 
   /// Records a violation (once); returns whether evaluation should go on.
-  mutating func report(_ pointer: String, _ reason: @autoclosure () -> String) -> Bool {
+  mutating func report(
+    _ pointer: String, _ reason: @autoclosure () -> String, kind: SchemaViolation.Kind
+  ) -> Bool {
     guard collecting else { return false }
-    let violation = SchemaViolation(pointer: pointer, reason: reason())
+    let violation = SchemaViolation(pointer: pointer, reason: reason(), kind: kind)
     if seen.insert(violation).inserted { violations.append(violation) }
     return true
   }

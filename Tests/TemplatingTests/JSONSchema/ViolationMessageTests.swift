@@ -52,7 +52,7 @@ struct ViolationMessageTests {
     ] as [(JSONValue, JSONValue, String)])
   func reasons(schema: JSONValue, instance: JSONValue, reason: String) throws {
     let violations = try JSONSchema(schema).validate(instance)
-    #expect(violations == [SchemaViolation(pointer: "", reason: reason)])
+    #expect(violations.map(\.pointer) == [""] && violations.map(\.reason) == [reason])
   }
 
   @Test("every violation is reported with its pointer, once")
@@ -94,5 +94,24 @@ struct ViolationMessageTests {
     #expect(many.validate(0).first?.reason == "must be one of 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, …")
     let long = try JSONSchema(["const": .string(String(repeating: "x", count: 100))])
     #expect(long.validate(0).first?.reason.hasSuffix("xxx…") == true)
+  }
+}
+
+/// Callers tell violations apart by kind, never by their wording.
+@Suite struct ViolationKindTests {
+  @Test(arguments: [
+    (#"{"type":"string"}"#, "1", SchemaViolation.Kind.wrongType),
+    (#"{"anyOf":[{"type":"string"},{"type":"null"}]}"#, "1", .wrongType),
+    (#"{"required":["x"]}"#, "{}", .missingProperty("x")),
+    (#"{"additionalProperties":false}"#, #"{"y":1}"#, .unexpectedProperty("y")),
+    (#"{"maxLength":1}"#, #""ab""#, .rule),
+    (#"{"minItems":3}"#, "[1,2]", .rule),
+  ])
+  func eachViolationSaysWhatKindItIs(schema: String, instance: String, kind: SchemaViolation.Kind)
+    throws
+  {
+    let violations = try JSONSchema(JSONValue(parsing: schema)).validate(
+      JSONValue(parsing: instance))
+    #expect(violations.map(\.kind) == [kind], "\(violations)")
   }
 }
