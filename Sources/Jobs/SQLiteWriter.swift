@@ -24,10 +24,9 @@ public enum SQLiteWriter {
     busyTimeout: Duration,
     _ body: @escaping @Sendable (any SQLDatabase) async throws -> Result
   ) async throws -> Result {
-    let milliseconds = Int(busyTimeout.timeInterval * 1000)
-    return try await gate.withLock {
+    try await gate.withLock {
       try await database.withSession { session in
-        try await session.raw("PRAGMA busy_timeout = \(unsafeRaw: String(milliseconds))").run()
+        try await setBusyTimeout(busyTimeout, on: session)
         return try await body(session)
       }
     }
@@ -41,16 +40,36 @@ public enum SQLiteWriter {
     busyTimeout: Duration,
     _ body: @escaping @Sendable (any SQLDatabase) async throws -> Result
   ) async throws -> Result {
-    try await write(on: database, busyTimeout: busyTimeout) { session in
-      try await session.raw("BEGIN IMMEDIATE").run()
-      do {
-        let result = try await body(session)
-        try await session.raw("COMMIT").run()
-        return result
-      } catch {
-        try? await session.raw("ROLLBACK").run()
-        throw error
+    try await gate.withLock {
+      try await database.withSession { session in
+        try await runImmediate(on: session, busyTimeout: busyTimeout) { try await body(session) }
       }
     }
+  }
+
+  /// The transaction itself, on a connection the caller holds and under the process's lock,
+  /// which the caller holds too (the application's `writeTransaction` runs Fluent's models in
+  /// it, so it brings its own connection).
+  public static func runImmediate<Result: Sendable>(
+    on session: any SQLDatabase,
+    busyTimeout: Duration,
+    _ body: () async throws -> Result
+  ) async throws -> Result {
+    try await setBusyTimeout(busyTimeout, on: session)
+    try await session.raw("BEGIN IMMEDIATE").run()
+    do {
+      let result = try await body()
+      try await session.raw("COMMIT").run()
+      return result
+    } catch {
+      try? await session.raw("ROLLBACK").run()
+      throw error
+    }
+  }
+
+  private static func setBusyTimeout(_ timeout: Duration, on session: any SQLDatabase) async throws
+  {
+    let milliseconds = Int(timeout.timeInterval * 1000)
+    try await session.raw("PRAGMA busy_timeout = \(unsafeRaw: String(milliseconds))").run()
   }
 }

@@ -19,16 +19,29 @@ extension Database {
     }
     return try await SQLiteWriter.withProcessWriteLock {
       try await self.withConnection { connection in
-        let sql = connection.sql
-        try await sql.raw("BEGIN IMMEDIATE").run()
-        do {
-          let result = try await body(connection)
-          try await sql.raw("COMMIT").run()
-          return result
-        } catch {
-          try? await sql.raw("ROLLBACK").run()
-          throw error
+        try await SQLiteWriter.runImmediate(on: connection.sql, busyTimeout: Self.busyTimeout) {
+          try await body(connection)
         }
+      }
+    }
+  }
+
+  /// How long a write waits for another process's (a `worker` beside `serve`), as the queue's.
+  private static var busyTimeout: Duration { .seconds(5) }
+
+  /// `writeTransaction`, run again after a conflict a retry can resolve (`WriteConflict`): a
+  /// unique index another writer won, a deadlock or a serialization failure on PostgreSQL,
+  /// after a short random pause, up to `attempts` times in all.
+  func writeTransaction<Result: Sendable>(
+    attempts: Int, _ body: @escaping @Sendable (any Database) async throws -> Result
+  ) async throws -> Result {
+    var attempt = 0
+    while true {
+      attempt += 1
+      do {
+        return try await writeTransaction(body)
+      } catch  where WriteConflict.isRetryable(error) && attempt < attempts {
+        try await Task.sleep(for: .milliseconds(Int.random(in: 1...(5 * attempt))))
       }
     }
   }

@@ -179,75 +179,66 @@ struct OutputService: Sendable {
       written = true
     }
     let alreadyWritten = written
-    var attempt = 0
-    while true {
-      attempt += 1
-      do {
-        let deduplicated = try await database.writeTransaction { transaction in
-          let sql = transaction.sql
-          let now = Date()
-          var createdBlob = false
-          if try await !Self.blobExists(sha256, on: sql) {
-            // The cleanup removed an unreferenced blob between our check and now.
-            if !alreadyWritten { try await put(key, content, output.contentType) }
-            try await sql.raw(
-              """
-              INSERT INTO blobs (sha256, size, created_at)
-              VALUES (\(bind: sha256), \(bind: content.readableBytes), \(bind: now))
-              """
-            ).run()
-            createdBlob = true
-          }
-          let companyHadIt =
-            try await sql.raw(
-              """
-              SELECT 1 AS found FROM outputs
-              WHERE blob_sha256 = \(bind: sha256) AND company_id = \(bind: output.$company.id)
-              LIMIT 1
-              """
-            ).first() != nil
-          try await sql.raw(
-            """
-            INSERT INTO outputs (id, company_id, prompt_version_id, creator_id, blob_sha256, kind,
-              filename, content_type, size, scan_status, tokens_out, ide, created_at)
-            VALUES (\(bind: try output.requireID()), \(bind: output.$company.id),
-              \(bind: output.$promptVersion.id), \(bind: output.$creator.id), \(bind: sha256),
-              \(bind: output.kind), \(bind: output.filename), \(bind: output.contentType),
-              \(bind: output.size), \(bind: output.scanStatus), \(bind: output.tokensOut),
-              \(bind: output.ide), \(bind: now))
-            """
-          ).run()
-          output.createdAt = now
-          try await auditor?.record(
-            .outputCreated, .output, id: try output.requireID(),
-            changed: ["promptVersionId", "content"]
-              + (output.tokensOut == nil ? [] : ["tokensOut"]),
-            on: transaction)
-          if let tokensOut = output.tokensOut {
-            try await sql.raw(
-              """
-              UPDATE generation_events SET tokens_out = \(bind: tokensOut)
-              WHERE prompt_version_id = \(bind: output.$promptVersion.id)
-              AND company_id = \(bind: output.$company.id)
-              """
-            ).run()
-          }
-          // Across companies the answer stays false: `deduplicated` must not reveal that
-          // another company uploaded the same bytes.
-          return !createdBlob && companyHadIt
-        }
-        if written, try await !storageCall({ try await storage.exists(key: key) }) {
-          // The cleanup took the object for an orphan before our row committed: put it back.
-          try await put(key, content, output.contentType)
-        }
-        return deduplicated
-      } catch  where WriteConflict.isRetryable(error) && attempt < 5 {
-        // Two uploads of new identical bytes: the loser of the blob row's insert retries and
-        // finds it.
-        try await Task.sleep(for: .milliseconds(Int.random(in: 1...(5 * attempt))))
-        continue
+    // Two uploads of new identical bytes: the loser of the blob row's insert retries and finds
+    // it.
+    let deduplicated = try await database.writeTransaction(attempts: 5) { transaction in
+      let sql = transaction.sql
+      let now = Date()
+      var createdBlob = false
+      if try await !Self.blobExists(sha256, on: sql) {
+        // The cleanup removed an unreferenced blob between our check and now.
+        if !alreadyWritten { try await put(key, content, output.contentType) }
+        try await sql.raw(
+          """
+          INSERT INTO blobs (sha256, size, created_at)
+          VALUES (\(bind: sha256), \(bind: content.readableBytes), \(bind: now))
+          """
+        ).run()
+        createdBlob = true
       }
+      let companyHadIt =
+        try await sql.raw(
+          """
+          SELECT 1 AS found FROM outputs
+          WHERE blob_sha256 = \(bind: sha256) AND company_id = \(bind: output.$company.id)
+          LIMIT 1
+          """
+        ).first() != nil
+      try await sql.raw(
+        """
+        INSERT INTO outputs (id, company_id, prompt_version_id, creator_id, blob_sha256, kind,
+          filename, content_type, size, scan_status, tokens_out, ide, created_at)
+        VALUES (\(bind: try output.requireID()), \(bind: output.$company.id),
+          \(bind: output.$promptVersion.id), \(bind: output.$creator.id), \(bind: sha256),
+          \(bind: output.kind), \(bind: output.filename), \(bind: output.contentType),
+          \(bind: output.size), \(bind: output.scanStatus), \(bind: output.tokensOut),
+          \(bind: output.ide), \(bind: now))
+        """
+      ).run()
+      output.createdAt = now
+      try await auditor?.record(
+        .outputCreated, .output, id: try output.requireID(),
+        changed: ["promptVersionId", "content"]
+          + (output.tokensOut == nil ? [] : ["tokensOut"]),
+        on: transaction)
+      if let tokensOut = output.tokensOut {
+        try await sql.raw(
+          """
+          UPDATE generation_events SET tokens_out = \(bind: tokensOut)
+          WHERE prompt_version_id = \(bind: output.$promptVersion.id)
+          AND company_id = \(bind: output.$company.id)
+          """
+        ).run()
+      }
+      // Across companies the answer stays false: `deduplicated` must not reveal that
+      // another company uploaded the same bytes.
+      return !createdBlob && companyHadIt
     }
+    if written, try await !storageCall({ try await storage.exists(key: key) }) {
+      // The cleanup took the object for an orphan before our row committed: put it back.
+      try await put(key, content, output.contentType)
+    }
+    return deduplicated
   }
 
   private func put(_ key: BlobKey, _ content: ByteBuffer, _ contentType: String) async throws {
