@@ -51,6 +51,7 @@ let package = Package(
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOSSL", package: "swift-nio-ssl"),
         "Tokenizer",
+        "JSONCore",
         "Templating",
         "Trackers",
         "Jobs",
@@ -71,12 +72,18 @@ let package = Package(
       swiftSettings: strictSettings
     ),
     .target(
+      name: "JSONCore",
+      swiftSettings: strictSettings
+    ),
+    .target(
       name: "Templating",
+      dependencies: ["JSONCore"],
       swiftSettings: strictSettings
     ),
     .target(
       name: "Trackers",
       dependencies: [
+        "JSONCore",
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),

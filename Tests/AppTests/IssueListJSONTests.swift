@@ -1,4 +1,5 @@
 import Foundation
+import JSONCore
 import NIOCore
 import Testing
 
@@ -64,7 +65,7 @@ import Testing
           let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
           let expected = [filler, byte].contains { $0 < 0x20 || [0x22, 0x2F, 0x5C].contains($0) }
           #expect(
-            JSONByteWriter.anyNeedsEscape(word) == expected, "byte \(byte) at \(position)")
+            JSONEscaping.anyNeedsEscape(word) == expected, "byte \(byte) at \(position)")
         }
       }
     }

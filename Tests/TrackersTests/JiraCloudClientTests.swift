@@ -136,7 +136,7 @@ import Testing
       // The raw JSON is the exact bytes of the issue in the response.
       let page = Fixtures.data("jira-cloud/search-jql-page-1.json")
       #expect(page.range(of: shop142.rawJSON) != nil)
-      #expect(try JSONValue.parse(shop142.rawJSON)["key"]?.string == "SHOP-142")
+      #expect(try JSONValue(parsing: shop142.rawJSON)["key"]?.string == "SHOP-142")
     }
   }
 

@@ -108,7 +108,7 @@ import Testing
       let task = try await teamwork.fetchIssue(externalKey: "31877390")
       #expect(task.title == "Update privacy policy link in the footer")
       #expect(task.assignees.count == 2)
-      #expect(try JSONValue.parse(task.rawJSON)["id"]?.idString == "31877390")
+      #expect(try JSONValue(parsing: task.rawJSON)["id"]?.idString == "31877390")
       let account = try await teamwork.authenticate()
       #expect(account.email == "aoife.byrne@northwind-studio.example")
       await #expect(throws: TrackerError.self) { try await teamwork.fetchIssue(externalKey: "1") }
@@ -126,7 +126,7 @@ import Testing
   ])
   func everyAssigneeShape(json: String, expected: [String]) throws {
     let mapper = TeamworkTaskMapper(siteURL: "https://x.teamwork.com")
-    #expect(mapper.assigneeIds(try JSONValue.parse(Data(json.utf8))) == expected)
+    #expect(mapper.assigneeIds(try JSONValue(parsing: Data(json.utf8))) == expected)
   }
 
   @Test func statusMapping() throws {
@@ -135,10 +135,11 @@ import Testing
     #expect(TeamworkTaskMapper.category(status: "new", progress: 50) == .inProgress)
     #expect(TeamworkTaskMapper.category(status: "completed", progress: 100) == .done)
     let deleted = try TeamworkTaskMapper(siteURL: "https://x").map(
-      JSONValue.parse(
-        Data(
-          #"{"id":1,"name":"x","status":"deleted","updatedAt":"2025-06-02T07:00:00Z","deletedAt":"2025-06-02T07:00:00Z"}"#
-            .utf8)),
+      JSONValue(
+        parsing:
+          Data(
+            #"{"id":1,"name":"x","status":"deleted","updatedAt":"2025-06-02T07:00:00Z","deletedAt":"2025-06-02T07:00:00Z"}"#
+              .utf8)),
       included: nil, raw: Data())
     #expect(deleted.isDeleted)
     #expect(deleted.statusCategory == .done)

@@ -86,12 +86,3 @@ extension AppError {
       detail: "The body must be JSON (Content-Type: application/json); got \(given).")
   }
 }
-
-extension JSONValue {
-  /// The value, or nil for JSON `null`. (A closure `{ $0.isNull ? nil : $0 }` does not do this:
-  /// `JSONValue` is `ExpressibleByNilLiteral`, so that `nil` is `.null` itself.)
-  var nonNull: JSONValue? {
-    if case .null = self { return Optional.none }
-    return self
-  }
-}

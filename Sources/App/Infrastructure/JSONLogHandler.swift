@@ -1,4 +1,5 @@
 import Foundation
+import JSONCore
 import Logging
 
 /// Writes one JSON object per line: `timestamp` (UTC ISO-8601), `level`, `message`,
@@ -33,13 +34,13 @@ public struct JSONLogHandler: LogHandler {
       merged.merge(extra) { _, new in new }
     }
     var line = "{\"timestamp\":\"\(Self.timestamp(Date()))\",\"level\":\"\(event.level.rawValue)\""
-    line += ",\"message\":" + JSONText.quoted("\(event.message)")
+    line += ",\"message\":" + JSONValue.quoted("\(event.message)")
     for key in [LogKeys.requestID, LogKeys.userID] {
       if let value = merged.removeValue(forKey: key) {
-        line += ",\"\(key)\":" + JSONText.quoted(value.description)
+        line += ",\"\(key)\":" + JSONValue.quoted(value.description)
       }
     }
-    line += ",\"label\":" + JSONText.quoted(label)
+    line += ",\"label\":" + JSONValue.quoted(label)
     if !merged.isEmpty {
       line += ",\"metadata\":" + Self.render(.dictionary(merged))
     }
@@ -61,13 +62,13 @@ public struct JSONLogHandler: LogHandler {
 
   private static func render(_ value: Logger.MetadataValue) -> String {
     switch value {
-    case .string(let text): JSONText.quoted(text)
-    case .stringConvertible(let convertible): JSONText.quoted(convertible.description)
+    case .string(let text): JSONValue.quoted(text)
+    case .stringConvertible(let convertible): JSONValue.quoted(convertible.description)
     case .array(let items): "[" + items.map(render).joined(separator: ",") + "]"
     case .dictionary(let entries):
       "{"
         + entries.sorted { $0.key < $1.key }
-        .map { JSONText.quoted($0.key) + ":" + render($0.value) }
+        .map { JSONValue.quoted($0.key) + ":" + render($0.value) }
         .joined(separator: ",") + "}"
     }
   }
@@ -88,24 +89,4 @@ public struct JSONLogHandler: LogHandler {
 public enum LogKeys {
   public static let requestID = "requestId"
   public static let userID = "userId"
-}
-
-enum JSONText {
-  static func quoted(_ text: String) -> String {
-    var out = "\""
-    out.reserveCapacity(text.utf8.count + 2)
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      case let control where control.value < 0x20:
-        out += String(format: "\\u%04x", control.value)
-      default: out.unicodeScalars.append(scalar)
-      }
-    }
-    return out + "\""
-  }
 }

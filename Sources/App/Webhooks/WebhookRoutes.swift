@@ -48,9 +48,9 @@ struct WebhookRoutes: RouteCollection {
         .unauthorized, type: "invalid-signature", title: "Unauthorized",
         detail: "The webhook signature or token does not match.")
     }
-    let event: Templating.JSONValue
+    let event: JSONValue
     do {
-      event = try Templating.JSONValue(parsing: body)
+      event = try JSONValue(parsing: body)
     } catch {
       throw AppError.badRequest("is not valid JSON", field: "body")
     }

@@ -119,7 +119,7 @@ struct HTTPTransport: Sendable {
   ) async throws -> (JSONValue, Data) {
     let result = try await send(method, url, json: body)
     do {
-      return (try JSONValue.parse(result.body), result.body)
+      return (try JSONValue(parsing: result.body), result.body)
     } catch {
       throw TrackerError.badResponse("\(method) \(Self.redacted(url)): body is not JSON")
     }
@@ -154,7 +154,7 @@ struct HTTPTransport: Sendable {
   }
 
   private static func fullErrorMessage(_ body: Data) -> String? {
-    guard let json = try? JSONValue.parse(body) else { return nil }
+    guard let json = try? JSONValue(parsing: body) else { return nil }
     if let first = json["errorMessages"]?.array?.first?.string { return first }
     if let errors = json["errors"]?.object, let (field, value) = errors.first,
       let text = value.string

@@ -100,11 +100,12 @@ public struct AtlassianOAuth: Sendable {
     }
   }
 
-  private func tokenRequest(_ body: [String: JSONBody]) async throws -> OAuthTokens {
+  private func tokenRequest(_ body: JSONObject) async throws -> OAuthTokens {
     let json: JSONValue
     do {
       (json, _) = try await transport.json(
-        .POST, endpoints.authURL + "/oauth/token", json: JSONBody.object(body).encoded())
+        .POST, endpoints.authURL + "/oauth/token",
+        json: Data(JSONValue.object(body).compactJSON.utf8))
     } catch TrackerError.rejected(let status, let message) {
       // 400 invalid_grant (and similar) from the token endpoint: the grant is gone.
       if message.contains("invalid_grant") {

@@ -53,14 +53,14 @@ public struct JiraCloudClient: TrackerClient {
       let (jql, mapper) = try await context.get {
         try await api.searchContext(updatedSince: updatedSince)
       }
-      var body: [String: JSONBody] = [
+      var body: JSONObject = [
         "jql": .string(jql),
-        "fields": .array(mapper.requestedFields.map(JSONBody.string)),
-        "maxResults": .int(api.pageSize),
+        "fields": .array(mapper.requestedFields.map(JSONValue.string)),
+        "maxResults": .number(Double(api.pageSize)),
       ]
       if case .token(let token) = state { body["nextPageToken"] = .string(token) }
       let (json, raw) = try await api.transport.json(
-        .POST, api.apiBase + "/search/jql", json: JSONBody.object(body).encoded())
+        .POST, api.apiBase + "/search/jql", json: Data(JSONValue.object(body).compactJSON.utf8))
       let issues = try api.mapIssues(json, body: raw, mapper: mapper)
       let token = json["nextPageToken"]?.nonEmptyString
       let isLast = json["isLast"]?.bool == true || token == nil

@@ -22,7 +22,7 @@ public enum ADFConverter {
 
   /// Converts ADF JSON bytes to Markdown.
   public static func markdown(fromJSON data: Data) throws -> String {
-    markdown(from: try JSONValue.parse(data))
+    markdown(from: try JSONValue(parsing: data))
   }
 
   // MARK: - Blocks

@@ -23,7 +23,7 @@ enum Fixtures {
 
   static func json(_ name: String) -> JSONValue {
     // swift-format-ignore: NeverUseForceTry
-    try! JSONValue.parse(data(name))
+    try! JSONValue(parsing: data(name))
   }
 }
 

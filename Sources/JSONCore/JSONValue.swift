@@ -175,3 +175,12 @@ extension JSONValue: ExpressibleByDictionaryLiteral {
     self = .object(JSONObject(elements))
   }
 }
+
+extension JSONValue {
+  /// The value, or nil for JSON `null`. (A closure `{ $0.isNull ? nil : $0 }` does not do this:
+  /// `JSONValue` is `ExpressibleByNilLiteral`, so that `nil` is `.null` itself.)
+  public var nonNull: JSONValue? {
+    if case .null = self { return Optional.none }
+    return self
+  }
+}

@@ -78,32 +78,13 @@ extension JSONValue {
   /// Appends `string` as a JSON string literal, escaping as `JSON.stringify` does.
   public static func writeQuoted(_ string: String, into output: inout String) {
     output.append("\"")
-    // Every escaped character is ASCII, so scanning UTF-8 bytes is enough, and the unescaped
-    // runs between them are appended as whole slices.
-    let utf8 = string.utf8
-    var pendingStart = utf8.startIndex
-    var position = utf8.startIndex
-    while position < utf8.endIndex {
-      let byte = utf8[position]
-      if byte < 0x20 || byte == 0x22 || byte == 0x5C {
-        output.append(contentsOf: string[pendingStart..<position])
-        switch byte {
-        case 0x22: output.append("\\\"")
-        case 0x5C: output.append("\\\\")
-        case 0x08: output.append("\\b")
-        case 0x0C: output.append("\\f")
-        case 0x0A: output.append("\\n")
-        case 0x0D: output.append("\\r")
-        case 0x09: output.append("\\t")
-        default:
-          let hex = String(byte, radix: 16)
-          output.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
-        }
-        pendingStart = utf8.index(after: position)
+    var string = string
+    string.withUTF8 { bytes in
+      JSONEscaping.escape(bytes, escapingSlash: false) { run in
+        // Runs are cut at ASCII bytes only, so each is whole UTF-8.
+        output.append(String(decoding: run, as: UTF8.self))
       }
-      position = utf8.index(after: position)
     }
-    output.append(contentsOf: string[pendingStart..<utf8.endIndex])
     output.append("\"")
   }
 
