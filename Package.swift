@@ -55,6 +55,7 @@ let package = Package(
         "Templating",
         "Trackers",
         "Jobs",
+        "JobsDrivers",
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         .product(name: "PostgresKit", package: "postgres-kit"),
@@ -102,10 +103,21 @@ let package = Package(
       ],
       swiftSettings: strictSettings
     ),
+    .target(
+      name: "JobsDrivers",
+      dependencies: [
+        "Jobs",
+        .product(name: "SQLiteKit", package: "sqlite-kit"),
+        .product(name: "PostgresKit", package: "postgres-kit"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: strictSettings
+    ),
     .executableTarget(
       name: "jobs-test-worker",
       dependencies: [
         "Jobs",
+        "JobsDrivers",
         .product(name: "SQLiteKit", package: "sqlite-kit"),
         .product(name: "PostgresKit", package: "postgres-kit"),
         .product(name: "Logging", package: "swift-log"),
@@ -172,6 +184,7 @@ let package = Package(
       name: "JobsTests",
       dependencies: [
         "Jobs",
+        "JobsDrivers",
         .product(name: "SQLiteKit", package: "sqlite-kit"),
         .product(name: "PostgresKit", package: "postgres-kit"),
         .product(name: "Logging", package: "swift-log"),

@@ -1,5 +1,6 @@
 import Foundation
 import Jobs
+import JobsDrivers
 import SQLKit
 import ServiceLifecycle
 import Testing
@@ -226,7 +227,7 @@ import Testing
       let runs = RunLog()
       let worker = JobWorker(
         queue: workerQueue, registry: testRegistry { await runs.record($0.id) },
-        notifier: PostgresTestNotifier(url: database.postgresURL!))
+        notifier: PostgresJobNotifier(url: database.postgresURL!, logger: TestDatabase.logger))
 
       try await withServices([worker]) { _ in
         // Let the worker's first (empty) claim and LISTEN happen.

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import Jobs
+import JobsDrivers
 import Prometheus
 import SQLKit
 import Trackers

@@ -1,5 +1,6 @@
 import Foundation
 import Jobs
+import JobsDrivers
 import Logging
 import NIOCore
 import NIOPosix
@@ -134,28 +135,6 @@ struct PostgresPool: @unchecked Sendable {
 
   func close() async throws {
     try await pool.shutdownAsync()
-  }
-}
-
-/// A SQLite database over a pool of connections to one file, as Fluent's driver builds it.
-/// `@unchecked`: AsyncKit's pool is not marked `Sendable` but guards its state with a lock.
-struct PooledSQLiteDatabase: SQLiteDatabase, @unchecked Sendable {
-  let pool: EventLoopGroupConnectionPool<SQLiteConnectionSource>
-  let logger: Logger
-
-  var eventLoop: any EventLoop { pool.eventLoopGroup.any() }
-
-  func query(
-    _ query: String, _ binds: [SQLiteData], logger: Logger,
-    _ onRow: @escaping @Sendable (SQLiteRow) -> Void
-  ) -> EventLoopFuture<Void> {
-    withConnection { $0.query(query, binds, logger: logger, onRow) }
-  }
-
-  func withConnection<T>(
-    _ closure: @escaping @Sendable (SQLiteConnection) -> EventLoopFuture<T>
-  ) -> EventLoopFuture<T> {
-    pool.withConnection(logger: logger, on: nil) { closure($0) }
   }
 }
 

@@ -6,11 +6,17 @@ import PostgresKit
 
 /// `LISTEN` on a dedicated PostgreSQL connection, so that a worker starts a new job within
 /// milliseconds of its enqueue instead of at the next poll.
-struct PostgresJobNotifier: JobNotifier {
+public struct PostgresJobNotifier: JobNotifier {
   let url: String
   let logger: Logger
 
-  func listen(
+  /// A notifier that connects to `url` when a worker starts listening.
+  public init(url: String, logger: Logger) {
+    self.url = url
+    self.logger = logger
+  }
+
+  public func listen(
     channel: String, onNotification: @escaping @Sendable (String) -> Void
   ) async throws {
     let configuration = try SQLPostgresConfiguration(url: url).coreConfiguration
