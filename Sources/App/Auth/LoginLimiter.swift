@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 import Jobs
 import SQLKit
+import Trackers
 
 /// Refuses logins after too many recent failures for the attempted e-mail (whether or not an
 /// account has it, so that a lock reveals nothing) or from the client's network.
@@ -89,7 +90,7 @@ struct LoginLimiter: Sendable {
   /// The unit an IP is limited by: an IPv4 address, or an IPv6 address's /64 (IPv4-mapped
   /// addresses count as IPv4).
   static func bucket(_ ip: String) -> String {
-    guard let bytes = IPAddress.parse(ip) else { return ip }
+    guard let bytes = IPAddressBytes.parse(ip) else { return ip }
     if bytes.count == 4 { return ip }
     if bytes[0..<10].allSatisfy({ $0 == 0 }) && bytes[10] == 0xFF && bytes[11] == 0xFF {
       return bytes[12...].map(String.init).joined(separator: ".")

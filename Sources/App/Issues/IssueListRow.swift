@@ -77,25 +77,15 @@ extension IssueListRow {
 
 extension IssueResponse {
   init(_ row: IssueListRow, labelsDecoder: JSONDecoder) {
-    id = row.id.uuidString.lowercased()
-    trackerId = row.trackerID.uuidString.lowercased()
-    extKey = row.externalKey
-    title = row.title
-    status = row.status
-    statusCategory = row.statusCategory
-    priority = row.priority
-    type = row.issueType
-    labels = (try? labelsDecoder.decode([String].self, from: Data(row.labelsJSON.utf8))) ?? []
-    assignee =
-      row.assigneeName == nil && row.assigneeEmail == nil && row.assigneeID == nil
-      ? nil
-      : IssueAssignee(
-        name: row.assigneeName, email: row.assigneeEmail,
-        userId: row.assigneeID?.uuidString.lowercased())
-    descriptionMd = row.descriptionMarkdown
-    criteriaMd = row.criteriaMarkdown
-    url = row.url
-    updatedAt = row.externalUpdatedAt ?? row.updatedAt ?? row.createdAt
-    payload = nil
+    self.init(
+      id: row.id, trackerID: row.trackerID, externalKey: row.externalKey, title: row.title,
+      status: row.status, statusCategory: row.statusCategory, priority: row.priority,
+      issueType: row.issueType,
+      labels: (try? labelsDecoder.decode([String].self, from: Data(row.labelsJSON.utf8))) ?? [],
+      assigneeName: row.assigneeName, assigneeEmail: row.assigneeEmail,
+      assigneeID: row.assigneeID, descriptionMarkdown: row.descriptionMarkdown,
+      criteriaMarkdown: row.criteriaMarkdown, url: row.url,
+      externalUpdatedAt: row.externalUpdatedAt, updatedAt: row.updatedAt,
+      createdAt: row.createdAt)
   }
 }

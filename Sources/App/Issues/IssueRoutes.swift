@@ -3,63 +3,8 @@ import SQLKit
 import Templating
 import Vapor
 
-struct IssueAssignee: Content {
-  let name: String?
-  let email: String?
-  let userId: String?
-}
-
-struct IssueResponse: Content {
-  let id: String
-  let trackerId: String
-  /// The tracker's name, which developers cannot read from `GET /trackers` (admins only).
-  var trackerName: String?
-  let extKey: String
-  let title: String
-  let status: String
-  let statusCategory: String
-  let priority: String?
-  let type: String?
-  let labels: [String]
-  let assignee: IssueAssignee?
-  let descriptionMd: String
-  let criteriaMd: String
-  let url: String?
-  let updatedAt: Date?
-  /// The tracker's raw issue, for leads and admins on `GET /issues/:id`.
-  let payload: JSONValue?
-
-  init(_ issue: Issue, payload: JSONValue? = nil) throws {
-    id = try issue.requireID().uuidString.lowercased()
-    trackerId = issue.$tracker.id.uuidString.lowercased()
-    extKey = issue.externalKey
-    title = issue.title
-    status = issue.status
-    statusCategory = issue.statusCategory
-    priority = issue.priority
-    type = issue.issueType
-    labels = issue.labels
-    assignee =
-      issue.assigneeName == nil && issue.assigneeEmail == nil && issue.$assignee.id == nil
-      ? nil
-      : IssueAssignee(
-        name: issue.assigneeName, email: issue.assigneeEmail,
-        userId: issue.$assignee.id?.uuidString.lowercased())
-    descriptionMd = issue.descriptionMarkdown
-    criteriaMd = issue.criteriaMarkdown
-    url = issue.url
-    updatedAt = issue.externalUpdatedAt ?? issue.updatedAt ?? issue.createdAt
-    self.payload = payload
-  }
-}
-
 /// `GET /issues?status=&assignee=me&tracker=&q=` and `GET /issues/:id` (developer and above).
 struct IssueRoutes: RouteCollection {
-  static let statuses: [String: [String]] = [
-    "open": ["todo", "in_progress"], "todo": ["todo"], "in_progress": ["in_progress"],
-    "done": ["done"],
-  ]
-
   func boot(routes: any RoutesBuilder) throws {
     let developers = routes.grouped("issues").grouped(RequireRole(.developer))
     developers.get(use: list)
@@ -69,35 +14,28 @@ struct IssueRoutes: RouteCollection {
   func list(req: Request) async throws -> Response {
     let principal = try req.principal
     let sql = req.db.sql
-    var query = sql.select().column(IssueListRow.columns).from(Issue.schema)
-      .where("company_id", .equal, SQLBind(principal.companyID))
+    var filter = IssueFilter(companyID: principal.companyID)
     if let status = req.query[String.self, at: "status"] {
-      guard let categories = Self.statuses[status] else {
-        throw AppError.validation(
-          field: "status", reason: "must be open, todo, in_progress or done")
-      }
-      query = query.where(
-        SQLColumn("status_category"), SQLBinaryOperator.in,
-        SQLGroupExpression(categories.map { SQLBind($0) }))
+      filter.statusCategories = try IssueFilter.categories(status)
     }
     switch req.query[String.self, at: "assignee"] {
     case nil: break
-    case "me": query = query.where("assignee_id", .equal, SQLBind(principal.userID))
+    case "me": filter.assigneeID = principal.userID
     case let other?:
       guard let id = UUID(uuidString: other) else {
         throw AppError.validation(field: "assignee", reason: "must be me or a user id")
       }
-      query = query.where("assignee_id", .equal, SQLBind(id))
+      filter.assigneeID = id
     }
     if let tracker = req.query[String.self, at: "tracker"] {
       guard let id = UUID(uuidString: tracker) else {
         throw AppError.validation(field: "tracker", reason: "must be a tracker id")
       }
-      query = query.where("tracker_id", .equal, SQLBind(id))
+      filter.trackerID = id
     }
-    if let text = req.query[String.self, at: "q"], !text.isEmpty {
-      query = query.where(IssueSearch.condition(text, on: sql))
-    }
+    filter.text = req.query[String.self, at: "q"]
+    var query = sql.select().column(IssueListRow.columns).from(Issue.schema)
+    for condition in filter.conditions(on: sql) { query = query.where(condition) }
     // Keyset pagination in id order, as `QueryBuilder.page` does for the other lists.
     let page = try PageRequest(from: req)
     if let after = page.after {

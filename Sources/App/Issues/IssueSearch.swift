@@ -20,12 +20,6 @@ enum IssueSearch {
       """
   }
 
-  static func apply(_ text: String, to query: QueryBuilder<Issue>, on database: any Database)
-    -> QueryBuilder<Issue>
-  {
-    query.filter(.sql(embed: condition(text, on: database.sql)))
-  }
-
   /// `text` with LIKE's wildcards and its escape character escaped.
   static func escaped(_ text: String) -> String {
     var result = ""

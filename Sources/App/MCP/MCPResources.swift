@@ -12,10 +12,10 @@ struct MCPResources: Sendable {
   let context: MCPContext
 
   func list(_ params: ListResources.Parameters) async throws -> ListResources.Result {
-    let page = try await Issue.query(on: context.database)
-      .filter(\.$company.$id == context.principal.companyID)
-      .filter(\.$assignee.$id == context.principal.userID)
-      .filter(\.$statusCategory ~~ (IssueRoutes.statuses["open"] ?? []))
+    let filter = IssueFilter(
+      companyID: context.principal.companyID, statusCategories: try IssueFilter.categories("open"),
+      assigneeID: context.principal.userID)
+    let page = try await filter.query(on: context.database)
       .with(\.$tracker)
       .page(PageRequest(limit: Self.pageSize, after: try Self.after(params.cursor)))
     // A key that two trackers share on this page names its tracker, so both stay readable.

@@ -85,16 +85,11 @@ struct MCPTools: Sendable {
   private func listMyIssues(_ arguments: JSONValue) async throws -> CallTool.Result {
     let status = arguments["status"]?.stringValue ?? "open"
     let limit = arguments["limit"]?.intValue ?? 25
-    var query = Issue.query(on: context.database)
-      .filter(\.$company.$id == context.principal.companyID)
-      .filter(\.$assignee.$id == context.principal.userID)
-      .filter(\.$statusCategory ~~ (IssueRoutes.statuses[status] ?? []))
-    if let text = arguments["query"]?.stringValue?.trimmingCharacters(in: .whitespaces),
-      !text.isEmpty
-    {
-      query = IssueSearch.apply(text, to: query, on: context.database)
-    }
-    let issues = try await query.with(\.$tracker)
+    let filter = IssueFilter(
+      companyID: context.principal.companyID,
+      statusCategories: try IssueFilter.categories(status), assigneeID: context.principal.userID,
+      text: arguments["query"]?.stringValue?.trimmingCharacters(in: .whitespaces))
+    let issues = try await filter.query(on: context.database).with(\.$tracker)
       .sort(\.$externalUpdatedAt, .descending).sort(\.$id, .descending).limit(limit).all()
     let summaries = try issues.map(IssueSummary.init)
     var text = "\(issues.count) \(status) issue\(issues.count == 1 ? "" : "s") assigned to you"

@@ -1,3 +1,4 @@
+import Trackers
 import Vapor
 
 extension Request {
@@ -43,7 +44,7 @@ enum HTTPSRedirect {
     if header.hasPrefix("[") {
       guard let close = header.firstIndex(of: "]") else { return nil }
       let inner = header[header.index(after: header.startIndex)..<close]
-      guard IPAddress.parse(String(inner)) != nil else { return nil }
+      guard IPAddressBytes.parse(String(inner)) != nil else { return nil }
       return String(header[...close])
     }
     let host = header.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)[0]

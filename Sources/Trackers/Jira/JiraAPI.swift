@@ -82,6 +82,25 @@ struct JiraAPI: Sendable {
   }
 }
 
+extension JiraAPI {
+  /// Cloud and Data Center alike: everything but the API's base and rich-text format comes
+  /// from the configuration.
+  init(
+    configuration: TrackerConfiguration, authorization: HTTPAuthorization, apiBase: String,
+    format: JiraIssueMapper.RichTextFormat
+  ) {
+    self.init(
+      transport: HTTPTransport(configuration: configuration, authorization: authorization),
+      apiBase: apiBase,
+      siteURL: configuration.siteURL,
+      format: format,
+      configuredCriteriaField: configuration.acceptanceCriteriaField,
+      filter: configuration.jql,
+      overlap: configuration.overlapWindow,
+      pageSize: max(1, configuration.pageSize))
+  }
+}
+
 /// The shared construction of ``HTTPTransport`` from a configuration.
 extension HTTPTransport {
   init(configuration: TrackerConfiguration, authorization: HTTPAuthorization) {

@@ -29,14 +29,8 @@ public struct JiraCloudClient: TrackerClient {
       throw TrackerError.invalidConfiguration("jira-cloud needs oauth2 or apiToken credentials")
     }
     api = JiraAPI(
-      transport: HTTPTransport(configuration: configuration, authorization: authorization),
-      apiBase: base,
-      siteURL: configuration.siteURL,
-      format: .adf,
-      configuredCriteriaField: configuration.acceptanceCriteriaField,
-      filter: configuration.jql,
-      overlap: configuration.overlapWindow,
-      pageSize: max(1, configuration.pageSize))
+      configuration: configuration, authorization: authorization, apiBase: base,
+      format: .adf)
   }
 
   /// Calls `GET /rest/api/3/myself`.

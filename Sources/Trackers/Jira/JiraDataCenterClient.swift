@@ -22,14 +22,9 @@ public struct JiraDataCenterClient: TrackerClient {
       throw TrackerError.invalidConfiguration("jira-dc needs pat or basic credentials")
     }
     api = JiraAPI(
-      transport: HTTPTransport(configuration: configuration, authorization: authorization),
+      configuration: configuration, authorization: authorization,
       apiBase: configuration.siteURL + "/rest/api/2",
-      siteURL: configuration.siteURL,
-      format: .wiki,
-      configuredCriteriaField: configuration.acceptanceCriteriaField,
-      filter: configuration.jql,
-      overlap: configuration.overlapWindow,
-      pageSize: max(1, configuration.pageSize))
+      format: .wiki)
   }
 
   /// Calls `GET /rest/api/2/myself`.
