@@ -31,6 +31,9 @@ struct OAuthTokenStore: AccessTokenProvider {
   private func refresh(force: Bool) async throws -> String {
     do {
       return try await OAuthRefreshGate.shared.run(trackerID) {
+        // Not `writeTransaction`: the refresh is an HTTP call, and the process's write lock must
+        // not wait on the network. `OAuthRefreshGate` orders refreshes within the process and
+        // the advisory lock across processes on PostgreSQL.
         try await database.transaction { transaction in
           if transaction.engine == .postgres {
             // The UUID's first eight bytes: the same key in every process.

@@ -18,7 +18,8 @@ struct TrackerSync: Sendable {
     do {
       for try await page in client.fetchIssues(updatedSince: cursor) {
         let previous = cursor
-        let outcome = try await database.transaction {
+        // Each upsert reads before it writes: on SQLite the page takes the write lock first.
+        let outcome = try await database.writeTransaction {
           (transaction: any Database) async throws -> PageOutcome in
           var counts = PageOutcome(cursor: previous)
           for issue in page.issues {
