@@ -10,6 +10,14 @@ public struct JSONParseError: Error, Sendable, Hashable, CustomStringConvertible
   public let offset: Int
   /// What went wrong, e.g. `expected ',' or '}' after object member`.
   public let message: String
+  /// A syntax error, or a document nested deeper than the parser was allowed to go.
+  public var kind: Kind = .syntax
+
+  /// What kind of error it is, for callers that answer each differently.
+  public enum Kind: Sendable, Hashable {
+    case syntax
+    case tooDeep
+  }
 
   public var description: String { "line \(line), column \(column): \(message)" }
 }
@@ -28,10 +36,14 @@ extension JSONValue {
     self = try result.get()
   }
 
-  /// Parses a UTF-8 encoded JSON document; see ``init(parsing:)-(String)``.
-  public init(parsing data: Data) throws(JSONParseError) {
+  /// Parses a UTF-8 encoded JSON document; see ``init(parsing:)-(String)``. Arrays and objects
+  /// nested deeper than `maximumDepth` are a `tooDeep` error (request bodies are held to far
+  /// less than the default, which only protects the stack).
+  public init(parsing data: Data, maximumDepth: Int = JSONParser.defaultMaximumDepth)
+    throws(JSONParseError)
+  {
     let result: Result<JSONValue, JSONParseError> = data.withUnsafeBytes { raw in
-      var parser = JSONParser(bytes: raw.bindMemory(to: UInt8.self))
+      var parser = JSONParser(bytes: raw.bindMemory(to: UInt8.self), maximumDepth: maximumDepth)
       return Result { () throws(JSONParseError) in try parser.parseDocument() }
     }
     self = try result.get()
@@ -39,16 +51,18 @@ extension JSONValue {
 }
 
 /// A recursive-descent JSON parser over UTF-8 bytes.
-struct JSONParser {
+public struct JSONParser {
   /// Deeper documents are refused rather than risking the stack.
-  static let maximumDepth = 512
+  public static let defaultMaximumDepth = 512
 
   let bytes: UnsafeBufferPointer<UInt8>
+  let maximumDepth: Int
   var index = 0
   var depth = 0
 
-  init(bytes: UnsafeBufferPointer<UInt8>) {
+  init(bytes: UnsafeBufferPointer<UInt8>, maximumDepth: Int = defaultMaximumDepth) {
     self.bytes = bytes
+    self.maximumDepth = maximumDepth
   }
 
   mutating func parseDocument() throws(JSONParseError) -> JSONValue {
@@ -160,8 +174,10 @@ struct JSONParser {
 
   mutating func enterContainer() throws(JSONParseError) {
     depth += 1
-    guard depth <= Self.maximumDepth else {
-      throw error("nesting deeper than \(Self.maximumDepth) levels")
+    guard depth <= maximumDepth else {
+      var tooDeep = error("nesting deeper than \(maximumDepth) levels")
+      tooDeep.kind = .tooDeep
+      throw tooDeep
     }
   }
 

@@ -1,3 +1,4 @@
+import ConsoleKit
 import Fluent
 import Foundation
 import Jobs
@@ -277,17 +278,26 @@ func runWorker(_ ctx: TestContext, until jobID: String) async throws -> String {
       #expect(state == "succeeded")
       // outside `serve` (the test binary) the lifecycle hook starts nothing
       try await EmbeddedWorker().didBootAsync(ctx.app)
-      // `promptsmith worker`'s group, on one queue, stopped as SIGTERM would stop it
-      let group = WorkerCommand.group(ctx.app, queues: ["default"], concurrency: 2, signals: [])
-      let running = Task { try await group.run() }
+      // `promptsmith worker --queues " default," --concurrency 2` itself, stopped by cancelling
+      // its task (a signal would stop the test runner)
+      let app = ctx.app
+      let command = Task {
+        var context = CommandContext(
+          console: Terminal(),
+          input: CommandInput(arguments: [
+            "promptsmith", "--queues", " default,", "--concurrency", "2",
+          ]))
+        context.application = app
+        try await WorkerCommand().run(using: &context)
+      }
       let second = try await ctx.app.jobs.queue.enqueue(.test, payload: ["note": "command"])
       state = ""
       for _ in 0..<200 where state != "succeeded" {
         try await Task.sleep(for: .milliseconds(50))
         state = try await ctx.app.jobs.queue.job(id: second.job.id)?.state.rawValue ?? ""
       }
-      await group.triggerGracefulShutdown()
-      try await running.value
+      command.cancel()
+      _ = await command.result
       #expect(state == "succeeded")
     }
   }

@@ -3,32 +3,16 @@ import Jobs
 import SQLKit
 
 extension Database {
-  /// The database as SQLKit's: every database the application opens comes from Fluent's SQLite
-  /// or PostgreSQL driver, both SQL databases, so anything else is a programming error.
-  var sql: any SQLDatabase {
-    guard let sql = self as? any SQLDatabase else {
-      preconditionFailure("\(type(of: self)) is not an SQL database")
-    }
-    return sql
-  }
+  /// The database as SQLKit's. The one cast: every database the application opens comes from
+  /// Fluent's SQLite or PostgreSQL driver (`AppConfig.database`), both SQL databases.
+  var sql: any SQLDatabase { self as! any SQLDatabase }
 
   /// PostgreSQL or SQLite: the one place the application asks.
-  var engine: DatabaseEngine {
-    do {
-      return try DatabaseEngine(sql)
-    } catch {
-      preconditionFailure(error.description)
-    }
-  }
+  var engine: DatabaseEngine { sql.engine }
 }
 
 extension SQLDatabase {
-  /// PostgreSQL or SQLite, for a statement written through SQLKit.
-  var engine: DatabaseEngine {
-    do {
-      return try DatabaseEngine(self)
-    } catch {
-      preconditionFailure(error.description)
-    }
-  }
+  /// PostgreSQL or SQLite, for a statement written through SQLKit. `try!`: the application
+  /// opens no other database (`AppConfig.database`).
+  var engine: DatabaseEngine { try! DatabaseEngine(self) }
 }

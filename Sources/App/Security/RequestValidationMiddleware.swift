@@ -99,13 +99,12 @@ extension Request {
     guard body.readableBytes <= limit else {
       throw Abort(.payloadTooLarge, reason: "The body is larger than \(limit) bytes.")
     }
-    if JSONDepth.exceeds(body) {
-      throw AppError.badRequest(
-        "nests arrays and objects deeper than \(JSONDepth.maximum) levels", field: "body")
-    }
     let value: JSONValue
     do {
-      value = try JSONValue(parsing: Data(buffer: body))
+      value = try JSONValue(parsing: Data(buffer: body), maximumDepth: Self.maximumBodyDepth)
+    } catch  where error.kind == .tooDeep {
+      throw AppError.badRequest(
+        "nests arrays and objects deeper than \(Self.maximumBodyDepth) levels", field: "body")
     } catch {
       throw AppError.badRequest("is not valid JSON (\(error.description))", field: "body")
     }
@@ -113,6 +112,9 @@ extension Request {
     if !violations.isEmpty { throw RequestValidationMiddleware.problem(violations) }
     storage[ValidatedBodyKey.self] = value
   }
+
+  /// Request bodies nest far less than this; the parser's own limit only protects the stack.
+  static let maximumBodyDepth = 32
 
   private struct ValidatedBodyKey: StorageKey {
     typealias Value = JSONValue

@@ -71,6 +71,8 @@ struct TrackerService: Sendable {
     }
   }
 
+  /// Takes the validated body as `JSONBody`, not a `Decodable`: `PATCH` tells a member left out
+  /// from one set to `null` (clearing `jql` or the criteria field), and both share `apply`.
   func create(companyID: UUID, body: JSONBody) async throws -> Tracker {
     let type = TrackerType(rawValue: try body.requiredString("type"))
     guard TrackerAuth.kindsByType[type] != nil else {
@@ -141,10 +143,8 @@ struct TrackerService: Sendable {
       tracker.acceptanceCriteriaField = try body.optionalString("acceptanceCriteriaField")
     }
     if body.has("jql") { tracker.jql = try body.optionalString("jql") }
+    // 1 to 1440: openapi.yaml's rule, enforced before the handler runs.
     if let minutes = try body.optionalInt("syncIntervalMinutes") {
-      guard (1...1440).contains(minutes) else {
-        throw AppError.validation(field: "syncIntervalMinutes", reason: "must be 1 to 1440")
-      }
       tracker.syncIntervalMinutes = minutes
     }
     if body.has("webhookSecret") {

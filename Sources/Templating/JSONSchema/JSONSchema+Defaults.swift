@@ -92,22 +92,11 @@ struct DefaultsApplier {
   /// `schemas` plus, transitively, the subschemas that apply to the same instance: `$ref`,
   /// `allOf`, the matching `anyOf` branches and the single matching `oneOf` branch.
   private func expand(_ schemas: [Int], instance: JSONValue) -> [Int] {
-    var visited: Set<Int> = []
-    var result: [Int] = []
-    var queue = schemas
-    var position = 0
-    while position < queue.count {
-      let index = queue[position]
-      position += 1
-      guard visited.insert(index).inserted else { continue }
-      result.append(index)
-      let node = nodes[index]
-      if let ref = node.ref { queue.append(ref) }
-      queue += node.allOf
-      queue += node.anyOf.filter { validator.isValid($0, instance) }
+    nodes.closure(from: schemas) { node in
       let matching = node.oneOf.filter { validator.isValid($0, instance) }
-      if matching.count == 1 { queue += matching }
+      return node.anyOf.filter { validator.isValid($0, instance) }
+        + (matching.count == 1 ? matching : [])
     }
-    return result
   }
+
 }

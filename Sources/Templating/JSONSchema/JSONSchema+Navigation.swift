@@ -93,22 +93,7 @@ extension JSONSchema {
   /// The entries plus everything reached through `$ref`, `allOf`, `anyOf` and `oneOf`, in
   /// breadth-first order, each once.
   var navigationClosure: [Int] {
-    var visited: Set<Int> = []
-    var result: [Int] = []
-    var queue = entries
-    var position = 0
-    while position < queue.count {
-      let index = queue[position]
-      position += 1
-      guard visited.insert(index).inserted else { continue }
-      result.append(index)
-      let node = nodes[index]
-      if let ref = node.ref { queue.append(ref) }
-      queue += node.allOf
-      queue += node.anyOf
-      queue += node.oneOf
-    }
-    return result
+    nodes.closure(from: entries) { $0.anyOf + $0.oneOf }
   }
 
   private func view(_ indexes: [Int]) -> JSONSchema? {

@@ -2,6 +2,9 @@ import Foundation
 
 /// Finds the exact bytes of JSON values inside a document without re-encoding them, so that
 /// each issue's raw JSON can be stored unchanged in `payload_json`.
+///
+/// A scanner of its own, not JSONCore's parser: it must answer where a value's bytes start and
+/// end, which a parser that builds values does not keep.
 enum JSONSlicer {
   /// The byte slices of the elements of the array at top-level member `key`.
   static func arrayElements(ofMember key: String, in data: Data) throws -> [Data] {
