@@ -3,11 +3,12 @@
 /// writes it. Every escaped character is ASCII, so it scans UTF-8 bytes and hands the
 /// unescaped runs between them on whole.
 public enum JSONEscaping {
-  /// Calls `write` with the escaped contents of `bytes` (UTF-8, without the quotes), in order.
+  /// The escaped contents of `bytes` (UTF-8, without the quotes), in order: `copy` gets each
+  /// run of bytes that go through unchanged (offsets into `bytes`), `write` each escape.
   @inlinable
   public static func escape(
     _ bytes: UnsafeBufferPointer<UInt8>, escapingSlash: Bool,
-    write: (UnsafeBufferPointer<UInt8>) -> Void
+    copy: (Range<Int>) -> Void, write: (UnsafeBufferPointer<UInt8>) -> Void
   ) {
     var runStart = 0
     var index = 0
@@ -26,9 +27,7 @@ public enum JSONEscaping {
       index += 1
       guard byte < 0x20 || byte == 0x22 || byte == 0x5C || (escapingSlash && byte == 0x2F)
       else { continue }
-      if runStart < index - 1 {
-        write(UnsafeBufferPointer(rebasing: bytes[runStart..<(index - 1)]))
-      }
+      if runStart < index - 1 { copy(runStart..<(index - 1)) }
       runStart = index
       var escaped: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0x5C, 0, 0, 0, 0, 0)
       var count = 2
@@ -47,9 +46,7 @@ public enum JSONEscaping {
         write(UnsafeBufferPointer(rebasing: raw.bindMemory(to: UInt8.self)[0..<count]))
       }
     }
-    if runStart < bytes.count {
-      write(UnsafeBufferPointer(rebasing: bytes[runStart...]))
-    }
+    if runStart < bytes.count { copy(runStart..<bytes.count) }
   }
 
   @inlinable

@@ -78,11 +78,15 @@ extension JSONValue {
   /// Appends `string` as a JSON string literal, escaping as `JSON.stringify` does.
   public static func writeQuoted(_ string: String, into output: inout String) {
     output.append("\"")
-    var string = string
-    string.withUTF8 { bytes in
-      JSONEscaping.escape(bytes, escapingSlash: false) { run in
-        // Runs are cut at ASCII bytes only, so each is whole UTF-8.
-        output.append(String(decoding: run, as: UTF8.self))
+    var bytes = string
+    bytes.withUTF8 { utf8 in
+      JSONEscaping.escape(utf8, escapingSlash: false) { run in
+        // Runs are cut at ASCII bytes only, so each is a whole slice of the string.
+        let view = string.utf8
+        let start = view.index(view.startIndex, offsetBy: run.lowerBound)
+        output.append(contentsOf: string[start..<view.index(start, offsetBy: run.count)])
+      } write: { escape in
+        output.append(String(decoding: escape, as: UTF8.self))
       }
     }
     output.append("\"")

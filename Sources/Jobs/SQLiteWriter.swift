@@ -40,22 +40,18 @@ public enum SQLiteWriter {
     busyTimeout: Duration,
     _ body: @escaping @Sendable (any SQLDatabase) async throws -> Result
   ) async throws -> Result {
-    try await gate.withLock {
-      try await database.withSession { session in
-        try await runImmediate(on: session, busyTimeout: busyTimeout) { try await body(session) }
-      }
+    try await write(on: database, busyTimeout: busyTimeout) { session in
+      try await runImmediate(on: session) { try await body(session) }
     }
   }
 
   /// The transaction itself, on a connection the caller holds and under the process's lock,
   /// which the caller holds too (the application's `writeTransaction` runs Fluent's models in
-  /// it, so it brings its own connection).
+  /// it, so it brings its own connection, and keeps SQLiteNIO's busy handler: a `PRAGMA` per
+  /// transaction would be one more statement on every write).
   public static func runImmediate<Result: Sendable>(
-    on session: any SQLDatabase,
-    busyTimeout: Duration,
-    _ body: () async throws -> Result
+    on session: any SQLDatabase, _ body: () async throws -> Result
   ) async throws -> Result {
-    try await setBusyTimeout(busyTimeout, on: session)
     try await session.raw("BEGIN IMMEDIATE").run()
     do {
       let result = try await body()

@@ -72,8 +72,10 @@ struct JSONByteWriter {
   /// ones byte for byte (`IssueListJSONTests`).
   private mutating func writeEscaped(_ bytes: UnsafeBufferPointer<UInt8>) {
     buffer.writeInteger(UInt8(ascii: "\""))
-    JSONEscaping.escape(bytes, escapingSlash: true) {
-      buffer.writeBytes(UnsafeRawBufferPointer($0))
+    JSONEscaping.escape(bytes, escapingSlash: true) { run in
+      buffer.writeBytes(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[run])))
+    } write: { escape in
+      buffer.writeBytes(UnsafeRawBufferPointer(escape))
     }
     buffer.writeInteger(UInt8(ascii: "\""))
   }

@@ -19,15 +19,10 @@ extension Database {
     }
     return try await SQLiteWriter.withProcessWriteLock {
       try await self.withConnection { connection in
-        try await SQLiteWriter.runImmediate(on: connection.sql, busyTimeout: Self.busyTimeout) {
-          try await body(connection)
-        }
+        try await SQLiteWriter.runImmediate(on: connection.sql) { try await body(connection) }
       }
     }
   }
-
-  /// How long a write waits for another process's (a `worker` beside `serve`), as the queue's.
-  private static var busyTimeout: Duration { .seconds(5) }
 
   /// `writeTransaction`, run again after a conflict a retry can resolve (`WriteConflict`): a
   /// unique index another writer won, a deadlock or a serialization failure on PostgreSQL,

@@ -99,15 +99,7 @@ extension Request {
     guard body.readableBytes <= limit else {
       throw Abort(.payloadTooLarge, reason: "The body is larger than \(limit) bytes.")
     }
-    let value: JSONValue
-    do {
-      value = try JSONValue(parsing: Data(buffer: body), maximumDepth: Self.maximumBodyDepth)
-    } catch  where error.kind == .tooDeep {
-      throw AppError.badRequest(
-        "nests arrays and objects deeper than \(Self.maximumBodyDepth) levels", field: "body")
-    } catch {
-      throw AppError.badRequest("is not valid JSON (\(error.description))", field: "body")
-    }
+    let value = try Self.parseBody(body)
     let violations = schema.validate(value) + NULCharacter.violations(in: value)
     if !violations.isEmpty { throw RequestValidationMiddleware.problem(violations) }
     storage[ValidatedBodyKey.self] = value
@@ -129,8 +121,16 @@ extension Request {
     guard let buffer = body.data, buffer.readableBytes > 0 else {
       throw AppError.badRequest("a JSON object is required", field: "body")
     }
+    return try Self.parseBody(buffer)
+  }
+
+  /// A body's JSON, held to `maximumBodyDepth`, or a 400 saying what is wrong with it.
+  private static func parseBody(_ buffer: ByteBuffer) throws -> JSONValue {
     do {
-      return try JSONValue(parsing: Data(buffer: buffer))
+      return try JSONValue(parsing: Data(buffer: buffer), maximumDepth: maximumBodyDepth)
+    } catch  where error.kind == .tooDeep {
+      throw AppError.badRequest(
+        "nests arrays and objects deeper than \(maximumBodyDepth) levels", field: "body")
     } catch {
       throw AppError.badRequest("is not valid JSON (\(error.description))", field: "body")
     }
