@@ -34,6 +34,17 @@ import Vapor
     "POST /prompt-templates": .role(.lead),
     "POST /prompt-templates/lint": .role(.lead),
     "GET /prompt-templates/:templateID/diff": .role(.developer),
+    "GET /prompt-templates/:templateID/labels": .role(.developer),
+    "GET /prompt-templates/:templateID/labels/:label/history": .role(.developer),
+    "PUT /prompt-templates/:templateID/labels/:label": .role(.lead),
+    "DELETE /prompt-templates/:templateID/labels/:label": .role(.lead),
+    "POST /prompt-templates/:templateID/check": .role(.lead),
+    "GET /companies/current": .role(.developer),
+    "PATCH /companies/current": .role(.admin),
+    "POST /webhook-subscriptions": .role(.admin),
+    "GET /webhook-subscriptions": .role(.admin),
+    "DELETE /webhook-subscriptions/:subscriptionID": .role(.admin),
+    "GET /webhook-subscriptions/:subscriptionID/deliveries": .role(.admin),
     "POST /prompts/preview": .role(.developer),
     "GET /models": .role(.developer),
     "GET /stats/timeseries": .role(.lead),
@@ -89,7 +100,11 @@ import Vapor
     "/"
       + route.path.map { component -> String in
         guard case .parameter(let name) = component else { return component.description }
-        return name == "version" ? "1" : UUID().uuidString.lowercased()
+        switch name {
+        case "version": return "1"
+        case "label": return "staging"
+        default: return UUID().uuidString.lowercased()
+        }
       }.joined(separator: "/")
   }
 

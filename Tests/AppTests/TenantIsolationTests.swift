@@ -14,6 +14,12 @@ import Vapor
     "POST /webhooks/jira/:trackerID": "signed"
   ]
 
+  /// Bodies the contract check lets through, so that the answer is about the row.
+  static let bodies: [String: String] = [
+    "POST /prompt-templates/:templateID/check": #"{"candidate":1}"#,
+    "PUT /prompt-templates/:templateID/labels/:label": #"{"version":1}"#,
+  ]
+
   @Test(arguments: TestDatabase.all)
   func anotherCompanyGets404ForEveryRowOfThisOne(_ database: TestDatabase) async throws {
     try await withTestApp(database) { ctx in
@@ -46,11 +52,17 @@ import Vapor
         object: ["name": "a", "currentPassword": ctx.adminPassword])
       let tokenID = try token.content.decode(PersonalAccessTokenResponse.self).id
       let user = try await ctx.createUser(role: .developer, adminToken: f.admin)
+      _ = try await TemplateLabelTests.move(f, template.id, "production", to: 1, token: f.lead)
+      let subscription = try await ctx.send(
+        .POST, "/webhook-subscriptions", token: f.admin,
+        object: ["url": "http://127.0.0.1:9/hook", "events": ["template.label.moved"]])
+      let subscriptionID = try #require(subscription.json?["id"] as? String)
       let ids: [String: String] = [
         "userID": user.id, "templateID": template.id, "version": "1",
         "promptID": prompt.promptId, "versionID": prompt.promptVersionId,
         "trackerID": trackerID, "issueID": f.issueID.uuidString.lowercased(),
-        "outputID": outputID, "tokenID": tokenID, "jobID": jobID,
+        "outputID": outputID, "tokenID": tokenID, "jobID": jobID, "label": "production",
+        "subscriptionID": subscriptionID,
       ]
       // company B's admin
       let (_, other) = try await CompanyService(
@@ -77,7 +89,8 @@ import Vapor
           let id = try #require(ids[name], "\(key): no fixture for :\(name)")
           path += "/\(id)"
         }
-        let body: String? = [.POST, .PATCH].contains(route.method) ? "{}" : nil
+        let body: String? =
+          Self.bodies[key] ?? ([.POST, .PATCH].contains(route.method) ? "{}" : nil)
         let response = try await ctx.send(route.method, path, token: stranger, rawBody: body)
         #expect(response.status == .notFound, "\(key): \(response.status)")
         swept += 1

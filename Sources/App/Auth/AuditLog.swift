@@ -24,6 +24,11 @@ enum AuditAction: String, Sendable {
   case templateCreated = "template.created"
   case templateUpdated = "template.updated"
   case templateDeleted = "template.deleted"
+  case templateLabelMoved = "template.label.moved"
+  case templateLabelRemoved = "template.label.removed"
+  case companyUpdated = "company.updated"
+  case webhookSubscriptionCreated = "webhook.subscription.created"
+  case webhookSubscriptionDeleted = "webhook.subscription.deleted"
   case promptCreated = "prompt.created"
   case promptUpdated = "prompt.updated"
   case outputCreated = "output.created"
@@ -43,6 +48,8 @@ enum AuditEntity: String, Sendable, CaseIterable {
   case output
   case job
   case token
+  case company
+  case webhook
 }
 
 struct AuditLog: Sendable {

@@ -3,9 +3,9 @@ import Fluent
 import Foundation
 import Vapor
 
-/// `promptsmith keys rotate`: re-seals every stored credential under the current
-/// `ENCRYPTION_KEY`, bound to its tracker (envelope v2), opening old envelopes with
-/// `ENCRYPTION_KEY_PREVIOUS`.
+/// `promptsmith keys rotate`: re-seals every stored credential (trackers' credentials, webhook
+/// signing secrets) under the current `ENCRYPTION_KEY`, bound to its row (envelope v2), opening
+/// old envelopes with `ENCRYPTION_KEY_PREVIOUS`.
 struct KeysRotateCommand: AsyncCommand {
   struct Signature: CommandSignature {}
 
@@ -19,7 +19,8 @@ struct KeysRotateCommand: AsyncCommand {
     context.console.print("re-encrypted \(rotated) credential(s)")
   }
 
-  /// Re-seals what an older key sealed, tracker by tracker, each in its own transaction.
+  /// Re-seals what an older key sealed, tracker by tracker and subscription by subscription,
+  /// each in its own transaction.
   static func rotate(database: any Database, cipher: CredentialCipher) async throws -> Int {
     var count = 0
     for tracker in try await Tracker.query(on: database).all() {
@@ -38,6 +39,14 @@ struct KeysRotateCommand: AsyncCommand {
         count += 1
       }
       if changed { try await tracker.save(on: database) }
+    }
+    for subscription in try await WebhookSubscription.query(on: database).all()
+    where cipher.needsRotation(subscription.secretSealed) {
+      let binding = CredentialCipher.Binding.signingSecret(of: try subscription.requireID())
+      subscription.secretSealed = try cipher.seal(
+        try cipher.open(subscription.secretSealed, for: binding), for: binding)
+      try await subscription.save(on: database)
+      count += 1
     }
     return count
   }

@@ -9,7 +9,9 @@ import Vapor
 /// SIGTERM or SIGINT, then stops claiming, lets running jobs finish and releases the rest.
 struct WorkerCommand: AsyncCommand {
   struct Signature: CommandSignature {
-    @Option(name: "queues", help: "Comma-separated queues to run (default: all)")
+    @Option(
+      name: "queues",
+      help: "Comma-separated queues to run (default: default and webhooks, each its own worker)")
     var queues: String?
     @Option(name: "concurrency", help: "Jobs run at once (default 10)")
     var concurrency: Int?
@@ -38,13 +40,24 @@ struct WorkerCommand: AsyncCommand {
       gracefulShutdownSignals: signals, logger: logger)
   }
 
-  /// A worker on `queues` (all when empty) and the scheduler.
+  /// A worker on `queues` and the scheduler. With no queues named, webhook deliveries get a
+  /// worker of their own, so that receivers that answer slowly never hold up syncs.
   static func services(_ app: Application, queues: [String], concurrency: Int, logger: Logger)
     -> [any Service]
   {
-    [
-      app.jobs.worker(queues: queues, concurrency: concurrency, logger: logger),
-      app.jobs.scheduler(logger: logger),
-    ]
+    let workers: [any Service] =
+      queues.isEmpty
+      ? [
+        app.jobs.worker(
+          queues: [JobQueue.defaultQueueName], concurrency: concurrency, logger: logger),
+        app.jobs.worker(
+          queues: [TemplateEvents.queueName], concurrency: Self.deliveryConcurrency,
+          logger: logger),
+      ]
+      : [app.jobs.worker(queues: queues, concurrency: concurrency, logger: logger)]
+    return workers + [app.jobs.scheduler(logger: logger)]
   }
+
+  /// Webhook deliveries at once, each bounded by `WEBHOOK_TIMEOUT_SECONDS`.
+  static let deliveryConcurrency = 8
 }

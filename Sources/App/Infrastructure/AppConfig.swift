@@ -58,6 +58,9 @@ public struct AppConfig: Sendable {
   /// Audit rows older than this many days are deleted by a daily job (`AUDIT_RETENTION_DAYS`;
   /// 0 keeps them forever).
   public var auditRetentionDays = 365
+  /// How long one webhook delivery may take before it counts as failed
+  /// (`WEBHOOK_TIMEOUT_SECONDS`, 1 to 60).
+  public var webhookTimeout = Duration.seconds(10)
   /// A folder the console's files are read from on every page load instead of the copy in
   /// the binary (`CONSOLE_ASSETS_DIR`): for working on the console without rebuilding.
   public var consoleAssetsDirectory: String?
@@ -237,6 +240,15 @@ extension AppConfig {
     }
     let sessionMaxDays = days("SESSION_MAX_DAYS", default: 30, minimum: 1)
     let auditRetentionDays = days("AUDIT_RETENTION_DAYS", default: 365, minimum: 0)
+    var webhookTimeout = Duration.seconds(10)
+    if let raw = environment["WEBHOOK_TIMEOUT_SECONDS"], !raw.isEmpty {
+      if let seconds = Int(raw), (1...60).contains(seconds) {
+        webhookTimeout = .seconds(seconds)
+      } else {
+        problems.append(
+          "WEBHOOK_TIMEOUT_SECONDS: must be a whole number from 1 to 60, got \"\(raw)\"")
+      }
+    }
     let teamworkBaseURL = environment["TEAMWORK_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
     if let teamworkBaseURL, OutboundPolicy.origin(of: teamworkBaseURL) == nil {
       problems.append("TEAMWORK_BASE_URL: must be an http(s) URL such as https://acme.teamwork.com")
@@ -260,6 +272,7 @@ extension AppConfig {
     config.renderLimits = renderLimits
     config.sessionMaxDays = sessionMaxDays
     config.auditRetentionDays = auditRetentionDays
+    config.webhookTimeout = webhookTimeout
     config.consoleAssetsDirectory = environment["CONSOLE_ASSETS_DIR"].flatMap {
       $0.isEmpty ? nil : $0
     }

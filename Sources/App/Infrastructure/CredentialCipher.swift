@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 
-/// Encrypts tracker credentials at rest with AES-256-GCM.
+/// Encrypts tracker credentials and webhook signing secrets at rest with AES-256-GCM.
 ///
 /// The envelope `v2.<key id>.<base64 nonce+ciphertext+tag>` names the key that sealed it, so that
 /// a new `ENCRYPTION_KEY` can be introduced while `ENCRYPTION_KEY_PREVIOUS` still opens old rows.
@@ -10,22 +10,34 @@ import Foundation
 /// so someone who can write the database cannot make one company's tracker use another's
 /// credentials. `v1` envelopes (unbound, before this) still open; `keys rotate` re-seals them.
 struct CredentialCipher: Sendable {
-  /// What a sealed value is: a tracker's column.
+  /// What a sealed value is: a tracker's column, or a webhook subscription's secret.
   struct Binding: Sendable, Equatable {
     enum Field: String, Sendable {
       case auth
       case webhookSecret = "webhook-secret"
+      case signingSecret = "signing-secret"
     }
-    let trackerID: UUID
+    enum Owner: String, Sendable {
+      case tracker
+      case webhookSubscription = "webhook-subscription"
+    }
+    let owner: Owner
+    let id: UUID
     let field: Field
 
-    static func auth(of trackerID: UUID) -> Binding { Binding(trackerID: trackerID, field: .auth) }
+    static func auth(of trackerID: UUID) -> Binding {
+      Binding(owner: .tracker, id: trackerID, field: .auth)
+    }
     static func webhookSecret(of trackerID: UUID) -> Binding {
-      Binding(trackerID: trackerID, field: .webhookSecret)
+      Binding(owner: .tracker, id: trackerID, field: .webhookSecret)
+    }
+    /// The secret outgoing deliveries of a subscription are signed with.
+    static func signingSecret(of subscriptionID: UUID) -> Binding {
+      Binding(owner: .webhookSubscription, id: subscriptionID, field: .signingSecret)
     }
 
     var associatedData: Data {
-      Data("promptsmith/tracker/\(trackerID.uuidString.lowercased())/\(field.rawValue)".utf8)
+      Data("promptsmith/\(owner.rawValue)/\(id.uuidString.lowercased())/\(field.rawValue)".utf8)
     }
   }
 
@@ -57,6 +69,13 @@ struct CredentialCipher: Sendable {
 
   let current: Key
   let previous: [Key]
+
+  /// The deployment's cipher: `ENCRYPTION_KEY`, and `ENCRYPTION_KEY_PREVIOUS` to open old rows.
+  static func configured(_ config: AppConfig) -> CredentialCipher {
+    CredentialCipher(
+      current: .init(config.encryptionKey),
+      previous: config.previousEncryptionKeys.map { .init($0) })
+  }
 
   func seal(_ plaintext: Data, for binding: Binding) throws -> String {
     let box = try AES.GCM.seal(

@@ -17,6 +17,15 @@ struct ProblemDetails: Content {
   var diagnostics: [DiagnosticResponse]?
   /// The budget a template ran out of, for `render-limit-exceeded`.
   var limit: String?
+  /// Who may approve, for `review-required`.
+  var approvers: [Approver]?
+
+  /// A lead or admin who may move a protected label.
+  struct Approver: Content, Equatable {
+    let id: String
+    let name: String
+    let email: String
+  }
 
   static let contentType = HTTPMediaType(type: "application", subType: "problem+json")
 }
@@ -32,6 +41,8 @@ struct AppError: Error, AbortError {
   var diagnostics: [DiagnosticResponse]?
   /// For `render-limit-exceeded`: which budget ran out.
   var limit: RenderLimit?
+  /// For `review-required`: who may approve instead.
+  var approvers: [ProblemDetails.Approver]?
 
   var reason: String { detail ?? title }
 
@@ -87,6 +98,6 @@ extension ProblemDetails {
     self.init(
       type: error.type, title: error.title, status: Int(error.status.code), detail: error.detail,
       errors: error.errors.isEmpty ? nil : error.errors, diagnostics: error.diagnostics,
-      limit: error.limit?.rawValue)
+      limit: error.limit?.rawValue, approvers: error.approvers)
   }
 }

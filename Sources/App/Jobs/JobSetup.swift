@@ -26,6 +26,7 @@ struct JobSetup: Sendable {
     registry.register(.syncJiraIssues, handler: sync)
     registry.register(.syncTeamworkIssues, handler: sync)
     registry.register(.processWebhook, handler: WebhookJob(app: app))
+    registry.register(.deliverWebhook, handler: WebhookDeliveryJob(app: app))
     registry.register(.cleanupOldOutputs) { _, context in
       let report = try await OutputCleanup.run(
         database: app.db, storage: app.outputs.storage, logger: context.logger)

@@ -11,6 +11,7 @@ struct MCPPrompts: Sendable {
   /// Arguments every prompt takes besides the template's own variables.
   static let issueArgument = "issue"
   static let trackerArgument = "tracker"
+  static let labelArgument = "templateLabel"
 
   let context: MCPContext
 
@@ -29,7 +30,7 @@ struct MCPPrompts: Sendable {
         description: "The key of the issue to render, e.g. PS-42.", required: true)
     ]
     for variable in TemplateSummary.variables(schemaJSON: template.lintJSON)
-    where variable.name != issueArgument && variable.name != trackerArgument {
+    where ![issueArgument, trackerArgument, labelArgument].contains(variable.name) {
       var description = variable.description ?? ""
       if let type = variable.type, type != "string" {
         description += (description.isEmpty ? "" : " ") + "(\(type)"
@@ -47,6 +48,12 @@ struct MCPPrompts: Sendable {
       .init(
         name: trackerArgument, title: "Tracker",
         description: "The tracker's name or id, when several trackers use the issue key.",
+        required: false))
+    arguments.append(
+      .init(
+        name: labelArgument, title: "Template label",
+        description:
+          "A label of the template (e.g. staging); by default production when it is set, else the latest version.",
         required: false))
     return MCP.Prompt(
       name: template.name, title: template.name,
@@ -69,17 +76,21 @@ struct MCPPrompts: Sendable {
           field: Self.issueArgument, reason: "is required: the issue key, e.g. PS-42")
       }
       let tracker = arguments.removeValue(forKey: Self.trackerArgument)
+      let label = arguments.removeValue(forKey: Self.labelArgument).flatMap {
+        $0.isEmpty ? nil : $0
+      }
       let template = try await context.template(named: params.name)
       let issue = try await context.issues.issue(key: key, tracker: tracker)
       let vars = Self.typedVariables(arguments, schemaJSON: template.lintJSON)
       let result = try await context.generation.generate(
         GenerationRequest(
           issueID: try issue.requireID(), templateID: try template.requireID(), vars: vars,
-          templateVersion: nil, ide: context.tag?.name),
+          templateVersion: nil, templateLabel: label, ide: context.tag?.name),
         by: context.principal)
       let versionID = result.promptVersionID.uuidString.lowercased()
       return GetPrompt.Result(
-        description: "\(template.name) v\(result.templateVersion) for \(issue.externalKey): "
+        description: "\(template.name) v\(result.templateVersion)"
+          + (result.templateLabel.map { " (\($0))" } ?? "") + " for \(issue.externalKey): "
           + "\(result.tokens) tokens (\(result.encoding)), prompt version \(versionID)",
         messages: [.user(.text(text: result.text))],
         _meta: Metadata(additionalFields: [

@@ -86,6 +86,7 @@ struct GeneratedPrompt: Encodable, Sendable {
   let encoding: String
   let template: String
   let templateVersion: Int
+  let templateLabel: String?
   let issueKey: String
   let promptText: String
 
@@ -97,6 +98,7 @@ struct GeneratedPrompt: Encodable, Sendable {
     encoding = result.encoding
     self.template = template
     templateVersion = result.templateVersion
+    templateLabel = result.templateLabel
     self.issueKey = issueKey
     promptText = result.text
   }

@@ -58,7 +58,9 @@ enum MCPToolDefinitions {
         "vars":{"type":"object",
           "description":"Values for the template's variables, as list_templates describes them."},
         "templateVersion":{"type":"integer","minimum":1,
-          "description":"A past version of the template; the current one when omitted."},
+          "description":"A past version of the template; by default the production label's, else the latest."},
+        "templateLabel":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$",
+          "description":"A label of the template (production, staging, latest…); not with templateVersion."},
         "tracker":{"type":"string","maxLength":200,
           "description":"The tracker's name or id; needed only when several trackers use the key."}}}
       """)

@@ -133,7 +133,8 @@ struct MCPTools: Sendable {
       GenerationRequest(
         issueID: try issue.requireID(), templateID: try template.requireID(),
         vars: arguments["vars"] ?? .object([:]),
-        templateVersion: arguments["templateVersion"]?.intValue, ide: context.tag?.name),
+        templateVersion: arguments["templateVersion"]?.intValue,
+        templateLabel: arguments["templateLabel"]?.stringValue, ide: context.tag?.name),
       by: context.principal)
     let generated = GeneratedPrompt(result, template: template.name, issueKey: issue.externalKey)
     let summary = """

@@ -11,6 +11,8 @@ struct GenerationRequest: Sendable {
   let templateID: UUID?
   let vars: JSONValue
   let templateVersion: Int?
+  /// A label of the template (`production`, `staging`, `latest`…); never with `templateVersion`.
+  let templateLabel: String?
   let overrideBody: String?
   let overrideSchema: JSONValue?
   let model: String
@@ -19,12 +21,13 @@ struct GenerationRequest: Sendable {
   /// A generation from a template as it is stored (the MCP tools and prompts).
   init(
     issueID: UUID, templateID: UUID, vars: JSONValue, templateVersion: Int?,
-    model: String = GenerationRequest.defaultModel, ide: String?
-  ) {
+    templateLabel: String? = nil, model: String = GenerationRequest.defaultModel, ide: String?
+  ) throws {
     self.issueID = issueID
     self.templateID = templateID
     self.vars = vars
     self.templateVersion = templateVersion
+    self.templateLabel = try Self.label(templateLabel, version: templateVersion)
     overrideBody = nil
     overrideSchema = nil
     self.model = model
@@ -38,6 +41,7 @@ struct GenerationRequest: Sendable {
     let templateId: String?
     let vars: JSONValue?
     let templateVersion: Int?
+    let templateLabel: String?
     let templateOverride: Override?
     let model: String?
     let ide: String?
@@ -63,6 +67,7 @@ struct GenerationRequest: Sendable {
     }
     vars = body.vars?.nonNull ?? .object([:])
     templateVersion = body.templateVersion
+    templateLabel = try Self.label(body.templateLabel, version: body.templateVersion)
     overrideBody = body.templateOverride?.bodyMd
     overrideSchema = body.templateOverride?.lintJson?.nonNull
     model = body.model ?? Self.defaultModel
@@ -71,6 +76,19 @@ struct GenerationRequest: Sendable {
       throw AppError.validation(field: "ide", reason: "must be at most 100 characters")
     }
     self.ide = ide
+  }
+
+  /// A label is valid and never comes with a version number.
+  private static func label(_ label: String?, version: Int?) throws -> String? {
+    guard let label else { return nil }
+    guard version == nil else {
+      throw AppError.validation(
+        field: "templateLabel", reason: "cannot be given with templateVersion: choose one")
+    }
+    guard TemplateLabelName.isValid(label) else {
+      throw AppError.validation(field: "templateLabel", reason: TemplateLabelName.rule)
+    }
+    return label
   }
 
   private static func uuid(_ text: String, field: String) throws -> UUID {

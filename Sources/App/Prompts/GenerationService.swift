@@ -14,6 +14,8 @@ struct GenerationResult: Sendable {
   let tokens: Int
   let encoding: String
   let templateVersion: Int
+  /// The label the template version was chosen through; nil when a number was asked for.
+  let templateLabel: String?
 }
 
 /// A prompt rendered and counted, not stored.
@@ -131,7 +133,8 @@ struct GenerationService: Sendable {
   ) async throws -> GenerationTemplate? {
     guard let id = request.templateID else { return nil }
     return try await GenerationTemplate.find(
-      id, companyID: companyID, version: request.templateVersion, on: database)
+      id, companyID: companyID, version: request.templateVersion, label: request.templateLabel,
+      on: database)
   }
 
   static func renderFailed(_ error: TemplateError, field: String) -> AppError {
@@ -198,7 +201,7 @@ struct GenerationService: Sendable {
             creatorID: principal.userID, text: text, tokens: tokens, encoding: encoding,
             model: request.model, templateVersionID: templateVersion.id,
             overrideBody: request.overrideBody, overrideLint: overrideLint,
-            vars: vars.compactJSON, snapshot: snapshot, now: now)
+            vars: vars.compactJSON, snapshot: snapshot, templateLabel: template.label, now: now)
         ).map { try $0.decode(column: "version", as: Int.self) } ?? 0
       try await auditor?.record(
         created ? .promptCreated : .promptUpdated, .prompt, id: promptID,
@@ -211,7 +214,8 @@ struct GenerationService: Sendable {
           ide: request.ide, now: now))
       return GenerationResult(
         promptID: promptID, promptVersionID: versionID, version: version, text: text,
-        tokens: tokens, encoding: encoding, templateVersion: template.versionNumber)
+        tokens: tokens, encoding: encoding, templateVersion: template.versionNumber,
+        templateLabel: template.label)
     }
   }
 
@@ -238,7 +242,8 @@ struct GenerationService: Sendable {
       templateID: template.id, userID: principal.userID, now: now, versionID: versionID,
       text: text, tokens: tokens, encoding: encoding, model: request.model,
       templateVersionID: templateVersion.id, overrideBody: request.overrideBody,
-      overrideLint: overrideLint, vars: vars.compactJSON, snapshot: snapshot, eventID: UUID.v7(),
+      overrideLint: overrideLint, vars: vars.compactJSON, snapshot: snapshot,
+      templateLabel: template.label, eventID: UUID.v7(),
       ide: request.ide,
       audited: auditor != nil, client: auditor?.client)
     let row: (any SQLRow)?
@@ -257,7 +262,8 @@ struct GenerationService: Sendable {
       details: ["version": String(version)])
     return GenerationResult(
       promptID: promptID, promptVersionID: versionID, version: version, text: text,
-      tokens: tokens, encoding: encoding, templateVersion: template.versionNumber)
+      tokens: tokens, encoding: encoding, templateVersion: template.versionNumber,
+      templateLabel: template.label)
   }
 
   /// The prompt, locked until the commit on PostgreSQL (SQLite has a single writer).

@@ -53,13 +53,17 @@ struct GenerationIssue: Sendable {
   }
 }
 
-/// A template and the version a generation renders (its latest unless one is asked for).
+/// A template and the version a generation renders: the one asked for by number or label, else
+/// the one labelled `production`, else the latest.
 struct GenerationTemplate: Sendable {
   let id: UUID
   let name: String
   let archived: Bool
-  /// The version asked for (or the latest).
+  /// The version asked for (or the one the label names, or the latest).
   let versionNumber: Int
+  /// The label the version was found through (`latest` when none names it); nil when the
+  /// request named a version number.
+  let label: String?
   /// Nil when that version does not exist.
   let version: Version?
 
@@ -69,18 +73,30 @@ struct GenerationTemplate: Sendable {
     let lintJSON: String?
   }
 
+  /// Nil when the company has no such template; 404 when the label asked for is not set.
   static func find(
-    _ id: UUID, companyID: UUID, version: Int?, on database: any Database
+    _ id: UUID, companyID: UUID, version: Int?, label: String?, on database: any Database
   ) async throws -> Self? {
+    let lookedUp: String? =
+      version != nil || label == TemplateLabelName.latest
+      ? nil : label ?? TemplateLabelName.production
     guard
       let row = try await database.firstRow(
-        Statement(id: id, companyID: companyID, version: version))
+        Statement(id: id, companyID: companyID, version: version, label: lookedUp))
     else { return nil }
+    let labelVersion = try row.decode(column: "label_version", as: Int?.self)
+    if let label, label != TemplateLabelName.latest, labelVersion == nil {
+      throw AppError.notFound("Label \"\(label)\" of this template")
+    }
+    let used: String? =
+      version != nil ? nil : labelVersion != nil ? lookedUp : TemplateLabelName.latest
     let versionID = try row.decode(column: "version_id", as: UUID?.self)
     return Self(
       id: id, name: try row.decode(column: "name", as: String.self),
       archived: try !row.decodeNil(column: "archived_at"),
-      versionNumber: try version ?? row.decode(column: "latest_version", as: Int.self),
+      versionNumber: try version ?? labelVersion
+        ?? row.decode(column: "latest_version", as: Int.self),
+      label: used,
       version: try versionID.map {
         Version(
           id: $0, bodyMarkdown: try row.decode(column: "version_body", as: String.self),
@@ -88,19 +104,25 @@ struct GenerationTemplate: Sendable {
       })
   }
 
+  /// `$4` is the label to look up (nil: none); the version is `$3`, else the label's, else the
+  /// latest.
   struct Statement: FixedStatement {
     static let sql = """
       SELECT prompt_templates.name, prompt_templates.archived_at,
-        prompt_templates.latest_version, v.id AS version_id, v.body_md AS version_body,
-        v.lint_json AS version_lint
-      FROM prompt_templates LEFT JOIN prompt_template_versions v
+        prompt_templates.latest_version, l.version AS label_version, v.id AS version_id,
+        v.body_md AS version_body, v.lint_json AS version_lint
+      FROM prompt_templates
+      LEFT JOIN template_labels l
+        ON l.template_id = prompt_templates.id AND l.label = $4
+      LEFT JOIN prompt_template_versions v
         ON v.template_id = prompt_templates.id
-        AND v.version = COALESCE(CAST($3 AS BIGINT), prompt_templates.latest_version)
+        AND v.version = COALESCE(CAST($3 AS BIGINT), l.version, prompt_templates.latest_version)
       WHERE prompt_templates.id = $1 AND prompt_templates.company_id = $2
       """
     let id: UUID
     let companyID: UUID
     let version: Int?
-    var values: [BoundValue] { [.uuid(id), .uuid(companyID), .int(version)] }
+    let label: String?
+    var values: [BoundValue] { [.uuid(id), .uuid(companyID), .int(version), .text(label)] }
   }
 }

@@ -19,7 +19,8 @@ struct PreviewRoutes: RouteCollection {
     let rendered = try await service.render(request, by: principal)
     return PreviewResponse(
       promptText: rendered.text, tokens: rendered.tokens, encoding: rendered.encoding,
-      templateVersion: request.overrideBody == nil ? rendered.template?.versionNumber : nil)
+      templateVersion: request.overrideBody == nil ? rendered.template?.versionNumber : nil,
+      templateLabel: request.overrideBody == nil ? rendered.template?.label : nil)
   }
 
   func models(req: Request) async throws -> [ModelResponse] {
@@ -37,6 +38,8 @@ struct PreviewResponse: Content {
   let encoding: String
   /// The stored version rendered; null for a draft (`templateOverride`).
   let templateVersion: Int?
+  /// The label the version was chosen through; null for a draft or a version number.
+  let templateLabel: String?
 
   func encode(to encoder: any Encoder) throws {
     var container = encoder.container(keyedBy: CodingKeys.self)
@@ -44,6 +47,7 @@ struct PreviewResponse: Content {
     try container.encode(tokens, forKey: .tokens)
     try container.encode(encoding, forKey: .encoding)
     try container.encode(templateVersion, forKey: .templateVersion)
+    try container.encode(templateLabel, forKey: .templateLabel)
   }
 }
 

@@ -10,6 +10,9 @@ struct GenerationResponse: Content {
   let version: Int
   let encoding: String
   let templateVersion: Int
+  /// The label the template version was chosen through (`production`, `latest`…); null when
+  /// the request named a version number.
+  let templateLabel: String?
 
   init(_ result: GenerationResult) {
     promptVersionId = result.promptVersionID.uuidString.lowercased()
@@ -19,6 +22,19 @@ struct GenerationResponse: Content {
     version = result.version
     encoding = result.encoding
     templateVersion = result.templateVersion
+    templateLabel = result.templateLabel
+  }
+
+  func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(promptVersionId, forKey: .promptVersionId)
+    try container.encode(promptText, forKey: .promptText)
+    try container.encode(tokens, forKey: .tokens)
+    try container.encode(promptId, forKey: .promptId)
+    try container.encode(version, forKey: .version)
+    try container.encode(encoding, forKey: .encoding)
+    try container.encode(templateVersion, forKey: .templateVersion)
+    try container.encode(templateLabel, forKey: .templateLabel)
   }
 }
 
@@ -80,6 +96,7 @@ struct PromptVersionResponse: Content {
   let model: String
   let templateId: String
   let templateVersion: Int
+  let templateLabel: String?
   let templateOverride: JSONValue?
   let vars: JSONValue
   let issueId: String

@@ -91,31 +91,29 @@ struct TemplateDiffResponse: Content {
 }
 
 extension TemplateRoutes {
+  /// `from` and `to` are version numbers or labels (`latest` included).
   func diff(req: Request) async throws -> TemplateDiffResponse {
     let principal = try req.principal
     let template = try await req.templates.find(
       try req.idParameter("templateID", "Template"), companyID: principal.companyID)
-    let latest = template.latestVersion
-    let to = try Self.versionNumber(req, "to") ?? latest
-    let from = try Self.versionNumber(req, "from") ?? max(1, to - 1)
-    let versions = try await PromptTemplateVersion.query(on: req.db)
-      .filter(\.$template.$id == template.requireID()).filter(\.$version ~~ [from, to]).all()
-    guard let old = versions.first(where: { $0.version == from }) else {
-      throw AppError.notFound("Template version \(from)")
-    }
-    guard let new = versions.first(where: { $0.version == to }) else {
-      throw AppError.notFound("Template version \(to)")
-    }
+    let labels = try req.templateLabels
+    let new = try await labels.version(
+      try Self.versionReference(req, "to") ?? .number(template.latestVersion), of: template)
+    let old = try await labels.version(
+      try Self.versionReference(req, "from") ?? .number(max(1, new.version - 1)), of: template)
     return try TemplateDiffResponse(templateID: template.requireID(), from: old, to: new)
   }
 
-  /// A version number from the query; labels come with the template lifecycle.
-  static func versionNumber(_ req: Request, _ name: String) throws -> Int? {
+  /// A version number or a label from the query.
+  static func versionReference(_ req: Request, _ name: String) throws
+    -> TemplateVersionReference?
+  {
     guard let raw = req.query[String.self, at: name] else { return nil }
-    guard let number = Int(raw), number >= 1 else {
-      throw AppError.validation(field: name, reason: "must be a version number (1 or more)")
+    guard let reference = TemplateVersionReference(raw) else {
+      throw AppError.validation(
+        field: name, reason: "must be a version number (1 or more) or a label name")
     }
-    return number
+    return reference
   }
 
   /// `POST /prompt-templates/lint {bodyMd, lintJson?, name?}`: a draft's diagnostics, the same a

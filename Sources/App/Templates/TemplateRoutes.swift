@@ -17,6 +17,7 @@ struct TemplateRoutes: RouteCollection {
     writers.post("lint", use: lint)
     writers.patch(":templateID", use: update)
     writers.delete(":templateID", use: archive)
+    writers.post(":templateID", "check", use: check)
   }
 
   func create(req: Request) async throws -> Response {
@@ -93,6 +94,29 @@ struct TemplateRoutes: RouteCollection {
     return try TemplateVersionResponse(version, authors: authors)
   }
 
+  /// `POST /prompt-templates/:id/check {candidate, baseline?, issues?, sample?}`.
+  func check(req: Request) async throws -> CheckResponse {
+    let principal = try req.principal
+    let template = try await req.templates.find(
+      try req.idParameter("templateID", "Template"), companyID: principal.companyID)
+    let body = try req.decodeBody(CheckRequest.self)
+    let issues = try body.issues.map { ids in
+      try ids.enumerated().map { index, text in
+        guard let id = UUID(uuidString: text) else {
+          throw AppError.validation(field: "issues/\(index)", reason: "must be a UUID")
+        }
+        return id
+      }
+    }
+    let check = TemplateCheck(
+      database: req.db, templates: try req.templates, labels: try req.templateLabels)
+    return try await check.run(
+      template: template, candidate: try CheckRequest.reference(body.candidate, "candidate"),
+      baseline: try body.baseline.map { try CheckRequest.reference($0, "baseline") },
+      issues: issues, sample: body.sample ?? TemplateCheck.defaultSample,
+      companyID: principal.companyID)
+  }
+
   func archive(req: Request) async throws -> HTTPStatus {
     let principal = try req.principal
     let template = try await req.templates.find(
@@ -108,7 +132,8 @@ extension Request {
     get throws {
       TemplateService(
         database: db, cache: application.templateCache,
-        limits: application.appConfig.renderLimits, auditor: try auditor)
+        limits: application.appConfig.renderLimits, auditor: try auditor,
+        events: TemplateEvents(queue: application.jobs.queue))
     }
   }
 }

@@ -14,6 +14,8 @@ struct TemplateService: Sendable {
   /// Writes each change's audit row in the change's transaction; nil outside a request.
   /// The author of every change; a template changes only at a user's request.
   var auditor: Auditor
+  /// Tells subscribers of each new version, in the version's transaction.
+  var events: TemplateEvents
 
   /// The company's live templates as partials, by name; `replacing` stands in for a template
   /// being saved, so that it can be checked for cycles through itself.
@@ -92,6 +94,7 @@ struct TemplateService: Sendable {
       try await auditor.record(
         .templateCreated, .template, id: try template.requireID(),
         changed: ["name", "bodyMd"] + (schema == nil ? [] : ["lintJson"]), on: transaction)
+      try await events.versionCreated(template, version: 1, by: userID, on: transaction)
     }
     return (template, warnings)
   }
@@ -137,6 +140,8 @@ struct TemplateService: Sendable {
           templateID: try template.requireID(), version: template.latestVersion,
           bodyMarkdown: newBody, lintJSON: template.lintJSON, createdBy: userID
         ).create(on: transaction)
+        try await events.versionCreated(
+          template, version: template.latestVersion, by: userID, on: transaction)
       }
       if !changedFields.isEmpty {
         try await auditor.record(

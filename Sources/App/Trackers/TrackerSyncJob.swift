@@ -35,9 +35,7 @@ struct TrackerSyncJob: JobHandler {
     let config = app.appConfig
     var service = TrackerService(
       database: app.db,
-      cipher: CredentialCipher(
-        current: .init(config.encryptionKey),
-        previous: config.previousEncryptionKeys.map { .init($0) }),
+      cipher: .configured(config),
       httpClient: app.http.client.shared, logger: logger, atlassian: config.atlassian)
     service.oauth = { try app.atlassianOAuth() }
     service.teamworkKey = config.teamworkAPIKey.map {

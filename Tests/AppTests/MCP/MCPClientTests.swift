@@ -124,8 +124,12 @@ import Vapor
         let prompt = try #require(prompts.first { $0.name == "implement" })
         let arguments = prompt.arguments ?? []
         // the template's variables in its schema's order, between the issue and the tracker
-        #expect(arguments.first?.name == "issue" && arguments.last?.name == "tracker")
-        #expect(Set(arguments.map(\.name)) == ["issue", "language", "tests", "count", "tracker"])
+        // and label
+        #expect(arguments.first?.name == "issue" && arguments.last?.name == "templateLabel")
+        #expect(
+          Set(arguments.map(\.name)) == [
+            "issue", "language", "tests", "count", "tracker", "templateLabel",
+          ])
         #expect(arguments.first { $0.name == "issue" }?.required == true)
         #expect(arguments.first { $0.name == "tests" }?.required == true)
         #expect(arguments.first { $0.name == "language" }?.required == false)

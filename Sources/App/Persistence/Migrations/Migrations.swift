@@ -25,5 +25,7 @@ enum AppMigrations {
     CreateLoginAttempts(),
     CreateGenerationQuarterStats(),
     UpdateJobsAddFailedAt(),
+    CreateTemplateLabels(),
+    CreateWebhookSubscriptions(),
   ]
 }

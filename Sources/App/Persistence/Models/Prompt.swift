@@ -35,6 +35,8 @@ final class PromptVersion: Model, @unchecked Sendable {
   @OptionalField(key: "override_lint_json") var overrideLintJSON: String?
   @Field(key: "vars_json") var varsJSON: String
   @Field(key: "issue_snapshot_sha256") var issueSnapshotSHA256: String
+  /// The label the template version was chosen through; nil when a number was asked for.
+  @OptionalField(key: "template_label") var templateLabel: String?
   @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
   init() {}
