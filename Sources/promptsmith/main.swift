@@ -6,7 +6,7 @@ import NIOPosix
 import Vapor
 
 if ToolCommands.handles(CommandLine.arguments.dropFirst().first) {
-  exit(ToolCommands.run(Array(CommandLine.arguments.dropFirst())))
+  exit(await ToolCommands.run(Array(CommandLine.arguments.dropFirst())))
 }
 // Help is answered before the application is built: instantly, with no side effects.
 if let help = CommandCatalog.help(for: Array(CommandLine.arguments.dropFirst())) {

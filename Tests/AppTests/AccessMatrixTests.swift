@@ -33,6 +33,7 @@ import Vapor
     "GET /prompt-templates/:templateID/versions/:version": .role(.developer),
     "POST /prompt-templates": .role(.lead),
     "POST /prompt-templates/lint": .role(.lead),
+    "POST /prompt-templates/import": .role(.lead),
     "GET /prompt-templates/:templateID/diff": .role(.developer),
     "GET /prompt-templates/:templateID/labels": .role(.developer),
     "GET /prompt-templates/:templateID/labels/:label/history": .role(.developer),

@@ -12,7 +12,7 @@ import Vapor
     do {
       try await configure(app, config: testConfig(.sqliteMemory))
       let registered = Set(app.asyncCommands.commands.keys)
-      let tools = ["tokens", "render", "lint", "validate"]
+      let tools = ["tokens", "render", "lint", "validate", "templates"]
       // act
       let help = try #require(CommandCatalog.help(for: ["--help"]))
       // check

@@ -17,20 +17,20 @@ import Testing
     return root
   }
 
-  func run(_ arguments: [String]) -> (Int32, String, String) {
+  func run(_ arguments: [String]) async -> (Int32, String, String) {
     let captured = ToolCommandTests.Captured()
-    let status = ToolCommands.run(arguments, io: captured.io)
+    let status = await ToolCommands.run(arguments, io: captured.io)
     return (status, captured.stdout, captured.stderr)
   }
 
-  @Test func renderPrintsExactlyTheRendering() throws {
+  @Test func renderPrintsExactlyTheRendering() async throws {
     let root = try folder([
       "t.hbs": "# {{title}}\n{{#each labels}}- {{this}}\n{{/each}}{{> footer}}",
       "data.json": #"{"title": "CSV export", "labels": ["a", "b"]}"#,
       "partials/footer.hbs": "-- {{upper title}}",
     ])
     defer { try? FileManager.default.removeItem(at: root) }
-    let result = run([
+    let result = await run([
       "render", root.appendingPathComponent("t.hbs").path, "--data",
       root.appendingPathComponent("data.json").path, "--partials",
       root.appendingPathComponent("partials").path,
@@ -39,7 +39,7 @@ import Testing
     #expect(result.1 == "# CSV export\n- a\n- b\n-- CSV EXPORT")
   }
 
-  @Test func renderAndLintAcceptLayouts() throws {
+  @Test func renderAndLintAcceptLayouts() async throws {
     let root = try folder([
       "t.hbs": "{{#> page}}{{#*inline \"title\"}}{{upper title}}{{/inline}}body{{/page}}",
       "data.json": #"{"title": "csv export"}"#,
@@ -48,29 +48,29 @@ import Testing
     defer { try? FileManager.default.removeItem(at: root) }
     let template = root.appendingPathComponent("t.hbs").path
     let partials = root.appendingPathComponent("partials").path
-    let rendered = run([
+    let rendered = await run([
       "render", template, "--data", root.appendingPathComponent("data.json").path, "--partials",
       partials,
     ])
     #expect(rendered.0 == 0)
     #expect(rendered.1 == "# CSV EXPORT\nbody")
-    let linted = run(["lint", template, "--partials", partials])
+    let linted = await run(["lint", template, "--partials", partials])
     #expect(linted.0 == 0 && linted.1.isEmpty)
   }
 
-  @Test func renderReportsErrorsWithPositions() throws {
+  @Test func renderReportsErrorsWithPositions() async throws {
     let root = try folder(["t.hbs": "ok\n{{#if x}}\nno end", "data.json": "{}"])
     defer { try? FileManager.default.removeItem(at: root) }
-    let result = run([
+    let result = await run([
       "render", root.appendingPathComponent("t.hbs").path, "--data",
       root.appendingPathComponent("data.json").path,
     ])
     #expect(result.0 == 1)
     #expect(result.2.contains("t.hbs:"))
-    #expect(run(["render", "only-template.hbs"]).0 == 2)
+    #expect(await run(["render", "only-template.hbs"]).0 == 2)
   }
 
-  @Test func aTemplatePastARenderBudgetExitsWithStatusThree() throws {
+  @Test func aTemplatePastARenderBudgetExitsWithStatusThree() async throws {
     let loops =
       "{{#each items}}{{#each @root.items}}{{#each @root.items}}x{{/each}}{{/each}}{{/each}}"
     let root = try folder([
@@ -79,7 +79,7 @@ import Testing
       "deep.hbs": "{{#if x}}" + String(repeating: "{{else if x}}", count: 500) + "{{/if}}",
     ])
     defer { try? FileManager.default.removeItem(at: root) }
-    let rendered = run([
+    let rendered = await run([
       "render", root.appendingPathComponent("loops.hbs").path, "--data",
       root.appendingPathComponent("data.json").path,
     ])
@@ -88,12 +88,12 @@ import Testing
     #expect(
       rendered.2.contains("render-limit-exceeded: iterations")
         || rendered.2.contains("render-limit-exceeded: time"))
-    let linted = run(["lint", root.appendingPathComponent("deep.hbs").path])
+    let linted = await run(["lint", root.appendingPathComponent("deep.hbs").path])
     #expect(linted.0 == 3)
     #expect(linted.1.contains("render-limit-exceeded"))
   }
 
-  @Test func lintPrintsOneDiagnosticPerLine() throws {
+  @Test func lintPrintsOneDiagnosticPerLine() async throws {
     let root = try folder([
       "t.hbs": "{{title}} {{nope}}\n{{#each}}{{/each}}",
       "schema.json": #"{"type":"object","properties":{"unused":{"type":"string"}}}"#,
@@ -101,7 +101,7 @@ import Testing
     ])
     defer { try? FileManager.default.removeItem(at: root) }
     let schema = root.appendingPathComponent("schema.json").path
-    let bad = run(["lint", root.appendingPathComponent("t.hbs").path, "--schema", schema])
+    let bad = await run(["lint", root.appendingPathComponent("t.hbs").path, "--schema", schema])
     #expect(bad.0 == 1)
     let lines = bad.1.split(separator: "\n")
     #expect(lines.contains { $0.hasPrefix("1:") && $0.contains("error undefined-variable") })
@@ -109,7 +109,7 @@ import Testing
       lines.allSatisfy {
         $0.range(of: #"^\d+:\d+ (error|warning) [a-z-]+ "#, options: .regularExpression) != nil
       })
-    let good = run(["lint", root.appendingPathComponent("ok.hbs").path, "--schema", schema])
+    let good = await run(["lint", root.appendingPathComponent("ok.hbs").path, "--schema", schema])
     #expect(good.0 == 0 && good.1.isEmpty)
   }
 }

@@ -31,15 +31,15 @@ import Testing
     var stderr: String { err.withLock { $0 } }
   }
 
-  @Test func tokensCountsStandardInputWithTheDefaultEncoding() {
+  @Test func tokensCountsStandardInputWithTheDefaultEncoding() async {
     let captured = Captured(input: "hello world")
-    #expect(ToolCommands.run(["tokens"], io: captured.io) == 0)
+    #expect(await ToolCommands.run(["tokens"], io: captured.io) == 0)
     #expect(captured.stdout == "2\n")
   }
 
-  @Test func tokensCountsEachFileOnItsOwnLine() {
+  @Test func tokensCountsEachFileOnItsOwnLine() async {
     let captured = Captured(files: ["a.md": "hello world", "b.md": "<|endoftext|>"])
-    let status = ToolCommands.run(
+    let status = await ToolCommands.run(
       ["tokens", "--encoding", "o200k_base", "a.md", "b.md"], io: captured.io)
     #expect(status == 0)
     let counts = captured.stdout.split(separator: "\n").compactMap { Int($0) }
@@ -48,34 +48,35 @@ import Testing
     #expect(counts[1] > 1, "a special-token string is counted as plain text")
   }
 
-  @Test func tokensPrintsIdsForAModel() {
+  @Test func tokensPrintsIdsForAModel() async {
     let captured = Captured(input: "hello world")
-    #expect(ToolCommands.run(["tokens", "--model=gpt-4", "--ids"], io: captured.io) == 0)
+    #expect(await ToolCommands.run(["tokens", "--model=gpt-4", "--ids"], io: captured.io) == 0)
     #expect(captured.stdout == "15339 1917\n")
   }
 
-  @Test func tokensExplainsItsErrors() {
+  @Test func tokensExplainsItsErrors() async {
     let unknownModel = Captured()
-    #expect(ToolCommands.run(["tokens", "--model", "gpt-1"], io: unknownModel.io) == 2)
+    #expect(await ToolCommands.run(["tokens", "--model", "gpt-1"], io: unknownModel.io) == 2)
     #expect(unknownModel.stderr.contains("Unknown model 'gpt-1'"))
     let both = Captured()
     #expect(
-      ToolCommands.run(["tokens", "--model", "gpt-4", "--encoding", "o200k_base"], io: both.io)
+      await ToolCommands.run(
+        ["tokens", "--model", "gpt-4", "--encoding", "o200k_base"], io: both.io)
         == 2)
     #expect(both.stderr.contains("not both") && both.stderr.contains("usage:"))
     let missingFile = Captured()
-    #expect(ToolCommands.run(["tokens", "nope.md"], io: missingFile.io) == 1)
+    #expect(await ToolCommands.run(["tokens", "nope.md"], io: missingFile.io) == 1)
     #expect(missingFile.stderr.contains("cannot read nope.md"))
     let badOption = Captured()
-    #expect(ToolCommands.run(["tokens", "--fast"], io: badOption.io) == 2)
+    #expect(await ToolCommands.run(["tokens", "--fast"], io: badOption.io) == 2)
     #expect(badOption.stderr.contains("unknown option --fast"))
     let dangling = Captured()
-    #expect(ToolCommands.run(["tokens", "--model"], io: dangling.io) == 2)
+    #expect(await ToolCommands.run(["tokens", "--model"], io: dangling.io) == 2)
   }
 
-  @Test func helpPrintsUsage() {
+  @Test func helpPrintsUsage() async {
     let captured = Captured()
-    #expect(ToolCommands.run(["tokens", "--help"], io: captured.io) == 0)
+    #expect(await ToolCommands.run(["tokens", "--help"], io: captured.io) == 0)
     #expect(captured.stdout.hasPrefix("usage: promptsmith tokens"))
     #expect(ToolCommands.handles("tokens") && !ToolCommands.handles("serve"))
   }
@@ -92,7 +93,7 @@ import Testing
     return folder
   }
 
-  @Test func validateReportsValidityAndViolationsWithExitCodes() throws {
+  @Test func validateReportsValidityAndViolationsWithExitCodes() async throws {
     let folder = try write([
       "schema.json":
         #"{"type":"object","required":["n"],"properties":{"n":{"type":"integer","default":1}}}"#,
@@ -102,23 +103,23 @@ import Testing
       "unsupported.json": #"{"if": true}"#,
     ])
     defer { try? FileManager.default.removeItem(at: folder) }
-    func run(_ arguments: [String]) -> (Int32, String, String) {
+    func run(_ arguments: [String]) async -> (Int32, String, String) {
       let captured = ToolCommandTests.Captured()
-      let status = ToolCommands.run(["validate"] + arguments, io: captured.io)
+      let status = await ToolCommands.run(["validate"] + arguments, io: captured.io)
       return (status, captured.stdout, captured.stderr)
     }
     let schema = folder.appendingPathComponent("schema.json").path
-    let good = run(["--schema", schema, folder.appendingPathComponent("good.json").path])
+    let good = await run(["--schema", schema, folder.appendingPathComponent("good.json").path])
     #expect(good.0 == 0 && good.1 == "valid\n")
-    let bad = run(["--schema", schema, folder.appendingPathComponent("bad.json").path])
+    let bad = await run(["--schema", schema, folder.appendingPathComponent("bad.json").path])
     #expect(bad.0 == 1 && bad.1.hasPrefix("/n: "))
     let empty = folder.appendingPathComponent("empty.json").path
-    #expect(run(["--schema", schema, empty]).0 == 1)
-    #expect(run(["--schema", schema, "--apply-defaults", empty]).0 == 0)
-    let unsupported = run([
+    #expect(await run(["--schema", schema, empty]).0 == 1)
+    #expect(await run(["--schema", schema, "--apply-defaults", empty]).0 == 0)
+    let unsupported = await run([
       "--schema", folder.appendingPathComponent("unsupported.json").path, empty,
     ])
     #expect(unsupported.0 == 2 && unsupported.2.contains("if"))
-    #expect(run([empty]).0 == 2)
+    #expect(await run([empty]).0 == 2)
   }
 }

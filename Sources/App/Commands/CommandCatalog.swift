@@ -27,6 +27,7 @@ public enum CommandCatalog {
       "render": ToolHelp(tool: RenderCommand.self),
       "lint": ToolHelp(tool: LintCommand.self),
       "validate": ToolHelp(tool: ValidateCommand.self),
+      "templates": ToolHelp(tool: TemplatesCommand.self),
     ]
   }
 

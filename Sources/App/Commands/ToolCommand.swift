@@ -9,6 +9,7 @@ public enum ToolCommands {
     case "validate": ValidateCommand.self
     case "render": RenderCommand.self
     case "lint": LintCommand.self
+    case "templates": TemplatesCommand.self
     default: nil
     }
   }
@@ -19,7 +20,7 @@ public enum ToolCommands {
   }
 
   /// Runs the tool named by `arguments[0]` and returns its exit status.
-  public static func run(_ arguments: [String], io: ToolIO = .standard) -> Int32 {
+  public static func run(_ arguments: [String], io: ToolIO = .standard) async -> Int32 {
     guard let name = arguments.first, let command = command(named: name) else { return 2 }
     do {
       let parsed = try ToolArguments(Array(arguments.dropFirst()), spec: command.spec)
@@ -27,7 +28,7 @@ public enum ToolCommands {
         io.out(command.usage + "\n")
         return 0
       }
-      return try command.run(parsed, io: io)
+      return try await command.run(parsed, io: io)
     } catch let error as ToolFailure {
       io.err("promptsmith \(name): \(error.message)\n")
       if error.showUsage { io.err(command.usage + "\n") }
@@ -45,7 +46,7 @@ protocol ToolCommand: Sendable {
   static var summary: String { get }
   static var spec: ToolArguments.Spec { get }
   static var usage: String { get }
-  static func run(_ arguments: ToolArguments, io: ToolIO) throws -> Int32
+  static func run(_ arguments: ToolArguments, io: ToolIO) async throws -> Int32
 }
 
 /// Where a tool reads and writes, replaceable in tests.
@@ -54,6 +55,10 @@ public struct ToolIO: Sendable {
   public var err: @Sendable (String) -> Void
   public var readStandardInput: @Sendable () -> Data
   public var readFile: @Sendable (String) throws -> Data
+  /// The environment (`PROMPTSMITH_URL`, `PROMPTSMITH_TOKEN`, `RENDER_MAX_*`).
+  public var environment: @Sendable () -> [String: String] = {
+    ProcessInfo.processInfo.environment
+  }
 
   public static let standard = ToolIO(
     out: { FileHandle.standardOutput.write(Data($0.utf8)) },

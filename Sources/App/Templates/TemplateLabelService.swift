@@ -59,39 +59,50 @@ struct TemplateLabelService: Sendable {
         reason:
           "the template has no version \(versionNumber) (its latest is \(template.latestVersion))")
     }
-    try await requireReview(label, of: target, by: principal, companyID: template.$company.id)
-    let auditor = auditor
-    let events = events
+    try await requireReview(
+      label, version: versionNumber, author: target.$createdBy.id, by: principal,
+      companyID: template.$company.id)
     return try await database.writeTransaction(attempts: 5) { transaction in
-      try await Self.lockTemplate(templateID, on: transaction)
-      let existing = try await TemplateLabel.query(on: transaction)
-        .filter(\.$template.$id == templateID).filter(\.$label == label).first()
-      if let existing, existing.version == versionNumber { return existing }
-      let now = Date()
-      let previous = existing?.version
-      let row =
-        existing
-        ?? TemplateLabel(
-          templateID: templateID, label: label, version: versionNumber,
-          movedBy: principal.userID, movedAt: now)
-      row.version = versionNumber
-      row.$movedBy.id = principal.userID
-      row.movedAt = now
-      try await row.save(on: transaction)
-      try await TemplateLabelMove(
-        templateID: templateID, label: label, version: versionNumber, previousVersion: previous,
-        movedBy: principal.userID, movedAt: now
-      ).create(on: transaction)
-      var details = ["label": label, "version": String(versionNumber)]
-      details["previousVersion"] = previous.map(String.init)
-      try await auditor.record(
-        .templateLabelMoved, .template, id: templateID, changed: ["labels"], details: details,
-        on: transaction)
-      try await events.labelMoved(
-        template, label: label, version: versionNumber, previousVersion: previous,
-        by: principal.userID, on: transaction)
-      return row
+      try await self.record(
+        label, of: template, to: versionNumber, by: principal.userID, on: transaction)
     }
+  }
+
+  /// The move itself, in the caller's transaction: the label row, its history, the audit row
+  /// and the event. Moving a label to the version it names already changes nothing.
+  func record(
+    _ label: String, of template: PromptTemplate, to versionNumber: Int, by userID: UUID,
+    on transaction: any Database
+  ) async throws -> TemplateLabel {
+    let templateID = try template.requireID()
+    try await Self.lockTemplate(templateID, on: transaction)
+    let existing = try await TemplateLabel.query(on: transaction)
+      .filter(\.$template.$id == templateID).filter(\.$label == label).first()
+    if let existing, existing.version == versionNumber { return existing }
+    let now = Date()
+    let previous = existing?.version
+    let row =
+      existing
+      ?? TemplateLabel(
+        templateID: templateID, label: label, version: versionNumber, movedBy: userID,
+        movedAt: now)
+    row.version = versionNumber
+    row.$movedBy.id = userID
+    row.movedAt = now
+    try await row.save(on: transaction)
+    try await TemplateLabelMove(
+      templateID: templateID, label: label, version: versionNumber, previousVersion: previous,
+      movedBy: userID, movedAt: now
+    ).create(on: transaction)
+    var details = ["label": label, "version": String(versionNumber)]
+    details["previousVersion"] = previous.map(String.init)
+    try await auditor.record(
+      .templateLabelMoved, .template, id: templateID, changed: ["labels"], details: details,
+      on: transaction)
+    try await events.labelMoved(
+      template, label: label, version: versionNumber, previousVersion: previous, by: userID,
+      on: transaction)
+    return row
   }
 
   /// Removes a label (404 when it is not set); the removal is in the history with no version.
@@ -130,10 +141,10 @@ struct TemplateLabelService: Sendable {
 
   /// Four-eyes: a label the company protects takes a version only from someone who did not
   /// write it.
-  private func requireReview(
-    _ label: String, of version: PromptTemplateVersion, by principal: Principal, companyID: UUID
+  func requireReview(
+    _ label: String, version: Int, author: UUID, by principal: Principal, companyID: UUID
   ) async throws {
-    guard version.$createdBy.id == principal.userID,
+    guard author == principal.userID,
       let company = try await Company.find(companyID, on: database),
       company.requireReviewFor.contains(label)
     else { return }
@@ -142,7 +153,7 @@ struct TemplateLabelService: Sendable {
       .filter(\.$role ~~ [.lead, .admin]).filter(\.$id != principal.userID)
       .sort(\.$name).all()
     throw AppError.reviewRequired(
-      label: label, version: version.version,
+      label: label, version: version,
       approvers: try approvers.map {
         ProblemDetails.Approver(
           id: try $0.requireID().uuidString.lowercased(), name: $0.name, email: $0.email)

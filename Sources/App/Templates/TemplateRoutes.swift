@@ -15,6 +15,7 @@ struct TemplateRoutes: RouteCollection {
     let writers = templates.grouped(RequireRole(.lead))
     writers.post(use: create)
     writers.post("lint", use: lint)
+    writers.post("import", use: importTemplates)
     writers.patch(":templateID", use: update)
     writers.delete(":templateID", use: archive)
     writers.post(":templateID", "check", use: check)

@@ -19,7 +19,7 @@ struct TemplateService: Sendable {
 
   /// The company's live templates as partials, by name; `replacing` stands in for a template
   /// being saved, so that it can be checked for cycles through itself.
-  func partials(companyID: UUID, replacing: (name: String, body: String)? = nil) async throws
+  func partials(companyID: UUID, replacing: [String: String] = [:]) async throws
     -> PartialDictionary
   {
     // Plain rows, not Fluent models: every generation reads all of a company's templates here,
@@ -35,7 +35,7 @@ struct TemplateService: Sendable {
       sources[try row.decode(column: "name", as: String.self)] = try row.decode(
         column: "body_md", as: String.self)
     }
-    if let replacing { sources[replacing.name] = replacing.body }
+    sources.merge(replacing) { _, new in new }
     return PartialDictionary(sources, cache: cache)
   }
 
@@ -57,9 +57,10 @@ struct TemplateService: Sendable {
 
   /// Every diagnostic of a body and schema against the company's templates as partials; `name`
   /// stands for the template itself (nil for one not yet named), so a cycle through it shows.
-  func lint(body: String, schema: JSONValue?, name: String?, companyID: UUID) async throws
-    -> [Diagnostic]
-  {
+  func lint(
+    body: String, schema: JSONValue?, name: String?, companyID: UUID,
+    alongside others: [String: String] = [:]
+  ) async throws -> [Diagnostic] {
     if body.utf8.count > Self.maximumBodyBytes {
       throw AppError.validation(
         field: "bodyMd", reason: "must be at most \(Self.maximumBodyBytes) bytes")
@@ -67,8 +68,9 @@ struct TemplateService: Sendable {
     if let schema, schema.objectValue == nil, schema.boolValue == nil {
       throw AppError.validation(field: "lintJson", reason: "must be a JSON Schema object")
     }
-    let partials = try await partials(
-      companyID: companyID, replacing: name.map { ($0, body) })
+    var replacing = others
+    if let name { replacing[name] = body }
+    let partials = try await partials(companyID: companyID, replacing: replacing)
     let limits = limits
     return try await OffLoop.run(if: body.utf8.count > OffLoop.threshold) {
       Linter.lint(body, schemaJSON: schema, partials: partials, limits: limits)
@@ -86,17 +88,26 @@ struct TemplateService: Sendable {
       companyID: companyID, name: name, bodyMarkdown: body, lintJSON: schema?.compactJSON,
       createdBy: userID)
     try await database.transaction { transaction in
-      try await template.create(on: transaction)
-      try await PromptTemplateVersion(
-        templateID: try template.requireID(), version: 1, bodyMarkdown: body,
-        lintJSON: template.lintJSON, createdBy: userID
-      ).create(on: transaction)
-      try await auditor.record(
-        .templateCreated, .template, id: try template.requireID(),
-        changed: ["name", "bodyMd"] + (schema == nil ? [] : ["lintJson"]), on: transaction)
-      try await events.versionCreated(template, version: 1, by: userID, on: transaction)
+      try await insert(template, by: userID, on: transaction)
     }
     return (template, warnings)
+  }
+
+  /// A new template and its version 1, with the audit row and the event, in the caller's
+  /// transaction.
+  func insert(_ template: PromptTemplate, by userID: UUID, on transaction: any Database)
+    async throws
+  {
+    try await template.create(on: transaction)
+    try await PromptTemplateVersion(
+      templateID: try template.requireID(), version: 1, bodyMarkdown: template.bodyMarkdown,
+      lintJSON: template.lintJSON, createdBy: userID
+    ).create(on: transaction)
+    try await auditor.record(
+      .templateCreated, .template, id: try template.requireID(),
+      changed: ["name", "bodyMd"] + (template.lintJSON == nil ? [] : ["lintJson"]),
+      on: transaction)
+    try await events.versionCreated(template, version: 1, by: userID, on: transaction)
   }
 
   /// Applies a partial update; a new body or schema becomes a new version.
@@ -107,13 +118,16 @@ struct TemplateService: Sendable {
     let companyID = template.$company.id
     let name = try rawName.map(Self.validName) ?? template.name
     let newBody = body ?? template.bodyMarkdown
+    let storedSchema = try template.lintJSON.map { try JSONValue(parsing: $0) }
     let newSchema: JSONValue? =
       switch schema {
       case .some(let given): given
-      case .none: try template.lintJSON.map { try JSONValue(parsing: $0) }
+      case .none: storedSchema
       }
-    let contentChanged =
-      newBody != template.bodyMarkdown || newSchema?.compactJSON != template.lintJSON
+    // Schemas compare as JSON, not as text: the API answers them with sorted keys, and sending
+    // one back as it came is no change.
+    let schemaChanged = newSchema != storedSchema
+    let contentChanged = newBody != template.bodyMarkdown || schemaChanged
     var warnings: [Diagnostic] = []
     if contentChanged || name != template.name {
       warnings = try await lintOrRefuse(
@@ -125,7 +139,7 @@ struct TemplateService: Sendable {
     var changed: [String] = []
     if name != template.name { changed.append("name") }
     if newBody != template.bodyMarkdown { changed.append("bodyMd") }
-    if newSchema?.compactJSON != template.lintJSON { changed.append("lintJson") }
+    if schemaChanged { changed.append("lintJson") }
     let changedFields = changed
     template.name = name
     if contentChanged {
@@ -134,22 +148,33 @@ struct TemplateService: Sendable {
       template.latestVersion += 1
     }
     try await database.transaction { transaction in
-      try await template.save(on: transaction)
-      if contentChanged {
-        try await PromptTemplateVersion(
-          templateID: try template.requireID(), version: template.latestVersion,
-          bodyMarkdown: newBody, lintJSON: template.lintJSON, createdBy: userID
-        ).create(on: transaction)
-        try await events.versionCreated(
-          template, version: template.latestVersion, by: userID, on: transaction)
-      }
-      if !changedFields.isEmpty {
-        try await auditor.record(
-          .templateUpdated, .template, id: try template.requireID(), changed: changedFields,
-          on: transaction)
-      }
+      try await save(
+        template, newVersion: contentChanged, changed: changedFields, by: userID,
+        on: transaction)
     }
     return (template, warnings)
+  }
+
+  /// Saves a changed template, with its new version (`latestVersion`, body and schema already
+  /// set) when the content changed, the audit row and the event, in the caller's transaction.
+  func save(
+    _ template: PromptTemplate, newVersion: Bool, changed: [String], by userID: UUID,
+    on transaction: any Database
+  ) async throws {
+    try await template.save(on: transaction)
+    if newVersion {
+      try await PromptTemplateVersion(
+        templateID: try template.requireID(), version: template.latestVersion,
+        bodyMarkdown: template.bodyMarkdown, lintJSON: template.lintJSON, createdBy: userID
+      ).create(on: transaction)
+      try await events.versionCreated(
+        template, version: template.latestVersion, by: userID, on: transaction)
+    }
+    if !changed.isEmpty {
+      try await auditor.record(
+        .templateUpdated, .template, id: try template.requireID(), changed: changed,
+        on: transaction)
+    }
   }
 
   /// Archives a live template (the delete of the API: versions stay for the prompts made
