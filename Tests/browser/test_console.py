@@ -312,6 +312,26 @@ def test_lead_writes_a_template(browser, world, stack):
     browser.wait(lambda: "numbered list" in browser.find("#diff").text, 10, "the side-by-side diff")
     browser.check("template history (side by side)", screenshot="template-history")
 
+    # Labels: production on version 1, which generation now uses by default.
+    browser.wait(lambda: "No label yet" in browser.find("#labels").text, 10, "the empty labels")
+    Select(browser.find("#label-version")).select_by_value("1")
+    browser.button("Move label").click()
+    browser.wait(lambda: "Version 1" in browser.find("#labels").text, 10, "the moved label")
+    _, labels, _ = stack.api.call("GET", "/prompt-templates/%s/labels" % template_id, token=world.lead, expect=200)
+    assert [(l["label"], l["version"]) for l in labels] == [("production", 1)], labels
+    _, generated, _ = stack.api.call("POST", "/prompts/generate", {
+        "issueId": world.issues["SHOP-139"]["id"], "templateId": template_id,
+    }, token=world.lead, expect=201)
+    assert (generated["templateVersion"], generated["templateLabel"]) == (1, "production"), generated
+
+    # The check of version 2 against production on that issue: one more line, no failure.
+    Select(browser.find("#check-candidate")).select_by_value("2")
+    browser.button("Run check").click()
+    browser.wait(lambda: "SHOP-139" in browser.find("#check-result").text, 15, "the check's results")
+    summary = browser.find("#check-summary").text
+    assert "on 1 issue(s): 0 failure(s)" in summary, summary
+    browser.check("template history, labels and check", screenshot="template-lifecycle")
+
 
 def test_lead_reads_statistics(browser, world, stack):
     # Generate one prompt through the API so the charts have a value today.

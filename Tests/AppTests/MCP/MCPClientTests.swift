@@ -78,6 +78,24 @@ import Vapor
           try await GenerationEvent.query(on: ctx.app.db)
             .filter(\.$promptVersion.$id == version.requireID()).first())
         #expect(event.ide == "claude-code")
+        // a label that is not set is refused; `latest` names the newest version
+        let unlabelled = try await client.callTool(
+          name: "generate_prompt",
+          arguments: [
+            "issueKey": "PS-1", "template": "implement", "vars": ["tests": true],
+            "templateLabel": "staging",
+          ])
+        #expect(unlabelled.isError == true && Self.text(unlabelled.content).contains("404"))
+        let labelled = try await client.callTool(
+          name: "generate_prompt",
+          arguments: [
+            "issueKey": "PS-1", "template": "implement", "vars": ["tests": true],
+            "templateLabel": "latest",
+          ])
+        #expect(labelled.isError != true)
+        let labelledVersion = try #require(
+          try await PromptVersion.query(on: ctx.app.db).sort(\.$createdAt, .descending).first())
+        #expect(labelledVersion.templateLabel == "latest")
 
         // invalid arguments come back as tool errors with every reason, as the REST API gives them
         let invalid = try await client.callTool(
@@ -142,6 +160,12 @@ import Vapor
         }
         #expect(text.contains("Write tests in go, at least 5 of them."))
         #expect(rendered.description?.contains("prompt version") == true)
+        #expect(rendered.description?.contains("(latest)") == true)
+        await #expect(throws: MCPError.self) {
+          _ = try await client.getPrompt(
+            name: "implement",
+            arguments: ["issue": "PS-1", "tests": "true", "templateLabel": "staging"])
+        }
         await #expect(throws: MCPError.self) {
           _ = try await client.getPrompt(name: "implement", arguments: ["tests": "true"])
         }

@@ -1,11 +1,13 @@
 // A template's versions (author, time) and the diff between any two of them, body and schema,
-// from GET /prompt-templates/{id}/diff; unified or side by side.
+// from GET /prompt-templates/{id}/diff; unified or side by side; then its labels and the
+// regression check (template-lifecycle.js).
 import { get, getAll } from "../lib/api.js";
 import { sideBySideView, unifiedView } from "../lib/diff.js";
 import { clear, field, h, select, table } from "../lib/dom.js";
 import { timeElement } from "../lib/format.js";
 import { loadPeople, nameOf } from "../lib/people.js";
 import { problemSlot, showProblem } from "../lib/problem.js";
+import { checkSection, labelsSection } from "./template-lifecycle.js";
 
 function describeValue(value) {
   return value === undefined ? "—" : JSON.stringify(value);
@@ -74,6 +76,8 @@ export async function render(view, { params }) {
   const rows = versions.slice().reverse().map((v) => [
     `Version ${v.version}`, nameOf(people, v.createdBy, v.createdByName), timeElement(v.createdAt), h("code", {}, v.contentHash.slice(0, 12)),
   ]);
+  const check = checkSection(id, versions);
+  const labels = labelsSection(id, versions, people, check.setLabels);
   view.append(
     h("p", { class: "breadcrumb" }, h("a", { href: "/app/templates" }, "Templates"), " › ",
       h("a", { href: `/app/templates/${id}` }, template.name)),
@@ -85,6 +89,9 @@ export async function render(view, { params }) {
       slot,
       h("h3", {}, "Body"), diffBox,
       h("h3", {}, "Variables schema"), schemaBox),
+    labels.section,
+    check.section,
   );
+  await labels.load();
   if (versions.length) await loadDiff();
 }
