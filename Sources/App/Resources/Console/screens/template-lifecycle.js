@@ -14,7 +14,7 @@ function signed(n) {
 export function labelsSection(id, versions, people, onChange) {
   const slot = problemSlot();
   const box = h("div", { id: "labels" });
-  const name = h("input", { id: "label-name", name: "label-name", value: "production", autocomplete: "off", pattern: "[a-z][a-z0-9-]{0,31}" });
+  const name = h("input", { id: "label-name", name: "label-name", value: "production", autocomplete: "off", pattern: "[a-z][a-z0-9\\-]{0,31}" });
   const latest = versions[versions.length - 1]?.version ?? 1;
   const version = select("label-version", versions.map((v) => ({ value: String(v.version), label: `Version ${v.version}` })), String(latest));
   const move = h("button", { type: "submit" }, "Move label");
