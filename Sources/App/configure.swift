@@ -71,6 +71,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
   app.outputs = OutputsDependencies(config: config, application: app)
   app.outputs.logScanningMode(app.logger)
   try app.register(collection: OutputRoutes())
+  try app.register(collection: OutputReviewRoutes())
   try app.register(collection: TrackerRoutes())
   try app.register(collection: IssueRoutes())
   try app.register(collection: JobRoutes())

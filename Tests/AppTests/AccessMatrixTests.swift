@@ -72,6 +72,7 @@ import Vapor
     "GET /outputs": .role(.developer),
     "GET /outputs/:outputID": .role(.developer),
     "GET /outputs/:outputID/content": .role(.developer),
+    "PUT /outputs/:outputID/review": .role(.developer),
     "GET /jobs": .role(.admin),
     "GET /jobs/:jobID": .role(.admin),
     "POST /jobs/:jobID/retry": .role(.admin),

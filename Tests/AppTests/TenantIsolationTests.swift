@@ -18,6 +18,7 @@ import Vapor
   static let bodies: [String: String] = [
     "POST /prompt-templates/:templateID/check": #"{"candidate":1}"#,
     "PUT /prompt-templates/:templateID/labels/:label": #"{"version":1}"#,
+    "PUT /outputs/:outputID/review": #"{"verdict":"accepted"}"#,
   ]
 
   @Test(arguments: TestDatabase.all)

@@ -220,6 +220,19 @@ def test_generate_prompt_then_attach_outputs(browser, world, stack):
     assert [(o["kind"], o["checksum"], o["filename"]) for o in outputs] == [
         ("text", digest, None), ("file", digest, "export-notes.md")], outputs
 
+    # The developer reviews the text output: changes requested, with the pull request.
+    first = outputs[0]["id"]
+    Select(browser.find("#review-verdict-%s" % first)).select_by_value("changes_requested")
+    browser.set_value("#review-comment-%s" % first, "Missing the CSV header")
+    browser.set_value("#review-link-%s" % first, "https://github.com/acme/shop/pull/7")
+    browser.find("#review-verdict-%s" % first).find_element(By.XPATH, "ancestor::form").find_element(
+        By.CSS_SELECTOR, "button[type=submit]").click()
+    browser.wait(lambda: "Changes requested" in browser.find("main").text, 10, "the saved review")
+    _, reviewed, _ = stack.api.call("GET", "/outputs/%s" % first, token=world.developer, expect=200)
+    assert reviewed["review"]["verdict"] == "changes_requested", reviewed
+    assert reviewed["review"]["links"] == ["https://github.com/acme/shop/pull/7"], reviewed
+    browser.check("prompt after a review")
+
     # My prompts lists it.
     browser.link("My prompts").click()
     browser.wait_ready(r"^/app/prompts$")

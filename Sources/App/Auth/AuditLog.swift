@@ -32,6 +32,7 @@ enum AuditAction: String, Sendable {
   case promptCreated = "prompt.created"
   case promptUpdated = "prompt.updated"
   case outputCreated = "output.created"
+  case outputReviewed = "output.reviewed"
   case jobCreated = "job.created"
   case jobRetried = "job.retried"
   case jobCancelled = "job.cancelled"

@@ -80,7 +80,27 @@ enum MCPToolDefinitions {
         "text":{"type":"string","minLength":1,"description":"The output, as text (at most 5 MiB)."}}}
       """)
 
-  static let all = [listMyIssues, getIssue, listTemplates, generatePrompt, submitOutput]
+  static let reviewOutput = Definition(
+    name: "review_output", title: "Review output", readOnly: false,
+    description: """
+      Reports how an output turned out: accepted, changes_requested or rejected, with a comment \
+      and links to where the work went (a pull request, a commit). Replaces the output's \
+      previous review. Only the output's author, or a lead or admin, may review it.
+      """,
+    schema: """
+      {"type":"object","additionalProperties":false,"required":["outputId","verdict"],
+       "properties":{
+        "outputId":{"type":"string","pattern":"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+          "description":"The outputId that submit_output returned."},
+        "verdict":{"type":"string","enum":["accepted","changes_requested","rejected"]},
+        "comment":{"type":"string","maxLength":10000},
+        "links":{"type":"array","maxItems":20,"items":{"type":"string","maxLength":2000},
+          "description":"http(s) URLs of where the work went; shown, never fetched."}}}
+      """)
+
+  static let all = [
+    listMyIssues, getIssue, listTemplates, generatePrompt, submitOutput, reviewOutput,
+  ]
 
   struct Definition: Sendable {
     let name: String

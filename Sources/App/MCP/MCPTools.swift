@@ -33,7 +33,8 @@ struct MCPTools: Sendable {
       case MCPToolDefinitions.getIssue.name: return try await getIssue(arguments)
       case MCPToolDefinitions.listTemplates.name: return try await listTemplates()
       case MCPToolDefinitions.generatePrompt.name: return try await generatePrompt(arguments)
-      default: return try await submitOutput(arguments)
+      case MCPToolDefinitions.submitOutput.name: return try await submitOutput(arguments)
+      default: return try await reviewOutput(arguments)
       }
     } catch let error as AppError {
       return Self.failure(error)
@@ -172,6 +173,28 @@ struct MCPTools: Sendable {
       "Output \(submitted.outputId) recorded for prompt version \(submitted.promptVersionId)"
       + (created.deduplicated ? " (identical content was already stored)." : ".")
     return Self.success(message, structured: submitted)
+  }
+}
+
+extension MCPTools {
+  fileprivate func reviewOutput(_ arguments: JSONValue) async throws -> CallTool.Result {
+    // The tool's schema has checked both (a UUID pattern, the verdicts' enum).
+    guard let outputID = UUID(uuidString: arguments["outputId"]?.stringValue ?? "") else {
+      throw AppError.validation(field: "outputId", reason: "must be a UUID")
+    }
+    guard
+      let verdict = OutputReviewService.Verdict(rawValue: arguments["verdict"]?.stringValue ?? "")
+    else { throw AppError.validation(field: "verdict", reason: "is not a verdict") }
+    let review = try await OutputReviewService(
+      database: context.database, auditor: context.auditor
+    ).review(
+      outputID: outputID, verdict: verdict, comment: arguments["comment"]?.stringValue,
+      links: arguments["links"]?.arrayValue?.compactMap(\.stringValue) ?? [],
+      by: context.principal)
+    let names = try await UserNames.load([review.$reviewedBy.id], on: context.database)
+    return Self.success(
+      "Output \(outputID.uuidString.lowercased()) reviewed: \(verdict.rawValue).",
+      structured: ReviewResponse(review, names: names))
   }
 }
 

@@ -17,8 +17,13 @@ struct OutputResponse: Content {
   let creatorId: String
   let createdAt: Date?
   var deduplicated: Bool?
+  /// The current review; null until someone reviews the output.
+  let review: ReviewResponse?
 
-  init(_ output: Output, deduplicated: Bool? = nil) throws {
+  init(
+    _ output: Output, deduplicated: Bool? = nil, review: OutputReview? = nil,
+    names: UserNames = .none
+  ) throws {
     id = try output.requireID().uuidString.lowercased()
     promptVersionId = output.$promptVersion.id.uuidString.lowercased()
     kind = output.kind
@@ -32,11 +37,12 @@ struct OutputResponse: Content {
     creatorId = output.$creator.id.uuidString.lowercased()
     createdAt = output.createdAt
     self.deduplicated = deduplicated
+    self.review = review.map { ReviewResponse($0, names: names) }
   }
 
   private enum CodingKeys: String, CodingKey {
     case id, promptVersionId, kind, filename, checksum, size, contentType, scanStatus, tokensOut
-    case ide, creatorId, createdAt, deduplicated
+    case ide, creatorId, createdAt, deduplicated, review
   }
 
   /// Absent values are `null` rather than missing, except `deduplicated` outside uploads.
@@ -55,5 +61,6 @@ struct OutputResponse: Content {
     try container.encode(creatorId, forKey: .creatorId)
     try container.encode(createdAt, forKey: .createdAt)
     try container.encodeIfPresent(deduplicated, forKey: .deduplicated)
+    try container.encode(review, forKey: .review)
   }
 }

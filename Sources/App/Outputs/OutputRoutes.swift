@@ -67,12 +67,34 @@ struct OutputRoutes: RouteCollection {
       }
       query = query.filter(\.$promptVersion.$id == versionID)
     }
+    switch req.query[String.self, at: "verdict"] {
+    case nil: break
+    case "none"?:
+      query = query.join(
+        OutputReview.self, on: \Output.$id == \OutputReview.$output.$id, method: .left
+      )
+      .filter(OutputReview.self, \.$verdict == .null)
+    case let verdict? where OutputReviewService.Verdict(rawValue: verdict) != nil:
+      query = query.join(OutputReview.self, on: \Output.$id == \OutputReview.$output.$id)
+        .filter(OutputReview.self, \.$verdict == verdict)
+    default:
+      throw AppError.validation(
+        field: "verdict", reason: "must be accepted, changes_requested, rejected or none")
+    }
     let page = try await query.page(PageRequest(from: req))
-    return try page.map { try OutputResponse($0) }.response(for: req)
+    let reviews = try await OutputReviewService.reviews(
+      of: page.items.compactMap(\.id), on: req.db)
+    let names = try await UserNames.load(reviews.values.map(\.$reviewedBy.id), on: req.db)
+    return try page.map { try OutputResponse($0, review: reviews[$0.id!], names: names) }
+      .response(for: req)
   }
 
   func show(req: Request) async throws -> OutputResponse {
-    try OutputResponse(try await find(req))
+    let output = try await find(req)
+    let review = try await OutputReviewService.reviews(of: [output.requireID()], on: req.db)
+      .values.first
+    let names = try await UserNames.load(review.map { [$0.$reviewedBy.id] } ?? [], on: req.db)
+    return try OutputResponse(output, review: review, names: names)
   }
 
   func content(req: Request) async throws -> Response {

@@ -103,4 +103,12 @@ struct PromptVersionResponse: Content {
   let issueSnapshotSha256: String
   let creatorId: String
   let createdAt: Date?
+  /// The current review of each of the version's outputs that has one, oldest output first.
+  let reviews: [OutputReviewSummary]
+}
+
+/// An output's review as a prompt version lists it.
+struct OutputReviewSummary: Content {
+  let outputId: String
+  let review: ReviewResponse
 }

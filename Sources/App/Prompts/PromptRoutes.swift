@@ -74,6 +74,10 @@ struct PromptRoutes: RouteCollection {
         "lintJson": try version.overrideLintJSON.map { try JSONValue(parsing: $0) } ?? .null,
       ])
     }
+    let outputs = try await Output.query(on: req.db)
+      .filter(\.$promptVersion.$id == version.requireID()).sort(\.$id).all()
+    let reviews = try await OutputReviewService.reviews(of: outputs.compactMap(\.id), on: req.db)
+    let names = try await UserNames.load(reviews.values.map(\.$reviewedBy.id), on: req.db)
     return PromptVersionResponse(
       id: try version.requireID().uuidString.lowercased(),
       promptId: version.$prompt.id.uuidString.lowercased(), version: version.version,
@@ -85,6 +89,13 @@ struct PromptRoutes: RouteCollection {
       vars: try JSONValue(parsing: version.varsJSON),
       issueId: version.prompt.$issue.id.uuidString.lowercased(),
       issueSnapshotSha256: version.issueSnapshotSHA256,
-      creatorId: version.$creator.id.uuidString.lowercased(), createdAt: version.createdAt)
+      creatorId: version.$creator.id.uuidString.lowercased(), createdAt: version.createdAt,
+      reviews: outputs.compactMap { output in
+        output.id.flatMap { id in reviews[id] }.map {
+          OutputReviewSummary(
+            outputId: $0.$output.id.uuidString.lowercased(),
+            review: ReviewResponse($0, names: names))
+        }
+      })
   }
 }

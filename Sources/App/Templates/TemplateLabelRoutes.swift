@@ -113,6 +113,8 @@ struct LabelMoveResponse: Content {
 struct UserNames: Sendable {
   private let names: [UUID: String]
 
+  static let none = UserNames(names: [:])
+
   subscript(id: UUID) -> String? { names[id] }
 
   static func load(_ ids: [UUID], on database: any Database) async throws -> UserNames {

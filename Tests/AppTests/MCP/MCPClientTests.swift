@@ -31,6 +31,7 @@ import Vapor
           Set(tools.map(\.name))
             == [
               "list_my_issues", "get_issue", "list_templates", "generate_prompt", "submit_output",
+              "review_output",
             ])
         let mine = try await client.callTool(name: "list_my_issues")
         let mineText = Self.text(mine.content)
@@ -136,6 +137,22 @@ import Vapor
           name: "submit_output",
           arguments: ["promptVersionId": .string(UUID().uuidString), "text": "x"])
         #expect(foreign.isError == true && Self.text(foreign.content).contains("404"))
+        // the assistant reports how its output turned out
+        let outputID = try #require(outputs.first?.id).uuidString.lowercased()
+        let reviewed = try await client.callTool(
+          name: "review_output",
+          arguments: [
+            "outputId": .string(outputID), "verdict": "accepted",
+            "links": ["https://github.com/acme/shop/pull/42"],
+          ])
+        #expect(reviewed.isError != true)
+        let review = try await OutputReview.query(on: ctx.app.db).first()
+        #expect(
+          review?.verdict == "accepted" && review?.links == ["https://github.com/acme/shop/pull/42"]
+        )
+        let badVerdict = try await client.callTool(
+          name: "review_output", arguments: ["outputId": .string(outputID), "verdict": "meh"])
+        #expect(badVerdict.isError == true && Self.text(badVerdict.content).contains("verdict"))
 
         // prompts
         let prompts = try await client.listPrompts().prompts
@@ -205,11 +222,11 @@ import Vapor
           _ = try await forger.connect(transport: Self.transport(endpoint, token: "ps_pat_made-up"))
         }
 
-        // the assistant's generations are counted under its name
+        // the assistant's generations (the tool's two, the prompt's one) are counted under its name
         let stats = try await ctx.send(.GET, "/stats/summary", token: try await ctx.adminToken())
         let summary = try stats.content.decode(StatsSummary.self)
         let assistant = summary.byIde.first { $0.ide == "claude-code" }
-        #expect(assistant?.prompts == 2 && (assistant?.tokens ?? 0) > 0)
+        #expect(assistant?.prompts == 3 && (assistant?.tokens ?? 0) > 0)
       }
     }
   }

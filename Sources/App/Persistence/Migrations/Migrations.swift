@@ -27,5 +27,6 @@ enum AppMigrations {
     UpdateJobsAddFailedAt(),
     CreateTemplateLabels(),
     CreateWebhookSubscriptions(),
+    CreateOutputReviews(),
   ]
 }

@@ -1,10 +1,11 @@
-// One prompt: every version (text, tokens, model) with its outputs, and the form that attaches
-// an output (text or a file up to 5 MiB) with a real upload progress bar.
+// One prompt: every version (text, tokens, model) with its outputs and their reviews, and the
+// form that attaches an output (text or a file up to 5 MiB) with a real upload progress bar.
 import { get, getAll, getBlob, upload } from "../lib/api.js";
 import { clear, field, h, select } from "../lib/dom.js";
 import { saveBlob } from "../lib/download.js";
 import { formatBytes, formatNumber, timeElement } from "../lib/format.js";
 import { clearProblems, problemSlot, showProblem } from "../lib/problem.js";
+import { reviewBlock } from "./output-review.js";
 
 const MAX_BYTES = 5 * 1024 * 1024;
 
@@ -24,7 +25,7 @@ function outputItem(output) {
     h("span", {}, output.kind === "file" ? (output.filename ?? "file") : "Text"), " · ",
     formatBytes(output.size), " · ", output.contentType, " · scan: ", output.scanStatus,
     output.tokensOut !== null && output.tokensOut !== undefined ? ` · ${formatNumber(output.tokensOut)} tokens` : "",
-    " · ", timeElement(output.createdAt), " ", download, status);
+    " · ", timeElement(output.createdAt), " ", download, status, reviewBlock(output));
 }
 
 export async function render(view, { params }) {
