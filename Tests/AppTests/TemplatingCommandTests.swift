@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Tokenizer
 
 @testable import App
 
@@ -37,6 +38,30 @@ import Testing
     ])
     #expect(result.0 == 0)
     #expect(result.1 == "# CSV export\n- a\n- b\n-- CSV EXPORT")
+  }
+
+  @Test func renderCutsTruncateTokensInTheModelsEncoding() async throws {
+    let description = String(repeating: "請求書をCSVで書き出す。", count: 40)
+    let root = try folder([
+      "t.hbs": "{{truncateTokens description 12}}",
+      "data.json": #"{"description": "\#(description)"}"#,
+    ])
+    defer { try? FileManager.default.removeItem(at: root) }
+    let template = root.appendingPathComponent("t.hbs").path
+    let data = root.appendingPathComponent("data.json").path
+    // act
+    let o200k = await run(["render", template, "--data", data, "--model", "gpt-4o"])
+    let byDefault = await run(["render", template, "--data", data])
+    let unknown = await run(["render", template, "--data", data, "--model", "gpt-1"])
+    // check: each cut as the server cuts it, in the model's encoding
+    for (result, model) in [(o200k, "gpt-4o"), (byDefault, "gpt-3.5-turbo")] {
+      let encoding = try Encoding.forModel(model)
+      let cut = encoding.truncate(description, toTokens: 12)
+      #expect(result.0 == 0)
+      #expect(result.1 == "\(cut.text)… [truncated \(cut.removed) tokens]")
+    }
+    #expect(o200k.1 != byDefault.1)
+    #expect(unknown.0 == 2)
   }
 
   @Test func renderAndLintAcceptLayouts() async throws {

@@ -1,17 +1,20 @@
 import Foundation
 import Templating
+import Tokenizer
 
 /// `promptsmith render TEMPLATE --data DATA.json [--partials DIR]`: prints the rendering exactly
 /// (no added newline); on error prints the diagnostic and exits 1, or 3 when the template ran
 /// out of a render budget (`RENDER_MAX_*`, as the server).
 enum RenderCommand: ToolCommand {
   static let summary = "Render a template with a JSON context, as the server does"
-  static let spec = ToolArguments.Spec(options: ["data", "partials"])
+  static let spec = ToolArguments.Spec(options: ["data", "partials", "model"])
   static let usage = """
-    usage: promptsmith render TEMPLATE --data DATA.json [--partials DIR]
+    usage: promptsmith render TEMPLATE --data DATA.json [--partials DIR] [--model MODEL]
       Renders TEMPLATE (Handlebars, as handlebars.js 4.7 with noEscape) with DATA.json as the
       context and prints the result exactly. In DIR, each file NAME.hbs is the partial NAME.
-      Exits 1 on an error, 3 when a render budget runs out (RENDER_MAX_*, as the server).
+      {{truncateTokens value N}} counts in MODEL's encoding (default gpt-3.5-turbo, as the
+      server). Exits 1 on an error, 3 when a render budget runs out (RENDER_MAX_*, as the
+      server).
     """
 
   static func run(_ arguments: ToolArguments, io: ToolIO) throws -> Int32 {
@@ -28,10 +31,17 @@ enum RenderCommand: ToolCommand {
     }
     let partials = try ToolFiles.partials(arguments.options["partials"])
     let limits = ToolLimits.fromEnvironment()
+    let model = arguments.options["model"] ?? GenerationRequest.defaultModel
+    let encoding: Encoding
+    do {
+      encoding = try Encoding.forModel(model)
+    } catch {
+      throw ToolFailure("--model: \(error)", status: 2)
+    }
     do {
       io.out(
         try Template.compile(source, limits: limits).render(
-          data, partials: partials, limits: limits))
+          data, partials: partials, limits: limits, tokens: EncodingTruncator(encoding: encoding)))
       return 0
     } catch {
       if error.kind == .limitExceeded, let limit = error.limit {

@@ -1,17 +1,19 @@
 import Foundation
 import JSONCore
 
-/// Templates as files: `NAME.hbs` holds the body, `NAME.schema.json` the schema (when there is
-/// one). Characters outside `[A-Za-z0-9._-]` are percent-encoded in file names, so that every
+/// Templates as files: `NAME.hbs` holds the body, `NAME.schema.json` the schema and
+/// `NAME.meta.json` the rest (`{"maxTokens": N}`), each when there is one. Characters outside `[A-Za-z0-9._-]` are percent-encoded in file names, so that every
 /// template name round-trips exactly.
 enum TemplateFiles {
   static let bodySuffix = ".hbs"
   static let schemaSuffix = ".schema.json"
+  static let metaSuffix = ".meta.json"
 
   struct Template: Equatable {
     let name: String
     let body: String
     let schema: JSONValue?
+    var maxTokens: Int? = nil
   }
 
   /// `release/v2:fix` → `release%2Fv2%3Afix`.
@@ -68,6 +70,13 @@ enum TemplateFiles {
       } else if FileManager.default.fileExists(atPath: schemaFile.path) {
         try FileManager.default.removeItem(at: schemaFile)
       }
+      let metaFile = folder.appendingPathComponent(base + metaSuffix)
+      if let maxTokens = template.maxTokens {
+        let meta: JSONValue = ["maxTokens": .number(Double(maxTokens))]
+        try Data((meta.prettyJSON + "\n").utf8).write(to: metaFile, options: .atomic)
+      } else if FileManager.default.fileExists(atPath: metaFile.path) {
+        try FileManager.default.removeItem(at: metaFile)
+      }
     }
   }
 
@@ -93,7 +102,27 @@ enum TemplateFiles {
           throw ToolFailure("\(base + schemaSuffix): \(error)")
         }
       }
-      templates.append(Template(name: name, body: body, schema: schema))
+      var maxTokens: Int?
+      if let data = FileManager.default.contents(
+        atPath: folder.appendingPathComponent(base + metaSuffix).path)
+      {
+        let meta: JSONValue
+        do {
+          meta = try JSONValue(parsing: data)
+        } catch {
+          throw ToolFailure("\(base + metaSuffix): \(error)")
+        }
+        guard meta.objectValue != nil else {
+          throw ToolFailure("\(base + metaSuffix): must be a JSON object")
+        }
+        if let value = meta["maxTokens"]?.nonNull {
+          guard let number = value.intValue, number >= 1 else {
+            throw ToolFailure("\(base + metaSuffix): maxTokens must be a whole number of 1 or more")
+          }
+          maxTokens = number
+        }
+      }
+      templates.append(Template(name: name, body: body, schema: schema, maxTokens: maxTokens))
     }
     return templates
   }

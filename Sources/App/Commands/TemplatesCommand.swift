@@ -12,8 +12,9 @@ enum TemplatesCommand: ToolCommand {
   static let usage = """
     usage: promptsmith templates pull DIR [--url URL]
            promptsmith templates push DIR [--label LABEL] [--dry-run] [--url URL]
-      pull writes each live template as DIR/NAME.hbs and, when it has one, its schema as
-      DIR/NAME.schema.json (characters outside [A-Za-z0-9._-] in NAME are %-encoded).
+      pull writes each live template as DIR/NAME.hbs and, when it has them, its schema as
+      DIR/NAME.schema.json and its token budget as DIR/NAME.meta.json ({"maxTokens": N});
+      characters outside [A-Za-z0-9._-] in NAME are %-encoded.
       push sends every NAME.hbs of DIR in one request, applied in one transaction: linted
       first, a new version only where the content changed, all or nothing; --label moves that
       label to each template's resulting version, --dry-run prints what would change and the
@@ -115,7 +116,9 @@ enum TemplatesCommand: ToolCommand {
             let bodyMd = template["bodyMd"]?.stringValue
           else { throw ToolFailure("the server answered a template without name or bodyMd") }
           templates.append(
-            TemplateFiles.Template(name: name, body: bodyMd, schema: template["lintJson"]?.nonNull))
+            TemplateFiles.Template(
+              name: name, body: bodyMd, schema: template["lintJson"]?.nonNull,
+              maxTokens: template["maxTokens"]?.intValue))
         }
         next = Self.nextPage(headers.first(name: "Link")).map { $0.hasPrefix("/") ? base + $0 : $0 }
       }
@@ -130,6 +133,7 @@ enum TemplatesCommand: ToolCommand {
           templates.map {
             .object([
               "name": .string($0.name), "bodyMd": .string($0.body), "lintJson": $0.schema ?? .null,
+              "maxTokens": $0.maxTokens.map { .number(Double($0)) } ?? .null,
             ])
           }),
         "dryRun": .bool(dryRun),

@@ -19,6 +19,15 @@ struct ProblemDetails: Content {
   var limit: String?
   /// Who may approve, for `review-required`.
   var approvers: [Approver]?
+  /// For `token-budget-exceeded`: the prompt's tokens, the budget, and the costliest variables.
+  var tokens: Int?
+  var maxTokens: Int?
+  var largest: [TokenCost]?
+
+  struct TokenCost: Content, Equatable {
+    let name: String
+    let tokens: Int
+  }
 
   /// A lead or admin who may move a protected label.
   struct Approver: Content, Equatable {
@@ -43,6 +52,10 @@ struct AppError: Error, AbortError {
   var limit: RenderLimit?
   /// For `review-required`: who may approve instead.
   var approvers: [ProblemDetails.Approver]?
+  /// For `token-budget-exceeded`.
+  var tokens: Int?
+  var maxTokens: Int?
+  var largest: [ProblemDetails.TokenCost]?
 
   var reason: String { detail ?? title }
 
@@ -98,6 +111,7 @@ extension ProblemDetails {
     self.init(
       type: error.type, title: error.title, status: Int(error.status.code), detail: error.detail,
       errors: error.errors.isEmpty ? nil : error.errors, diagnostics: error.diagnostics,
-      limit: error.limit?.rawValue, approvers: error.approvers)
+      limit: error.limit?.rawValue, approvers: error.approvers, tokens: error.tokens,
+      maxTokens: error.maxTokens, largest: error.largest)
   }
 }

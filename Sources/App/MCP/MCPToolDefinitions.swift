@@ -61,6 +61,8 @@ enum MCPToolDefinitions {
           "description":"A past version of the template; by default the production label's, else the latest."},
         "templateLabel":{"type":"string","pattern":"^[a-z][a-z0-9-]{0,31}$",
           "description":"A label of the template (production, staging, latest…); not with templateVersion."},
+        "allowOverBudget":{"type":"boolean",
+          "description":"Generate even when the prompt is over the template's token budget."},
         "tracker":{"type":"string","maxLength":200,
           "description":"The tracker's name or id; needed only when several trackers use the key."}}}
       """)

@@ -135,7 +135,8 @@ struct MCPTools: Sendable {
         issueID: try issue.requireID(), templateID: try template.requireID(),
         vars: arguments["vars"] ?? .object([:]),
         templateVersion: arguments["templateVersion"]?.intValue,
-        templateLabel: arguments["templateLabel"]?.stringValue, ide: context.tag?.name),
+        templateLabel: arguments["templateLabel"]?.stringValue, ide: context.tag?.name,
+        allowOverBudget: arguments["allowOverBudget"]?.boolValue ?? false),
       by: context.principal)
     let generated = GeneratedPrompt(result, template: template.name, issueKey: issue.externalKey)
     let summary = """

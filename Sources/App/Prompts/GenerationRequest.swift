@@ -17,12 +17,16 @@ struct GenerationRequest: Sendable {
   let overrideSchema: JSONValue?
   let model: String
   let ide: String?
+  /// Lets the prompt exceed its template version's `maxTokens`.
+  let allowOverBudget: Bool
 
   /// A generation from a template as it is stored (the MCP tools and prompts).
   init(
     issueID: UUID, templateID: UUID, vars: JSONValue, templateVersion: Int?,
-    templateLabel: String? = nil, model: String = GenerationRequest.defaultModel, ide: String?
+    templateLabel: String? = nil, model: String = GenerationRequest.defaultModel, ide: String?,
+    allowOverBudget: Bool = false
   ) throws {
+    self.allowOverBudget = allowOverBudget
     self.issueID = issueID
     self.templateID = templateID
     self.vars = vars
@@ -45,6 +49,7 @@ struct GenerationRequest: Sendable {
     let templateOverride: Override?
     let model: String?
     let ide: String?
+    let allowOverBudget: Bool?
 
     struct Override: Decodable {
       let bodyMd: String
@@ -71,6 +76,7 @@ struct GenerationRequest: Sendable {
     overrideBody = body.templateOverride?.bodyMd
     overrideSchema = body.templateOverride?.lintJson?.nonNull
     model = body.model ?? Self.defaultModel
+    allowOverBudget = body.allowOverBudget ?? false
     let ide = body.ide ?? req.headers.first(name: "X-Client-IDE")
     if let ide, ide.count > 100 {
       throw AppError.validation(field: "ide", reason: "must be at most 100 characters")

@@ -116,11 +116,20 @@ struct GenerationService: Sendable {
     let (text, tokens) = try await OffLoop.run(if: large) { () throws -> (String, Int) in
       let text: String
       do throws(TemplateError) {
-        text = try compiled.render(context, partials: partials, limits: limits)
+        text = try compiled.render(
+          context, partials: partials, limits: limits, tokens: EncodingTruncator(encoding: encoding)
+        )
       } catch {
         throw Self.renderFailed(error, field: field)
       }
       return (text, encoding.count(text))
+    }
+    if request.overrideBody == nil, let maxTokens = stored?.maxTokens, tokens > maxTokens,
+      !request.allowOverBudget
+    {
+      throw TokenBudget.exceeded(
+        tokens: tokens, maxTokens: maxTokens,
+        largest: TokenBudget.largest(context: context, source: source, encoding: encoding))
     }
     return RenderedPrompt(
       text: text, tokens: tokens, encoding: encoding.name.rawValue, issue: issue,
@@ -201,7 +210,8 @@ struct GenerationService: Sendable {
             creatorID: principal.userID, text: text, tokens: tokens, encoding: encoding,
             model: request.model, templateVersionID: templateVersion.id,
             overrideBody: request.overrideBody, overrideLint: overrideLint,
-            vars: vars.compactJSON, snapshot: snapshot, templateLabel: template.label, now: now)
+            vars: vars.compactJSON, snapshot: snapshot, templateLabel: template.label,
+            allowOverBudget: request.allowOverBudget, now: now)
         ).map { try $0.decode(column: "version", as: Int.self) } ?? 0
       try await auditor?.record(
         created ? .promptCreated : .promptUpdated, .prompt, id: promptID,
@@ -243,7 +253,8 @@ struct GenerationService: Sendable {
       text: text, tokens: tokens, encoding: encoding, model: request.model,
       templateVersionID: templateVersion.id, overrideBody: request.overrideBody,
       overrideLint: overrideLint, vars: vars.compactJSON, snapshot: snapshot,
-      templateLabel: template.label, eventID: UUID.v7(),
+      templateLabel: template.label, allowOverBudget: request.allowOverBudget,
+      eventID: UUID.v7(),
       ide: request.ide,
       audited: auditor != nil, client: auditor?.client)
     let row: (any SQLRow)?

@@ -71,6 +71,8 @@ struct GenerationTemplate: Sendable {
     let id: UUID
     let bodyMarkdown: String
     let lintJSON: String?
+    /// The version's token budget.
+    let maxTokens: Int?
   }
 
   /// Nil when the company has no such template; 404 when the label asked for is not set.
@@ -100,7 +102,8 @@ struct GenerationTemplate: Sendable {
       version: try versionID.map {
         Version(
           id: $0, bodyMarkdown: try row.decode(column: "version_body", as: String.self),
-          lintJSON: try row.decode(column: "version_lint", as: String?.self))
+          lintJSON: try row.decode(column: "version_lint", as: String?.self),
+          maxTokens: try row.decode(column: "version_max_tokens", as: Int?.self))
       })
   }
 
@@ -110,7 +113,7 @@ struct GenerationTemplate: Sendable {
     static let sql = """
       SELECT prompt_templates.name, prompt_templates.archived_at,
         prompt_templates.latest_version, l.version AS label_version, v.id AS version_id,
-        v.body_md AS version_body, v.lint_json AS version_lint
+        v.body_md AS version_body, v.lint_json AS version_lint, v.max_tokens AS version_max_tokens
       FROM prompt_templates
       LEFT JOIN template_labels l
         ON l.template_id = prompt_templates.id AND l.label = $4

@@ -47,9 +47,10 @@ extension GenerationService {
     static let sql = """
       INSERT INTO prompt_versions (id, prompt_id, company_id, creator_id, version, body_text,
         tokens_estimate, encoding, model, template_version_id, override_body_md,
-        override_lint_json, vars_json, issue_snapshot_sha256, created_at, template_label)
+        override_lint_json, vars_json, issue_snapshot_sha256, created_at, template_label,
+        allow_over_budget)
       SELECT $1, $2, $3, $4, COALESCE(MAX(version), 0) + 1, $5, $6, $7, $8, $9, $10, $11, $12,
-        $13, $14, $15
+        $13, $14, $15, $16
       FROM prompt_versions WHERE prompt_id = $2
       RETURNING version
       """
@@ -67,13 +68,14 @@ extension GenerationService {
     let vars: String
     let snapshot: String
     let templateLabel: String?
+    let allowOverBudget: Bool
     let now: Date
     var values: [BoundValue] {
       [
         .uuid(id), .uuid(promptID), .uuid(companyID), .uuid(creatorID), .text(text),
         .int(tokens), .text(encoding), .text(model), .uuid(templateVersionID),
         .text(overrideBody), .text(overrideLint), .text(vars), .text(snapshot), .date(now),
-        .text(templateLabel),
+        .text(templateLabel), .bool(allowOverBudget),
       ]
     }
   }
@@ -130,10 +132,11 @@ extension GenerationService {
       ), version AS (
         INSERT INTO prompt_versions (id, prompt_id, company_id, creator_id, version, body_text,
           tokens_estimate, encoding, model, template_version_id, override_body_md,
-          override_lint_json, vars_json, issue_snapshot_sha256, created_at, template_label)
+          override_lint_json, vars_json, issue_snapshot_sha256, created_at, template_label,
+          allow_over_budget)
         SELECT $7, prompt.id, $2, $5,
           COALESCE((SELECT MAX(version) FROM prompt_versions WHERE prompt_id = prompt.id), 0) + 1,
-          $8, $9, $10, $11, $12, $13, $14, $15, $16, $6, $28
+          $8, $9, $10, $11, $12, $13, $14, $15, $16, $6, $28, $29
         FROM prompt
         RETURNING prompt_id, version
       ), event AS (
@@ -170,6 +173,7 @@ extension GenerationService {
     let vars: String
     let snapshot: String
     let templateLabel: String?
+    let allowOverBudget: Bool
     let eventID: UUID
     let ide: String?
     /// False: no audit row (a generation with no auditor).
@@ -186,7 +190,7 @@ extension GenerationService {
         .text(client?.ip), .text(client?.userAgent), .text(client?.requestID),
         .text(AuditAction.promptCreated.rawValue), .text(AuditAction.promptUpdated.rawValue),
         .text(GenerationService.changedOnCreateJSON), .text(GenerationService.changedOnUpdateJSON),
-        .text(templateLabel),
+        .text(templateLabel), .bool(allowOverBudget),
       ]
     }
   }

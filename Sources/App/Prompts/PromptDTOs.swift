@@ -97,6 +97,8 @@ struct PromptVersionResponse: Content {
   let templateId: String
   let templateVersion: Int
   let templateLabel: String?
+  /// The request let the prompt exceed its template version's token budget.
+  let allowOverBudget: Bool
   let templateOverride: JSONValue?
   let vars: JSONValue
   let issueId: String

@@ -85,6 +85,7 @@ struct PromptRoutes: RouteCollection {
       model: version.model,
       templateId: version.prompt.$template.id.uuidString.lowercased(),
       templateVersion: version.templateVersion.version, templateLabel: version.templateLabel,
+      allowOverBudget: version.allowOverBudget,
       templateOverride: override,
       vars: try JSONValue(parsing: version.varsJSON),
       issueId: version.prompt.$issue.id.uuidString.lowercased(),

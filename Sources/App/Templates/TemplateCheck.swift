@@ -169,7 +169,7 @@ struct TemplateCheck: Sendable {
       let compiled = try templates.cache.compiled(version.bodyMarkdown, limits: templates.limits)
       let text = try compiled.render(
         BuiltinVariables.renderContext(issue: issue.variables, vars: vars), partials: partials,
-        limits: templates.limits)
+        limits: templates.limits, tokens: EncodingTruncator(encoding: encoding))
       return Outcome(tokens: encoding.count(text))
     } catch {
       let failure = GenerationService.renderFailed(error, field: "bodyMd")

@@ -16,6 +16,8 @@ struct TemplateResponse: Content {
   let bodyMd: String
   let lintJson: JSONValue?
   let version: Int
+  /// The latest version's token budget; null when it has none.
+  let maxTokens: Int?
   let createdBy: String
   let createdByName: String?
   /// The author of the latest version: who changed the template last.
@@ -35,6 +37,7 @@ struct TemplateResponse: Content {
     bodyMd = template.bodyMarkdown
     lintJson = try template.lintJSON.map { try JSONValue(parsing: $0) }
     version = template.latestVersion
+    maxTokens = template.maxTokens
     createdBy = template.$createdBy.id.uuidString.lowercased()
     createdByName = authors.name(template.$createdBy.id)
     let updater = try authors.latestAuthor(of: template.requireID())
@@ -53,6 +56,7 @@ struct TemplateVersionResponse: Content {
   let bodyMd: String
   let lintJson: JSONValue?
   let contentHash: String
+  let maxTokens: Int?
   let createdBy: String
   let createdByName: String?
   let createdAt: Date?
@@ -63,6 +67,7 @@ struct TemplateVersionResponse: Content {
     bodyMd = version.bodyMarkdown
     lintJson = try version.lintJSON.map { try JSONValue(parsing: $0) }
     contentHash = version.contentHash
+    maxTokens = version.maxTokens
     createdBy = version.$createdBy.id.uuidString.lowercased()
     createdByName = authors.name(version.$createdBy.id)
     createdAt = version.createdAt

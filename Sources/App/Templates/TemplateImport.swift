@@ -17,6 +17,7 @@ struct TemplateImport: Sendable {
     let name: String
     let body: String
     let schema: JSONValue?
+    var maxTokens: Int? = nil
   }
 
   enum Action: String, Sendable {
@@ -44,7 +45,7 @@ struct TemplateImport: Sendable {
       do {
         diagnostics = try await templates.lint(
           body: item.body, schema: item.schema, name: item.name, companyID: companyID,
-          alongside: imported)
+          alongside: imported, maxTokens: item.maxTokens)
       } catch var error as AppError {
         error.errors = error.errors.map {
           .init(field: "templates/\(index)/\($0.field)", reason: $0.reason)
@@ -109,7 +110,9 @@ struct TemplateImport: Sendable {
       }
       // Compared as JSON, not as text: the API answers schemas with sorted keys.
       let storedSchema = try existing.lintJSON.map { try JSONValue(parsing: $0) }
-      let changed = existing.bodyMarkdown != item.body || storedSchema != item.schema
+      let changed =
+        existing.bodyMarkdown != item.body || storedSchema != item.schema
+        || existing.maxTokens != item.maxTokens
       let version = existing.latestVersion + (changed ? 1 : 0)
       return Step(
         item: item, existing: existing,
@@ -131,6 +134,7 @@ struct TemplateImport: Sendable {
       let template = PromptTemplate(
         companyID: principal.companyID, name: step.item.name, bodyMarkdown: step.item.body,
         lintJSON: step.item.schema?.compactJSON, createdBy: principal.userID)
+      template.maxTokens = step.item.maxTokens
       try await templates.insert(template, by: principal.userID, on: transaction)
       return template
     }
@@ -140,8 +144,10 @@ struct TemplateImport: Sendable {
     if try template.lintJSON.map({ try JSONValue(parsing: $0) }) != step.item.schema {
       changed.append("lintJson")
     }
+    if template.maxTokens != step.item.maxTokens { changed.append("maxTokens") }
     template.bodyMarkdown = step.item.body
     template.lintJSON = step.item.schema?.compactJSON
+    template.maxTokens = step.item.maxTokens
     template.latestVersion = step.outcome.version
     try await templates.save(
       template, newVersion: true, changed: changed, by: principal.userID, on: transaction)

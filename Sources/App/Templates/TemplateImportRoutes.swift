@@ -11,7 +11,7 @@ extension TemplateRoutes {
       do {
         return TemplateImport.Item(
           name: try TemplateService.validName(template.name), body: template.bodyMd,
-          schema: template.lintJson?.nonNull)
+          schema: template.lintJson?.nonNull, maxTokens: template.maxTokens)
       } catch var error as AppError {
         error.errors = error.errors.map {
           .init(field: "templates/\(index)/\($0.field)", reason: $0.reason)
@@ -34,6 +34,7 @@ struct ImportRequest: Decodable {
     let name: String
     let bodyMd: String
     let lintJson: JSONValue?
+    let maxTokens: Int?
   }
 
   let templates: [Template]

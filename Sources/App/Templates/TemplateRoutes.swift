@@ -29,7 +29,7 @@ struct TemplateRoutes: RouteCollection {
     let schema = body.object["lintJson"]?.nonNull
     let (template, warnings) = try await req.templates.create(
       companyID: principal.companyID, userID: principal.userID, name: name, body: bodyMd,
-      schema: schema)
+      schema: schema, maxTokens: body.object["maxTokens"]?.nonNull?.intValue)
     let authors = try await TemplateAuthors.load(templates: [template], on: req.db)
     let created = try TemplateResponse(template, warnings: warnings, authors: authors)
     let response = Response(status: .created)
@@ -48,9 +48,12 @@ struct TemplateRoutes: RouteCollection {
     let body = try JSONBody(req)
     let schema: JSONValue?? =
       body.has("lintJson") ? .some(body.object["lintJson"]?.nonNull) : .none
+    // Absent keeps the budget, null removes it.
+    let maxTokens: Int?? =
+      body.has("maxTokens") ? .some(body.object["maxTokens"]?.nonNull?.intValue) : .none
     let (saved, warnings) = try await req.templates.update(
       template, userID: principal.userID, name: try body.optionalString("name"),
-      body: try body.optionalString("bodyMd"), schema: schema)
+      body: try body.optionalString("bodyMd"), schema: schema, maxTokens: maxTokens)
     let authors = try await TemplateAuthors.load(templates: [saved], on: req.db)
     return try TemplateResponse(saved, warnings: warnings, authors: authors)
   }

@@ -41,9 +41,10 @@ struct TemplateService: Sendable {
 
   /// Lints a body and schema; refuses with 422 and every diagnostic when any is an error.
   func lintOrRefuse(
-    body: String, schema: JSONValue?, name: String?, companyID: UUID
+    body: String, schema: JSONValue?, name: String?, companyID: UUID, maxTokens: Int? = nil
   ) async throws -> [Diagnostic] {
-    let diagnostics = try await lint(body: body, schema: schema, name: name, companyID: companyID)
+    let diagnostics = try await lint(
+      body: body, schema: schema, name: name, companyID: companyID, maxTokens: maxTokens)
     if let exceeded = diagnostics.first(where: { $0.limit != nil }), let limit = exceeded.limit {
       var error = AppError.renderLimitExceeded(
         limit, message: exceeded.formatted, field: "bodyMd")
@@ -59,7 +60,7 @@ struct TemplateService: Sendable {
   /// stands for the template itself (nil for one not yet named), so a cycle through it shows.
   func lint(
     body: String, schema: JSONValue?, name: String?, companyID: UUID,
-    alongside others: [String: String] = [:]
+    alongside others: [String: String] = [:], maxTokens: Int? = nil
   ) async throws -> [Diagnostic] {
     if body.utf8.count > Self.maximumBodyBytes {
       throw AppError.validation(
@@ -73,20 +74,26 @@ struct TemplateService: Sendable {
     let partials = try await partials(companyID: companyID, replacing: replacing)
     let limits = limits
     return try await OffLoop.run(if: body.utf8.count > OffLoop.threshold) {
-      Linter.lint(body, schemaJSON: schema, partials: partials, limits: limits)
+      let diagnostics = Linter.lint(body, schemaJSON: schema, partials: partials, limits: limits)
+      guard let maxTokens, !diagnostics.contains(where: \.isError) else { return diagnostics }
+      return diagnostics
+        + TokenBudget.fixedTextWarning(
+          body, maxTokens: maxTokens, partials: partials, limits: limits)
     }
   }
 
   func create(
-    companyID: UUID, userID: UUID, name rawName: String, body: String, schema: JSONValue?
+    companyID: UUID, userID: UUID, name rawName: String, body: String, schema: JSONValue?,
+    maxTokens: Int? = nil
   ) async throws -> (PromptTemplate, [Diagnostic]) {
     let name = try Self.validName(rawName)
     let warnings = try await lintOrRefuse(
-      body: body, schema: schema, name: name, companyID: companyID)
+      body: body, schema: schema, name: name, companyID: companyID, maxTokens: maxTokens)
     try await ensureNameIsFree(name, companyID: companyID, except: nil)
     let template = PromptTemplate(
       companyID: companyID, name: name, bodyMarkdown: body, lintJSON: schema?.compactJSON,
       createdBy: userID)
+    template.maxTokens = maxTokens
     try await database.transaction { transaction in
       try await insert(template, by: userID, on: transaction)
     }
@@ -101,19 +108,20 @@ struct TemplateService: Sendable {
     try await template.create(on: transaction)
     try await PromptTemplateVersion(
       templateID: try template.requireID(), version: 1, bodyMarkdown: template.bodyMarkdown,
-      lintJSON: template.lintJSON, createdBy: userID
+      lintJSON: template.lintJSON, maxTokens: template.maxTokens, createdBy: userID
     ).create(on: transaction)
     try await auditor.record(
       .templateCreated, .template, id: try template.requireID(),
-      changed: ["name", "bodyMd"] + (template.lintJSON == nil ? [] : ["lintJson"]),
+      changed: ["name", "bodyMd"] + (template.lintJSON == nil ? [] : ["lintJson"])
+        + (template.maxTokens == nil ? [] : ["maxTokens"]),
       on: transaction)
     try await events.versionCreated(template, version: 1, by: userID, on: transaction)
   }
 
-  /// Applies a partial update; a new body or schema becomes a new version.
+  /// Applies a partial update; a new body, schema or token budget becomes a new version.
   func update(
     _ template: PromptTemplate, userID: UUID, name rawName: String?, body: String?,
-    schema: JSONValue??
+    schema: JSONValue??, maxTokens: Int?? = .none
   ) async throws -> (PromptTemplate, [Diagnostic]) {
     let companyID = template.$company.id
     let name = try rawName.map(Self.validName) ?? template.name
@@ -127,11 +135,18 @@ struct TemplateService: Sendable {
     // Schemas compare as JSON, not as text: the API answers them with sorted keys, and sending
     // one back as it came is no change.
     let schemaChanged = newSchema != storedSchema
-    let contentChanged = newBody != template.bodyMarkdown || schemaChanged
+    let newMaxTokens: Int? =
+      switch maxTokens {
+      case .some(let given): given
+      case .none: template.maxTokens
+      }
+    let budgetChanged = newMaxTokens != template.maxTokens
+    let contentChanged = newBody != template.bodyMarkdown || schemaChanged || budgetChanged
     var warnings: [Diagnostic] = []
     if contentChanged || name != template.name {
       warnings = try await lintOrRefuse(
-        body: newBody, schema: newSchema, name: name, companyID: companyID)
+        body: newBody, schema: newSchema, name: name, companyID: companyID,
+        maxTokens: newMaxTokens)
     }
     if name != template.name {
       try await ensureNameIsFree(name, companyID: companyID, except: template.id)
@@ -140,11 +155,13 @@ struct TemplateService: Sendable {
     if name != template.name { changed.append("name") }
     if newBody != template.bodyMarkdown { changed.append("bodyMd") }
     if schemaChanged { changed.append("lintJson") }
+    if budgetChanged { changed.append("maxTokens") }
     let changedFields = changed
     template.name = name
     if contentChanged {
       template.bodyMarkdown = newBody
       template.lintJSON = newSchema?.compactJSON
+      template.maxTokens = newMaxTokens
       template.latestVersion += 1
     }
     try await database.transaction { transaction in
@@ -165,7 +182,8 @@ struct TemplateService: Sendable {
     if newVersion {
       try await PromptTemplateVersion(
         templateID: try template.requireID(), version: template.latestVersion,
-        bodyMarkdown: template.bodyMarkdown, lintJSON: template.lintJSON, createdBy: userID
+        bodyMarkdown: template.bodyMarkdown, lintJSON: template.lintJSON,
+        maxTokens: template.maxTokens, createdBy: userID
       ).create(on: transaction)
       try await events.versionCreated(
         template, version: template.latestVersion, by: userID, on: transaction)

@@ -5,6 +5,8 @@ public enum Helper: String, Sendable, CaseIterable {
   // Prompt helpers.
   case eq, ne, and, or, not, json, join
   case `default`, upper, lower, truncate, bullets
+  /// `{{truncateTokens value N}}`: at most N tokens of the render's encoding.
+  case truncateTokens
 
   /// handlebars.js compiles calls to these directly (`knownHelpers`).
   var isKnown: Bool {
@@ -32,7 +34,7 @@ public enum Helper: String, Sendable, CaseIterable {
     case .and, .or: return (2, nil)
     case .not, .json, .upper, .lower, .bullets: return (1, 1)
     case .join: return (1, 2)
-    case .default, .truncate: return (2, 2)
+    case .default, .truncate, .truncateTokens: return (2, 2)
     }
   }
 }

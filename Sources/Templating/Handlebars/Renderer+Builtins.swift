@@ -63,6 +63,7 @@ extension Renderer {
     // Helpers such as `join` and `json` build their result before it is output: they stop
     // once it outgrows the whole output budget.
     let maxBytes = budget.limits.maxOutputBytes
+    if helper == .truncateTokens { return try truncateTokens(args) }
     guard let result = PromptHelpers.call(helper, args: args, maxBytes: maxBytes) else {
       throw limitError(RenderBudget.Exceeded(limit: .outputBytes))
     }
@@ -70,6 +71,27 @@ extension Renderer {
       do { try budget.spend(text.utf8.count >> 12) } catch { throw limitError(error) }
     }
     return result
+  }
+
+  /// `{{truncateTokens value N}}`: the value as text, cut to at most N tokens of the render's
+  /// encoding with a visible marker of what was cut.
+  private func truncateTokens(_ args: [Value]) throws(TemplateError) -> Value {
+    guard let tokens else {
+      throw TemplateError(
+        kind: .render,
+        message:
+          "truncateTokens needs a model's encoding (the server has one; give --model to render)",
+        offset: site)
+    }
+    let limit = JavaScript.toNumber(args.count > 1 ? args[1].json : nil)
+    guard limit.isFinite, limit >= 0 else {
+      throw TemplateError(
+        kind: .render, message: "truncateTokens needs a token count of 0 or more", offset: site)
+    }
+    let text = PromptHelpers.text(args.first ?? .undefined)
+    // Counting costs about as much as a pass over the text.
+    do { try budget.spend(text.utf8.count >> 10) } catch { throw limitError(error) }
+    return .string(tokens.truncatedWithMarker(text, toTokens: Int(min(limit, 1e9))))
   }
 
   func propertyKey(_ value: Value) -> String {

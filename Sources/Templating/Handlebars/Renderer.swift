@@ -27,14 +27,20 @@ final class Renderer {
   private var nextIdentity: UInt64 = 16
   /// What this render has used of its `RenderLimits`.
   let budget: RenderBudget
+  /// The encoding `truncateTokens` counts in; nil when the caller has none.
+  let tokens: (any TokenTruncator)?
   /// Offset of the construct being evaluated in the current template or partial: where a
   /// budget error points.
   var site = 0
   /// Block bodies being rendered, partials included: at most the nesting of the templates.
   var nestingDepth = 0
 
-  init(context: Value, partials: any PartialResolver, limits: RenderLimits, unit: SourceUnit) {
+  init(
+    context: Value, partials: any PartialResolver, limits: RenderLimits, unit: SourceUnit,
+    tokens: (any TokenTruncator)? = nil
+  ) {
     self.partials = partials
+    self.tokens = tokens
     self.unit = unit
     self.context = context
     self.data = DataFrame(root: context)

@@ -100,7 +100,7 @@ public struct CompiledTemplate: Sendable {
   ///   (`.limitExceeded`, with `limit` saying which).
   public func render(
     _ context: JSONValue, partials: some PartialResolver = NoPartials(),
-    limits: RenderLimits = .default
+    limits: RenderLimits = .default, tokens: (any TokenTruncator)? = nil
   ) throws(TemplateError) -> String {
     if nesting > limits.maxNesting {
       throw TemplateError(limit: .nesting, limits: limits, offset: nestingOffset).located(
@@ -109,7 +109,7 @@ public struct CompiledTemplate: Sendable {
     let root = Value(json: context, id: 0x5bd1_e995_0000_0006)
     let renderer = Renderer(
       context: root, partials: partials, limits: limits,
-      unit: SourceUnit(source: source, partialName: nil, nesting: nesting))
+      unit: SourceUnit(source: source, partialName: nil, nesting: nesting), tokens: tokens)
     var out = ""
     out.reserveCapacity(max(0, min(text.utf8.count + 256, limits.maxOutputBytes)))
     do {

@@ -65,6 +65,9 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
   case invalidSchema = "invalid-schema"
   /// A schema property named like a built-in issue variable.
   case shadowedBuiltin = "shadowed-builtin"
+  /// The template's fixed text alone is over its token budget (warning; found by the service,
+  /// which knows the budget and the tokenizer).
+  case overTokenBudget = "over-token-budget"
   /// Not a lint finding: a render failure (a helper misused at run time), for `TemplateError`.
   case renderError = "render-error"
   /// A budget of `RenderLimits` ran out (nesting, partial inclusions, time…); the diagnostic's

@@ -28,5 +28,6 @@ enum AppMigrations {
     CreateTemplateLabels(),
     CreateWebhookSubscriptions(),
     CreateOutputReviews(),
+    UpdateTemplatesAddTokenBudget(),
   ]
 }

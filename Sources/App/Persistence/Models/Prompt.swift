@@ -37,6 +37,8 @@ final class PromptVersion: Model, @unchecked Sendable {
   @Field(key: "issue_snapshot_sha256") var issueSnapshotSHA256: String
   /// The label the template version was chosen through; nil when a number was asked for.
   @OptionalField(key: "template_label") var templateLabel: String?
+  /// The request allowed the prompt to exceed its template version's token budget.
+  @Field(key: "allow_over_budget") var allowOverBudget: Bool
   @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
   init() {}

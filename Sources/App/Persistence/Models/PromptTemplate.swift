@@ -11,6 +11,8 @@ final class PromptTemplate: Model, @unchecked Sendable {
   @Field(key: "body_md") var bodyMarkdown: String
   @OptionalField(key: "lint_json") var lintJSON: String?
   @Field(key: "latest_version") var latestVersion: Int
+  /// The latest version's token budget.
+  @OptionalField(key: "max_tokens") var maxTokens: Int?
   @Parent(key: "created_by") var createdBy: User
   @OptionalField(key: "archived_at") var archivedAt: Date?
   @Timestamp(key: "created_at", on: .create) var createdAt: Date?
@@ -41,6 +43,8 @@ final class PromptTemplateVersion: Model, @unchecked Sendable {
   @Field(key: "version") var version: Int
   @Field(key: "body_md") var bodyMarkdown: String
   @OptionalField(key: "lint_json") var lintJSON: String?
+  /// The most tokens a prompt from this version may have (nil: no budget).
+  @OptionalField(key: "max_tokens") var maxTokens: Int?
   @Field(key: "content_hash") var contentHash: String
   @Parent(key: "created_by") var createdBy: User
   @Timestamp(key: "created_at", on: .create) var createdAt: Date?
@@ -49,14 +53,17 @@ final class PromptTemplateVersion: Model, @unchecked Sendable {
 
   init(
     id: UUID = .v7(), templateID: UUID, version: Int, bodyMarkdown: String, lintJSON: String?,
-    createdBy: UUID
+    maxTokens: Int? = nil, createdBy: UUID
   ) {
     self.id = id
     self.$template.id = templateID
     self.version = version
     self.bodyMarkdown = bodyMarkdown
     self.lintJSON = lintJSON
-    self.contentHash = SHA256Digest.hex(bodyMarkdown + "\u{0}" + (lintJSON ?? ""))
+    self.maxTokens = maxTokens
+    // A budget joins the hash only when there is one: versions without keep their hashes.
+    self.contentHash = SHA256Digest.hex(
+      bodyMarkdown + "\u{0}" + (lintJSON ?? "") + (maxTokens.map { "\u{0}max=\($0)" } ?? ""))
     self.$createdBy.id = createdBy
   }
 }
