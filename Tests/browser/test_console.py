@@ -337,6 +337,12 @@ def test_lead_writes_a_template(browser, world, stack):
     }, token=world.lead, expect=201)
     assert (generated["templateVersion"], generated["templateLabel"]) == (1, "production"), generated
 
+    # The diff between what generation uses and the newest version, by label.
+    browser.wait(lambda: any(o.get_attribute("value") == "production" for o in Select(browser.find("#diff-from")).options), 10, "the label options")
+    Select(browser.find("#diff-from")).select_by_value("production")
+    Select(browser.find("#diff-to")).select_by_value("latest")
+    browser.wait(lambda: "numbered list" in browser.find("#diff").text, 10, "the diff by label")
+
     # The check of version 2 against production on that issue: one more line, no failure.
     Select(browser.find("#check-candidate")).select_by_value("2")
     browser.button("Run check").click()

@@ -77,7 +77,19 @@ export async function render(view, { params }) {
     `Version ${v.version}`, nameOf(people, v.createdBy, v.createdByName), timeElement(v.createdAt), h("code", {}, v.contentHash.slice(0, 12)),
   ]);
   const check = checkSection(id, versions);
-  const labels = labelsSection(id, versions, people, check.setLabels);
+  // Labels can be compared too: "production" against "latest" shows what a promotion brings.
+  function setDiffLabels(list) {
+    for (const target of [from, to]) {
+      for (const option of [...target.options]) if (option.dataset.label) option.remove();
+      for (const l of [...list, { label: "latest", version: latest }]) {
+        target.append(h("option", { value: l.label, dataset: { label: l.label } }, `${l.label} (version ${l.version})`));
+      }
+    }
+  }
+  const labels = labelsSection(id, versions, people, (list) => {
+    check.setLabels(list);
+    setDiffLabels(list);
+  });
   view.append(
     h("p", { class: "breadcrumb" }, h("a", { href: "/app/templates" }, "Templates"), " › ",
       h("a", { href: `/app/templates/${id}` }, template.name)),
