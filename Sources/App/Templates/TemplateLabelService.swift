@@ -91,8 +91,9 @@ struct TemplateLabelService: Sendable {
     row.movedAt = now
     try await row.save(on: transaction)
     try await TemplateLabelMove(
-      templateID: templateID, label: label, version: versionNumber, previousVersion: previous,
-      movedBy: userID, movedAt: now
+      templateID: templateID, label: label,
+      sequence: try await Self.nextSequence(templateID, label, on: transaction),
+      version: versionNumber, previousVersion: previous, movedBy: userID, movedAt: now
     ).create(on: transaction)
     var details = ["label": label, "version": String(versionNumber)]
     details["previousVersion"] = previous.map(String.init)
@@ -120,8 +121,9 @@ struct TemplateLabelService: Sendable {
       else { throw AppError.notFound("Label \"\(label)\" of this template") }
       try await existing.delete(on: transaction)
       try await TemplateLabelMove(
-        templateID: templateID, label: label, version: nil, previousVersion: existing.version,
-        movedBy: principal.userID, movedAt: Date()
+        templateID: templateID, label: label,
+        sequence: try await Self.nextSequence(templateID, label, on: transaction), version: nil,
+        previousVersion: existing.version, movedBy: principal.userID, movedAt: Date()
       ).create(on: transaction)
       try await auditor.record(
         .templateLabelRemoved, .template, id: templateID, changed: ["labels"],
@@ -136,7 +138,18 @@ struct TemplateLabelService: Sendable {
   func history(_ label: String, templateID: UUID) async throws -> [TemplateLabelMove] {
     try await TemplateLabelMove.query(on: database)
       .filter(\.$template.$id == templateID).filter(\.$label == label)
-      .sort(\.$id, .descending).all()
+      .sort(\.$sequence, .descending).all()
+  }
+
+  /// The number of a label's next move, read under the template's lock (and, should two
+  /// writers still meet, refused by the unique index and retried).
+  private static func nextSequence(_ templateID: UUID, _ label: String, on database: any Database)
+    async throws -> Int
+  {
+    let last = try await TemplateLabelMove.query(on: database)
+      .filter(\.$template.$id == templateID).filter(\.$label == label)
+      .max(\.$sequence)
+    return (last ?? 0) + 1
   }
 
   /// Four-eyes: a label the company protects takes a version only from someone who did not

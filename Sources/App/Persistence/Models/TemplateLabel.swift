@@ -31,6 +31,8 @@ final class TemplateLabelMove: Model, @unchecked Sendable {
   @ID(custom: .id, generatedBy: .user) var id: UUID?
   @Parent(key: "template_id") var template: PromptTemplate
   @Field(key: "label") var label: String
+  /// The move's place in the label's history (1, 2, …), in commit order.
+  @Field(key: "sequence") var sequence: Int
   @OptionalField(key: "version") var version: Int?
   @OptionalField(key: "previous_version") var previousVersion: Int?
   @Parent(key: "moved_by") var movedBy: User
@@ -39,12 +41,13 @@ final class TemplateLabelMove: Model, @unchecked Sendable {
   init() {}
 
   init(
-    templateID: UUID, label: String, version: Int?, previousVersion: Int?, movedBy: UUID,
-    movedAt: Date
+    templateID: UUID, label: String, sequence: Int, version: Int?, previousVersion: Int?,
+    movedBy: UUID, movedAt: Date
   ) {
     self.id = .v7()
     self.$template.id = templateID
     self.label = label
+    self.sequence = sequence
     self.version = version
     self.previousVersion = previousVersion
     self.$movedBy.id = movedBy

@@ -18,19 +18,21 @@ struct CreateTemplateLabels: AsyncMigration {
     try await database.createIndex(
       "template_labels_moved_by_idx", on: "template_labels", columns: ["moved_by"])
 
-    // One row per move, never changed; `version` is null where the label was removed.
+    // One row per move, never changed; `version` is null where the label was removed, and
+    // `sequence` numbers a label's moves in commit order (ids of one millisecond do not).
     try await database.schema("template_label_moves")
       .field("id", .uuid, .identifier(auto: false))
       .field("template_id", .uuid, .required, .references("prompt_templates", "id"))
       .field("label", .string, .required)
+      .field("sequence", .int, .required)
       .field("version", .int)
       .field("previous_version", .int)
       .field("moved_by", .uuid, .required, .references("users", "id"))
       .field("moved_at", .datetime, .required)
+      .unique(
+        on: "template_id", "label", "sequence", name: "template_label_moves_sequence_key"
+      )
       .create()
-    try await database.createIndex(
-      "template_label_moves_template_label_idx", on: "template_label_moves",
-      columns: ["template_id", "label", "id"])
     try await database.createIndex(
       "template_label_moves_moved_by_idx", on: "template_label_moves", columns: ["moved_by"])
 
