@@ -60,6 +60,7 @@ import VaporTesting
         f, template.id, ["candidate": 2, "baseline": 1, "issues": [second.uuidString]])
       let unknownIssue = try await Self.check(
         f, template.id, ["candidate": 2, "issues": [UUID().uuidString]])
+      let none = try await Self.check(f, template.id, ["candidate": 2, "issues": [String]()])
       let unknownLabel = try await Self.check(f, template.id, ["candidate": "staging"])
       let byDeveloper = try await Self.check(f, template.id, ["candidate": 2], token: f.developer)
       let after = try await ConsoleAPITests.rows(ctx)
@@ -92,6 +93,7 @@ import VaporTesting
       #expect(Self.results(againstProduction).first?["candidateTokens"] is NSNull)
       #expect(Self.results(listed).map { $0["extKey"] as? String } == ["PS-43"])
       #expect(unknownIssue.status == .notFound)
+      #expect((none.json?["summary"] as? [String: Any])?["checked"] as? Int == 0)
       #expect(unknownLabel.status == .notFound)
       #expect(byDeveloper.status == .forbidden)
       #expect(afterFirst == before)

@@ -116,6 +116,7 @@ struct TemplateCheck: Sendable {
   private func listed(_ ids: [UUID], templateID: UUID, companyID: UUID) async throws
     -> [Subject]
   {
+    guard !ids.isEmpty else { return [] }
     let known = try await Issue.query(on: database)
       .filter(\.$id ~~ ids).filter(\.$company.$id == companyID).all().compactMap(\.id)
     if let missing = ids.first(where: { !known.contains($0) }) {
