@@ -36,8 +36,8 @@ async def main(url, token):
             tools = {tool.name: tool for tool in (await session.list_tools()).tools}
             check(
                 set(tools) == {"list_my_issues", "get_issue", "list_templates",
-                               "generate_prompt", "submit_output"},
-                "five tools listed")
+                               "generate_prompt", "submit_output", "review_output"},
+                "six tools listed")
             check("issueKey" in tools["generate_prompt"].inputSchema["properties"],
                   "generate_prompt declares issueKey")
 
@@ -64,6 +64,12 @@ async def main(url, token):
                 "submit_output", {"promptVersionId": version_id, "text": "from python"})
             check(not submitted.isError and submitted.structuredContent["outputId"],
                   "submit_output records the output")
+            reviewed = await session.call_tool(
+                "review_output",
+                {"outputId": submitted.structuredContent["outputId"], "verdict": "accepted",
+                 "links": ["https://github.com/acme/shop/pull/42"]})
+            check(not reviewed.isError and reviewed.structuredContent["verdict"] == "accepted",
+                  f"review_output records the verdict: {text(reviewed)!r}")
 
             prompts = (await session.list_prompts()).prompts
             check(any(p.name == "implement" for p in prompts), "the template is a prompt")

@@ -47,7 +47,7 @@ import Vapor
       #expect(tools.status == .ok)
       #expect(tools.headers.first(name: "Mcp-Session-Id") == nil)
       let listed = try #require(tools.problemJSON?["result"] as? [String: Any])
-      #expect((listed["tools"] as? [Any])?.count == 5)
+      #expect((listed["tools"] as? [Any])?.count == 6)
       #expect(tools.problemJSON?["id"] as? String == "a")
 
       // Origin: absent, the public one or a listed one pass; any other is refused
