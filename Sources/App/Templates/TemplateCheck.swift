@@ -32,7 +32,7 @@ struct TemplateCheck: Sendable {
     template: PromptTemplate, candidate: TemplateVersionReference,
     baseline: TemplateVersionReference?, issues: [UUID]?, sample: Int, companyID: UUID
   ) async throws -> CheckResponse {
-    let candidateVersion = try await labels.version(candidate, of: template)
+    let candidateVersion = try await labels.version(candidate, of: template, field: "candidate")
     let baselineVersion = try await self.baseline(
       baseline, candidate: candidateVersion, of: template)
     let subjects: [Subject] =
@@ -78,7 +78,7 @@ struct TemplateCheck: Sendable {
     _ reference: TemplateVersionReference?, candidate: PromptTemplateVersion,
     of template: PromptTemplate
   ) async throws -> PromptTemplateVersion {
-    if let reference { return try await labels.version(reference, of: template) }
+    if let reference { return try await labels.version(reference, of: template, field: "baseline") }
     let production = try await TemplateLabel.query(on: database)
       .filter(\.$template.$id == template.requireID())
       .filter(\.$label == TemplateLabelName.production).first()

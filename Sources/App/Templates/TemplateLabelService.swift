@@ -18,9 +18,20 @@ struct TemplateLabelService: Sendable {
   }
 
   /// The version a reference names: a number that exists, `latest`, or a label that is set;
-  /// 404 otherwise.
-  func version(_ reference: TemplateVersionReference, of template: PromptTemplate) async throws
-    -> PromptTemplateVersion
+  /// otherwise 404, or a 422 on `field` when the reference came in a request body.
+  func version(
+    _ reference: TemplateVersionReference, of template: PromptTemplate, field: String? = nil
+  ) async throws -> PromptTemplateVersion {
+    do {
+      return try await lookUp(reference, of: template)
+    } catch let error as AppError where error.status == .notFound && field != nil {
+      throw AppError.validation(
+        field: field ?? "", reason: "names no version of this template (\(reference))")
+    }
+  }
+
+  private func lookUp(_ reference: TemplateVersionReference, of template: PromptTemplate)
+    async throws -> PromptTemplateVersion
   {
     let templateID = try template.requireID()
     let number: Int
