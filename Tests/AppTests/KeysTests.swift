@@ -50,4 +50,34 @@ import Testing
       }
     }
   }
+
+  @Test(arguments: TestDatabase.all)
+  func rotationReSealsWebhookSigningSecrets(_ database: TestDatabase) async throws {
+    try await withTestApp(database) { ctx in
+      let oldKey = CredentialCipher.Key(Array(repeating: 5, count: 32))
+      let old = CredentialCipher(current: oldKey, previous: [])
+      let id = UUID.v7()
+      let admin = try #require(try await User.query(on: ctx.app.db).first())
+      let subscription = WebhookSubscription(
+        id: id, companyID: ctx.companyID, url: "http://127.0.0.1:9/hook",
+        events: ["template.label.moved"],
+        secretSealed: try old.seal(Data("whsec_old".utf8), for: .signingSecret(of: id)),
+        createdBy: try admin.requireID())
+      try await subscription.create(on: ctx.app.db)
+      let current = CredentialCipher(
+        current: .init(ctx.app.appConfig.encryptionKey), previous: [oldKey])
+      // act
+      let rotated = try await KeysRotateCommand.rotate(database: ctx.app.db, cipher: current)
+      // check: sealed under the current key, bound to its subscription
+      #expect(rotated == 1)
+      let stored = try #require(try await WebhookSubscription.find(id, on: ctx.app.db))
+      let onlyCurrent = CredentialCipher(current: current.current, previous: [])
+      #expect(
+        try onlyCurrent.open(stored.secretSealed, for: .signingSecret(of: id))
+          == Data("whsec_old".utf8))
+      #expect(throws: CredentialCipher.Failure.self) {
+        try onlyCurrent.open(stored.secretSealed, for: .signingSecret(of: UUID()))
+      }
+    }
+  }
 }
