@@ -5,11 +5,11 @@ import Foundation
 /// one query for a whole page.
 struct TemplateAuthors: Sendable {
   /// The user's name, or the e-mail when the name is empty.
-  private let names: [UUID: String]
+  private let names: UserNames
   /// The author of each template's latest version, by template.
   private let latestAuthors: [UUID: UUID]
 
-  static let empty = TemplateAuthors(names: [:], latestAuthors: [:])
+  static let empty = TemplateAuthors(names: .none, latestAuthors: [:])
 
   func name(_ user: UUID) -> String? { names[user] }
   func latestAuthor(of template: UUID) -> UUID? { latestAuthors[template] }
@@ -32,14 +32,9 @@ struct TemplateAuthors: Sendable {
         latestAuthors[row.$template.id] = row.$createdBy.id
       }
     }
-    let ids = Set(
-      templates.map(\.$createdBy.id) + versions.map(\.$createdBy.id) + latestAuthors.values)
-    var names: [UUID: String] = [:]
-    if !ids.isEmpty {
-      for user in try await User.query(on: database).filter(\.$id ~~ Array(ids)).all() {
-        names[try user.requireID()] = user.name.isEmpty ? user.email : user.name
-      }
-    }
+    let names = try await UserNames.load(
+      templates.map(\.$createdBy.id) + versions.map(\.$createdBy.id) + latestAuthors.values,
+      on: database)
     return TemplateAuthors(names: names, latestAuthors: latestAuthors)
   }
 }

@@ -48,7 +48,6 @@ struct TemplateCheck: Sendable {
         let issue = try await GenerationIssue.find(
           subject.issueID, companyID: companyID, on: database)
       else { throw AppError.notFound("Issue \(subject.issueID.uuidString.lowercased())") }
-      let key = try await Issue.find(subject.issueID, on: database)?.externalKey ?? ""
       // A stored model was known when it generated; the default stands in should one go.
       let encoding =
         try (try? Encoding.forModel(subject.model))
@@ -61,7 +60,8 @@ struct TemplateCheck: Sendable {
       }
       results.append(
         CheckResponse.IssueResult(
-          issueId: subject.issueID.uuidString.lowercased(), extKey: key,
+          issueId: subject.issueID.uuidString.lowercased(),
+          extKey: issue.variables["key"]?.stringValue ?? "",
           baselineTokens: old.tokens, candidateTokens: new.tokens,
           tokenDelta: old.tokens.flatMap { before in new.tokens.map { $0 - before } },
           errors: old.errors + new.errors))
