@@ -49,6 +49,8 @@ import Vapor
     "POST /prompts/preview": .role(.developer),
     "GET /models": .role(.developer),
     "GET /stats/timeseries": .role(.lead),
+    "GET /stats/templates/:templateID": .role(.lead),
+    "GET /stats/templates/:templateID/compare": .role(.lead),
     "PATCH /prompt-templates/:templateID": .role(.lead),
     "DELETE /prompt-templates/:templateID": .role(.lead),
     "POST /prompts/generate": .role(.developer),

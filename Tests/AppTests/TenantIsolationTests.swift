@@ -21,6 +21,11 @@ import Vapor
     "PUT /outputs/:outputID/review": #"{"verdict":"accepted"}"#,
   ]
 
+  /// Queries with the parameters a route requires, so that the answer is about the row.
+  static let queries: [String: String] = [
+    "GET /stats/templates/:templateID/compare": "?a=1&b=1"
+  ]
+
   @Test(arguments: TestDatabase.all)
   func anotherCompanyGets404ForEveryRowOfThisOne(_ database: TestDatabase) async throws {
     try await withTestApp(database) { ctx in
@@ -92,6 +97,7 @@ import Vapor
         }
         let body: String? =
           Self.bodies[key] ?? ([.POST, .PATCH].contains(route.method) ? "{}" : nil)
+        path += Self.queries[key] ?? ""
         let response = try await ctx.send(route.method, path, token: stranger, rawBody: body)
         #expect(response.status == .notFound, "\(key): \(response.status)")
         swept += 1

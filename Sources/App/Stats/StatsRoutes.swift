@@ -1,12 +1,15 @@
 import Foundation
 import Vapor
 
-/// `GET /stats/summary?tz=Area/City`, `GET /stats/timeseries` (lead and admin).
+/// `GET /stats/summary?tz=Area/City`, `GET /stats/timeseries`, `GET /stats/templates/:id` and
+/// its `compare` (lead and admin).
 struct StatsRoutes: RouteCollection {
   func boot(routes: any RoutesBuilder) throws {
     let stats = routes.grouped("stats").grouped(RequireRole(.lead))
     stats.get("summary", use: summary)
     stats.get("timeseries", use: timeseries)
+    stats.get("templates", ":templateID", use: templateQuality)
+    stats.get("templates", ":templateID", "compare", use: compareTemplateVersions)
   }
 
   static func timeZone(_ req: Request) throws -> TimeZone {

@@ -29,5 +29,6 @@ enum AppMigrations {
     CreateWebhookSubscriptions(),
     CreateOutputReviews(),
     UpdateTemplatesAddTokenBudget(),
+    CreateTemplateVersionStats(),
   ]
 }

@@ -1,0 +1,197 @@
+import Fluent
+import SQLKit
+
+/// The triggers that keep migration 020's rollups: one statement per counted write on SQLite
+/// (row triggers), one grouped upsert per statement on PostgreSQL for generations and outputs
+/// (statement triggers with transition tables, as in 010) and a row trigger for reviews, whose
+/// updates need the old verdict.
+extension CreateTemplateVersionStats {
+  static let sqliteTriggers = [
+    "prompt_versions_count_template_stats", "outputs_count_template_stats",
+    "output_reviews_count_insert", "output_reviews_count_update", "output_reviews_count_delete",
+  ]
+  static let postgresTriggers = [
+    ("prompt_versions_count_template_stats", "prompt_versions"),
+    ("outputs_count_template_stats", "outputs"),
+    ("output_reviews_count_template_stats", "output_reviews"),
+  ]
+  static let postgresFunctions = [
+    "promptsmith_count_template_generations", "promptsmith_count_template_outputs",
+    "promptsmith_count_template_reviews",
+  ]
+
+  private static let outputCounts = ["outputs", "output_tokens", "outputs_with_tokens"]
+  private static let reviewCounts = ["reviewed", "accepted", "changes_requested", "rejected"]
+  private static let joinTemplateVersion =
+    "JOIN prompt_template_versions tv ON tv.id = pv.template_version_id"
+
+  func createSQLiteTriggers(on sql: any SQLDatabase) async throws {
+    let day = { CreateGenerationDailyStats.day($0, sqlite: true) }
+    let upsert = { (columns: [String]) in
+      "ON CONFLICT (\(Self.key)) DO UPDATE SET "
+        + Self.increments(columns, target: "", excluded: "excluded")
+    }
+    let statements = [
+      """
+      CREATE TRIGGER prompt_versions_count_template_stats AFTER INSERT ON prompt_versions
+      BEGIN
+        INSERT INTO template_version_daily_stats (\(Self.key), generations, prompt_tokens)
+        SELECT NEW.company_id, tv.template_id, \(day("NEW.created_at")), NEW.template_version_id,
+          1, NEW.tokens_estimate
+        FROM prompt_template_versions tv WHERE tv.id = NEW.template_version_id
+        \(upsert(["generations", "prompt_tokens"]));
+      END
+      """,
+      """
+      CREATE TRIGGER outputs_count_template_stats AFTER INSERT ON outputs
+      BEGIN
+        INSERT INTO prompt_version_first_outputs (prompt_version_id, output_id, \(Self.key), bucket)
+        SELECT NEW.prompt_version_id, NEW.id, \(Self.firstOutputValues("NEW", sqlite: true))
+        FROM prompt_versions pv \(Self.joinTemplateVersion) WHERE pv.id = NEW.prompt_version_id
+        ON CONFLICT (prompt_version_id) DO NOTHING;
+        INSERT INTO template_version_daily_stats (\(Self.key), \(Self.outputCounts.joined(separator: ", ")))
+        SELECT pv.company_id, tv.template_id, \(day("pv.created_at")), pv.template_version_id, 1,
+          COALESCE(NEW.tokens_out, 0), CASE WHEN NEW.tokens_out IS NULL THEN 0 ELSE 1 END
+        FROM prompt_versions pv \(Self.joinTemplateVersion) WHERE pv.id = NEW.prompt_version_id
+        \(upsert(Self.outputCounts));
+        INSERT INTO template_version_daily_latency (\(Self.key),
+          \(TemplateVersionFacts.bucketColumns.joined(separator: ", ")))
+        SELECT \(Self.key), \(TemplateVersionFacts.bucketIndicators(aggregate: false))
+        FROM prompt_version_first_outputs f
+        WHERE f.prompt_version_id = NEW.prompt_version_id AND f.output_id = NEW.id
+        \(upsert(TemplateVersionFacts.bucketColumns));
+      END
+      """,
+      """
+      CREATE TRIGGER output_reviews_count_insert AFTER INSERT ON output_reviews
+      BEGIN \(Self.reviewDelta(row: "NEW", sign: "1", sqlite: true)); END
+      """,
+      """
+      CREATE TRIGGER output_reviews_count_update AFTER UPDATE OF verdict, output_id ON output_reviews
+      BEGIN
+        \(Self.reviewDelta(row: "OLD", sign: "-1", sqlite: true));
+        \(Self.reviewDelta(row: "NEW", sign: "1", sqlite: true));
+      END
+      """,
+      """
+      CREATE TRIGGER output_reviews_count_delete AFTER DELETE ON output_reviews
+      BEGIN \(Self.reviewDelta(row: "OLD", sign: "-1", sqlite: true)); END
+      """,
+    ]
+    for statement in statements {
+      try await sql.raw(SQLQueryString(statement)).run()
+    }
+  }
+
+  func createPostgresTriggers(on sql: any SQLDatabase) async throws {
+    let day = { CreateGenerationDailyStats.day($0, sqlite: false) }
+    let upsert = { (columns: [String]) in
+      "ON CONFLICT (\(Self.key)) DO UPDATE SET "
+        + Self.increments(columns, target: "s.", excluded: "EXCLUDED")
+    }
+    let functions = [
+      (
+        "promptsmith_count_template_generations",
+        """
+        INSERT INTO template_version_daily_stats AS s (\(Self.key), generations, prompt_tokens)
+        SELECT n.company_id, tv.template_id, \(day("n.created_at")), n.template_version_id,
+          COUNT(*), SUM(n.tokens_estimate)
+        FROM new_versions n JOIN prompt_template_versions tv ON tv.id = n.template_version_id
+        GROUP BY 1, 2, 3, 4
+        \(upsert(["generations", "prompt_tokens"]));
+        """
+      ),
+      (
+        "promptsmith_count_template_outputs",
+        """
+        INSERT INTO prompt_version_first_outputs (prompt_version_id, output_id, \(Self.key), bucket)
+        SELECT DISTINCT ON (o.prompt_version_id) o.prompt_version_id, o.id,
+          \(Self.firstOutputValues("o", sqlite: false))
+        FROM new_outputs o JOIN prompt_versions pv ON pv.id = o.prompt_version_id
+        \(Self.joinTemplateVersion)
+        ORDER BY o.prompt_version_id, o.created_at, o.id
+        ON CONFLICT (prompt_version_id) DO NOTHING;
+        INSERT INTO template_version_daily_stats AS s (\(Self.key),
+          \(Self.outputCounts.joined(separator: ", ")))
+        SELECT pv.company_id, tv.template_id, \(day("pv.created_at")), pv.template_version_id,
+          COUNT(*), COALESCE(SUM(o.tokens_out), 0), COUNT(o.tokens_out)
+        FROM new_outputs o JOIN prompt_versions pv ON pv.id = o.prompt_version_id
+        \(Self.joinTemplateVersion)
+        GROUP BY 1, 2, 3, 4
+        \(upsert(Self.outputCounts));
+        INSERT INTO template_version_daily_latency AS s (\(Self.key),
+          \(TemplateVersionFacts.bucketColumns.joined(separator: ", ")))
+        SELECT f.company_id, f.template_id, f.day, f.template_version_id,
+          \(TemplateVersionFacts.bucketIndicators(aggregate: true))
+        FROM prompt_version_first_outputs f
+        JOIN new_outputs o ON o.prompt_version_id = f.prompt_version_id AND o.id = f.output_id
+        GROUP BY 1, 2, 3, 4
+        \(upsert(TemplateVersionFacts.bucketColumns));
+        """
+      ),
+      (
+        "promptsmith_count_template_reviews",
+        """
+        IF TG_OP <> 'INSERT' THEN
+          \(Self.reviewDelta(row: "OLD", sign: "-1", sqlite: false));
+        END IF;
+        IF TG_OP <> 'DELETE' THEN
+          \(Self.reviewDelta(row: "NEW", sign: "1", sqlite: false));
+        END IF;
+        """
+      ),
+    ]
+    for (name, body) in functions {
+      let function = """
+        CREATE FUNCTION \(name)() RETURNS trigger AS $$
+        BEGIN
+        \(body)
+        RETURN NULL;
+        END $$ LANGUAGE plpgsql
+        """
+      try await sql.raw(SQLQueryString(function)).run()
+    }
+    let triggers = [
+      """
+      CREATE TRIGGER prompt_versions_count_template_stats AFTER INSERT ON prompt_versions
+      REFERENCING NEW TABLE AS new_versions
+      FOR EACH STATEMENT EXECUTE FUNCTION promptsmith_count_template_generations()
+      """,
+      """
+      CREATE TRIGGER outputs_count_template_stats AFTER INSERT ON outputs
+      REFERENCING NEW TABLE AS new_outputs
+      FOR EACH STATEMENT EXECUTE FUNCTION promptsmith_count_template_outputs()
+      """,
+      """
+      CREATE TRIGGER output_reviews_count_template_stats
+      AFTER INSERT OR UPDATE OF verdict, output_id OR DELETE ON output_reviews
+      FOR EACH ROW EXECUTE FUNCTION promptsmith_count_template_reviews()
+      """,
+    ]
+    for trigger in triggers {
+      try await sql.raw(SQLQueryString(trigger)).run()
+    }
+  }
+
+  /// Adds `sign` (1 or -1) to the counts of the review `row` (`NEW` or `OLD`): reviewed, and
+  /// its verdict's column.
+  private static func reviewDelta(row: String, sign: String, sqlite: Bool) -> String {
+    let upsert =
+      sqlite
+      ? "ON CONFLICT (\(key)) DO UPDATE SET "
+        + increments(reviewCounts, target: "", excluded: "excluded")
+      : "ON CONFLICT (\(key)) DO UPDATE SET "
+        + increments(reviewCounts, target: "s.", excluded: "EXCLUDED")
+    return """
+      INSERT INTO template_version_daily_stats\(sqlite ? "" : " AS s") (\(key),
+        \(reviewCounts.joined(separator: ", ")))
+      SELECT pv.company_id, tv.template_id,
+        \(CreateGenerationDailyStats.day("pv.created_at", sqlite: sqlite)), pv.template_version_id,
+        \(sign), \(TemplateVersionFacts.verdictCounts("\(row).verdict", sign: sign))
+      FROM outputs o JOIN prompt_versions pv ON pv.id = o.prompt_version_id
+      \(joinTemplateVersion)
+      WHERE o.id = \(row).output_id
+      \(upsert)
+      """
+  }
+}
