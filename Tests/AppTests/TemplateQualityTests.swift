@@ -82,6 +82,45 @@ import VaporTesting
     }
   }
 
+  /// Outputs captured at once for one prompt: each is counted, and exactly one is its first.
+  @Test(arguments: TestDatabase.all)
+  func concurrentOutputsCountOneFirstOutput(_ database: TestDatabase) async throws {
+    try await withTestApp(database) { ctx in
+      let seeded = try await Self.seed(ctx)
+      let promptVersion = try #require(
+        try await PromptVersion.query(on: ctx.app.db).sort(\.$createdAt, .descending).first())
+      let before = try await quality(seeded, query: "")
+      let sha = String(repeating: "a", count: 64)
+      try await withThrowingTaskGroup(of: Void.self) { group in
+        for _ in 0..<12 {
+          group.addTask {
+            try await ctx.app.db.sql.raw(
+              """
+              INSERT INTO outputs (id, company_id, prompt_version_id, creator_id, blob_sha256,
+                kind, content_type, size, scan_status, created_at)
+              VALUES (\(bind: UUID()), \(bind: ctx.companyID), \(bind: promptVersion.id),
+                \(bind: promptVersion.$creator.id), \(bind: sha), 'text', 'text/plain', 1,
+                'clean', \(bind: Date()))
+              """
+            ).run()
+          }
+        }
+        try await group.waitForAll()
+      }
+      let after = try await quality(seeded, query: "")
+      let version = try #require(before.versions.firstIndex { $0.version == 1 })
+      #expect(after.versions[version].outputs == before.versions[version].outputs + 12)
+      let firsts = try await ctx.app.db.sql.raw(
+        """
+        SELECT COUNT(*) AS n FROM prompt_version_first_outputs
+        WHERE prompt_version_id = \(bind: promptVersion.id)
+        """
+      ).first(decoding: [String: Int].self)
+      #expect(firsts?["n"] == 1)
+      try await expectRawFigures(seeded)
+    }
+  }
+
   // MARK: Checking against the raw rows
 
   private func expectRawFigures(_ seeded: Seeded) async throws {

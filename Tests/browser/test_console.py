@@ -351,6 +351,21 @@ def test_lead_writes_a_template(browser, world, stack):
     assert "on 1 issue(s): 0 failure(s)" in summary, summary
     browser.check("template history, labels and check", screenshot="template-lifecycle")
 
+    # Outcomes: the generation above counts for version 1; two versions compare honestly.
+    browser.button("Show").click()
+    _, quality, _ = stack.api.call("GET", "/stats/templates/%s" % template_id, token=world.lead, expect=200)
+    used = next(v for v in quality["versions"] if v["version"] == 1)
+    assert used["generations"] >= 1, quality
+    browser.wait(lambda: browser.find("#outcomes tr[data-version='1']").text.split()[2] == str(used["generations"]), 10, "the outcomes table")
+    assert "production" in browser.find("#outcomes tr[data-version='1']").text
+    Select(browser.find("#compare-a")).select_by_value("production")
+    Select(browser.find("#compare-b")).select_by_value("2")
+    browser.button("Compare").click()
+    browser.wait(lambda: browser.find("#compare-verdict").text == "Not enough data yet.", 10, "the verdict")
+    _, compared, _ = stack.api.call("GET", "/stats/templates/%s/compare?a=production&b=2" % template_id, token=world.lead, expect=200)
+    assert compared["verdict"] == "not_enough_data" and compared["a"]["version"] == 1, compared
+    browser.check("template history, outcomes", screenshot="template-outcomes")
+
 
 def test_lead_reads_statistics(browser, world, stack):
     # Generate one prompt through the API so the charts have a value today.

@@ -8,6 +8,7 @@ import { timeElement } from "../lib/format.js";
 import { loadPeople, nameOf } from "../lib/people.js";
 import { problemSlot, showProblem } from "../lib/problem.js";
 import { checkSection, labelsSection } from "./template-lifecycle.js";
+import { outcomesSection } from "./template-outcomes.js";
 
 function describeValue(value) {
   return value === undefined ? "—" : JSON.stringify(value);
@@ -77,6 +78,7 @@ export async function render(view, { params }) {
     `Version ${v.version}`, nameOf(people, v.createdBy, v.createdByName), timeElement(v.createdAt), h("code", {}, v.contentHash.slice(0, 12)),
   ]);
   const check = checkSection(id, versions);
+  const outcomes = outcomesSection(id, versions);
   // Labels can be compared too: "production" against "latest" shows what a promotion brings.
   function setDiffLabels(list) {
     for (const target of [from, to]) {
@@ -88,6 +90,7 @@ export async function render(view, { params }) {
   }
   const labels = labelsSection(id, versions, people, (list) => {
     check.setLabels(list);
+    outcomes.setLabels(list);
     setDiffLabels(list);
   });
   view.append(
@@ -103,7 +106,9 @@ export async function render(view, { params }) {
       h("h3", {}, "Variables schema"), schemaBox),
     labels.section,
     check.section,
+    outcomes.section,
   );
   await labels.load();
+  await outcomes.load();
   if (versions.length) await loadDiff();
 }
