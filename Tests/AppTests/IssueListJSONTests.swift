@@ -24,7 +24,7 @@ import Testing
       assigneeID: optionals ? UUID() : nil, assigneeName: optionals ? "Dana" : nil,
       assigneeEmail: nil, url: optionals ? "https://x.example/a?b=c&d=\\e" : nil,
       descriptionMarkdown: text, criteriaMarkdown: "- [ ] " + text,
-      externalUpdatedAt: date, createdAt: date, updatedAt: nil)
+      externalUpdatedAt: date, createdAt: date, updatedAt: nil, deletedAt: optionals ? date : nil)
   }
 
   @Test func theBytesAreThoseOfJSONEncoder() throws {

@@ -229,20 +229,32 @@ extension WebhookTests {
       #expect(replayed == first)
       #expect(try await runWorker(ctx, until: first) == "succeeded")
       let kept = try await Issue.query(on: ctx.app.db).filter(\.$externalKey == "BILL-2291").first()
-      #expect(kept != nil && kept?.status != "Deleted")
+      #expect(kept != nil && kept?.deletedAt == nil)
       // Jira's delivery identifier dedupes retries whose bytes differ
       let gone = #"{"webhookEvent":"jira:issue_deleted","issue":{"key":"BILL-2291"},"n":1}"#
       let a = try await deliver(gone, id: "delivery-42")
       let b = try await deliver(gone + " ", id: "delivery-42")
       #expect(a == b)
       // the tracker no longer has the issue: now it is marked deleted
-      jira.issues.withLockedValue { $0.removeAll { $0["key"] as? String == "BILL-2291" } }
+      let original = jira.issues.withLockedValue { issues in
+        let index = issues.firstIndex { $0["key"] as? String == "BILL-2291" }
+        return index.map { issues.remove(at: $0) }
+      }
       #expect(try await runWorker(ctx, until: a) == "succeeded")
-      let deleted = try await Issue.query(on: ctx.app.db).filter(\.$externalKey == "BILL-2291")
-        .first()
-      #expect(deleted?.status == "Deleted" && deleted?.statusCategory == "done")
+      let deleted = try #require(
+        try await Issue.query(on: ctx.app.db).filter(\.$externalKey == "BILL-2291").first())
+      #expect(deleted.deletedAt != nil)
+      try await DeletedIssueTests.expectGone(ctx, issueID: try deleted.requireID(), admin: admin)
       let webhookJobs = try await ctx.app.jobs.queue.list(JobListQuery(kind: .processWebhook))
       #expect(webhookJobs.jobs.count == 2)
+      // restored at the tracker: the next event brings it back into the lists
+      let removed = try #require(original)
+      jira.issues.withLockedValue { $0.append(removed) }
+      let back = try await deliver(
+        #"{"webhookEvent":"jira:issue_updated","issue":{"key":"BILL-2291"}}"#)
+      #expect(try await runWorker(ctx, until: back) == "succeeded")
+      let restored = try await Issue.find(deleted.id, on: ctx.app.db)
+      #expect(restored?.deletedAt == nil)
     }
   }
 }

@@ -1,5 +1,6 @@
 import Fluent
 import FluentSQL
+import Foundation
 import SQLKit
 
 /// Which of a company's issues a list shows: one definition for `GET /issues`, MCP's
@@ -12,6 +13,8 @@ struct IssueFilter {
   var trackerID: UUID?
   /// `q=`: a key or words from the title (`IssueSearch`).
   var text: String?
+  /// The issues deleted at their tracker instead of the others (`?deleted=true`).
+  var deleted = false
 
   /// The `status` values lists take, and the categories each stands for.
   static let statuses: [String: [String]] = [
@@ -30,7 +33,8 @@ struct IssueFilter {
   /// The filter as SQL conditions, for SQLKit's and Fluent's queries alike.
   func conditions(on sql: any SQLDatabase) -> [any SQLExpression] {
     var conditions: [any SQLExpression] = [
-      SQLBinaryExpression(SQLColumn("company_id"), .equal, SQLBind(companyID))
+      SQLBinaryExpression(SQLColumn("company_id"), .equal, SQLBind(companyID)),
+      SQLBinaryExpression(SQLColumn("deleted_at"), deleted ? .isNot : .is, SQLLiteral.null),
     ]
     if let statusCategories {
       conditions.append(

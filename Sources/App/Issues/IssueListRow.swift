@@ -24,6 +24,7 @@ struct IssueListRow {
   let externalUpdatedAt: Date?
   let createdAt: Date?
   let updatedAt: Date?
+  let deletedAt: Date?
 
   enum CodingKeys: String, CodingKey, CaseIterable {
     case id
@@ -43,6 +44,7 @@ struct IssueListRow {
     case externalUpdatedAt = "external_updated_at"
     case createdAt = "created_at"
     case updatedAt = "updated_at"
+    case deletedAt = "deleted_at"
   }
 
   /// The column list as literal SQL: SQLKit quotes each `SQLColumn` through `String.replacing`,
@@ -72,6 +74,7 @@ extension IssueListRow {
     externalUpdatedAt = try row.decode(column: "external_updated_at", as: Date?.self)
     createdAt = try row.decode(column: "created_at", as: Date?.self)
     updatedAt = try row.decode(column: "updated_at", as: Date?.self)
+    deletedAt = try row.decode(column: "deleted_at", as: Date?.self)
   }
 }
 
@@ -86,6 +89,6 @@ extension IssueResponse {
       assigneeID: row.assigneeID, descriptionMarkdown: row.descriptionMarkdown,
       criteriaMarkdown: row.criteriaMarkdown, url: row.url,
       externalUpdatedAt: row.externalUpdatedAt, updatedAt: row.updatedAt,
-      createdAt: row.createdAt)
+      createdAt: row.createdAt, deletedAt: row.deletedAt)
   }
 }

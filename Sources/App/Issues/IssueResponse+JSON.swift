@@ -25,6 +25,10 @@ extension IssueResponse {
     }
     json.key("criteriaMd")
     json.string(criteriaMd)
+    if let deletedAt {
+      json.key("deletedAt")
+      json.date(deletedAt)
+    }
     json.key("descriptionMd")
     json.string(descriptionMd)
     json.key("extKey")

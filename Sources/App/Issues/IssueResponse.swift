@@ -27,6 +27,8 @@ struct IssueResponse: Content {
   let updatedAt: Date?
   /// The tracker's raw issue, for leads and admins on `GET /issues/:id`.
   let payload: JSONValue?
+  /// When the tracker deleted it; absent while it exists.
+  let deletedAt: Date?
 
   /// The one place an issue's API form is made: ids in lower case, no assignee object when
   /// nothing names one, and the tracker's update time before ours.
@@ -35,7 +37,7 @@ struct IssueResponse: Content {
     statusCategory: String, priority: String?, issueType: String?, labels: [String],
     assigneeName: String?, assigneeEmail: String?, assigneeID: UUID?, descriptionMarkdown: String,
     criteriaMarkdown: String, url: String?, externalUpdatedAt: Date?, updatedAt: Date?,
-    createdAt: Date?, payload: JSONValue? = nil
+    createdAt: Date?, deletedAt: Date? = nil, payload: JSONValue? = nil
   ) {
     self.id = id.uuidString.lowercased()
     trackerId = trackerID.uuidString.lowercased()
@@ -56,6 +58,7 @@ struct IssueResponse: Content {
     self.url = url
     self.updatedAt = externalUpdatedAt ?? updatedAt ?? createdAt
     self.payload = payload
+    self.deletedAt = deletedAt
   }
 
   init(_ issue: Issue, payload: JSONValue? = nil) throws {
@@ -67,7 +70,7 @@ struct IssueResponse: Content {
       assigneeID: issue.$assignee.id, descriptionMarkdown: issue.descriptionMarkdown,
       criteriaMarkdown: issue.criteriaMarkdown, url: issue.url,
       externalUpdatedAt: issue.externalUpdatedAt, updatedAt: issue.updatedAt,
-      createdAt: issue.createdAt, payload: payload)
+      createdAt: issue.createdAt, deletedAt: issue.deletedAt, payload: payload)
   }
 
 }

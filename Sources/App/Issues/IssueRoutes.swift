@@ -3,7 +3,8 @@ import SQLKit
 import Templating
 import Vapor
 
-/// `GET /issues?status=&assignee=me&tracker=&q=` and `GET /issues/:id` (developer and above).
+/// `GET /issues?status=&assignee=me&tracker=&q=&deleted=` and `GET /issues/:id` (developer and
+/// above; the issues deleted at their tracker, `deleted=true`, for leads and admins).
 struct IssueRoutes: RouteCollection {
   func boot(routes: any RoutesBuilder) throws {
     let developers = routes.grouped("issues").grouped(RequireRole(.developer))
@@ -34,6 +35,7 @@ struct IssueRoutes: RouteCollection {
       filter.trackerID = id
     }
     filter.text = req.query[String.self, at: "q"]
+    filter.deleted = try Self.deletedOnly(req, principal: principal)
     var query = sql.select().column(IssueListRow.columns).from(Issue.schema)
     for condition in filter.conditions(on: sql) { query = query.where(condition) }
     // Keyset pagination in id order, as `QueryBuilder.page` does for the other lists.
@@ -74,6 +76,20 @@ struct IssueRoutes: RouteCollection {
     response.trackerName = try await Self.trackerNames(
       [issue.$tracker.id], on: req.db.sql)[issue.$tracker.id]
     return response
+  }
+
+  /// `deleted=true` lists only the issues deleted at their tracker, for leads and admins: a
+  /// developer works from the live ones.
+  static func deletedOnly(_ req: Request, principal: Principal) throws -> Bool {
+    switch req.query[String.self, at: "deleted"] {
+    case nil, "false": return false
+    case "true":
+      guard principal.role.includes(.lead) else {
+        throw AppError.forbidden("Deleted issues are listed for leads and admins.")
+      }
+      return true
+    default: throw AppError.validation(field: "deleted", reason: "must be true or false")
+    }
   }
 
   /// The names of a page's trackers (usually one or two), by primary key.

@@ -15,7 +15,7 @@ struct MCPIssueLookup: Sendable {
       throw AppError.validation(field: "key", reason: NULCharacter.reason)
     }
     var candidates = try await Issue.query(on: database)
-      .filter(\.$company.$id == companyID)
+      .filter(\.$company.$id == companyID).filter(\.$deletedAt == nil)
       .group(.or) { $0.filter(\.$externalKey == key).filter(\.$externalKey == key.uppercased()) }
       .with(\.$tracker).all()
     if let tracker {

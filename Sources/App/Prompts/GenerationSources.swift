@@ -45,7 +45,7 @@ struct GenerationIssue: Sendable {
         issues.labels_json, issues.assignee_name, issues.assignee_email, issues.url,
         trackers.name AS tracker_name
       FROM issues LEFT JOIN trackers ON trackers.id = issues.tracker_id
-      WHERE issues.id = $1 AND issues.company_id = $2
+      WHERE issues.id = $1 AND issues.company_id = $2 AND issues.deleted_at IS NULL
       """
     let id: UUID
     let companyID: UUID

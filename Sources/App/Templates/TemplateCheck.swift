@@ -103,6 +103,7 @@ struct TemplateCheck: Sendable {
           ROW_NUMBER() OVER (
             PARTITION BY prompts.issue_id ORDER BY pv.created_at DESC, pv.id DESC) AS n
         FROM prompt_versions pv JOIN prompts ON prompts.id = pv.prompt_id
+        JOIN issues ON issues.id = prompts.issue_id AND issues.deleted_at IS NULL
         WHERE pv.template_version_id = \(bind: try baseline.requireID())
           AND pv.override_body_md IS NULL
       ) latest
@@ -118,7 +119,8 @@ struct TemplateCheck: Sendable {
   {
     guard !ids.isEmpty else { return [] }
     let known = try await Issue.query(on: database)
-      .filter(\.$id ~~ ids).filter(\.$company.$id == companyID).all().compactMap(\.id)
+      .filter(\.$id ~~ ids).filter(\.$company.$id == companyID).filter(\.$deletedAt == nil)
+      .all().compactMap(\.id)
     if let missing = ids.first(where: { !known.contains($0) }) {
       throw AppError.notFound("Issue \(missing.uuidString.lowercased())")
     }

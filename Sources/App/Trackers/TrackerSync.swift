@@ -89,7 +89,8 @@ struct TrackerSync: Sendable {
     let payload = String(decoding: source.rawJSON, as: UTF8.self)
     // Trackers move `updated` on every edit; the overlap window re-reads recent issues.
     if let existing, let stored = existing.externalUpdatedAt,
-      abs(stored.timeIntervalSince(source.updatedAt)) < 0.001
+      abs(stored.timeIntervalSince(source.updatedAt)) < 0.001,
+      (existing.deletedAt != nil) == source.isDeleted
     {
       return .unchanged
     }
@@ -112,6 +113,8 @@ struct TrackerSync: Sendable {
     issue.url = source.browseURL
     issue.payloadJSON = payload
     issue.externalUpdatedAt = source.updatedAt
+    // Deleted at the tracker: out of the lists, kept for its prompts; back when it comes back.
+    issue.deletedAt = source.isDeleted ? (existing?.deletedAt ?? Date()) : nil
     try await issue.save(on: database)
     return existing == nil ? .created : .updated
   }

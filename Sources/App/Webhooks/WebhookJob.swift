@@ -5,8 +5,9 @@ import Trackers
 import Vapor
 
 /// `process-webhook`: re-reads the issue from the tracker and upserts it. A deletion is believed
-/// only when the tracker no longer has the issue (a signed event can still be an old one); the
-/// deleted issue is kept for the prompts made from it, marked done.
+/// only when the tracker no longer has the issue (a signed event can still be an old one): the
+/// issue gets `deleted_at`, which takes it out of the lists and of new generations and keeps it
+/// for the prompts made from it.
 struct WebhookJob: JobHandler {
   let app: Application
 
@@ -19,14 +20,12 @@ struct WebhookJob: JobHandler {
     let issue: TrackerIssue
     do {
       issue = try await service.client(for: tracker).fetchIssue(externalKey: payload.issueKey)
-    } catch TrackerError.notFound(let detail)
-      where payload.event == "jira:issue_deleted" && detail.contains(payload.issueKey)
-    {
+    } catch TrackerError.notFound(let detail) where detail.contains(payload.issueKey) {
       // The 404 is the issue's own (its key is in the URL), not another resource's.
       try await Issue.query(on: app.db)
         .filter(\.$tracker.$id == payload.trackerId)
-        .filter(\.$externalKey == payload.issueKey)
-        .set(\.$statusCategory, to: "done").set(\.$status, to: "Deleted")
+        .filter(\.$externalKey == payload.issueKey).filter(\.$deletedAt == nil)
+        .set(\.$deletedAt, to: Date())
         .update()
       return
     }

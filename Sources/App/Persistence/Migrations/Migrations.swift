@@ -30,5 +30,6 @@ enum AppMigrations {
     CreateOutputReviews(),
     UpdateTemplatesAddTokenBudget(),
     CreateTemplateVersionStats(),
+    UpdateIssuesAddDeletedAt(),
   ]
 }

@@ -24,6 +24,8 @@ final class Issue: Model, @unchecked Sendable {
   @OptionalField(key: "url") var url: String?
   @Field(key: "payload_json") var payloadJSON: String
   @OptionalField(key: "external_updated_at") var externalUpdatedAt: Date?
+  /// When the tracker deleted it (or moved it out of the synced scope); nil while it exists.
+  @OptionalField(key: "deleted_at") var deletedAt: Date?
   @Timestamp(key: "created_at", on: .create) var createdAt: Date?
   @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 

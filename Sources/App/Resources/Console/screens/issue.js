@@ -26,8 +26,12 @@ export async function render(view, { params }) {
   view.append(
     h("p", { class: "breadcrumb" }, h("a", { href: "/app/issues" }, "Issues")),
     h("h1", {}, `${issue.extKey}: ${issue.title}`),
+    issue.deletedAt
+      ? h("p", { class: "notice", id: "issue-deleted", role: "status" },
+        `Deleted at its tracker on ${formatTime(issue.deletedAt)}: kept for the prompts made from it, no new prompt can be generated.`)
+      : null,
     h("div", { class: "actions" },
-      h("a", { class: "button", href: `/app/issues/${encodeURIComponent(issue.id)}/generate` }, "Generate a prompt"),
+      issue.deletedAt ? null : h("a", { class: "button", href: `/app/issues/${encodeURIComponent(issue.id)}/generate` }, "Generate a prompt"),
       trackerUrl ? h("a", { href: trackerUrl, rel: "noopener noreferrer", class: "button secondary" }, "Open in tracker") : null),
     h("dl", { class: "facts" }, facts.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])),
     h("section", { "aria-labelledby": "description-heading" },
