@@ -16,6 +16,7 @@ public struct TrackerRegistry: Sendable {
     registry.register(.jiraCloud) { try JiraCloudClient(configuration: $0) }
     registry.register(.jiraDataCenter) { try JiraDataCenterClient(configuration: $0) }
     registry.register(.teamwork) { try TeamworkClient(configuration: $0) }
+    registry.register(.github) { try GitHubClient(configuration: $0) }
     return registry
   }()
 

@@ -15,6 +15,8 @@ public struct TrackerConfiguration: Sendable {
   public var acceptanceCriteriaField: String?
   /// An optional JQL restriction (`project = SHOP`); Jira only. Any `ORDER BY` is dropped.
   public var jql: String?
+  /// Which repositories, projects or teams of the site to sync (GitHub, GitLab, Linear).
+  public var scope: TrackerScope
   /// The shared HTTP client (owned and shut down by the caller).
   public var httpClient: HTTPClient
   /// The logger for request logs (credentials are never logged).
@@ -41,6 +43,7 @@ public struct TrackerConfiguration: Sendable {
     credentials: TrackerCredentials,
     acceptanceCriteriaField: String? = nil,
     jql: String? = nil,
+    scope: TrackerScope = TrackerScope(),
     httpClient: HTTPClient,
     logger: Logger = Logger(label: "promptsmith.trackers"),
     atlassian: AtlassianEndpoints = AtlassianEndpoints(),
@@ -55,6 +58,7 @@ public struct TrackerConfiguration: Sendable {
     self.credentials = credentials
     self.acceptanceCriteriaField = acceptanceCriteriaField
     self.jql = jql
+    self.scope = scope
     self.httpClient = httpClient
     self.logger = logger
     self.atlassian = atlassian

@@ -8,16 +8,28 @@ public struct TrackerPage: Sendable {
   public var number: Int
   /// True when the tracker said this is the last page.
   public var isLast: Bool
+  /// Where the sync cursor may move once this page commits (never backwards: the sync takes
+  /// the max with the stored one); nil leaves it where it is.
+  public var cursor: Date?
 
-  /// Creates a page.
+  /// Creates a page whose cursor is its latest external updated time: right for a tracker that
+  /// lists everything in one ascending order of update.
   public init(issues: [TrackerIssue], number: Int, isLast: Bool) {
+    self.init(
+      issues: issues, number: number, isLast: isLast, cursor: issues.map(\.updatedAt).max())
+  }
+
+  /// Creates a page with an explicit cursor: a client that lists several sources one after
+  /// the other (GitHub repositories) moves it only when all of them are read, since an
+  /// interrupted run must not skip what the later sources changed before it.
+  public init(issues: [TrackerIssue], number: Int, isLast: Bool, cursor: Date?) {
     self.issues = issues
     self.number = number
     self.isLast = isLast
+    self.cursor = cursor
   }
 
-  /// The latest external updated time on this page: the new sync cursor once the page is
-  /// committed (never move the cursor backwards; take the max with the stored one).
+  /// The latest external updated time on this page.
   public var latestUpdatedAt: Date? {
     issues.map(\.updatedAt).max()
   }

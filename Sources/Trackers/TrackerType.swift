@@ -24,4 +24,6 @@ public struct TrackerType: RawRepresentable, Hashable, Sendable, Codable,
   public static let jiraDataCenter: TrackerType = "jira-dc"
   /// Teamwork.com Projects API v3.
   public static let teamwork: TrackerType = "teamwork"
+  /// GitHub Issues, REST API (github.com or GitHub Enterprise Server), one or more repositories.
+  public static let github: TrackerType = "github"
 }

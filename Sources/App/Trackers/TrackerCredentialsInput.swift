@@ -31,9 +31,10 @@ struct TrackerAuth: Codable, Sendable, Equatable {
     .jiraCloud: [.apiToken, .oauth2],
     .jiraDataCenter: [.pat, .basic],
     .teamwork: [.apiKey, .pat],
+    .github: [.pat],
   ]
   /// The tracker types Promptsmith connects, in the order errors list them.
-  static let supportedTypes: [TrackerType] = [.jiraCloud, .jiraDataCenter, .teamwork]
+  static let supportedTypes: [TrackerType] = [.jiraCloud, .jiraDataCenter, .teamwork, .github]
   static let requiredFields: [TrackerAuthKind: [String]] = [
     .apiToken: ["email", "apiToken"], .oauth2: [], .pat: ["token"],
     .basic: ["username", "password"], .apiKey: ["apiKey"],

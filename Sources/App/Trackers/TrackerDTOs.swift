@@ -1,4 +1,5 @@
 import Foundation
+import Trackers
 import Vapor
 
 struct TrackerResponse: Content {
@@ -11,6 +12,8 @@ struct TrackerResponse: Content {
   let credentialsSet: [String]
   let acceptanceCriteriaField: String?
   let jql: String?
+  /// The repositories (GitHub), projects (GitLab) or teams (Linear) synced; null for the others.
+  let scope: TrackerScope?
   let syncIntervalMinutes: Int
   let webhookSecretSet: Bool
   /// Where to point Jira's webhook (from `PUBLIC_BASE_URL`), for Jira trackers.
@@ -35,11 +38,12 @@ struct TrackerResponse: Content {
     credentialsSet = auth?.setFields ?? []
     acceptanceCriteriaField = tracker.acceptanceCriteriaField
     jql = tracker.jql
+    scope = tracker.scopeJSON == nil ? nil : tracker.scope
     syncIntervalMinutes = tracker.syncIntervalMinutes
     webhookSecretSet = tracker.webhookSecret != nil
-    webhookUrl =
-      tracker.type.hasPrefix("jira")
-      ? publicBaseURL.map { "\($0)/webhooks/jira/\(trackerID)" } : nil
+    let hook = tracker.type.hasPrefix("jira") ? "jira" : tracker.type == "github" ? "github" : nil
+    webhookUrl = hook.flatMap { hook in publicBaseURL.map { "\($0)/webhooks/\(hook)/\(trackerID)" }
+    }
     syncCursor = tracker.syncCursor
     lastSyncAt = tracker.lastSyncAt
     lastError = tracker.lastError

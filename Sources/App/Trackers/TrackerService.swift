@@ -31,7 +31,7 @@ struct TrackerService: Sendable {
   /// listed as changed, never shown.
   static let auditedFields: Set<String> = [
     "type", "name", "baseUrl", "auth", "acceptanceCriteriaField", "jql", "syncIntervalMinutes",
-    "webhookSecret",
+    "webhookSecret", "scope",
   ]
 
   private func save(
@@ -96,6 +96,7 @@ struct TrackerService: Sendable {
     let tracker = Tracker(companyID: companyID, type: type.rawValue, name: name, baseURL: baseURL)
     tracker.authJSON = try seal(auth, for: tracker)
     try apply(body, to: tracker)
+    try TrackerScopeInput.requireComplete(tracker)
     try await save(tracker, .trackerCreated, body: body)
     return tracker
   }
@@ -143,6 +144,9 @@ struct TrackerService: Sendable {
       tracker.acceptanceCriteriaField = try body.optionalString("acceptanceCriteriaField")
     }
     if body.has("jql") { tracker.jql = try body.optionalString("jql") }
+    if let scope = try body.optionalObject("scope") {
+      tracker.scope = try TrackerScopeInput.parse(scope, type: tracker.trackerType)
+    }
     // 1 to 1440: openapi.yaml's rule, enforced before the handler runs.
     if let minutes = try body.optionalInt("syncIntervalMinutes") {
       tracker.syncIntervalMinutes = minutes
@@ -192,7 +196,8 @@ struct TrackerService: Sendable {
         credentials: try auth.credentials(
           oauth: auth.kind == .oauth2 ? try tokenStore(for: tracker.requireID()) : nil),
         acceptanceCriteriaField: tracker.acceptanceCriteriaField, jql: tracker.jql,
-        httpClient: httpClient, logger: logger, atlassian: atlassian, outbound: outbound))
+        scope: tracker.scope, httpClient: httpClient, logger: logger, atlassian: atlassian,
+        outbound: outbound))
   }
 
   /// A syntactically valid base URL that the outbound policy admits (422 naming the rule).

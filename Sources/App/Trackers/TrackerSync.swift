@@ -29,7 +29,7 @@ struct TrackerSync: Sendable {
             case .unchanged: counts.unchanged += 1
             }
           }
-          if let latest = page.latestUpdatedAt, latest > (previous ?? .distantPast) {
+          if let latest = page.cursor, latest > (previous ?? .distantPast) {
             try await Tracker.query(on: transaction).filter(\.$id == trackerID)
               .set(\.$syncCursor, to: latest).update()
             counts.cursor = latest

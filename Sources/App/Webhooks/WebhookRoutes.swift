@@ -20,18 +20,13 @@ struct WebhookPayload: Codable, Sendable {
 struct WebhookRoutes: RouteCollection {
   func boot(routes: any RoutesBuilder) throws {
     routes.on(.POST, "webhooks", "jira", ":trackerID", body: .collect(maxSize: "1mb"), use: receive)
+    routes.on(
+      .POST, "webhooks", "github", ":trackerID", body: .collect(maxSize: "1mb"),
+      use: receiveGitHub)
   }
 
   func receive(req: Request) async throws -> Response {
-    guard let id = req.parameters.get("trackerID", as: UUID.self),
-      let tracker = try await Tracker.find(id, on: req.db), tracker.archivedAt == nil,
-      let sealed = tracker.webhookSecret
-    else {
-      throw AppError.notFound("Webhook")
-    }
-    let secret = String(
-      decoding: try TrackerSyncJob.service(app: req.application, logger: req.logger).cipher.open(
-        sealed, for: .webhookSecret(of: id)), as: UTF8.self)
+    let (tracker, secret) = try await Self.tracker(req, types: ["jira-cloud", "jira-dc"])
     let body = req.body.data.map { Data(buffer: $0) } ?? Data()
     let signed = WebhookSignature.verify(
       body: body, header: req.headers.first(name: "X-Hub-Signature"), secret: secret)
@@ -39,14 +34,7 @@ struct WebhookRoutes: RouteCollection {
       WebhookSignature.tokensMatch($0, secret)
     }
     guard signed || tokenMatches == true else {
-      req.logger.warning(
-        "Webhook signature refused",
-        metadata: [
-          "tracker": .string(id.uuidString.lowercased()), "ip": "\(req.clientInfo.ip ?? "-")",
-        ])
-      throw AppError(
-        .unauthorized, type: "invalid-signature", title: "Unauthorized",
-        detail: "The webhook signature or token does not match.")
+      throw Self.refuseSignature(req, tracker: tracker)
     }
     let event: JSONValue
     do {
@@ -63,10 +51,46 @@ struct WebhookRoutes: RouteCollection {
     let delivery =
       req.headers.first(name: "X-Atlassian-Webhook-Identifier").map { "id:" + $0 }
       ?? "sha256:" + SHA256Digest.hex(body)
+    return try await Self.enqueue(
+      req, tracker: tracker, key: key, event: event["webhookEvent"]?.stringValue ?? "unknown",
+      delivery: delivery)
+  }
+
+  /// The tracker a delivery names, live and of `type`, and its webhook secret; 404 otherwise.
+  static func tracker(_ req: Request, types: Set<String>) async throws -> (Tracker, String) {
+    guard let id = req.parameters.get("trackerID", as: UUID.self),
+      let tracker = try await Tracker.find(id, on: req.db), tracker.archivedAt == nil,
+      types.contains(tracker.type), let sealed = tracker.webhookSecret
+    else {
+      throw AppError.notFound("Webhook")
+    }
+    let secret = String(
+      decoding: try TrackerSyncJob.service(app: req.application, logger: req.logger).cipher.open(
+        sealed, for: .webhookSecret(of: id)), as: UTF8.self)
+    return (tracker, secret)
+  }
+
+  static func refuseSignature(_ req: Request, tracker: Tracker) -> AppError {
+    req.logger.warning(
+      "Webhook signature refused",
+      metadata: [
+        "tracker": .string((tracker.id?.uuidString ?? "").lowercased()),
+        "ip": "\(req.clientInfo.ip ?? "-")",
+      ])
+    return AppError(
+      .unauthorized, type: "invalid-signature", title: "Unauthorized",
+      detail: "The webhook signature or token does not match.")
+  }
+
+  /// Queues the re-read of `key` once per delivery (202 with the job, the same job for a
+  /// delivery seen before).
+  static func enqueue(
+    _ req: Request, tracker: Tracker, key: String, event: String, delivery: String
+  ) async throws -> Response {
+    let id = try tracker.requireID()
     let request = try JobRequest(
       kind: .processWebhook,
-      payload: WebhookPayload(
-        trackerId: id, issueKey: key, event: event["webhookEvent"]?.stringValue ?? "unknown"),
+      payload: WebhookPayload(trackerId: id, issueKey: key, event: event),
       uniqueKey: "webhook:\(id.uuidString.lowercased()):\(delivery)", uniqueness: .forever,
       tenant: JobTenant.of(company: tracker.$company.id))
     let result = try await req.application.jobs.queue.enqueue(request)

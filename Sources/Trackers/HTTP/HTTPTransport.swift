@@ -41,7 +41,9 @@ struct HTTPTransport: Sendable {
       try Task.checkCancellation()
       var request = HTTPClientRequest(url: url)
       request.method = method
-      request.headers.add(name: "Accept", value: "application/json")
+      if !extraHeaders.contains(where: { $0.0.lowercased() == "accept" }) {
+        request.headers.add(name: "Accept", value: "application/json")
+      }
       request.headers.add(name: "User-Agent", value: "promptsmith-trackers")
       switch authorization {
       case .none: break
@@ -91,8 +93,11 @@ struct HTTPTransport: Sendable {
           "access token refused, refreshing once", metadata: ["url": "\(Self.redacted(url))"])
         token = try await provider.refreshAfterUnauthorized()
         continue
-      case 429, 502, 503, 504:
-        let retryAfter = RetryPolicy.parseRetryAfter(result.headers.first(name: "Retry-After"))
+      case 429, 502, 503, 504,
+        403 where Self.isRateLimited(result):
+        let retryAfter =
+          RetryPolicy.parseRetryAfter(result.headers.first(name: "Retry-After"))
+          ?? Self.quotaResetWait(result.headers)
         if let delay = retryPolicy.delay(attempt: attempt, retryAfter: retryAfter) {
           logger.warning(
             "tracker rate limited or unavailable, retrying",
@@ -113,15 +118,47 @@ struct HTTPTransport: Sendable {
     }
   }
 
+  /// GitHub answers an exhausted quota with 403 as well as 429: with `Retry-After` (its
+  /// secondary limits) or with `x-ratelimit-remaining: 0` (its primary limit).
+  static func isRateLimited(_ result: HTTPResult) -> Bool {
+    result.headers.first(name: "Retry-After") != nil
+      || ["x-ratelimit-remaining", "ratelimit-remaining"].contains {
+        result.headers.first(name: $0)?.trimmingCharacters(in: .whitespaces) == "0"
+      }
+  }
+
+  /// The wait until an exhausted quota resets: GitHub's `x-ratelimit-reset` and GitLab's
+  /// `RateLimit-Reset` are UTC epoch seconds, Linear's `X-RateLimit-Requests-Reset`
+  /// milliseconds; nil when no quota is exhausted.
+  static func quotaResetWait(_ headers: HTTPHeaders, now: Date = Date()) -> TimeInterval? {
+    for (remaining, reset) in [
+      ("x-ratelimit-remaining", "x-ratelimit-reset"), ("ratelimit-remaining", "ratelimit-reset"),
+      ("x-ratelimit-requests-remaining", "x-ratelimit-requests-reset"),
+    ] {
+      guard headers.first(name: remaining)?.trimmingCharacters(in: .whitespaces) == "0",
+        let value = headers.first(name: reset).flatMap({ Double($0) })
+      else { continue }
+      let epoch = value > 100_000_000_000 ? value / 1000 : value
+      return max(0, epoch - now.timeIntervalSince1970)
+    }
+    return nil
+  }
+
   /// Sends a request and decodes the JSON body as ``JSONValue``.
   func json(
-    _ method: HTTPMethod, _ url: String, json body: Data? = nil
+    _ method: HTTPMethod, _ url: String, json body: Data? = nil,
+    headers: [(String, String)] = []
   ) async throws -> (JSONValue, Data) {
-    let result = try await send(method, url, json: body)
+    let result = try await send(method, url, json: body, headers: headers)
+    return (try Self.parsed(result.body, method: method, url: url), result.body)
+  }
+
+  /// A response body as ``JSONValue``, or a `badResponse` naming the request.
+  static func parsed(_ body: Data, method: HTTPMethod, url: String) throws -> JSONValue {
     do {
-      return (try JSONValue(parsing: result.body), result.body)
+      return try JSONValue(parsing: body)
     } catch {
-      throw TrackerError.badResponse("\(method) \(Self.redacted(url)): body is not JSON")
+      throw TrackerError.badResponse("\(method) \(redacted(url)): body is not JSON")
     }
   }
 

@@ -15,6 +15,13 @@ enum JSONSlicer {
     return try inner.arrayElementRanges().map { Data(bytes[$0]) }
   }
 
+  /// The byte slices of the elements of a document that is an array (GitHub's lists).
+  static func arrayElements(in data: Data) throws -> [Data] {
+    let bytes = [UInt8](data)
+    var scanner = Scanner(bytes: bytes)
+    return try scanner.arrayElementRanges().map { Data(bytes[$0]) }
+  }
+
   /// The byte slice of the top-level member `key`, or `nil` when absent.
   static func member(_ key: String, in data: Data) throws -> Data? {
     let bytes = [UInt8](data)

@@ -31,5 +31,6 @@ enum AppMigrations {
     UpdateTemplatesAddTokenBudget(),
     CreateTemplateVersionStats(),
     UpdateIssuesAddDeletedAt(),
+    UpdateTrackersAddScope(),
   ]
 }

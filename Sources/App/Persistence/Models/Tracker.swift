@@ -14,6 +14,8 @@ final class Tracker: Model, @unchecked Sendable {
   @OptionalField(key: "auth_json") var authJSON: String?
   @OptionalField(key: "acceptance_criteria_field") var acceptanceCriteriaField: String?
   @OptionalField(key: "jql") var jql: String?
+  /// `TrackerScope` as JSON: the repositories, projects or teams synced.
+  @OptionalField(key: "scope_json") var scopeJSON: String?
   @Field(key: "sync_interval_minutes") var syncIntervalMinutes: Int
   /// Sealed like the credentials.
   @OptionalField(key: "webhook_secret") var webhookSecret: String?
@@ -42,4 +44,15 @@ final class Tracker: Model, @unchecked Sendable {
 extension Tracker {
   /// `type` as the tracker family it names.
   var trackerType: TrackerType { TrackerType(rawValue: type) }
+
+  /// The stored scope; empty for the trackers that have none (Jira, Teamwork).
+  var scope: TrackerScope {
+    get {
+      scopeJSON.flatMap { try? JSONDecoder().decode(TrackerScope.self, from: Data($0.utf8)) }
+        ?? TrackerScope()
+    }
+    set {
+      scopeJSON = (try? JSONEncoder().encode(newValue)).map { String(decoding: $0, as: UTF8.self) }
+    }
+  }
 }

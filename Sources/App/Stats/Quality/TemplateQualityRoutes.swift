@@ -38,18 +38,24 @@ extension StatsRoutes {
     return TemplateComparison.compare(templateID: try template.requireID(), a: a, b: b)
   }
 
-  /// `from` and `to` are days of `tz` (a day in `to` counts in full) or RFC 3339 date-times;
-  /// without them, all time.
+  /// `from` and `to` are days of `tz` (a day in `to` counts in full) or RFC 3339 date-times,
+  /// taken down to the quarter hour (the finest rollup; every zone's midnight is one); without
+  /// them, all time.
   static func qualityRange(_ req: Request) throws
     -> (window: StatsWindow, from: Date?, to: Date?, tz: String)
   {
     var calendar = Calendar(identifier: .gregorian)
     calendar.timeZone = try timeZone(req)
-    let from = try instant(req, "from", calendar: calendar)
+    let requestedFrom = try instant(req, "from", calendar: calendar)
     var to = try instant(req, "to", calendar: calendar)
     if let day = to, req.query[String.self, at: "to"]?.count == 10 {
       to = calendar.date(byAdding: .day, value: 1, to: day)
     }
+    let quarterHour = { (date: Date) in
+      Date(timeIntervalSince1970: (date.timeIntervalSince1970 / 900).rounded(.down) * 900)
+    }
+    let from = requestedFrom.map(quarterHour)
+    to = to.map(quarterHour)
     if let from, let to, from >= to {
       throw AppError.validation(field: "from", reason: "must be before to")
     }

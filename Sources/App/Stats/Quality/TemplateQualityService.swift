@@ -24,22 +24,37 @@ struct TemplateQualityService: Sendable {
     }
   }
 
-  /// The version's counts and histogram in the window, by template version id.
+  /// The versions' counts and histograms in the window, by template version id.
   private func figures(companyID: UUID, templateID: UUID, window: StatsWindow) async throws
     -> [UUID: VersionFigures]
   {
-    let rows = try await database.rows(
-      TemplateQualityStatement(companyID: companyID, templateID: templateID, window: window))
+    let scope = TemplateQualityStatements.Scope(
+      companyID: companyID, templateID: templateID, window: window)
     var figures: [UUID: VersionFigures] = [:]
-    for row in rows {
+    for row in try await database.rows(TemplateQualityStatements.Counts(scope: scope)) {
       let count = { (column: String) in try row.decode(column: column, as: Int.self) }
       figures[try row.decode(column: "template_version_id", as: UUID.self)] = VersionFigures(
         generations: try count("generations"), promptTokens: try count("prompt_tokens"),
         outputs: try count("outputs"), outputTokens: try count("output_tokens"),
         outputsWithTokens: try count("outputs_with_tokens"), reviewed: try count("reviewed"),
         accepted: try count("accepted"), changesRequested: try count("changes_requested"),
-        rejected: try count("rejected"),
-        histogram: try TemplateVersionFacts.bucketColumns.map(count))
+        rejected: try count("rejected"))
+    }
+    for row in try await database.rows(TemplateQualityStatements.WholeDayLatency(scope: scope)) {
+      let id = try row.decode(column: "template_version_id", as: UUID.self)
+      let histogram = try TemplateVersionFacts.bucketColumns.map {
+        try row.decode(column: $0, as: Int.self)
+      }
+      figures[id, default: .none].histogram = histogram
+    }
+    if !window.isWholeDays {
+      for row in try await database.rows(TemplateQualityStatements.PartialDayLatency(scope: scope))
+      {
+        let id = try row.decode(column: "template_version_id", as: UUID.self)
+        let bucket = try row.decode(column: "bucket", as: Int.self)
+        guard TemplateVersionFacts.bucketColumns.indices.contains(bucket) else { continue }
+        figures[id, default: .none].histogram[bucket] += try row.decode(column: "n", as: Int.self)
+      }
     }
     return figures
   }

@@ -20,13 +20,13 @@ extension CreateTemplateVersionStats {
     "promptsmith_count_template_reviews",
   ]
 
+  private static let generationCounts = ["generations", "prompt_tokens"]
   private static let outputCounts = ["outputs", "output_tokens", "outputs_with_tokens"]
   private static let reviewCounts = ["reviewed", "accepted", "changes_requested", "rejected"]
   private static let joinTemplateVersion =
     "JOIN prompt_template_versions tv ON tv.id = pv.template_version_id"
 
   func createSQLiteTriggers(on sql: any SQLDatabase) async throws {
-    let day = { CreateGenerationDailyStats.day($0, sqlite: true) }
     let upsert = { (columns: [String]) in
       "ON CONFLICT (\(Self.key)) DO UPDATE SET "
         + Self.increments(columns, target: "", excluded: "excluded")
@@ -35,11 +35,15 @@ extension CreateTemplateVersionStats {
       """
       CREATE TRIGGER prompt_versions_count_template_stats AFTER INSERT ON prompt_versions
       BEGIN
-        INSERT INTO template_version_daily_stats (\(Self.key), generations, prompt_tokens)
-        SELECT NEW.company_id, tv.template_id, \(day("NEW.created_at")), NEW.template_version_id,
-          1, NEW.tokens_estimate
+      \(CountRollup.all.map { rollup in
+        """
+        \(rollup.insert(Self.generationCounts, sqlite: true))
+        SELECT NEW.company_id, tv.template_id, \(rollup.number("NEW.created_at", true)),
+          NEW.template_version_id, 1, NEW.tokens_estimate
         FROM prompt_template_versions tv WHERE tv.id = NEW.template_version_id
-        \(upsert(["generations", "prompt_tokens"]));
+        \(rollup.upsert(Self.generationCounts, sqlite: true));
+        """
+      }.joined(separator: "\n"))
       END
       """,
       """
@@ -49,11 +53,16 @@ extension CreateTemplateVersionStats {
         SELECT NEW.prompt_version_id, NEW.id, \(Self.firstOutputValues("NEW", sqlite: true))
         FROM prompt_versions pv \(Self.joinTemplateVersion) WHERE pv.id = NEW.prompt_version_id
         ON CONFLICT (prompt_version_id) DO NOTHING;
-        INSERT INTO template_version_daily_stats (\(Self.key), \(Self.outputCounts.joined(separator: ", ")))
-        SELECT pv.company_id, tv.template_id, \(day("pv.created_at")), pv.template_version_id, 1,
-          COALESCE(NEW.tokens_out, 0), CASE WHEN NEW.tokens_out IS NULL THEN 0 ELSE 1 END
-        FROM prompt_versions pv \(Self.joinTemplateVersion) WHERE pv.id = NEW.prompt_version_id
-        \(upsert(Self.outputCounts));
+        \(CountRollup.all.map { rollup in
+          """
+          \(rollup.insert(Self.outputCounts, sqlite: true))
+          SELECT pv.company_id, tv.template_id, \(rollup.number("pv.created_at", true)),
+            pv.template_version_id, 1, COALESCE(NEW.tokens_out, 0),
+            CASE WHEN NEW.tokens_out IS NULL THEN 0 ELSE 1 END
+          FROM prompt_versions pv \(Self.joinTemplateVersion) WHERE pv.id = NEW.prompt_version_id
+          \(rollup.upsert(Self.outputCounts, sqlite: true));
+          """
+        }.joined(separator: "\n"))
         INSERT INTO template_version_daily_latency (\(Self.key),
           \(TemplateVersionFacts.bucketColumns.joined(separator: ", ")))
         SELECT \(Self.key), \(TemplateVersionFacts.bucketIndicators(aggregate: false))
@@ -84,7 +93,6 @@ extension CreateTemplateVersionStats {
   }
 
   func createPostgresTriggers(on sql: any SQLDatabase) async throws {
-    let day = { CreateGenerationDailyStats.day($0, sqlite: false) }
     let upsert = { (columns: [String]) in
       "ON CONFLICT (\(Self.key)) DO UPDATE SET "
         + Self.increments(columns, target: "s.", excluded: "EXCLUDED")
@@ -93,12 +101,16 @@ extension CreateTemplateVersionStats {
       (
         "promptsmith_count_template_generations",
         """
-        INSERT INTO template_version_daily_stats AS s (\(Self.key), generations, prompt_tokens)
-        SELECT n.company_id, tv.template_id, \(day("n.created_at")), n.template_version_id,
-          COUNT(*), SUM(n.tokens_estimate)
-        FROM new_versions n JOIN prompt_template_versions tv ON tv.id = n.template_version_id
-        GROUP BY 1, 2, 3, 4
-        \(upsert(["generations", "prompt_tokens"]));
+        \(CountRollup.all.map { rollup in
+          """
+          \(rollup.insert(Self.generationCounts, sqlite: false))
+          SELECT n.company_id, tv.template_id, \(rollup.number("n.created_at", false)),
+            n.template_version_id, COUNT(*), SUM(n.tokens_estimate)
+          FROM new_versions n JOIN prompt_template_versions tv ON tv.id = n.template_version_id
+          GROUP BY 1, 2, 3, 4
+          \(rollup.upsert(Self.generationCounts, sqlite: false));
+          """
+        }.joined(separator: "\n"))
         """
       ),
       (
@@ -111,14 +123,17 @@ extension CreateTemplateVersionStats {
         \(Self.joinTemplateVersion)
         ORDER BY o.prompt_version_id, o.created_at, o.id
         ON CONFLICT (prompt_version_id) DO NOTHING;
-        INSERT INTO template_version_daily_stats AS s (\(Self.key),
-          \(Self.outputCounts.joined(separator: ", ")))
-        SELECT pv.company_id, tv.template_id, \(day("pv.created_at")), pv.template_version_id,
-          COUNT(*), COALESCE(SUM(o.tokens_out), 0), COUNT(o.tokens_out)
-        FROM new_outputs o JOIN prompt_versions pv ON pv.id = o.prompt_version_id
-        \(Self.joinTemplateVersion)
-        GROUP BY 1, 2, 3, 4
-        \(upsert(Self.outputCounts));
+        \(CountRollup.all.map { rollup in
+          """
+          \(rollup.insert(Self.outputCounts, sqlite: false))
+          SELECT pv.company_id, tv.template_id, \(rollup.number("pv.created_at", false)),
+            pv.template_version_id, COUNT(*), COALESCE(SUM(o.tokens_out), 0), COUNT(o.tokens_out)
+          FROM new_outputs o JOIN prompt_versions pv ON pv.id = o.prompt_version_id
+          \(Self.joinTemplateVersion)
+          GROUP BY 1, 2, 3, 4
+          \(rollup.upsert(Self.outputCounts, sqlite: false));
+          """
+        }.joined(separator: "\n"))
         INSERT INTO template_version_daily_latency AS s (\(Self.key),
           \(TemplateVersionFacts.bucketColumns.joined(separator: ", ")))
         SELECT f.company_id, f.template_id, f.day, f.template_version_id,
@@ -173,25 +188,20 @@ extension CreateTemplateVersionStats {
     }
   }
 
-  /// Adds `sign` (1 or -1) to the counts of the review `row` (`NEW` or `OLD`): reviewed, and
-  /// its verdict's column.
+  /// Adds `sign` (1 or -1) to the counts of the review `row` (`NEW` or `OLD`) in both rollups:
+  /// reviewed, and its verdict's column.
   private static func reviewDelta(row: String, sign: String, sqlite: Bool) -> String {
-    let upsert =
-      sqlite
-      ? "ON CONFLICT (\(key)) DO UPDATE SET "
-        + increments(reviewCounts, target: "", excluded: "excluded")
-      : "ON CONFLICT (\(key)) DO UPDATE SET "
-        + increments(reviewCounts, target: "s.", excluded: "EXCLUDED")
-    return """
-      INSERT INTO template_version_daily_stats\(sqlite ? "" : " AS s") (\(key),
-        \(reviewCounts.joined(separator: ", ")))
-      SELECT pv.company_id, tv.template_id,
-        \(CreateGenerationDailyStats.day("pv.created_at", sqlite: sqlite)), pv.template_version_id,
-        \(sign), \(TemplateVersionFacts.verdictCounts("\(row).verdict", sign: sign))
+    CountRollup.all.map { rollup in
+      """
+      \(rollup.insert(reviewCounts, sqlite: sqlite))
+      SELECT pv.company_id, tv.template_id, \(rollup.number("pv.created_at", sqlite)),
+        pv.template_version_id, \(sign),
+        \(TemplateVersionFacts.verdictCounts("\(row).verdict", sign: sign))
       FROM outputs o JOIN prompt_versions pv ON pv.id = o.prompt_version_id
       \(joinTemplateVersion)
       WHERE o.id = \(row).output_id
-      \(upsert)
+      \(rollup.upsert(reviewCounts, sqlite: sqlite))
       """
+    }.joined(separator: ";\n")
   }
 }

@@ -1,8 +1,9 @@
 import Fluent
 import SQLKit
 
-/// Per template version and UTC day of generation: generations, outputs, reviews by verdict,
-/// tokens, and a histogram of seconds to the first output, so that `GET /stats/templates/:id`
+/// Per template version and UTC day (and quarter hour, `CountRollup`) of generation:
+/// generations, outputs, reviews by verdict, tokens, and a histogram of seconds to the first
+/// output per day, so that `GET /stats/templates/:id`
 /// adds up a row per version and day instead of joining every prompt, output and review
 /// (`scripts/bench-stats.sh`). Kept by triggers on `prompt_versions`, `outputs` and
 /// `output_reviews` in the transaction of each write, like `generation_daily_stats`
@@ -55,7 +56,7 @@ struct CreateTemplateVersionStats: AsyncMigration {
     }
     for table in [
       "template_version_daily_latency", "prompt_version_first_outputs",
-      "template_version_daily_stats",
+      "template_version_quarter_stats", "template_version_daily_stats",
     ] {
       try await sql.raw("DROP TABLE \(unsafeRaw: table)").run()
     }
@@ -69,20 +70,27 @@ struct CreateTemplateVersionStats: AsyncMigration {
 
   private func createTables(on sql: any SQLDatabase) async throws {
     let sqlite = sql.engine == .sqlite
-    let uuid = sqlite ? "BLOB" : "UUID"
+    // Declared as Fluent declares its own UUID columns: on SQLite the type name decides the
+    // column's affinity, and a join between columns of different affinities cannot use the
+    // index (the lookup of a prompt version's first output scanned the whole table).
+    let uuid = "UUID"
     let withoutRowID = sqlite ? " WITHOUT ROWID" : ""
     let keyColumns = """
       company_id \(uuid) NOT NULL, template_id \(uuid) NOT NULL, day BIGINT NOT NULL,
       template_version_id \(uuid) NOT NULL
       """
     let counts = TemplateVersionFacts.counts.map { "\($0) BIGINT NOT NULL DEFAULT 0" }
-    try await sql.raw(
-      """
-      CREATE TABLE template_version_daily_stats (\(unsafeRaw: keyColumns),
-        \(unsafeRaw: counts.joined(separator: ", ")), PRIMARY KEY (\(unsafeRaw: Self.key))
-      )\(unsafeRaw: withoutRowID)
-      """
-    ).run()
+    for rollup in CountRollup.all {
+      try await sql.raw(
+        """
+        CREATE TABLE \(unsafeRaw: rollup.table) (
+          company_id \(unsafeRaw: uuid) NOT NULL, template_id \(unsafeRaw: uuid) NOT NULL,
+          \(unsafeRaw: rollup.period) BIGINT NOT NULL, template_version_id \(unsafeRaw: uuid) NOT NULL,
+          \(unsafeRaw: counts.joined(separator: ", ")), PRIMARY KEY (\(unsafeRaw: rollup.key))
+        )\(unsafeRaw: withoutRowID)
+        """
+      ).run()
+    }
     try await sql.raw(
       """
       CREATE TABLE prompt_version_first_outputs (
@@ -104,15 +112,18 @@ struct CreateTemplateVersionStats: AsyncMigration {
   private func backfill(on sql: any SQLDatabase) async throws {
     let sqlite = sql.engine == .sqlite
     let sums = TemplateVersionFacts.counts.map { "SUM(\($0))" }.joined(separator: ", ")
-    try await sql.raw(
-      """
-      INSERT INTO template_version_daily_stats (\(unsafeRaw: Self.key),
-        \(unsafeRaw: TemplateVersionFacts.counts.joined(separator: ", ")))
-      SELECT \(unsafeRaw: Self.key), \(unsafeRaw: sums)
-      FROM (\(unsafeRaw: TemplateVersionFacts.rows(versionFilter: "1 = 1", sqlite: sqlite))) AS facts
-      GROUP BY \(unsafeRaw: Self.key)
-      """
-    ).run()
+    for rollup in CountRollup.all {
+      let facts = TemplateVersionFacts.rows(versionFilter: "1 = 1", period: rollup, sqlite: sqlite)
+      try await sql.raw(
+        """
+        INSERT INTO \(unsafeRaw: rollup.table) (\(unsafeRaw: rollup.key),
+          \(unsafeRaw: TemplateVersionFacts.counts.joined(separator: ", ")))
+        SELECT \(unsafeRaw: rollup.key), \(unsafeRaw: sums)
+        FROM (\(unsafeRaw: facts)) AS facts
+        GROUP BY \(unsafeRaw: rollup.key)
+        """
+      ).run()
+    }
     try await sql.raw(
       """
       INSERT INTO prompt_version_first_outputs (prompt_version_id, output_id, \(unsafeRaw: Self.key),

@@ -14,12 +14,12 @@ enum TemplateVersionFacts {
   ]
 
   /// One row per prompt version and one per output, as
-  /// `(company_id, template_id, day, template_version_id, generations, …, rejected)`.
-  /// `versionFilter` restricts the prompt versions `pv` (joined with their template version
-  /// `tv`): the backfill takes all, the statistics a template's partial days.
-  static func rows(versionFilter: String, sqlite: Bool) -> String {
-    let day = CreateGenerationDailyStats.day("pv.created_at", sqlite: sqlite)
-    let key = "pv.company_id, tv.template_id, \(day) AS day, pv.template_version_id"
+  /// `(company_id, template_id, day|quarter, template_version_id, generations, …, rejected)`,
+  /// for the backfill of each rollup. `versionFilter` restricts the prompt versions `pv`
+  /// (joined with their template version `tv`).
+  static func rows(versionFilter: String, period: CountRollup, sqlite: Bool) -> String {
+    let number = period.number("pv.created_at", sqlite)
+    let key = "pv.company_id, tv.template_id, \(number) AS \(period.period), pv.template_version_id"
     return """
       SELECT \(key), 1 AS generations, pv.tokens_estimate AS prompt_tokens, 0 AS outputs,
         0 AS output_tokens, 0 AS outputs_with_tokens, 0 AS reviewed, 0 AS accepted,
