@@ -68,6 +68,7 @@ import Vapor
     "GET /trackers/:trackerID/oauth/start": .role(.admin),
     "GET /oauth/jira/callback": .signed,
     "POST /webhooks/jira/:trackerID": .signed,
+    "POST /webhooks/github/:trackerID": .signed,
     "GET /issues": .role(.developer),
     "GET /issues/:issueID": .role(.developer),
     "POST /outputs": .role(.developer),

@@ -165,7 +165,8 @@ import Testing
       #expect(account.name == "monalisa octocat" && account.email == "octocat@github.com")
       let recorded = waits.withLockedValue { $0 }
       #expect(recorded.count == 2)
-      #expect((25...31).contains(recorded.first ?? 0))
+      // until the reset, 30 s after the test began (less however long it took to get there)
+      #expect((1...31).contains(recorded.first ?? 0))
       #expect(recorded.last == 7)
     }
   }

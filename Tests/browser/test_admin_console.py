@@ -74,7 +74,7 @@ def test_admin_creates_a_data_center_tracker_and_tests_it(browser, world, stack)
     browser.wait_ready(r"^/app/admin/trackers/new$")
     assert browser.h1() == "New tracker"
     # Nothing but the type until one is chosen.
-    assert browser.radio_labels("Tracker type") == ["Jira Cloud", "Jira Data Center", "Teamwork"]
+    assert browser.radio_labels("Tracker type") == ["Jira Cloud", "Jira Data Center", "Teamwork", "GitHub"]
     assert "Base URL" not in browser.labels_shown()
     browser.radio("Tracker type", "Jira Data Center").click()
     assert browser.radio_labels("Authentication") == ["Personal access token", "Username and password"]
@@ -138,6 +138,38 @@ def test_admin_creates_a_data_center_tracker_and_tests_it(browser, world, stack)
         _, stored, _ = world.api.call("GET", "/trackers/%s" % tracker_id, token=world.admin, expect=200)
         assert fake_jira.OPS_PASSWORD not in str(stored) and stored["authKind"] == "basic"
         browser.check("Data Center tracker, reloaded", axe=False)
+    finally:
+        archive_tracker(world, tracker_id)
+
+
+def test_admin_creates_a_github_tracker(browser, world, stack):
+    browser.sign_in(ADMIN)
+    browser.open("/app/admin/trackers/new")
+    browser.wait_ready(r"^/app/admin/trackers/new")
+    browser.radio("Tracker type", "GitHub").click()
+    assert browser.radio_labels("Authentication") == ["Personal access token"]
+    shown = set(browser.labels_shown())
+    assert {"Name", "Base URL", "Token", "Repositories", "In-progress label", "Webhook secret"} <= shown, shown
+    assert not shown & {"JQL filter", "Acceptance criteria field"}, shown
+    name = "Octo %s (GitHub)" % suffix()
+    browser.fill("Name", name)
+    browser.fill("Base URL", stack.jira_url)
+    browser.fill("Token", "github_pat_browser_test")
+    browser.fill("Repositories", "octo-org/octo-repo\n  octo-org/octo-docs  \n")
+    browser.fill("In-progress label", "in progress")
+    browser.check("new GitHub tracker, filled in")
+    browser.button("Create tracker").click()
+    browser.wait_ready(r"^/app/admin/trackers/%s" % UUID)
+    tracker_id = tracker_id_from(browser)
+    try:
+        sent = [b for b in browser.sent_bodies("POST", "/trackers") if b][-1]
+        assert sent["type"] == "github" and sent["auth"] == {"kind": "pat", "token": "github_pat_browser_test"}, sent
+        assert sent["scope"] == {"repositories": ["octo-org/octo-repo", "octo-org/octo-docs"], "inProgressLabel": "in progress"}, sent
+        assert fact(browser, "Type") == "GitHub"
+        _, stored, _ = world.api.call("GET", "/trackers/%s" % tracker_id, token=world.admin, expect=200)
+        assert stored["scope"]["repositories"] == ["octo-org/octo-repo", "octo-org/octo-docs"], stored
+        assert browser.control("Repositories").get_attribute("value") == "octo-org/octo-repo\nocto-org/octo-docs"
+        browser.check("GitHub tracker, created")
     finally:
         archive_tracker(world, tracker_id)
 

@@ -27,10 +27,6 @@ extension CreateTemplateVersionStats {
     "JOIN prompt_template_versions tv ON tv.id = pv.template_version_id"
 
   func createSQLiteTriggers(on sql: any SQLDatabase) async throws {
-    let upsert = { (columns: [String]) in
-      "ON CONFLICT (\(Self.key)) DO UPDATE SET "
-        + Self.increments(columns, target: "", excluded: "excluded")
-    }
     let statements = [
       """
       CREATE TRIGGER prompt_versions_count_template_stats AFTER INSERT ON prompt_versions
@@ -49,7 +45,8 @@ extension CreateTemplateVersionStats {
       """
       CREATE TRIGGER outputs_count_template_stats AFTER INSERT ON outputs
       BEGIN
-        INSERT INTO prompt_version_first_outputs (prompt_version_id, output_id, \(Self.key), bucket)
+        INSERT INTO prompt_version_first_outputs (prompt_version_id, output_id, \(Self.key), bucket,
+          generated_at)
         SELECT NEW.prompt_version_id, NEW.id, \(Self.firstOutputValues("NEW", sqlite: true))
         FROM prompt_versions pv \(Self.joinTemplateVersion) WHERE pv.id = NEW.prompt_version_id
         ON CONFLICT (prompt_version_id) DO NOTHING;
@@ -63,12 +60,12 @@ extension CreateTemplateVersionStats {
           \(rollup.upsert(Self.outputCounts, sqlite: true));
           """
         }.joined(separator: "\n"))
-        INSERT INTO template_version_daily_latency (\(Self.key),
-          \(TemplateVersionFacts.bucketColumns.joined(separator: ", ")))
-        SELECT \(Self.key), \(TemplateVersionFacts.bucketIndicators(aggregate: false))
-        FROM prompt_version_first_outputs f
-        WHERE f.prompt_version_id = NEW.prompt_version_id AND f.output_id = NEW.id
-        \(upsert(TemplateVersionFacts.bucketColumns));
+        \(LatencyRollup.all.map {
+          $0.add(
+            from: "prompt_version_first_outputs f",
+            filter: "f.prompt_version_id = NEW.prompt_version_id AND f.output_id = NEW.id",
+            sqlite: true, grouped: false) + ";"
+        }.joined(separator: "\n"))
       END
       """,
       """
@@ -93,10 +90,6 @@ extension CreateTemplateVersionStats {
   }
 
   func createPostgresTriggers(on sql: any SQLDatabase) async throws {
-    let upsert = { (columns: [String]) in
-      "ON CONFLICT (\(Self.key)) DO UPDATE SET "
-        + Self.increments(columns, target: "s.", excluded: "EXCLUDED")
-    }
     let functions = [
       (
         "promptsmith_count_template_generations",
@@ -116,7 +109,8 @@ extension CreateTemplateVersionStats {
       (
         "promptsmith_count_template_outputs",
         """
-        INSERT INTO prompt_version_first_outputs (prompt_version_id, output_id, \(Self.key), bucket)
+        INSERT INTO prompt_version_first_outputs (prompt_version_id, output_id, \(Self.key), bucket,
+          generated_at)
         SELECT DISTINCT ON (o.prompt_version_id) o.prompt_version_id, o.id,
           \(Self.firstOutputValues("o", sqlite: false))
         FROM new_outputs o JOIN prompt_versions pv ON pv.id = o.prompt_version_id
@@ -134,14 +128,12 @@ extension CreateTemplateVersionStats {
           \(rollup.upsert(Self.outputCounts, sqlite: false));
           """
         }.joined(separator: "\n"))
-        INSERT INTO template_version_daily_latency AS s (\(Self.key),
-          \(TemplateVersionFacts.bucketColumns.joined(separator: ", ")))
-        SELECT f.company_id, f.template_id, f.day, f.template_version_id,
-          \(TemplateVersionFacts.bucketIndicators(aggregate: true))
-        FROM prompt_version_first_outputs f
-        JOIN new_outputs o ON o.prompt_version_id = f.prompt_version_id AND o.id = f.output_id
-        GROUP BY 1, 2, 3, 4
-        \(upsert(TemplateVersionFacts.bucketColumns));
+        \(LatencyRollup.all.map {
+          $0.add(
+            from: "prompt_version_first_outputs f JOIN new_outputs o"
+              + " ON o.prompt_version_id = f.prompt_version_id AND o.id = f.output_id",
+            filter: "TRUE", sqlite: false, grouped: true) + ";"
+        }.joined(separator: "\n"))
         """
       ),
       (

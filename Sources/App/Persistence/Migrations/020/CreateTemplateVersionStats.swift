@@ -12,8 +12,9 @@ import SQLKit
 /// - `prompt_version_first_outputs`: each prompt version's first output and its histogram
 ///   bucket. Its primary key decides which output was first when two arrive at once: the
 ///   second insert waits for the first to commit and then does nothing.
-/// - `template_version_daily_latency`: the histogram, one column per bucket, so that a range
-///   is one row per version and day whatever the spread of times.
+/// - `template_version_daily_latency` and `template_version_period_latency`
+///   (`LatencyRollup`): the histogram, one column per bucket, so that a range is one row per
+///   version and day (or 16 days) whatever the spread of times.
 struct CreateTemplateVersionStats: AsyncMigration {
   func prepare(on database: any Database) async throws {
     try await database.transaction { transaction in
@@ -31,6 +32,10 @@ struct CreateTemplateVersionStats: AsyncMigration {
       } else {
         try await createPostgresTriggers(on: sql)
       }
+      // The partial days' first outputs: a template's, by the time their prompt was generated.
+      try await transaction.createIndex(
+        "prompt_version_first_outputs_generated_idx", on: "prompt_version_first_outputs",
+        columns: ["company_id", "template_id", "generated_at", "template_version_id", "bucket"])
       // The statistics' partial days: one template version's prompts in a time range.
       try await sql.raw("DROP INDEX prompt_versions_template_version_id_idx").run()
       try await transaction.createIndex(
@@ -55,7 +60,8 @@ struct CreateTemplateVersionStats: AsyncMigration {
       }
     }
     for table in [
-      "template_version_daily_latency", "prompt_version_first_outputs",
+      "template_version_period_latency", "template_version_daily_latency",
+      "prompt_version_first_outputs",
       "template_version_quarter_stats", "template_version_daily_stats",
     ] {
       try await sql.raw("DROP TABLE \(unsafeRaw: table)").run()
@@ -95,18 +101,23 @@ struct CreateTemplateVersionStats: AsyncMigration {
       """
       CREATE TABLE prompt_version_first_outputs (
         prompt_version_id \(unsafeRaw: uuid) NOT NULL PRIMARY KEY, output_id \(unsafeRaw: uuid) NOT NULL,
-        \(unsafeRaw: keyColumns), bucket INTEGER NOT NULL
+        \(unsafeRaw: keyColumns), bucket INTEGER NOT NULL,
+        generated_at \(unsafeRaw: sqlite ? "REAL" : "TIMESTAMPTZ") NOT NULL
       )\(unsafeRaw: withoutRowID)
       """
     ).run()
     let buckets = TemplateVersionFacts.bucketColumns.map { "\($0) BIGINT NOT NULL DEFAULT 0" }
-    try await sql.raw(
-      """
-      CREATE TABLE template_version_daily_latency (\(unsafeRaw: keyColumns),
-        \(unsafeRaw: buckets.joined(separator: ", ")), PRIMARY KEY (\(unsafeRaw: Self.key))
-      )\(unsafeRaw: withoutRowID)
-      """
-    ).run()
+    for rollup in LatencyRollup.all {
+      try await sql.raw(
+        """
+        CREATE TABLE \(unsafeRaw: rollup.table) (
+          company_id \(unsafeRaw: uuid) NOT NULL, template_id \(unsafeRaw: uuid) NOT NULL,
+          \(unsafeRaw: rollup.period) BIGINT NOT NULL, template_version_id \(unsafeRaw: uuid) NOT NULL,
+          \(unsafeRaw: buckets.joined(separator: ", ")), PRIMARY KEY (\(unsafeRaw: rollup.key))
+        )\(unsafeRaw: withoutRowID)
+        """
+      ).run()
+    }
   }
 
   private func backfill(on sql: any SQLDatabase) async throws {
@@ -127,7 +138,7 @@ struct CreateTemplateVersionStats: AsyncMigration {
     try await sql.raw(
       """
       INSERT INTO prompt_version_first_outputs (prompt_version_id, output_id, \(unsafeRaw: Self.key),
-        bucket)
+        bucket, generated_at)
       SELECT o.prompt_version_id, o.id, \(unsafeRaw: Self.firstOutputValues("o", sqlite: sqlite))
       FROM outputs o JOIN prompt_versions pv ON pv.id = o.prompt_version_id
       JOIN prompt_template_versions tv ON tv.id = pv.template_version_id
@@ -136,24 +147,24 @@ struct CreateTemplateVersionStats: AsyncMigration {
           AND (e.created_at < o.created_at OR (e.created_at = o.created_at AND e.id < o.id)))
       """
     ).run()
-    try await sql.raw(
-      """
-      INSERT INTO template_version_daily_latency (\(unsafeRaw: Self.key),
-        \(unsafeRaw: TemplateVersionFacts.bucketColumns.joined(separator: ", ")))
-      SELECT \(unsafeRaw: Self.key), \(unsafeRaw: TemplateVersionFacts.bucketIndicators(aggregate: true))
-      FROM prompt_version_first_outputs f GROUP BY \(unsafeRaw: Self.key)
-      """
-    ).run()
+    for rollup in LatencyRollup.all {
+      try await sql.raw(
+        SQLQueryString(
+          rollup.add(
+            from: "prompt_version_first_outputs f", filter: "1 = 1", sqlite: sqlite, grouped: true)
+        )
+      ).run()
+    }
   }
 
-  /// `company_id, template_id, day, template_version_id, bucket` of a first output `output`
+  /// `company_id, template_id, day, template_version_id, bucket, generated_at` of a first output `output`
   /// of the prompt version `pv` (of template version `tv`).
   static func firstOutputValues(_ output: String, sqlite: Bool) -> String {
     let seconds = TemplateVersionFacts.seconds(
       from: "pv.created_at", to: "\(output).created_at", sqlite: sqlite)
     return """
       pv.company_id, tv.template_id, \(CreateGenerationDailyStats.day("pv.created_at", sqlite: sqlite)),
-      pv.template_version_id, \(TemplateVersionFacts.bucketExpression(seconds))
+      pv.template_version_id, \(TemplateVersionFacts.bucketExpression(seconds)), pv.created_at
       """
   }
 

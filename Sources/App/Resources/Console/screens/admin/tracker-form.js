@@ -11,6 +11,7 @@ const KINDS = {
   "jira-cloud": ["apiToken", "oauth2"],
   "jira-dc": ["pat", "basic"],
   teamwork: ["apiKey", "pat", "server"],
+  github: ["pat"],
 };
 const SERVER_KEY_LABEL = "The server's key (TEAMWORK_API_KEY)";
 
@@ -27,12 +28,15 @@ const CREDENTIALS = {
 const CREDENTIAL_NAMES = ["email", "apiToken", "token", "username", "password", "apiKey"];
 
 const isJira = (type) => type === "jira-cloud" || type === "jira-dc";
+const takesWebhooks = (type) => isJira(type) || type === "github";
 const credentialId = (name) => `tracker-auth-${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
 const CONTROLS = {
   type: "tracker-type-jira-cloud", name: "tracker-name", baseUrl: "tracker-base-url",
   acceptanceCriteriaField: "tracker-criteria-field", jql: "tracker-jql",
   syncIntervalMinutes: "tracker-interval", webhookSecret: "tracker-webhook-secret",
+  scope: "tracker-repositories", "scope.repositories": "tracker-repositories",
+  "scope.inProgressLabel": "tracker-in-progress-label",
 };
 
 /** API field names (`auth.email`, `/auth/email`, `baseUrl`) → this form's control ids. */
@@ -40,7 +44,7 @@ export function trackerControlFor(name) {
   const path = String(name).replace(/^\//, "").replace(/\//g, ".");
   if (path === "auth" || path === "auth.kind") return document.querySelector("input[name=tracker-auth-kind]")?.id ?? null;
   if (path.startsWith("auth.")) return credentialId(path.slice(5));
-  return CONTROLS[path] ?? null;
+  return CONTROLS[path.replace(/\[\d+\]$/, "")] ?? null;
 }
 
 function radios(name, legend, options, checked, help) {
@@ -65,6 +69,10 @@ export function trackerForm(tracker, { initialType, submitLabel }) {
   const jql = h("textarea", { id: "tracker-jql", rows: "2", class: "code", spellcheck: "false", value: tracker?.jql ?? "" });
   const interval = h("input", { type: "number", id: "tracker-interval", min: "1", max: "1440", step: "1", value: String(tracker?.syncIntervalMinutes ?? 5) });
   const secret = h("input", { type: "password", id: "tracker-webhook-secret", autocomplete: "new-password", minlength: "16" });
+  const repositories = h("textarea", { id: "tracker-repositories", rows: "3", class: "code", spellcheck: "false",
+    value: (tracker?.scope?.repositories ?? []).join("\n") });
+  const inProgressLabel = h("input", { type: "text", id: "tracker-in-progress-label", maxlength: "100", autocomplete: "off",
+    value: tracker?.scope?.inProgressLabel ?? "" });
   const credentialInputs = Object.fromEntries(CREDENTIAL_NAMES.map((n) => [n, null]));
 
   const typeBox = h("div", { class: "tracker-type" });
@@ -72,12 +80,16 @@ export function trackerForm(tracker, { initialType, submitLabel }) {
   const credentialBox = h("div", { class: "tracker-credentials" });
   const jqlField = field("JQL filter", jql, { help: "Only issues matching this JQL are synced; empty for every issue the account can see." });
   const secretField = field("Webhook secret", secret, { help: "At least 16 characters." }); // help set by secretHelp()
-  const jiraOnly = [jqlField, secretField];
+  const criteriaField = field("Acceptance criteria field", criteria, { help: "The custom field that holds acceptance criteria (e.g. customfield_10047); empty for none." });
+  const repositoriesField = field("Repositories", repositories, { help: "One owner/name per line, e.g. octo-org/octo-repo (at most 50)." });
+  const labelField = field("In-progress label", inProgressLabel, { help: "An assigned open issue with this label counts as in progress; empty: open issues are to do." });
+  const jiraOnly = [jqlField, criteriaField];
+  const githubOnly = [repositoriesField, labelField];
   const typed = h("div", { class: "tracker-settings" },
     field("Name", name, { required: true, help: "How the console and issue lists name this tracker." }),
-    field("Base URL", baseUrl, { required: true, help: "The tracker's site, e.g. https://acme.atlassian.net; API paths are appended to it." }),
-    kindBox, credentialBox,
-    field("Acceptance criteria field", criteria, { help: "The custom field that holds acceptance criteria (e.g. customfield_10047); empty for none." }),
+    field("Base URL", baseUrl, { required: true, help: "The tracker's site, e.g. https://acme.atlassian.net, or for GitHub https://api.github.com (Enterprise: https://HOST/api/v3); API paths are appended to it." }),
+    kindBox, credentialBox, repositoriesField, labelField,
+    criteriaField,
     jqlField,
     field("Sync interval (minutes)", interval, { help: "1 to 1,440 minutes between automatic syncs." }),
     secretField);
@@ -89,7 +101,7 @@ export function trackerForm(tracker, { initialType, submitLabel }) {
     const p = secret.closest(".field").querySelector(".help");
     p.textContent = stored?.webhookSecretSet
       ? "Stored — leave empty to keep. A new one (at least 16 characters) replaces it."
-      : "At least 16 characters; Jira signs its webhook calls with it. Optional.";
+      : `At least 16 characters; ${type === "github" ? "GitHub" : "Jira"} signs its webhook calls with it. Optional.`;
   }
 
   function drawCredentials(kind) {
@@ -126,6 +138,9 @@ export function trackerForm(tracker, { initialType, submitLabel }) {
     actions.hidden = !type;
     hint.hidden = Boolean(type);
     for (const part of jiraOnly) part.hidden = !isJira(type);
+    for (const part of githubOnly) part.hidden = type !== "github";
+    secretField.hidden = !takesWebhooks(type);
+    if (type) secretHelp();
     drawKinds();
   }
 
@@ -159,6 +174,13 @@ export function trackerForm(tracker, { initialType, submitLabel }) {
     return true;
   }
 
+  /** GitHub's scope: one repository per line, the in-progress label when given. */
+  function scope() {
+    const value = { repositories: repositories.value.split("\n").map((line) => line.trim()).filter(Boolean) };
+    value.inProgressLabel = inProgressLabel.value.trim() || null;
+    return value;
+  }
+
   function auth() {
     const k = kind();
     const credentials = {};
@@ -178,9 +200,10 @@ export function trackerForm(tracker, { initialType, submitLabel }) {
     const body = { type, name: name.value.trim(), baseUrl: baseUrl.value.trim(), syncIntervalMinutes: Number(interval.value) };
     const a = auth();
     if (a.kind !== "server") body.auth = { kind: a.kind, ...a.credentials };
-    if (criteria.value.trim()) body.acceptanceCriteriaField = criteria.value.trim();
+    if (isJira(type) && criteria.value.trim()) body.acceptanceCriteriaField = criteria.value.trim();
     if (isJira(type) && jql.value.trim()) body.jql = jql.value.trim();
-    if (isJira(type) && secret.value) body.webhookSecret = secret.value;
+    if (takesWebhooks(type) && secret.value) body.webhookSecret = secret.value;
+    if (type === "github") body.scope = scope();
     return body;
   }
 
@@ -198,7 +221,13 @@ export function trackerForm(tracker, { initialType, submitLabel }) {
     text(criteria, "acceptanceCriteriaField");
     if (isJira(type)) text(jql, "jql");
     if (Number(interval.value) !== stored.syncIntervalMinutes) body.syncIntervalMinutes = Number(interval.value);
-    if (isJira(type) && secret.value) body.webhookSecret = secret.value;
+    if (takesWebhooks(type) && secret.value) body.webhookSecret = secret.value;
+    if (type === "github") {
+      const next = scope();
+      const before = stored.scope ?? {};
+      if (JSON.stringify(next.repositories) !== JSON.stringify(before.repositories ?? [])
+        || (next.inProgressLabel ?? null) !== (before.inProgressLabel ?? null)) body.scope = next;
+    }
     const a = auth();
     if (a.kind !== stored.authKind || Object.keys(a.credentials).length) body.auth = { kind: a.kind, ...a.credentials };
     return body;

@@ -50,19 +50,23 @@ function facts(tracker) {
 }
 
 function webhookSection(tracker) {
-  if (tracker.type !== "jira-cloud" && tracker.type !== "jira-dc" && !tracker.webhookUrl) return null;
+  if (!["jira-cloud", "jira-dc", "github"].includes(tracker.type) && !tracker.webhookUrl) return null;
   const url = tracker.webhookUrl ?? null;
+  const github = tracker.type === "github";
+  const vendor = github ? "GitHub" : "Jira";
   const body = url
-    ? [h("p", {}, "Point Jira's webhook (issue created, updated and deleted) at this address:"),
+    ? [h("p", {}, github
+      ? "Add a webhook to each repository (or the organisation) with this payload URL, the content type application/json, the tracker's webhook secret and the “Issues” events:"
+      : "Point Jira's webhook (issue created, updated and deleted) at this address:"),
       h("p", {}, h("code", { class: "secret", id: "webhook-url" }, url)),
       (() => {
         const { button, status } = copyButton("Copy webhook URL", url);
         return h("div", { class: "actions" }, button, status);
       })(),
       tracker.webhookSecretSet ? null
-        : h("p", { class: "help" }, "No webhook secret is set: Jira's calls are refused until you set one under Settings.")]
+        : h("p", { class: "help" }, `No webhook secret is set: ${vendor}'s calls are refused until you set one under Settings.`)]
     : [h("p", { class: "notice", id: "webhook-url-missing" },
-      "There is no webhook URL yet: the server does not know its public address because PUBLIC_BASE_URL is not set. Set PUBLIC_BASE_URL to the address Jira can reach and reload this page.")];
+      `There is no webhook URL yet: the server does not know its public address because PUBLIC_BASE_URL is not set. Set PUBLIC_BASE_URL to the address ${vendor} can reach and reload this page.`)];
   return h("section", { "aria-labelledby": "webhook-heading" }, h("h2", { id: "webhook-heading" }, "Webhook"), body);
 }
 
