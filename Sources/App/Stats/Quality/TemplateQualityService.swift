@@ -42,10 +42,12 @@ struct TemplateQualityService: Sendable {
     }
     for row in try await database.rows(TemplateQualityStatements.WholeDayLatency(scope: scope)) {
       let id = try row.decode(column: "template_version_id", as: UUID.self)
-      let histogram = try TemplateVersionFacts.bucketColumns.map {
-        try row.decode(column: $0, as: Int.self)
+      let counts = try row.decode(column: "histogram", as: String.self)
+        .split(separator: ",").map { Int($0) ?? 0 }
+      guard counts.count == TemplateVersionFacts.bucketCount else {
+        throw MalformedHistogram(buckets: counts.count)
       }
-      figures[id, default: .none].histogram = histogram
+      figures[id, default: .none].histogram = counts
     }
     if !window.isWholeDays {
       for row in try await database.rows(TemplateQualityStatements.PartialDayLatency(scope: scope))
@@ -107,4 +109,10 @@ struct VersionFigures: Equatable, Sendable {
   var histogram = [Int](repeating: 0, count: TemplateVersionFacts.bucketCount)
 
   static let none = VersionFigures()
+}
+
+/// A latency histogram whose bucket count is not the rollup's: a defect, never bad input.
+struct MalformedHistogram: Error, CustomStringConvertible {
+  let buckets: Int
+  var description: String { "a latency histogram of \(buckets) buckets" }
 }
