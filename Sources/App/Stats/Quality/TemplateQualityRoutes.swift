@@ -15,27 +15,49 @@ extension StatsRoutes {
       to: range.to, tz: range.tz, versions: versions)
   }
 
-  /// Both versions' figures over the same range, b against a.
+  /// Both versions' figures over the same range, b against a. The references are resolved
+  /// against the versions and label stays already loaded for the figures, not with queries
+  /// of their own.
   func compareTemplateVersions(req: Request) async throws -> TemplateComparisonResponse {
     let principal = try req.principal
     let template = try await req.templates.find(
       try req.idParameter("templateID", "Template"), companyID: principal.companyID)
-    let labels = try req.templateLabels
-    var compared: [PromptTemplateVersion] = []
+    var references: [(side: String, reference: TemplateVersionReference)] = []
     for side in ["a", "b"] {
       guard let reference = try TemplateRoutes.versionReference(req, side) else {
         throw AppError.validation(field: side, reason: "is required: a version number or a label")
       }
-      compared.append(try await labels.version(reference, of: template, field: side))
+      references.append((side, reference))
     }
     let range = try Self.qualityRange(req)
     let versions = try await TemplateQualityService(database: req.db).versions(
       of: template, companyID: principal.companyID, window: range.window)
-    let figures = compared.map { version in versions.first { $0.version == version.version } }
-    guard let a = figures[0], let b = figures[1] else {
-      throw AppError.notFound("Template version")
+    let compared = try references.map { side, reference in
+      guard
+        let number = Self.versionNumber(
+          reference, latest: template.latestVersion, versions: versions),
+        let version = versions.first(where: { $0.version == number })
+      else {
+        throw AppError.validation(
+          field: side, reason: "names no version of this template (\(reference))")
+      }
+      return version
     }
-    return TemplateComparison.compare(templateID: try template.requireID(), a: a, b: b)
+    return TemplateComparison.compare(
+      templateID: try template.requireID(), a: compared[0], b: compared[1])
+  }
+
+  /// The version a reference names: a number, `latest`, or the version a label points to now
+  /// (its stay that has not ended).
+  static func versionNumber(
+    _ reference: TemplateVersionReference, latest: Int, versions: [TemplateVersionQuality]
+  ) -> Int? {
+    switch reference {
+    case .number(let number): return number
+    case .label(TemplateLabelName.latest): return latest
+    case .label(let label):
+      return versions.first { $0.labels.contains { $0.label == label && $0.to == nil } }?.version
+    }
   }
 
   /// `from` and `to` are days of `tz` (a day in `to` counts in full) or RFC 3339 date-times,
