@@ -36,7 +36,8 @@ struct CreateTemplateVersionStats: AsyncMigration {
       try await transaction.createIndex(
         "prompt_version_first_outputs_generated_idx", on: "prompt_version_first_outputs",
         columns: ["company_id", "template_id", "generated_at", "template_version_id", "bucket"])
-      // The statistics' partial days: one template version's prompts in a time range.
+      // One template version's prompts in order of time (the regression check's sample of the
+      // latest generations with a version), in place of the index on the version alone.
       try await sql.raw("DROP INDEX prompt_versions_template_version_id_idx").run()
       try await transaction.createIndex(
         "prompt_versions_template_version_id_created_at_idx", on: "prompt_versions",
