@@ -17,6 +17,8 @@ public struct TrackerRegistry: Sendable {
     registry.register(.jiraDataCenter) { try JiraDataCenterClient(configuration: $0) }
     registry.register(.teamwork) { try TeamworkClient(configuration: $0) }
     registry.register(.github) { try GitHubClient(configuration: $0) }
+    registry.register(.gitlab) { try GitLabClient(configuration: $0) }
+    registry.register(.linear) { try LinearClient(configuration: $0) }
     return registry
   }()
 

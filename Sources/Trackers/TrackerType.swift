@@ -26,4 +26,8 @@ public struct TrackerType: RawRepresentable, Hashable, Sendable, Codable,
   public static let teamwork: TrackerType = "teamwork"
   /// GitHub Issues, REST API (github.com or GitHub Enterprise Server), one or more repositories.
   public static let github: TrackerType = "github"
+  /// GitLab Issues, REST API v4 (gitlab.com or self-managed), one or more projects.
+  public static let gitlab: TrackerType = "gitlab"
+  /// Linear, GraphQL API, one or more teams.
+  public static let linear: TrackerType = "linear"
 }

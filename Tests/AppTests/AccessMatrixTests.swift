@@ -69,6 +69,8 @@ import Vapor
     "GET /oauth/jira/callback": .signed,
     "POST /webhooks/jira/:trackerID": .signed,
     "POST /webhooks/github/:trackerID": .signed,
+    "POST /webhooks/gitlab/:trackerID": .signed,
+    "POST /webhooks/linear/:trackerID": .signed,
     "GET /issues": .role(.developer),
     "GET /issues/:issueID": .role(.developer),
     "POST /outputs": .role(.developer),

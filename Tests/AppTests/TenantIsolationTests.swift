@@ -13,6 +13,8 @@ import Vapor
     // Authenticated by the tracker's webhook secret, not by a user.
     "POST /webhooks/jira/:trackerID": "signed",
     "POST /webhooks/github/:trackerID": "signed",
+    "POST /webhooks/gitlab/:trackerID": "signed",
+    "POST /webhooks/linear/:trackerID": "signed",
   ]
 
   /// Bodies the contract check lets through, so that the answer is about the row.

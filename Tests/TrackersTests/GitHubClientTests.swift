@@ -192,20 +192,21 @@ import Testing
 
   @Test func linkHeadersAndKeysParse() {
     #expect(
-      GitHubLinks.next(
+      LinkHeader.next(
         #"<https://api.github.com/repositories/1300192/issues?page=2>; rel="prev", <https://api.github.com/repositories/1300192/issues?page=4>; rel="next""#
       )
         == "https://api.github.com/repositories/1300192/issues?page=4")
-    #expect(GitHubLinks.next(#"<https://x/issues?page=1>; rel="first""#) == nil)
-    #expect(GitHubLinks.next(nil) == nil)
+    #expect(LinkHeader.next(#"<https://x/issues?page=1>; rel="first""#) == nil)
+    #expect(LinkHeader.next(nil) == nil)
     #expect(
-      GitHubIssueKey("octo-org/octo-repo#12")
-        == GitHubIssueKey(repository: "octo-org/octo-repo", number: 12))
+      ScopedIssueKey("octo-org/octo-repo#12")
+        == ScopedIssueKey(source: "octo-org/octo-repo", number: 12))
+    #expect(ScopedIssueKey("a/b/c#7")?.source == "a/b/c")
     #expect(
-      GitHubIssueKey("octo-repo#12") == nil && GitHubIssueKey("a/b#0") == nil
-        && GitHubIssueKey("a/b#x") == nil)
-    let position = GitHubPagePosition(
-      repository: 1, url: "https://x/y?a=b c", latest: Date(timeIntervalSince1970: 12.5))
-    #expect(GitHubPagePosition(position.token) == position)
+      ScopedIssueKey("#12") == nil && ScopedIssueKey("a/b#0") == nil
+        && ScopedIssueKey("a/b#x") == nil)
+    let position = ListingPosition(
+      source: 1, url: "https://x/y?a=b c", latest: Date(timeIntervalSince1970: 12.5))
+    #expect(ListingPosition(position.token) == position)
   }
 }

@@ -93,7 +93,10 @@ import Testing
   @Test func registry() throws {
     let http = HTTPClient(eventLoopGroupProvider: .singleton)
     defer { try? http.syncShutdown() }
-    #expect(TrackerRegistry.standard.types == ["github", "jira-cloud", "jira-dc", "teamwork"])
+    #expect(
+      TrackerRegistry.standard.types == [
+        "github", "gitlab", "jira-cloud", "jira-dc", "linear", "teamwork",
+      ])
     let unknown = TrackerConfiguration(
       type: "asana", baseURL: "https://x", credentials: .pat(token: "t"), httpClient: http,
       outbound: .loopbackOnly())

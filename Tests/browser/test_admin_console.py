@@ -53,6 +53,12 @@ def open_admin_screen(browser, nav_text, path_pattern, heading):
     assert browser.h1() == heading, browser.h1()
 
 
+def help_of(browser, label):
+    """The help texts a control's aria-describedby points at, as a screen reader reads them."""
+    ids = (browser.control(label).get_attribute("aria-describedby") or "").split()
+    return " ".join(browser.js("return document.getElementById(arguments[0])?.textContent || ''", i) for i in ids)
+
+
 def tracker_id_from(browser):
     match = re.match(r"^/app/admin/trackers/(%s)" % UUID, browser.path())
     assert match, browser.path()
@@ -74,7 +80,7 @@ def test_admin_creates_a_data_center_tracker_and_tests_it(browser, world, stack)
     browser.wait_ready(r"^/app/admin/trackers/new$")
     assert browser.h1() == "New tracker"
     # Nothing but the type until one is chosen.
-    assert browser.radio_labels("Tracker type") == ["Jira Cloud", "Jira Data Center", "Teamwork", "GitHub"]
+    assert browser.radio_labels("Tracker type") == ["Jira Cloud", "Jira Data Center", "Teamwork", "GitHub", "GitLab", "Linear"]
     assert "Base URL" not in browser.labels_shown()
     browser.radio("Tracker type", "Jira Data Center").click()
     assert browser.radio_labels("Authentication") == ["Personal access token", "Username and password"]
@@ -170,6 +176,86 @@ def test_admin_creates_a_github_tracker(browser, world, stack):
         assert stored["scope"]["repositories"] == ["octo-org/octo-repo", "octo-org/octo-docs"], stored
         assert browser.control("Repositories").get_attribute("value") == "octo-org/octo-repo\nocto-org/octo-docs"
         browser.check("GitHub tracker, created")
+    finally:
+        archive_tracker(world, tracker_id)
+
+
+def test_admin_creates_a_gitlab_tracker(browser, world, stack):
+    browser.sign_in(ADMIN)
+    browser.open("/app/admin/trackers/new")
+    browser.wait_ready(r"^/app/admin/trackers/new")
+    browser.radio("Tracker type", "GitLab").click()
+    assert browser.radio_labels("Authentication") == ["Personal access token"]
+    shown = set(browser.labels_shown())
+    assert {"Name", "Base URL", "Token", "Projects", "In-progress label", "Webhook secret"} <= shown, shown
+    assert not shown & {"JQL filter", "Acceptance criteria field", "Repositories", "Teams"}, shown
+    # GitLab signs nothing: it sends the secret token itself, so the help says where it goes.
+    assert "X-Gitlab-Token" in help_of(browser, "Webhook secret")
+    name = "Web shop %s (GitLab)" % suffix()
+    browser.fill("Name", name)
+    browser.fill("Base URL", stack.jira_url)
+    browser.fill("Token", "glpat-browser-test")
+    browser.fill("Projects", "acme-group/web-shop\n  acme-group/platform/api  \n")
+    browser.fill("In-progress label", "workflow::doing")
+    browser.fill("Webhook secret", "gitlab-secret-token-0001")
+    browser.check("new GitLab tracker, filled in")
+    browser.button("Create tracker").click()
+    browser.wait_ready(r"^/app/admin/trackers/%s" % UUID)
+    tracker_id = tracker_id_from(browser)
+    try:
+        sent = [b for b in browser.sent_bodies("POST", "/trackers") if b][-1]
+        assert sent["type"] == "gitlab" and sent["auth"] == {"kind": "pat", "token": "glpat-browser-test"}, sent
+        assert sent["scope"] == {"projects": ["acme-group/web-shop", "acme-group/platform/api"], "inProgressLabel": "workflow::doing"}, sent
+        assert sent["webhookSecret"] == "gitlab-secret-token-0001", sent
+        assert fact(browser, "Type") == "GitLab"
+        _, stored, _ = world.api.call("GET", "/trackers/%s" % tracker_id, token=world.admin, expect=200)
+        assert stored["scope"]["projects"] == ["acme-group/web-shop", "acme-group/platform/api"], stored
+        assert stored["scope"]["inProgressLabel"] == "workflow::doing" and stored["webhookSecretSet"], stored
+        assert browser.control("Projects").get_attribute("value") == "acme-group/web-shop\nacme-group/platform/api"
+        assert browser.find("#webhook-url").text == "%s/webhooks/gitlab/%s" % (stack.base, tracker_id)
+        assert "Issues events" in browser.main_text()
+        browser.check("GitLab tracker, created")
+    finally:
+        archive_tracker(world, tracker_id)
+
+
+def test_admin_creates_a_linear_tracker(browser, world, stack):
+    browser.sign_in(ADMIN)
+    browser.open("/app/admin/trackers/new")
+    browser.wait_ready(r"^/app/admin/trackers/new")
+    browser.radio("Tracker type", "Linear").click()
+    assert browser.radio_labels("Authentication") == ["API key"]
+    shown = set(browser.labels_shown())
+    assert {"Name", "Base URL", "Key", "Teams", "Webhook secret"} <= shown, shown
+    assert not shown & {"JQL filter", "Acceptance criteria field", "Repositories", "Projects", "In-progress label"}, shown
+    # Linear has one API host, so the base URL may stay empty; Linear makes the signing secret.
+    assert browser.js("return document.querySelector('label[for=tracker-base-url] .required').hidden") is True
+    assert "https://api.linear.app" in help_of(browser, "Base URL")
+    assert "signing secret" in help_of(browser, "Webhook secret")
+    name = "Engineering %s (Linear)" % suffix()
+    browser.fill("Name", name)
+    # Not left empty here: this stack's outbound policy admits 127.0.0.1 only, not Linear's API.
+    browser.fill("Base URL", stack.jira_url)
+    browser.fill("Key", "lin_api_browser_test")
+    browser.fill("Teams", "ENG\n  DES  \n")
+    browser.fill("Webhook secret", "lin_wh_browser_test_0001")
+    browser.check("new Linear tracker, filled in")
+    browser.button("Create tracker").click()
+    browser.wait_ready(r"^/app/admin/trackers/%s" % UUID)
+    tracker_id = tracker_id_from(browser)
+    try:
+        sent = [b for b in browser.sent_bodies("POST", "/trackers") if b][-1]
+        assert sent["type"] == "linear" and sent["auth"] == {"kind": "apiKey", "apiKey": "lin_api_browser_test"}, sent
+        assert sent["scope"] == {"teams": ["ENG", "DES"]}, sent
+        assert sent["baseUrl"] == stack.jira_url and sent["webhookSecret"] == "lin_wh_browser_test_0001", sent
+        assert fact(browser, "Type") == "Linear"
+        assert fact(browser, "Authentication") == "API key"
+        _, stored, _ = world.api.call("GET", "/trackers/%s" % tracker_id, token=world.admin, expect=200)
+        assert stored["scope"]["teams"] == ["ENG", "DES"] and stored["webhookSecretSet"], stored
+        assert browser.control("Teams").get_attribute("value") == "ENG\nDES"
+        assert browser.find("#webhook-url").text == "%s/webhooks/linear/%s" % (stack.base, tracker_id)
+        assert "signing secret" in browser.main_text()
+        browser.check("Linear tracker, created")
     finally:
         archive_tracker(world, tracker_id)
 

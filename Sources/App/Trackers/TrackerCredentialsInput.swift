@@ -32,9 +32,13 @@ struct TrackerAuth: Codable, Sendable, Equatable {
     .jiraDataCenter: [.pat, .basic],
     .teamwork: [.apiKey, .pat],
     .github: [.pat],
+    .gitlab: [.pat],
+    .linear: [.apiKey],
   ]
   /// The tracker types Promptsmith connects, in the order errors list them.
-  static let supportedTypes: [TrackerType] = [.jiraCloud, .jiraDataCenter, .teamwork, .github]
+  static let supportedTypes: [TrackerType] = [
+    .jiraCloud, .jiraDataCenter, .teamwork, .github, .gitlab, .linear,
+  ]
   static let requiredFields: [TrackerAuthKind: [String]] = [
     .apiToken: ["email", "apiToken"], .oauth2: [], .pat: ["token"],
     .basic: ["username", "password"], .apiKey: ["apiKey"],

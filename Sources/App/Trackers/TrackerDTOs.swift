@@ -16,7 +16,7 @@ struct TrackerResponse: Content {
   let scope: TrackerScope?
   let syncIntervalMinutes: Int
   let webhookSecretSet: Bool
-  /// Where to point Jira's webhook (from `PUBLIC_BASE_URL`), for Jira trackers.
+  /// Where to point the tracker's webhook (from `PUBLIC_BASE_URL`); null for Teamwork.
   let webhookUrl: String?
   let syncCursor: Date?
   let lastSyncAt: Date?
@@ -41,7 +41,9 @@ struct TrackerResponse: Content {
     scope = tracker.scopeJSON == nil ? nil : tracker.scope
     syncIntervalMinutes = tracker.syncIntervalMinutes
     webhookSecretSet = tracker.webhookSecret != nil
-    let hook = tracker.type.hasPrefix("jira") ? "jira" : tracker.type == "github" ? "github" : nil
+    let hook =
+      tracker.type.hasPrefix("jira")
+      ? "jira" : ["github", "gitlab", "linear"].contains(tracker.type) ? tracker.type : nil
     webhookUrl = hook.flatMap { hook in publicBaseURL.map { "\($0)/webhooks/\(hook)/\(trackerID)" }
     }
     syncCursor = tracker.syncCursor

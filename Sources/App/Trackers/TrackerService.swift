@@ -71,6 +71,9 @@ struct TrackerService: Sendable {
     }
   }
 
+  /// Linear's API host, the `baseUrl` of a `linear` tracker created without one.
+  static let linearAPI = "https://api.linear.app"
+
   /// Takes the validated body as `JSONBody`, not a `Decodable`: `PATCH` tells a member left out
   /// from one set to `null` (clearing `jql` or the criteria field), and both share `apply`.
   func create(companyID: UUID, body: JSONBody) async throws -> Tracker {
@@ -82,7 +85,9 @@ struct TrackerService: Sendable {
           "must be one of \(TrackerAuth.supportedTypes.map(\.rawValue).joined(separator: ", "))")
     }
     let name = try Self.validName(try body.requiredString("name"))
-    let baseURL = try await admittedBaseURL(try body.requiredString("baseUrl"))
+    let baseURL = try await admittedBaseURL(
+      type == .linear
+        ? try body.optionalString("baseUrl") ?? Self.linearAPI : try body.requiredString("baseUrl"))
     let auth: TrackerAuth
     if let authObject = try body.optionalObject("auth") {
       auth = try TrackerAuth(authObject, type: type)

@@ -40,7 +40,7 @@ extension WebhookRoutes {
 
   /// The event's JSON: the body itself, or its `payload` field when form-encoded.
   static func gitHubEvent(_ body: Data, contentType: HTTPMediaType?) throws -> JSONValue {
-    var json = body
+    var document = body
     if contentType == .urlEncodedForm {
       let field = String(decoding: body, as: UTF8.self).split(separator: "&")
         .first { $0.hasPrefix("payload=") }
@@ -50,12 +50,8 @@ extension WebhookRoutes {
       else {
         throw AppError.badRequest("a form-encoded delivery needs a payload field", field: "payload")
       }
-      json = Data(payload.utf8)
+      document = Data(payload.utf8)
     }
-    do {
-      return try JSONValue(parsing: json)
-    } catch {
-      throw AppError.badRequest("is not valid JSON", field: "body")
-    }
+    return try Self.json(document)
   }
 }

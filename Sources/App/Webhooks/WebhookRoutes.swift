@@ -23,6 +23,12 @@ struct WebhookRoutes: RouteCollection {
     routes.on(
       .POST, "webhooks", "github", ":trackerID", body: .collect(maxSize: "1mb"),
       use: receiveGitHub)
+    routes.on(
+      .POST, "webhooks", "gitlab", ":trackerID", body: .collect(maxSize: "1mb"),
+      use: receiveGitLab)
+    routes.on(
+      .POST, "webhooks", "linear", ":trackerID", body: .collect(maxSize: "1mb"),
+      use: receiveLinear)
   }
 
   func receive(req: Request) async throws -> Response {
@@ -36,12 +42,7 @@ struct WebhookRoutes: RouteCollection {
     guard signed || tokenMatches == true else {
       throw Self.refuseSignature(req, tracker: tracker)
     }
-    let event: JSONValue
-    do {
-      event = try JSONValue(parsing: body)
-    } catch {
-      throw AppError.badRequest("is not valid JSON", field: "body")
-    }
+    let event = try Self.json(body)
     guard let key = event["issue"]?["key"]?.stringValue else {
       throw AppError.validation(field: "issue.key", reason: "is required")
     }
@@ -54,6 +55,15 @@ struct WebhookRoutes: RouteCollection {
     return try await Self.enqueue(
       req, tracker: tracker, key: key, event: event["webhookEvent"]?.stringValue ?? "unknown",
       delivery: delivery)
+  }
+
+  /// A delivery's body as JSON; 400 on the body otherwise.
+  static func json(_ body: Data) throws -> JSONValue {
+    do {
+      return try JSONValue(parsing: body)
+    } catch {
+      throw AppError.badRequest("is not valid JSON", field: "body")
+    }
   }
 
   /// The tracker a delivery names, live and of `type`, and its webhook secret; 404 otherwise.

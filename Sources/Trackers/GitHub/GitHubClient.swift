@@ -55,48 +55,24 @@ public struct GitHubClient: TrackerClient {
   public func fetchIssues(updatedSince: Date?) -> TrackerPages {
     let since = updatedSince.map { Timestamps.rfc3339($0.addingTimeInterval(-overlap)) }
     let client = self
-    return TrackerPages { state in
-      var position = GitHubPagePosition(repository: 0, url: nil, latest: nil)
-      if case .token(let token) = state, let decoded = GitHubPagePosition(token) {
-        position = decoded
-      }
-      let repository = client.repositories[position.repository]
-      let url = position.url ?? client.firstPage(of: repository, since: since)
-      let result = try await client.transport.send(.GET, url, headers: Self.headers)
-      let items = try HTTPTransport.parsed(result.body, method: .GET, url: url).array ?? []
-      let raws = try JSONSlicer.arrayElements(in: result.body)
-      guard raws.count == items.count else {
-        throw TrackerError.badResponse("issue count mismatch while slicing the response")
-      }
-      let issues = try zip(items, raws).compactMap { item, raw in
+    return LinkPagedListing(
+      transport: transport, headers: Self.headers, sources: repositories,
+      firstPage: { client.firstPage(of: $0, since: since) },
+      map: { item, raw, repository in
         item["pull_request"] == nil
           ? try client.mapper.map(item, repository: repository, raw: raw) : nil
       }
-      let latest =
-        ([position.latest] + items.map { $0["updated_at"]?.string.flatMap(Timestamps.parse) })
-        .compactMap { $0 }.max()
-      var next: GitHubPagePosition?
-      if let link = GitHubLinks.next(result.headers.first(name: "Link")) {
-        next = GitHubPagePosition(repository: position.repository, url: link, latest: latest)
-      } else if position.repository + 1 < client.repositories.count {
-        next = GitHubPagePosition(repository: position.repository + 1, url: nil, latest: latest)
-      }
-      let isLast = next == nil
-      return (
-        TrackerPage(issues: issues, number: 0, isLast: isLast, cursor: isLast ? latest : nil),
-        next.map { .token($0.token) }
-      )
-    }
+    ).pages()
   }
 
   /// Calls `GET /repos/{owner}/{repo}/issues/{number}` for a key `owner/repo#12`. A deleted
   /// issue (410), one transferred elsewhere (301), a missing one (404) and a pull request are
   /// all `notFound`, naming the key.
   public func fetchIssue(externalKey: String) async throws -> TrackerIssue {
-    guard let key = GitHubIssueKey(externalKey), repositories.contains(key.repository) else {
+    guard let key = ScopedIssueKey(externalKey), repositories.contains(key.source) else {
       throw TrackerError.notFound("GitHub issue \(externalKey): not in this tracker's repositories")
     }
-    let url = apiURL + "/repos/\(key.repository)/issues/\(key.number)"
+    let url = apiURL + "/repos/\(key.source)/issues/\(key.number)"
     let item: JSONValue
     let raw: Data
     do {
@@ -110,7 +86,7 @@ public struct GitHubClient: TrackerClient {
     guard item["pull_request"] == nil else {
       throw TrackerError.notFound("GitHub issue \(externalKey): a pull request")
     }
-    return try mapper.map(item, repository: key.repository, raw: raw)
+    return try mapper.map(item, repository: key.source, raw: raw)
   }
 
   private func firstPage(of repository: String, since: String?) -> String {
@@ -123,69 +99,5 @@ public struct GitHubClient: TrackerClient {
 
   private func get(_ url: String) async throws -> (JSONValue, Data) {
     try await transport.json(.GET, url, headers: Self.headers)
-  }
-}
-
-/// Where a GitHub listing stands: which repository, the next page's URL (nil for its first),
-/// and the latest update seen so far in the run.
-struct GitHubPagePosition: Equatable {
-  var repository: Int
-  var url: String?
-  var latest: Date?
-
-  init(repository: Int, url: String?, latest: Date?) {
-    self.repository = repository
-    self.url = url
-    self.latest = latest
-  }
-
-  /// `index latestEpoch url`, the URL last since it may hold anything but spaces.
-  var token: String {
-    "\(repository) \(latest.map { String($0.timeIntervalSince1970) } ?? "-") \(url ?? "-")"
-  }
-
-  init?(_ token: String) {
-    let parts = token.split(separator: " ", maxSplits: 2).map(String.init)
-    guard parts.count == 3, let repository = Int(parts[0]) else { return nil }
-    self.repository = repository
-    latest = Double(parts[1]).map(Date.init(timeIntervalSince1970:))
-    url = parts[2] == "-" ? nil : parts[2]
-  }
-}
-
-/// `owner/repo#12`, the key Promptsmith gives a GitHub issue.
-struct GitHubIssueKey: Equatable {
-  let repository: String
-  let number: Int
-
-  init?(_ key: String) {
-    guard let hash = key.lastIndex(of: "#"), let number = Int(key[key.index(after: hash)...]),
-      number > 0
-    else { return nil }
-    repository = String(key[..<hash])
-    guard TrackerScope.isRepositoryName(repository) else { return nil }
-    self.number = number
-  }
-
-  init(repository: String, number: Int) {
-    self.repository = repository
-    self.number = number
-  }
-
-  var key: String { "\(repository)#\(number)" }
-}
-
-/// RFC 8288 `Link` headers as GitHub sends them: `<url>; rel="next", <url>; rel="last"`.
-enum GitHubLinks {
-  static func next(_ header: String?) -> String? {
-    guard let header else { return nil }
-    for part in header.split(separator: ",") {
-      let pieces = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
-      guard let target = pieces.first, target.hasPrefix("<"), target.hasSuffix(">"),
-        pieces.dropFirst().contains(where: { $0 == "rel=\"next\"" || $0 == "rel=next" })
-      else { continue }
-      return String(target.dropFirst().dropLast())
-    }
-    return nil
   }
 }

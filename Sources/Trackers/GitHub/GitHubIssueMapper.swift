@@ -31,7 +31,7 @@ struct GitHubIssueMapper: Sendable {
       category = .todo
     }
     let body = item["body"]?.string ?? ""
-    let key = GitHubIssueKey(repository: repository, number: number).key
+    let key = ScopedIssueKey(source: repository, number: number).key
     return TrackerIssue(
       externalId: item["id"]?.idString ?? key, key: key, title: title,
       descriptionMarkdown: body, criteriaMarkdown: CriteriaSection.extract(from: body),

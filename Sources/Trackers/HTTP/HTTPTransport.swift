@@ -24,6 +24,8 @@ struct HTTPTransport: Sendable {
   var outbound: OutboundPolicy?
   /// Largest body accepted.
   var maxBodyBytes = 32 * 1024 * 1024
+  /// A GraphQL API (Linear) reports an exhausted quota in the body's `errors`, with 200 or 400.
+  var reportsRateLimitsInBody = false
 
   /// Sends a request and returns a 2xx response, or throws a ``TrackerError``.
   func send(
@@ -47,7 +49,7 @@ struct HTTPTransport: Sendable {
       request.headers.add(name: "User-Agent", value: "promptsmith-trackers")
       switch authorization {
       case .none: break
-      case .header(let value): request.headers.add(name: "Authorization", value: value)
+      case .header(let name, let value): request.headers.add(name: name, value: value)
       case .oauth: request.headers.add(name: "Authorization", value: "Bearer \(token ?? "")")
       }
       for (name, value) in extraHeaders { request.headers.add(name: name, value: value) }
@@ -81,20 +83,13 @@ struct HTTPTransport: Sendable {
           "method": "\(method)", "url": "\(Self.redacted(url))", "status": "\(result.status)",
           "attempt": "\(attempt)", "duration": "\(ContinuousClock.now - started)",
         ])
+      let limited =
+        [429, 502, 503, 504].contains(result.status)
+        || result.status == 403 && Self.isRateLimited(result)
+        || [200, 400].contains(result.status) && reportsRateLimitsInBody
+          && Self.isGraphQLRateLimited(result.body)
       switch result.status {
-      case 200..<300:
-        return result
-      case 300..<400 where target != nil:
-        throw Self.redirectRefused(result, method: method, url: url)
-      case 401 where !refreshedAfter401:
-        guard case .oauth(let provider) = authorization else { break }
-        refreshedAfter401 = true
-        logger.debug(
-          "access token refused, refreshing once", metadata: ["url": "\(Self.redacted(url))"])
-        token = try await provider.refreshAfterUnauthorized()
-        continue
-      case 429, 502, 503, 504,
-        403 where Self.isRateLimited(result):
+      case _ where limited:
         let retryAfter =
           RetryPolicy.parseRetryAfter(result.headers.first(name: "Retry-After"))
           ?? Self.quotaResetWait(result.headers)
@@ -111,6 +106,17 @@ struct HTTPTransport: Sendable {
         }
         throw TrackerError.unavailable(
           "\(result.status) from \(Self.redacted(url))", retryAfter: retryAfter)
+      case 200..<300:
+        return result
+      case 300..<400 where target != nil:
+        throw Self.redirectRefused(result, method: method, url: url)
+      case 401 where !refreshedAfter401:
+        guard case .oauth(let provider) = authorization else { break }
+        refreshedAfter401 = true
+        logger.debug(
+          "access token refused, refreshing once", metadata: ["url": "\(Self.redacted(url))"])
+        token = try await provider.refreshAfterUnauthorized()
+        continue
       default:
         break
       }
@@ -127,6 +133,20 @@ struct HTTPTransport: Sendable {
       }
   }
 
+  /// Linear's answer to an exhausted quota: an error whose `extensions.code` is `RATELIMITED`
+  /// (or whose `extensions.type` is `ratelimited`). Bodies without the word are not parsed.
+  static func isGraphQLRateLimited(_ body: Data) -> Bool {
+    guard
+      body.range(of: Data("RATELIMITED".utf8)) != nil
+        || body.range(of: Data("ratelimited".utf8)) != nil,
+      let errors = (try? JSONValue(parsing: body))?["errors"]?.array
+    else { return false }
+    return errors.contains {
+      $0["extensions"]?["code"]?.string == "RATELIMITED"
+        || $0["extensions"]?["type"]?.string == "ratelimited"
+    }
+  }
+
   /// The wait until an exhausted quota resets: GitHub's `x-ratelimit-reset` and GitLab's
   /// `RateLimit-Reset` are UTC epoch seconds, Linear's `X-RateLimit-Requests-Reset`
   /// milliseconds; nil when no quota is exhausted.
@@ -134,6 +154,7 @@ struct HTTPTransport: Sendable {
     for (remaining, reset) in [
       ("x-ratelimit-remaining", "x-ratelimit-reset"), ("ratelimit-remaining", "ratelimit-reset"),
       ("x-ratelimit-requests-remaining", "x-ratelimit-requests-reset"),
+      ("x-ratelimit-complexity-remaining", "x-ratelimit-complexity-reset"),
     ] {
       guard headers.first(name: remaining)?.trimmingCharacters(in: .whitespaces) == "0",
         let value = headers.first(name: reset).flatMap({ Double($0) })
@@ -200,6 +221,7 @@ struct HTTPTransport: Sendable {
     }
     if let errors = json["errors"]?.array, let first = errors.first {
       return first["detail"]?.string ?? first["title"]?.string
+        ?? first["extensions"]?["userPresentableMessage"]?.string ?? first["message"]?.string
     }
     if let code = json["error"]?.string {
       return json["error_description"]?.string.map { "\(code): \($0)" } ?? code

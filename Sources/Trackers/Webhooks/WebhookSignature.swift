@@ -1,14 +1,29 @@
 import Crypto
 import Foundation
 
-/// Verifies Jira's `X-Hub-Signature: sha256=<hex>` (HMAC-SHA256 of the raw body with the
-/// webhook secret), and the secret URL token used by versions that cannot sign.
+/// Verifies Jira's and GitHub's `sha256=<hex>` signatures and Linear's bare `<hex>` one
+/// (HMAC-SHA256 of the raw body with the webhook secret), and the secret tokens sent as they
+/// are (Jira's URL token, GitLab's `X-Gitlab-Token`).
 public enum WebhookSignature {
   /// The header value Jira would send for `body` under `secret`.
   public static func sign(body: Data, secret: String) -> String {
+    "sha256=" + signHex(body: body, secret: secret)
+  }
+
+  /// The bare lowercase hex HMAC Linear sends in `Linear-Signature`.
+  public static func signHex(body: Data, secret: String) -> String {
     let mac = HMAC<SHA256>.authenticationCode(
       for: body, using: SymmetricKey(data: Data(secret.utf8)))
-    return "sha256=" + mac.map { String(format: "%02x", $0) }.joined()
+    return mac.map { String(format: "%02x", $0) }.joined()
+  }
+
+  /// True when `header` is the bare hex HMAC of the raw `body` (constant time).
+  public static func verifyHex(body: Data, header: String?, secret: String) -> Bool {
+    guard let header = header?.trimmingCharacters(in: .whitespaces), !secret.isEmpty,
+      let received = hexBytes(Substring(header))
+    else { return false }
+    return HMAC<SHA256>.isValidAuthenticationCode(
+      received, authenticating: body, using: SymmetricKey(data: Data(secret.utf8)))
   }
 
   /// True when `header` is a valid `sha256=` signature of the raw `body` (constant time).

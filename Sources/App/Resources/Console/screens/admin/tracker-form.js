@@ -12,6 +12,8 @@ const KINDS = {
   "jira-dc": ["pat", "basic"],
   teamwork: ["apiKey", "pat", "server"],
   github: ["pat"],
+  gitlab: ["pat"],
+  linear: ["apiKey"],
 };
 const SERVER_KEY_LABEL = "The server's key (TEAMWORK_API_KEY)";
 
@@ -28,23 +30,41 @@ const CREDENTIALS = {
 const CREDENTIAL_NAMES = ["email", "apiToken", "token", "username", "password", "apiKey"];
 
 const isJira = (type) => type === "jira-cloud" || type === "jira-dc";
-const takesWebhooks = (type) => isJira(type) || type === "github";
+const takesWebhooks = (type) => isJira(type) || type === "github" || type === "gitlab" || type === "linear";
+// The list a type's `scope` holds (TrackerScope in openapi.yaml), and who knows "in progress":
+// GitHub and GitLab only have open and closed, so a label says it; Linear's states say it.
+const SCOPE_LISTS = { github: "repositories", gitlab: "projects", linear: "teams" };
+const takesLabel = (type) => type === "github" || type === "gitlab";
+// Who sends the webhook calls, for the secret's help.
+const VENDORS = { "jira-cloud": "Jira", "jira-dc": "Jira", github: "GitHub", gitlab: "GitLab", linear: "Linear" };
+// Linear has one API host: the server takes it for a new linear tracker sent without baseUrl.
+const LINEAR_API = "https://api.linear.app";
 const credentialId = (name) => `tracker-auth-${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
 const CONTROLS = {
   type: "tracker-type-jira-cloud", name: "tracker-name", baseUrl: "tracker-base-url",
   acceptanceCriteriaField: "tracker-criteria-field", jql: "tracker-jql",
   syncIntervalMinutes: "tracker-interval", webhookSecret: "tracker-webhook-secret",
-  scope: "tracker-repositories", "scope.repositories": "tracker-repositories",
-  "scope.inProgressLabel": "tracker-in-progress-label",
+  "scope.repositories": "tracker-repositories", "scope.projects": "tracker-projects",
+  "scope.teams": "tracker-teams", "scope.inProgressLabel": "tracker-in-progress-label",
 };
+const SCOPE_CONTROLS = ["tracker-repositories", "tracker-projects", "tracker-teams"];
+
+/** `scope` itself names the list the chosen type shows (repositories, projects or teams). */
+function shownScopeControl() {
+  return SCOPE_CONTROLS.find((id) => {
+    const control = document.getElementById(id);
+    return control && !control.closest(".field")?.hidden;
+  }) ?? null;
+}
 
 /** API field names (`auth.email`, `/auth/email`, `baseUrl`) → this form's control ids. */
 export function trackerControlFor(name) {
   const path = String(name).replace(/^\//, "").replace(/\//g, ".");
   if (path === "auth" || path === "auth.kind") return document.querySelector("input[name=tracker-auth-kind]")?.id ?? null;
   if (path.startsWith("auth.")) return credentialId(path.slice(5));
-  return CONTROLS[path.replace(/\[\d+\]$/, "")] ?? null;
+  if (path === "scope") return shownScopeControl();
+  return CONTROLS[path.replace(/(\[\d+\]|\.\d+)$/, "")] ?? null; // scope.projects[3] → the projects list
 }
 
 function radios(name, legend, options, checked, help) {
@@ -69,8 +89,12 @@ export function trackerForm(tracker, { initialType, submitLabel }) {
   const jql = h("textarea", { id: "tracker-jql", rows: "2", class: "code", spellcheck: "false", value: tracker?.jql ?? "" });
   const interval = h("input", { type: "number", id: "tracker-interval", min: "1", max: "1440", step: "1", value: String(tracker?.syncIntervalMinutes ?? 5) });
   const secret = h("input", { type: "password", id: "tracker-webhook-secret", autocomplete: "new-password", minlength: "16" });
-  const repositories = h("textarea", { id: "tracker-repositories", rows: "3", class: "code", spellcheck: "false",
-    value: (tracker?.scope?.repositories ?? []).join("\n") });
+  const list = (id, member) => h("textarea", { id, rows: "3", class: "code", spellcheck: "false",
+    value: (tracker?.scope?.[member] ?? []).join("\n") });
+  const repositories = list("tracker-repositories", "repositories");
+  const projects = list("tracker-projects", "projects");
+  const teams = list("tracker-teams", "teams");
+  const scopeInputs = { repositories, projects, teams };
   const inProgressLabel = h("input", { type: "text", id: "tracker-in-progress-label", maxlength: "100", autocomplete: "off",
     value: tracker?.scope?.inProgressLabel ?? "" });
   const credentialInputs = Object.fromEntries(CREDENTIAL_NAMES.map((n) => [n, null]));
@@ -80,15 +104,19 @@ export function trackerForm(tracker, { initialType, submitLabel }) {
   const credentialBox = h("div", { class: "tracker-credentials" });
   const jqlField = field("JQL filter", jql, { help: "Only issues matching this JQL are synced; empty for every issue the account can see." });
   const secretField = field("Webhook secret", secret, { help: "At least 16 characters." }); // help set by secretHelp()
+  const baseUrlField = field("Base URL", baseUrl, { required: true,
+    help: "The tracker's site, e.g. https://acme.atlassian.net; for GitHub https://api.github.com (Enterprise: https://HOST/api/v3); for GitLab https://gitlab.com or your instance; for Linear leave it empty for https://api.linear.app. API paths are appended to it." });
   const criteriaField = field("Acceptance criteria field", criteria, { help: "The custom field that holds acceptance criteria (e.g. customfield_10047); empty for none." });
   const repositoriesField = field("Repositories", repositories, { help: "One owner/name per line, e.g. octo-org/octo-repo (at most 50)." });
+  const projectsField = field("Projects", projects, { help: "One group/project per line, e.g. acme-group/web-shop or acme-group/platform/api (at most 50)." });
+  const teamsField = field("Teams", teams, { help: "One team key per line, e.g. ENG, the prefix of the team's issue identifiers (at most 50)." });
   const labelField = field("In-progress label", inProgressLabel, { help: "An assigned open issue with this label counts as in progress; empty: open issues are to do." });
+  const scopeFields = { repositories: repositoriesField, projects: projectsField, teams: teamsField };
   const jiraOnly = [jqlField, criteriaField];
-  const githubOnly = [repositoriesField, labelField];
   const typed = h("div", { class: "tracker-settings" },
     field("Name", name, { required: true, help: "How the console and issue lists name this tracker." }),
-    field("Base URL", baseUrl, { required: true, help: "The tracker's site, e.g. https://acme.atlassian.net, or for GitHub https://api.github.com (Enterprise: https://HOST/api/v3); API paths are appended to it." }),
-    kindBox, credentialBox, repositoriesField, labelField,
+    baseUrlField,
+    kindBox, credentialBox, repositoriesField, projectsField, teamsField, labelField,
     criteriaField,
     jqlField,
     field("Sync interval (minutes)", interval, { help: "1 to 1,440 minutes between automatic syncs." }),
@@ -99,9 +127,17 @@ export function trackerForm(tracker, { initialType, submitLabel }) {
 
   function secretHelp() {
     const p = secret.closest(".field").querySelector(".help");
-    p.textContent = stored?.webhookSecretSet
-      ? "Stored — leave empty to keep. A new one (at least 16 characters) replaces it."
-      : `At least 16 characters; ${type === "github" ? "GitHub" : "Jira"} signs its webhook calls with it. Optional.`;
+    if (stored?.webhookSecretSet) {
+      p.textContent = "Stored — leave empty to keep. A new one (at least 16 characters) replaces it.";
+    } else if (type === "gitlab") {
+      // GitLab signs nothing: it sends the webhook's secret token itself with every call.
+      p.textContent = "At least 16 characters; enter the same one as the GitLab webhook's secret token (GitLab sends it as X-Gitlab-Token). Optional.";
+    } else if (type === "linear") {
+      // Linear makes the secret: it exists only once the webhook does.
+      p.textContent = "Paste the signing secret Linear shows on the webhook's page; Linear signs its webhook calls with it. Optional.";
+    } else {
+      p.textContent = `At least 16 characters; ${VENDORS[type] ?? "Jira"} signs its webhook calls with it. Optional.`;
+    }
   }
 
   function drawCredentials(kind) {
@@ -138,7 +174,10 @@ export function trackerForm(tracker, { initialType, submitLabel }) {
     actions.hidden = !type;
     hint.hidden = Boolean(type);
     for (const part of jiraOnly) part.hidden = !isJira(type);
-    for (const part of githubOnly) part.hidden = type !== "github";
+    for (const [member, part] of Object.entries(scopeFields)) part.hidden = SCOPE_LISTS[type] !== member;
+    labelField.hidden = !takesLabel(type);
+    // A new Linear tracker may leave the base URL empty: the server then uses Linear's API.
+    baseUrlField.querySelector(".required").hidden = type === "linear" && !stored;
     secretField.hidden = !takesWebhooks(type);
     if (type) secretHelp();
     drawKinds();
@@ -174,10 +213,14 @@ export function trackerForm(tracker, { initialType, submitLabel }) {
     return true;
   }
 
-  /** GitHub's scope: one repository per line, the in-progress label when given. */
+  /**
+   * The scope of a GitHub, GitLab or Linear tracker: one repository, project or team per line,
+   * and for GitHub and GitLab the in-progress label when given.
+   */
   function scope() {
-    const value = { repositories: repositories.value.split("\n").map((line) => line.trim()).filter(Boolean) };
-    value.inProgressLabel = inProgressLabel.value.trim() || null;
+    const member = SCOPE_LISTS[type];
+    const value = { [member]: scopeInputs[member].value.split("\n").map((line) => line.trim()).filter(Boolean) };
+    if (takesLabel(type)) value.inProgressLabel = inProgressLabel.value.trim() || null;
     return value;
   }
 
@@ -198,12 +241,13 @@ export function trackerForm(tracker, { initialType, submitLabel }) {
     }
     if (!checked()) return null;
     const body = { type, name: name.value.trim(), baseUrl: baseUrl.value.trim(), syncIntervalMinutes: Number(interval.value) };
+    if (type === "linear" && !body.baseUrl) delete body.baseUrl; // the server defaults it to Linear's API
     const a = auth();
     if (a.kind !== "server") body.auth = { kind: a.kind, ...a.credentials };
     if (isJira(type) && criteria.value.trim()) body.acceptanceCriteriaField = criteria.value.trim();
     if (isJira(type) && jql.value.trim()) body.jql = jql.value.trim();
     if (takesWebhooks(type) && secret.value) body.webhookSecret = secret.value;
-    if (type === "github") body.scope = scope();
+    if (SCOPE_LISTS[type]) body.scope = scope();
     return body;
   }
 
@@ -217,15 +261,18 @@ export function trackerForm(tracker, { initialType, submitLabel }) {
       if (value !== before) body[key] = value === "" && key !== "name" && key !== "baseUrl" ? null : value;
     };
     text(name, "name");
-    text(baseUrl, "baseUrl");
+    // An emptied base URL means Linear's own API for Linear, as it does for a new tracker.
+    const base = baseUrl.value.trim() || (type === "linear" ? LINEAR_API : "");
+    if (base !== stored.baseUrl) body.baseUrl = base;
     text(criteria, "acceptanceCriteriaField");
     if (isJira(type)) text(jql, "jql");
     if (Number(interval.value) !== stored.syncIntervalMinutes) body.syncIntervalMinutes = Number(interval.value);
     if (takesWebhooks(type) && secret.value) body.webhookSecret = secret.value;
-    if (type === "github") {
+    const member = SCOPE_LISTS[type];
+    if (member) {
       const next = scope();
       const before = stored.scope ?? {};
-      if (JSON.stringify(next.repositories) !== JSON.stringify(before.repositories ?? [])
+      if (JSON.stringify(next[member]) !== JSON.stringify(before[member] ?? [])
         || (next.inProgressLabel ?? null) !== (before.inProgressLabel ?? null)) body.scope = next;
     }
     const a = auth();

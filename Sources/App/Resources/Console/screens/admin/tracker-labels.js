@@ -2,7 +2,9 @@
 // what the OAuth callback's outcome codes mean for the admin.
 import { h } from "../../lib/dom.js";
 
-export const TYPE_LABELS = { "jira-cloud": "Jira Cloud", "jira-dc": "Jira Data Center", teamwork: "Teamwork", github: "GitHub" };
+export const TYPE_LABELS = {
+  "jira-cloud": "Jira Cloud", "jira-dc": "Jira Data Center", teamwork: "Teamwork", github: "GitHub", gitlab: "GitLab", linear: "Linear",
+};
 
 export const KIND_LABELS = {
   apiToken: "API token (e-mail and token)",

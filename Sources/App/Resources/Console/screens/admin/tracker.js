@@ -1,5 +1,6 @@
 // One tracker (admin): its sync status, "Test connection", "Sync now" (queues a job and follows
-// it until it ends), "Connect with Atlassian" for OAuth trackers, the webhook URL to give Jira,
+// it until it ends), "Connect with Atlassian" for OAuth trackers, the webhook URL to give the
+// tracker (Jira, GitHub, GitLab, Linear),
 // the settings form (PATCH sends only what changed) and "Archive" behind a confirmation.
 // Also the page for a new tracker (/app/admin/trackers/new), which has only the form.
 import { get, patch, post, request } from "../../lib/api.js";
@@ -49,15 +50,20 @@ function facts(tracker) {
   ];
 }
 
+// The trackers that push their issue events to Promptsmith, and what to set up at each.
+const WEBHOOK_VENDORS = { "jira-cloud": "Jira", "jira-dc": "Jira", github: "GitHub", gitlab: "GitLab", linear: "Linear" };
+const WEBHOOK_STEPS = {
+  github: "Add a webhook to each repository (or the organisation) with this payload URL, the content type application/json, the tracker's webhook secret and the “Issues” events:",
+  gitlab: "Add a webhook to each project under Settings → Webhooks with this URL, the tracker's webhook secret as its secret token and the trigger “Issues events” (and “Confidential issues events” to sync those too):",
+  linear: "Add a webhook under Settings → API → Webhooks with this URL and the data change events “Issues”, then copy the signing secret Linear shows into the tracker's webhook secret:",
+};
+
 function webhookSection(tracker) {
-  if (!["jira-cloud", "jira-dc", "github"].includes(tracker.type) && !tracker.webhookUrl) return null;
+  if (!WEBHOOK_VENDORS[tracker.type] && !tracker.webhookUrl) return null;
   const url = tracker.webhookUrl ?? null;
-  const github = tracker.type === "github";
-  const vendor = github ? "GitHub" : "Jira";
+  const vendor = WEBHOOK_VENDORS[tracker.type] ?? "Jira";
   const body = url
-    ? [h("p", {}, github
-      ? "Add a webhook to each repository (or the organisation) with this payload URL, the content type application/json, the tracker's webhook secret and the “Issues” events:"
-      : "Point Jira's webhook (issue created, updated and deleted) at this address:"),
+    ? [h("p", {}, WEBHOOK_STEPS[tracker.type] ?? "Point Jira's webhook (issue created, updated and deleted) at this address:"),
       h("p", {}, h("code", { class: "secret", id: "webhook-url" }, url)),
       (() => {
         const { button, status } = copyButton("Copy webhook URL", url);
