@@ -154,6 +154,40 @@ import VaporTesting
   }
 
   @Test(arguments: TestDatabase.all)
+  func aDailySweepFindsIssuesDeletedWithoutAnEvent(_ database: TestDatabase) async throws {
+    let gitlab = try await FakeGitLab.start()
+    defer { Task { try? await gitlab.stop() } }
+    try await withTestApp(database) { ctx in
+      let admin = try await ctx.adminToken()
+      let tracker = try await Self.create(ctx, admin: admin, gitlab: gitlab)
+      let first = try await TrackerTests().sync(ctx, tracker.id)
+      #expect(first.swept && first.created == 3)
+      gitlab.delete(43)
+      gitlab.unlisted.withLockedValue { $0 = [44] }
+
+      // a delta sync within the day lists only changes: GitLab sent nothing
+      let delta = try await TrackerTests().sync(ctx, tracker.id)
+      #expect(!delta.swept && delta.deleted == 0)
+      #expect(try await Self.issue(ctx, "acme-group/web-shop#43")?.deletedAt == nil)
+
+      // the sweep lists everything and re-reads what is missing: #43 is gone (404), #44 only
+      // skipped by the listing and still there
+      let stored = try #require(
+        try await Tracker.find(UUID(uuidString: tracker.id), on: ctx.app.db))
+      stored.sweptAt = Date().addingTimeInterval(-TrackerSync.sweepInterval - 60)
+      try await stored.save(on: ctx.app.db)
+      let sweep = try await TrackerTests().sync(ctx, tracker.id)
+      #expect(sweep.swept && sweep.deleted == 1)
+      #expect(try await Self.issue(ctx, "acme-group/web-shop#43")?.deletedAt != nil)
+      #expect(try await Self.issue(ctx, "acme-group/web-shop#44")?.deletedAt == nil)
+      let after = try #require(try await Tracker.find(UUID(uuidString: tracker.id), on: ctx.app.db))
+      #expect(!TrackerSync.isSweepDue(after, now: Date()))
+      // the sweep listed from the start without moving the cursor back
+      #expect(after.syncCursor == stored.syncCursor)
+    }
+  }
+
+  @Test(arguments: TestDatabase.all)
   func gitLabAndLinearTrackersAreCheckedFieldByField(_ database: TestDatabase) async throws {
     try await withTestApp(database) { ctx in
       let admin = try await ctx.adminToken()

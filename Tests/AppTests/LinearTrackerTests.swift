@@ -145,6 +145,10 @@ import VaporTesting
       // check
       #expect(try await Self.issue(ctx, "ENG-97")?.deletedAt != nil)
       #expect(try await Self.issue(ctx, "ENG-123")?.deletedAt == nil)
+      // restored from the trash: back in the lists
+      linear.update("ENG-97") { $0["trashed"] = false }
+      _ = try await TrackerTests().sync(ctx, tracker.id)
+      #expect(try await Self.issue(ctx, "ENG-97")?.deletedAt == nil)
     }
   }
 }

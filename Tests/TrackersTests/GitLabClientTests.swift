@@ -33,6 +33,14 @@ import Testing
         return .fixture("gitlab/issues-page-2.json")
       case "/api/v4/projects/acme-group/sub/empty/issues":
         return .json("[]")
+      case "/api/v4/projects/acme-group/offset/issues":  // offset pages, no Link header
+        return request.query["page"] == "2"
+          ? .json(
+            Fixtures.data("gitlab/issues-page-2.json"),
+            headers: [("x-page", "2"), ("x-next-page", "")])
+          : .json(
+            Fixtures.data("gitlab/issues-page-1.json"),
+            headers: [("x-page", "1"), ("x-next-page", "2")])
       case "/api/v4/projects/acme-group/web-shop/issues/42":
         return .fixture("gitlab/issue-42.json")
       case "/api/v4/projects/acme-group/web-shop/issues/45":
@@ -88,6 +96,17 @@ import Testing
     }
   }
 
+  @Test func offsetPagesWithoutALinkHeaderFollowXNextPage() async throws {
+    try await withFakeServer(Self.handler { "" }) { server, http in
+      let gitlab = try Self.client(server, http, projects: ["acme-group/offset"])
+      let pages = try await collect(gitlab.fetchIssues(updatedSince: nil))
+      #expect(pages.map(\.issues.count) == [2, 1])
+      let second = try #require(server.requests.last)
+      #expect(second.query["page"] == "2" && second.query["order_by"] == "updated_at")
+      #expect(second.uri.hasPrefix("/api/v4/projects/acme-group%2Foffset/issues?"))
+    }
+  }
+
   @Test func anIssueMapsWithItsLabelsAssigneesCriteriaAndUploads() async throws {
     try await withFakeServer(Self.handler { "" }) { server, http in
       // a base URL given with its API path works as well
@@ -108,6 +127,9 @@ import Testing
       #expect(issue.browseURL == "https://gitlab.example.com/acme-group/web-shop/-/issues/42")
       #expect(issue.updatedAt == Timestamps.parse("2024-05-02T09:15:12.123Z"))
       #expect(!issue.isDeleted)
+      // no "Acceptance criteria" heading: the task list is the checklist
+      #expect(
+        issue.criteriaMarkdown == "- [x] Reproduced on staging\n- [ ] Reproduced on production")
       let raw = try JSONValue(parsing: issue.rawJSON)
       #expect(raw["milestone"]?["title"]?.stringValue == "v1.0")
 

@@ -67,5 +67,9 @@ struct SyncSummary: Content {
   let created: Int
   let updated: Int
   let unchanged: Int
+  /// Stored issues a sweep found deleted at the tracker.
+  let deleted: Int
+  /// Whether this sync was the daily sweep (every issue listed, the missing ones re-read).
+  let swept: Bool
   let cursor: Date?
 }

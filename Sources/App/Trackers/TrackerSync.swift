@@ -5,18 +5,37 @@ import Trackers
 
 /// One sync of a tracker: pages from the cursor, each upserted in its own transaction, the
 /// cursor advanced only after a page commits, so that a crash resumes without loss.
+///
+/// Once a day the sync is a sweep: it lists every issue, not only the changed ones, and re-reads
+/// each stored issue the listing did not return, so that an issue deleted without an event
+/// (GitLab sends none, and any webhook can be missed) is marked deleted when its tracker says
+/// it is gone. The re-read decides, not the listing: an offset-paged listing can skip an issue
+/// that others moved past while it ran.
 struct TrackerSync: Sendable {
   let database: any Database
   let logger: Logger
 
-  func run(tracker: Tracker, client: any TrackerClient, now: Date = Date()) async throws
-    -> SyncSummary
-  {
+  /// How long after a sweep the next sync is one again.
+  static let sweepInterval: TimeInterval = 24 * 3600
+  /// The most missing issues one sweep re-reads (chosen at random when there are more, so that
+  /// issues that only left the tracker's filter cannot starve the others).
+  static let maximumSweepRereads = 200
+
+  static func isSweepDue(_ tracker: Tracker, now: Date) -> Bool {
+    tracker.sweptAt.map { now.timeIntervalSince($0) >= sweepInterval } ?? true
+  }
+
+  func run(
+    tracker: Tracker, client: any TrackerClient, now: Date = Date(), sweep: Bool? = nil
+  ) async throws -> SyncSummary {
     let trackerID = try tracker.requireID()
+    let sweeping = sweep ?? Self.isSweepDue(tracker, now: now)
     var cursor = tracker.syncCursor
-    var totals = (pages: 0, fetched: 0, created: 0, updated: 0, unchanged: 0)
+    var seen: Set<String> = []
+    var totals = (pages: 0, fetched: 0, created: 0, updated: 0, unchanged: 0, deleted: 0)
     do {
-      for try await page in client.fetchIssues(updatedSince: cursor) {
+      for try await page in client.fetchIssues(updatedSince: sweeping ? nil : cursor) {
+        if sweeping { seen.formUnion(page.issues.map(\.key)) }
         let previous = cursor
         // Each upsert reads before it writes: on SQLite the page takes the write lock first.
         let outcome = try await database.writeTransaction {
@@ -43,6 +62,9 @@ struct TrackerSync: Sendable {
         totals.updated += outcome.updated
         totals.unchanged += outcome.unchanged
       }
+      if sweeping {
+        totals.deleted = try await reread(missingFrom: seen, tracker: tracker, client: client)
+      }
     } catch {
       let reauth = (error as? TrackerError)?.needsReauthorization ?? false
       try await Tracker.query(on: database).filter(\.$id == trackerID)
@@ -51,17 +73,43 @@ struct TrackerSync: Sendable {
         .update()
       throw error
     }
-    try await Tracker.query(on: database).filter(\.$id == trackerID)
-      .set(\.$lastSyncAt, to: now).set(\.$lastError, to: nil).update()
+    let finished = Tracker.query(on: database).filter(\.$id == trackerID)
+      .set(\.$lastSyncAt, to: now).set(\.$lastError, to: nil)
+    try await (sweeping ? finished.set(\.$sweptAt, to: now) : finished).update()
     logger.info(
       "Tracker synced",
       metadata: [
         "tracker": .string(trackerID.uuidString.lowercased()), "pages": "\(totals.pages)",
         "created": "\(totals.created)", "updated": "\(totals.updated)",
+        "sweep": "\(sweeping)", "deleted": "\(totals.deleted)",
       ])
     return SyncSummary(
       pages: totals.pages, fetched: totals.fetched, created: totals.created,
-      updated: totals.updated, unchanged: totals.unchanged, cursor: cursor)
+      updated: totals.updated, unchanged: totals.unchanged, deleted: totals.deleted,
+      swept: sweeping, cursor: cursor)
+  }
+
+  /// Re-reads the live issues a complete listing did not return; how many turned out deleted.
+  private func reread(missingFrom seen: Set<String>, tracker: Tracker, client: any TrackerClient)
+    async throws -> Int
+  {
+    let live = try await Issue.query(on: database)
+      .filter(\.$tracker.$id == tracker.requireID()).filter(\.$deletedAt == nil)
+      .all(\.$externalKey)
+    let missing = live.filter { !seen.contains($0) }
+    if missing.count > Self.maximumSweepRereads {
+      logger.warning(
+        "Sweep: more issues missing from the listing than one sweep re-reads",
+        metadata: ["missing": "\(missing.count)", "reread": "\(Self.maximumSweepRereads)"])
+    }
+    let refresh = IssueRefresh(database: database, logger: logger)
+    var deleted = 0
+    for key in missing.shuffled().prefix(Self.maximumSweepRereads) {
+      if try await refresh.refresh(key: key, tracker: tracker, client: client) == .deleted {
+        deleted += 1
+      }
+    }
+    return deleted
   }
 
   enum Outcome { case created, updated, unchanged }

@@ -3,8 +3,9 @@ import Foundation
 /// A GitLab issue as a ``TrackerIssue``: key `group/project#12` (the iid), state `opened` →
 /// `todo` (or `in_progress` when assigned and labelled with the scope's in-progress label),
 /// `closed` → `done`; an issue moved to another project (`moved_to_id`) is deleted here. The
-/// description is GitLab Markdown with its relative upload links made absolute, and its
-/// "Acceptance criteria" section becomes the criteria. GitLab shows no assignee e-mail.
+/// description is GitLab Markdown with its relative upload links made absolute; its
+/// "Acceptance criteria" section becomes the criteria, else its task list (the checklist GitLab
+/// shows). GitLab shows no assignee e-mail.
 struct GitLabIssueMapper: Sendable {
   let inProgressLabel: String?
 
@@ -37,7 +38,8 @@ struct GitLabIssueMapper: Sendable {
     let moved = item["moved_to_id"].map { $0 != .null } ?? false
     return TrackerIssue(
       externalId: item["id"]?.idString ?? key, key: key, title: title,
-      descriptionMarkdown: body, criteriaMarkdown: CriteriaSection.extract(from: body),
+      descriptionMarkdown: body,
+      criteriaMarkdown: CriteriaSection.extract(from: body) ?? CriteriaSection.taskItems(in: body),
       statusName: closed ? "closed" : "opened", statusCategory: category, priority: nil,
       type: item["issue_type"]?.string, labels: labels, assignees: assignees,
       browseURL: browseURL, updatedAt: updated, isDeleted: moved, rawJSON: raw)

@@ -15,4 +15,16 @@ enum LinkHeader {
     }
     return nil
   }
+
+  /// The page after `url` from GitLab's `X-Next-Page` (offset pagination without a `Link`
+  /// header, as some proxies leave it); nil when the header is empty or absent.
+  static func offsetPage(after url: String, nextPage header: String?) -> String? {
+    guard let page = header.flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }), page > 1,
+      var components = URLComponents(string: url)
+    else { return nil }
+    components.percentEncodedQueryItems =
+      (components.percentEncodedQueryItems ?? []).filter { $0.name != "page" }
+      + [URLQueryItem(name: "page", value: String(page))]
+    return components.string
+  }
 }

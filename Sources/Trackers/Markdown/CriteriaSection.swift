@@ -28,6 +28,25 @@ public enum CriteriaSection {
     return text.isEmpty ? nil : text
   }
 
+  /// The task-list items of a description (`- [ ] …`, `* [x] …`, outside code fences), one per
+  /// line as written: GitLab shows them as the issue's checklist, which teams use as its
+  /// acceptance criteria. `nil` when there are none.
+  public static func taskItems(in markdown: String) -> String? {
+    var inFence = false
+    var items: [Substring] = []
+    for line in markdown.split(separator: "\n", omittingEmptySubsequences: false) {
+      let trimmed = line.drop { $0 == " " }
+      if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") { inFence.toggle() }
+      guard !inFence else { continue }
+      let item = trimmed.dropLast(trimmed.hasSuffix("\r") ? 1 : 0)
+      for marker in ["- [", "* [", "+ ["] where item.hasPrefix(marker) {
+        let box = item.dropFirst(marker.count).prefix(3)
+        if box == " ] " || box == "x] " || box == "X] " { items.append(item) }
+      }
+    }
+    return items.isEmpty ? nil : items.joined(separator: "\n")
+  }
+
   /// When the section starts with a list, only that list (a later code block or note under the
   /// same heading is not part of the criteria).
   private static func leadingList(_ section: String) -> String {

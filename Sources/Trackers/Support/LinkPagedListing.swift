@@ -2,7 +2,8 @@ import Foundation
 import NIOHTTP1
 
 /// Lists issues from several sources of one site (GitHub repositories, GitLab projects) one
-/// after the other, each in ascending order of update and paged through the `Link` header.
+/// after the other, each in ascending order of update and paged through the `Link` header
+/// (or, without one, GitLab's `X-Next-Page`).
 ///
 /// Only the run's last page moves the sync cursor, to the latest update the run saw
 /// (``TrackerPage/cursor``): an interrupted run must not skip what the later sources changed.
@@ -37,7 +38,10 @@ struct LinkPagedListing: Sendable {
         ([position.latest] + items.map { $0["updated_at"]?.string.flatMap(Timestamps.parse) })
         .compactMap { $0 }.max()
       var next: ListingPosition?
-      if let link = LinkHeader.next(result.headers.first(name: "Link")), !items.isEmpty {
+      let link =
+        LinkHeader.next(result.headers.first(name: "Link"))
+        ?? LinkHeader.offsetPage(after: url, nextPage: result.headers.first(name: "X-Next-Page"))
+      if let link, !items.isEmpty {
         next = ListingPosition(source: position.source, url: link, latest: latest)
       } else if position.source + 1 < listing.sources.count {
         next = ListingPosition(source: position.source + 1, url: nil, latest: latest)

@@ -11,6 +11,8 @@ final class FakeGitLab: @unchecked Sendable {
   static let project = "acme-group/web-shop"
   let app: Application
   let issues: NIOLockedValueBox<[[String: Any]]>
+  /// Issues the listing skips but single reads still serve (an offset page that shifted).
+  let unlisted = NIOLockedValueBox<Set<Int>>([])
 
   var baseURL: String { "http://127.0.0.1:\(app.http.server.shared.localAddress?.port ?? 0)" }
 
@@ -74,6 +76,8 @@ final class FakeGitLab: @unchecked Sendable {
       let after = req.query[Int.self, at: "cursor"] ?? 0
       let listed = self.issues.withLockedValue { $0 }
         .filter { Self.date($0["updated_at"]) >= Self.date(since) }
+        .filter { issue in !self.unlisted.withLockedValue { $0.contains(issue["iid"] as? Int ?? 0) }
+        }
         .sorted { Self.date($0["updated_at"]) < Self.date($1["updated_at"]) }
       let slice = Array(listed.dropFirst(after).prefix(perPage))
       let response = FakeGitHub.json(slice)

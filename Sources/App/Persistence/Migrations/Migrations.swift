@@ -32,5 +32,6 @@ enum AppMigrations {
     CreateTemplateVersionStats(),
     UpdateIssuesAddDeletedAt(),
     UpdateTrackersAddScope(),
+    UpdateTrackersAddSweptAt(),
   ]
 }

@@ -22,6 +22,8 @@ final class Tracker: Model, @unchecked Sendable {
   /// The latest external `updated` time stored; the next sync starts there (minus an overlap).
   @OptionalField(key: "sync_cursor") var syncCursor: Date?
   @OptionalField(key: "last_sync_at") var lastSyncAt: Date?
+  /// When the last full sweep (every issue listed, the missing ones re-read) ended.
+  @OptionalField(key: "swept_at") var sweptAt: Date?
   @OptionalField(key: "last_error") var lastError: String?
   @Field(key: "needs_reauth") var needsReauth: Bool
   @OptionalField(key: "archived_at") var archivedAt: Date?
