@@ -78,6 +78,16 @@ POSTGRES_SMOKE_DB="smoke_$$"
 psql "$POSTGRES_TEST_URL" -q -c "CREATE DATABASE $POSTGRES_SMOKE_DB"
 DATABASE_URL="${POSTGRES_TEST_URL%/postgres}/$POSTGRES_SMOKE_DB" scripts/smoke.sh
 
+echo "==> kill test: SIGKILL during concurrent generations loses no acknowledged one (SQLite and PostgreSQL)"
+# shellcheck disable=SC2086
+PROMPTSMITH_BIN="$(swift build $SWIFT_BUILD_FLAGS --show-bin-path)/promptsmith"
+export PROMPTSMITH_BIN
+python3 scripts/kill-test.py
+POSTGRES_KILL_DB="kill_$$"
+psql "$POSTGRES_TEST_URL" -q -c "CREATE DATABASE $POSTGRES_KILL_DB"
+DATABASE_URL="${POSTGRES_TEST_URL%/postgres}/$POSTGRES_KILL_DB" python3 scripts/kill-test.py
+unset PROMPTSMITH_BIN
+
 echo "==> browser tests of the console (headless Chromium, SQLite, fake Jira)"
 scripts/browser-tests.sh
 
