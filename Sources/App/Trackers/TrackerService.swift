@@ -139,6 +139,8 @@ struct TrackerService: Sendable {
       }
     }
     try apply(body, to: tracker)
+    // A scope is replaced whole: one without its list would sync nothing.
+    try TrackerScopeInput.requireComplete(tracker)
     try await save(tracker, .trackerUpdated, body: body, details: move?.auditDetails ?? [:])
     return tracker
   }
