@@ -68,7 +68,8 @@ import VaporTesting
       let partial = try await ctx.send(
         .PATCH, "/trackers/\(tracker.id)", token: admin,
         object: ["scope": ["inProgressLabel": "doing"]])
-      #expect(partial.status == .unprocessableEntity && partial.body.string.contains("scope.projects"))
+      #expect(
+        partial.status == .unprocessableEntity && partial.body.string.contains("scope.projects"))
       let kept = try await ctx.send(.GET, "/trackers/\(tracker.id)", token: admin)
       #expect(try kept.content.decode(TrackerResponse.self).scope?.inProgressLabel == "bug")
       #expect(tracker.webhookUrl?.hasSuffix("/webhooks/gitlab/\(tracker.id)") ?? true)
