@@ -80,7 +80,7 @@ struct BytePairEncoder: ~Copyable {
     var minRank = Vocabulary.noRank
     var minIndex = 0
     for index in 0..<(length - 1) {
-      let rank = vocabulary.rank(of: piece + index, length: 2)
+      let rank = vocabulary.pairRank(piece + index)
       if rank < minRank {
         minRank = rank
         minIndex = index

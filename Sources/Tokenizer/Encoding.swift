@@ -75,8 +75,8 @@ public final class Encoding: Sendable {
     text.makeContiguousUTF8()
     text.utf8.withContiguousStorageIfAvailable { buffer in
       guard let base = buffer.baseAddress, buffer.count > 0 else { return }
-      bmpClasses.withUnsafeBufferPointer { table in
-        let reader = ScalarReader(bytes: base, count: buffer.count, bmp: table.baseAddress!)
+      tabledClasses.withUnsafeBufferPointer { table in
+        let reader = ScalarReader(bytes: base, count: buffer.count, classes: table.baseAddress!)
         switch preTokenizer {
         case let scanner as Cl100kPreTokenizer:
           encodePieces(reader, scanner, into: &sink)

@@ -16,7 +16,7 @@ enum LongPieceMerger {
     var pairRanks = [UInt32](repeating: Vocabulary.noRank, count: length)
     var heap = MinHeap(capacity: length)
     for start in 0..<(length - 1) {
-      let rank = vocabulary.rank(of: piece + start, length: 2)
+      let rank = vocabulary.pairRank(piece + start)
       pairRanks[start] = rank
       if rank != Vocabulary.noRank { heap.push(UInt64(rank) << 32 | UInt64(start)) }
     }

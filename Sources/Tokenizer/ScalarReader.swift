@@ -5,27 +5,28 @@
 struct ScalarReader {
   let bytes: UnsafePointer<UInt8>
   let count: Int
-  /// ``bmpClasses``, indexed by scalar value.
-  let bmp: UnsafePointer<ScalarClass>
+  /// ``tabledClasses``, indexed by scalar value.
+  let classes: UnsafePointer<ScalarClass>
 
   /// The class and the UTF-8 length of the scalar starting at byte `offset` (< `count`).
   @inline(__always)
   func read(_ offset: Int) -> (ScalarClass, Int) {
     let lead = UInt32(bytes[offset])
-    if lead < 0x80 { return (bmp[Int(lead)], 1) }
+    if lead < 0x80 { return (classes[Int(lead)], 1) }
     if lead < 0xE0 {
       let value = (lead & 0x1F) << 6 | UInt32(bytes[offset + 1] & 0x3F)
-      return (bmp[Int(value)], 2)
+      return (classes[Int(value)], 2)
     }
     if lead < 0xF0 {
       let value =
         (lead & 0x0F) << 12 | UInt32(bytes[offset + 1] & 0x3F) << 6
         | UInt32(bytes[offset + 2] & 0x3F)
-      return (bmp[Int(value)], 3)
+      return (classes[Int(value)], 3)
     }
     let value =
       (lead & 0x07) << 18 | UInt32(bytes[offset + 1] & 0x3F) << 12
       | UInt32(bytes[offset + 2] & 0x3F) << 6 | UInt32(bytes[offset + 3] & 0x3F)
+    if value < ScalarClass.tabledScalars { return (classes[Int(value)], 4) }
     return (Unicode.Scalar(value).map(ScalarClass.of) ?? [], 4)
   }
 

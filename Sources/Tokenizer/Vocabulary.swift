@@ -20,10 +20,13 @@ final class Vocabulary: @unchecked Sendable {
   private let slotMask: Int
   /// Rank of each single byte (every byte is a token in these encodings).
   let byteRanks: [UInt32]
+  /// Rank of each two-byte token by `first << 8 | second` (``noRank`` for the other pairs):
+  /// every merge starts from the piece's byte pairs, and an array read is cheaper than a probe.
+  private let pairs: UnsafeMutablePointer<UInt32>
 
   /// Approximate memory held by the tables, in bytes.
   var memoryFootprint: Int {
-    bytes.count + offsets.count * 4 + slots.count * 8 + byteRanks.count * 4
+    bytes.count + offsets.count * 4 + slots.count * 8 + byteRanks.count * 4 + 65_536 * 4
   }
 
   /// Takes ownership of `bytes` and `offsets` (`count + 1` entries) and builds the lookup table.
@@ -39,11 +42,14 @@ final class Vocabulary: @unchecked Sendable {
     slots.initialize(repeating: 0)
     slotMask = capacity - 1
     var byteRanks = [UInt32](repeating: Vocabulary.noRank, count: 256)
+    pairs = .allocate(capacity: 65_536)
+    pairs.initialize(repeating: Vocabulary.noRank, count: 65_536)
     for rank in 0..<count {
       let start = Int(offsets[rank])
       let length = Int(offsets[rank + 1]) - start
       guard length > 0 else { continue }
       if length == 1 { byteRanks[Int(bytes[start])] = UInt32(rank) }
+      if length == 2 { pairs[Int(bytes[start]) << 8 | Int(bytes[start + 1])] = UInt32(rank) }
       let hash = hashBytes(bytes.baseAddress! + start, length)
       var index = Int(truncatingIfNeeded: hash) & slotMask
       while slots[index] != 0 { index = (index + 1) & slotMask }
@@ -59,6 +65,13 @@ final class Vocabulary: @unchecked Sendable {
     bytes.deallocate()
     offsets.deallocate()
     slots.deallocate()
+    pairs.deallocate()
+  }
+
+  /// The rank of the two bytes at `base`, or ``noRank``.
+  @inline(__always)
+  func pairRank(_ base: UnsafePointer<UInt8>) -> UInt32 {
+    pairs[Int(base[0]) << 8 | Int(base[1])]
   }
 
   /// The rank of the bytes `base[0 ..< length]`, or ``noRank``.
@@ -76,7 +89,7 @@ final class Vocabulary: @unchecked Sendable {
         let rank = Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) - 1
         let start = Int(starts[rank])
         if Int(starts[rank + 1]) - start == length
-          && memcmp(bytes.baseAddress! + start, base, length) == 0
+          && bytesEqual(bytes.baseAddress! + start, base, length)
         {
           return UInt32(truncatingIfNeeded: rank)
         }
