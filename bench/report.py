@@ -128,7 +128,8 @@ lines = [
     f"Linux {machine['kernel']}; wrk and the database share these cores with the server.",
     f"Build: release, commit {settings.get('commit', '?')}; {settings.get('duration_s')} s per "
     f"cell after a 2 s warm-up; LOG_LEVEL={settings.get('log_level')}; "
-    f"outputs scanning: {settings.get('outputs_scan')}.",
+    f"outputs scanning: {settings.get('outputs_scan')}."
+    + (f" PostgreSQL: {settings['durability']}." if settings.get("durability") else ""),
     "Data: " + ", ".join(f"{v:,} {k}" for k, v in counts.items()) + ".",
     "",
     "| endpoint | conns | req/s | p50 ms | p95 ms | p99 ms | p50 / health | errors |",

@@ -161,9 +161,10 @@ wrk_run() { # script connections seconds
     -s "$BENCH_LUA_DIR/$script.lua" "$base" | grep '^{"requests"'
 }
 
-read -r -a endpoints <<<"${BENCH_ENDPOINTS:-health generate issues stats outputs refresh login}"
+read -r -a endpoints <<<"${BENCH_ENDPOINTS:-health generate generate-one issues stats outputs refresh login}"
 declare -A endpoint_label=(
   [health]="GET /health" [generate]="POST /prompts/generate"
+  [generate-one]="POST /prompts/generate (one prompt regenerated)"
   [issues]="GET /issues?status=open&assignee=me" [stats]="GET /stats/summary"
   [outputs]="POST /outputs (100 KB text)" [login]="POST /auth/login"
   [refresh]="POST /auth/refresh"
@@ -289,7 +290,7 @@ report() { # db label
   stamp=$(date -u +%Y-%m-%d-%H%M)
   python3 bench/report.py --db "$1" --label "$2" --cells "$work/cells.jsonl" \
     --extra "$work/extra.jsonl" --machine "$(machine_json)" --counts "$3" \
-    --settings "{\"duration_s\":$duration,\"connections\":\"$connections\",\"quick\":$quick,\"commit\":\"$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- Sources || echo '+dirty')\",\"outputs_scan\":\"$outputs_scan\",\"log_level\":\"info\"}" \
+    --settings "{\"duration_s\":$duration,\"connections\":\"$connections\",\"quick\":$quick,\"commit\":\"$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- Sources || echo '+dirty')\",\"outputs_scan\":\"$outputs_scan\",\"log_level\":\"info\",\"durability\":\"${postgres_durability:-}\"}" \
     --out "bench/results/$stamp-$1"
 }
 
@@ -326,7 +327,10 @@ run_db() { # db url label query-runner...
 
 bench_postgres() {
   echo "== PostgreSQL"
-  start_postgres
+  # Durable, as in production (the tests' server runs with fsync off).
+  POSTGRES_DURABLE=1 start_postgres
+  postgres_durability=$(psql "$POSTGRES_TEST_URL" -At -c "SELECT string_agg(name || '=' || setting, ', ' ORDER BY name) FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes')")
+  echo "   $postgres_durability"
   psql "$POSTGRES_TEST_URL" -q -c "CREATE DATABASE promptsmith_bench"
   db_url="${POSTGRES_TEST_URL%/postgres}/promptsmith_bench"
   start_server "$db_url"
@@ -341,6 +345,7 @@ bench_postgres() {
 
 bench_sqlite() {
   echo "== SQLite"
+  postgres_durability=""
   sqlite_path="$work/data/promptsmith.sqlite"
   mkdir -p "$work/data"
   start_server "sqlite://$sqlite_path"

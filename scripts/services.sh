@@ -44,11 +44,13 @@ start_postgres() {
   SERVICES_DIR=$(mktemp -d /tmp/promptsmith-services.XXXXXX)
   chmod 755 "$SERVICES_DIR"
   [[ $(id -u) -eq 0 ]] && chown postgres "$SERVICES_DIR"
-  local port
+  local port durability="-c fsync=off"
+  # POSTGRES_DURABLE=1: PostgreSQL's durable defaults (benchmarks); tests run with fsync off.
+  [[ ${POSTGRES_DURABLE:-0} == 1 ]] && durability=""
   port=$(free_port)
   as_postgres "$bin/initdb" -D "$SERVICES_DIR/data" -A trust -U postgres -E UTF8 >/dev/null
   as_postgres "$bin/pg_ctl" -D "$SERVICES_DIR/data" -w -l "$SERVICES_DIR/postgres.log" \
-    -o "-p $port -k $SERVICES_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" \
+    -o "-p $port -k $SERVICES_DIR -c listen_addresses=127.0.0.1 $durability -c max_connections=300" \
     start >/dev/null
   export POSTGRES_TEST_URL="postgres://postgres@127.0.0.1:$port/postgres"
   export POSTGRES_BIN="$bin"

@@ -258,6 +258,27 @@ import VaporTesting
       #expect(statuses == Array(repeating: 201, count: 6))
       let versions = try await PromptVersion.query(on: ctx.app.db).all().map(\.version).sorted()
       #expect(versions == [1, 2, 3, 4, 5, 6])
+      // the prompt's count is the number the next generation starts from
+      let counts = try await ctx.app.db.sql.raw("SELECT version_count FROM prompts").all()
+        .map { try $0.decode(column: "version_count", as: Int.self) }
+      #expect(counts == [6])
+    }
+  }
+
+  @Test(arguments: TestDatabase.all)
+  func aCountBehindTheVersionsCatchesUp(_ database: TestDatabase) async throws {
+    try await withTestApp(database) { ctx in
+      let f = try await Self.fixture(ctx)
+      let template = try await createTemplate(f)
+      _ = try await generate(f, templateID: template.id)
+      _ = try await generate(f, templateID: template.id)
+      // versions written without the count (rows from before migration 024, say)
+      try await ctx.app.db.sql.raw("UPDATE prompts SET version_count = 0").run()
+      // act
+      let next = try await generate(f, templateID: template.id)
+      // check
+      #expect(next.status == .created)
+      #expect(try next.content.decode(GenerationResponse.self).version == 3)
     }
   }
 

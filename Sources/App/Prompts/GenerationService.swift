@@ -174,15 +174,15 @@ struct GenerationService: Sendable {
     return filled
   }
 
-  /// Appends the version in one transaction; two generations racing for the same version number
-  /// meet the unique index, and the loser retries with the next number. Plain SQL, no models
+  /// Appends the version in one transaction, numbered by the prompt's `version_count` (whose
+  /// row the `UPDATE` locks to the commit). Plain SQL, no models
   /// (see `GenerationIssue`); the event comes last, as its trigger locks the day's statistics
   /// row (`generation_daily_stats`) until the commit.
   ///
   /// Two paths for one write, for a measured reason: on PostgreSQL `StoreInOneStatement` does
   /// it in one round trip instead of nine (docs/performance.md); this transaction is its
-  /// fallback when a concurrent generation of the same prompt gets in the way, and SQLite's
-  /// only path. `AuditTrailTests` and `CoreLoopTests` check that both store the same rows.
+  /// fallback when concurrent generations of a new prompt get in the way, and SQLite's only
+  /// path. `AuditTrailTests` and `CoreLoopTests` check that both store the same rows.
   private func store(
     text: String, tokens: Int, encoding: String, request: GenerationRequest,
     principal: Principal, issue: GenerationIssue, template: GenerationTemplate,
@@ -203,16 +203,18 @@ struct GenerationService: Sendable {
         on: transaction)
       let versionID = UUID.v7()
       let overrideLint = request.overrideBody == nil ? nil : request.overrideSchema?.compactJSON
-      let version =
-        try await transaction.firstRow(
-          InsertVersion(
-            id: versionID, promptID: promptID, companyID: principal.companyID,
-            creatorID: principal.userID, text: text, tokens: tokens, encoding: encoding,
-            model: request.model, templateVersionID: templateVersion.id,
-            overrideBody: request.overrideBody, overrideLint: overrideLint,
-            vars: vars.compactJSON, snapshot: snapshot, templateLabel: template.label,
-            allowOverBudget: request.allowOverBudget, now: now)
-        ).map { try $0.decode(column: "version", as: Int.self) } ?? 0
+      guard
+        let version = try await transaction.firstRow(NextVersion(promptID: promptID))
+          .map({ try $0.decode(column: "version_count", as: Int.self) })
+      else { throw AppError.notFound("Prompt") }
+      try await transaction.run(
+        InsertVersion(
+          id: versionID, version: version, promptID: promptID, companyID: principal.companyID,
+          creatorID: principal.userID, text: text, tokens: tokens, encoding: encoding,
+          model: request.model, templateVersionID: templateVersion.id,
+          overrideBody: request.overrideBody, overrideLint: overrideLint,
+          vars: vars.compactJSON, snapshot: snapshot, templateLabel: template.label,
+          allowOverBudget: request.allowOverBudget, now: now))
       try await auditor?.record(
         created ? .promptCreated : .promptUpdated, .prompt, id: promptID,
         changed: created ? Self.changedOnCreate : Self.changedOnUpdate,
@@ -237,8 +239,8 @@ struct GenerationService: Sendable {
   static let changedOnCreateJSON = try! AuditLog.json(changedFields: changedOnCreate)
   static let changedOnUpdateJSON = try! AuditLog.json(changedFields: changedOnUpdate)
 
-  /// PostgreSQL's one round trip (`StoreInOneStatement`); nil when a concurrent generation of
-  /// the same prompt got in its way, and the locked transaction must do it.
+  /// PostgreSQL's one round trip (`StoreInOneStatement`); nil when concurrent generations of
+  /// a new prompt got in its way twice, and the transaction must do it.
   private func storeInOneStatement(
     text: String, tokens: Int, encoding: String, request: GenerationRequest,
     principal: Principal, issue: GenerationIssue, template: GenerationTemplate,
@@ -257,13 +259,17 @@ struct GenerationService: Sendable {
       eventID: UUID.v7(),
       ide: request.ide,
       audited: auditor != nil, client: auditor?.client)
-    let row: (any SQLRow)?
-    do {
-      row = try await database.firstRow(statement)
-    } catch  where WriteConflict.isRetryable(error) {
-      return nil
+    // Twice: a prompt another generation created after the first try's snapshot is visible
+    // to the second.
+    var found: (any SQLRow)?
+    for _ in 0..<2 where found == nil {
+      do {
+        found = try await database.firstRow(statement)
+      } catch  where WriteConflict.isRetryable(error) {
+        continue
+      }
     }
-    guard let row else { return nil }
+    guard let row = found else { return nil }
     let promptID = try row.decode(column: "prompt_id", as: UUID.self)
     let version = try row.decode(column: "version", as: Int.self)
     let created = try row.decode(column: "created", as: Bool.self)

@@ -42,19 +42,35 @@ extension GenerationService {
     }
   }
 
-  /// The next version number in the insert itself: the prompt's row lock orders the writers.
+  /// The prompt's next version number (`prompts.version_count`, caught up with the versions
+  /// should rows have been written without it).
+  struct NextVersion: FixedStatement {
+    static let sql = """
+      UPDATE prompts SET version_count = GREATEST(version_count,
+        (SELECT COALESCE(MAX(version), 0) FROM prompt_versions WHERE prompt_id = $1)) + 1
+      WHERE id = $1
+      RETURNING version_count
+      """
+    static let sqliteSQL = """
+      UPDATE prompts SET version_count = MAX(version_count,
+        (SELECT COALESCE(MAX(version), 0) FROM prompt_versions WHERE prompt_id = $1)) + 1
+      WHERE id = $1
+      RETURNING version_count
+      """
+    let promptID: UUID
+    var values: [BoundValue] { [.uuid(promptID)] }
+  }
+
   struct InsertVersion: FixedStatement {
     static let sql = """
       INSERT INTO prompt_versions (id, prompt_id, company_id, creator_id, version, body_text,
         tokens_estimate, encoding, model, template_version_id, override_body_md,
         override_lint_json, vars_json, issue_snapshot_sha256, created_at, template_label,
         allow_over_budget)
-      SELECT $1, $2, $3, $4, COALESCE(MAX(version), 0) + 1, $5, $6, $7, $8, $9, $10, $11, $12,
-        $13, $14, $15, $16
-      FROM prompt_versions WHERE prompt_id = $2
-      RETURNING version
+      VALUES ($1, $2, $3, $4, $17, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
       """
     let id: UUID
+    let version: Int
     let promptID: UUID
     let companyID: UUID
     let creatorID: UUID
@@ -75,7 +91,7 @@ extension GenerationService {
         .uuid(id), .uuid(promptID), .uuid(companyID), .uuid(creatorID), .text(text),
         .int(tokens), .text(encoding), .text(model), .uuid(templateVersionID),
         .text(overrideBody), .text(overrideLint), .text(vars), .text(snapshot), .date(now),
-        .text(templateLabel), .bool(allowOverBudget),
+        .text(templateLabel), .bool(allowOverBudget), .int(version),
       ]
     }
   }
@@ -107,35 +123,41 @@ extension GenerationService {
 
 extension GenerationService {
   /// A whole generation's writes in one PostgreSQL statement, without a transaction around it:
-  /// the prompt (created unless it exists), the version numbered after the prompt's latest, the
-  /// event and, when `$19` is true, the audit row. Four statements and `BEGIN`/`COMMIT` in one
-  /// round trip: the separate statements were 9 round trips per generation with the reads.
+  /// the prompt (created unless it exists), the version numbered by the prompt's
+  /// `version_count`, the event and, when `$19` is true, the audit row. Four statements and
+  /// `BEGIN`/`COMMIT` in one round trip: the separate statements were 9 round trips per
+  /// generation with the reads.
   ///
-  /// It takes no lock, so a concurrent generation of the same prompt can take the same number
-  /// (the unique `(prompt_id, version)` index refuses the second) or create the prompt after this
-  /// statement's snapshot (then no row comes back). Either way the caller runs the locked
-  /// transaction instead. The audit row is the one `AuditLog.record` writes; its details
+  /// Concurrent generations of one prompt queue on its row in `numbered` for the rest of one
+  /// statement only, and the `UPDATE` reads the count the previous one committed. A prompt
+  /// created by a concurrent statement after this one's snapshot is invisible to it: then no
+  /// row comes back, and the caller runs the statement again. The audit row is the one `AuditLog.record` writes; its details
   /// `{"version":"N"}` are spelt here as `JSONEncoder` spells them (`AuditTrailTests` compares
   /// both paths).
   struct StoreInOneStatement: FixedStatement {
     static let sql = """
       WITH new_prompt AS (
-        INSERT INTO prompts (id, company_id, issue_id, template_id, creator_id, created_at)
-        VALUES ($1, $2, $3, $4, $5, $6)
+        INSERT INTO prompts (id, company_id, issue_id, template_id, creator_id, created_at,
+          version_count)
+        VALUES ($1, $2, $3, $4, $5, $6, 1)
         ON CONFLICT (issue_id, template_id, creator_id) DO NOTHING
         RETURNING id
-      ), prompt AS (
-        SELECT id, TRUE AS created FROM new_prompt
-        UNION ALL
-        SELECT id, FALSE AS created FROM prompts
+      ), numbered AS (
+        UPDATE prompts SET version_count = GREATEST(version_count,
+          (SELECT COALESCE(MAX(version), 0) FROM prompt_versions WHERE prompt_id = prompts.id))
+          + 1
         WHERE issue_id = $3 AND template_id = $4 AND creator_id = $5
+        RETURNING id, version_count
+      ), prompt AS (
+        SELECT id, TRUE AS created, CAST(1 AS BIGINT) AS number FROM new_prompt
+        UNION ALL
+        SELECT id, FALSE AS created, version_count AS number FROM numbered
       ), version AS (
         INSERT INTO prompt_versions (id, prompt_id, company_id, creator_id, version, body_text,
           tokens_estimate, encoding, model, template_version_id, override_body_md,
           override_lint_json, vars_json, issue_snapshot_sha256, created_at, template_label,
           allow_over_budget)
-        SELECT $7, prompt.id, $2, $5,
-          COALESCE((SELECT MAX(version) FROM prompt_versions WHERE prompt_id = prompt.id), 0) + 1,
+        SELECT $7, prompt.id, $2, $5, prompt.number,
           $8, $9, $10, $11, $12, $13, $14, $15, $16, $6, $28, $29
         FROM prompt
         RETURNING prompt_id, version

@@ -33,5 +33,6 @@ enum AppMigrations {
     UpdateIssuesAddDeletedAt(),
     UpdateTrackersAddScope(),
     UpdateTrackersAddSweptAt(),
+    UpdatePromptsAddVersionCount(),
   ]
 }
