@@ -45,17 +45,6 @@ import VaporTesting
       .POST, "/webhooks/gitlab/\(trackerID)", rawBody: body, headers: headers)
   }
 
-  /// An RFC 3339 time with milliseconds.
-  static func instant(_ text: String) -> Date? {
-    let formatter = ISO8601DateFormatter()
-    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-    return formatter.date(from: text)
-  }
-
-  static func issue(_ ctx: TestContext, _ key: String) async throws -> App.Issue? {
-    try await Issue.query(on: ctx.app.db).filter(\.$externalKey == key).first()
-  }
-
   @Test(arguments: TestDatabase.all)
   func aProjectSyncsAndWebhooksKeepItCurrent(_ database: TestDatabase) async throws {
     let gitlab = try await FakeGitLab.start()
@@ -89,7 +78,7 @@ import VaporTesting
       let stored = try #require(
         try await Tracker.find(UUID(uuidString: tracker.id), on: ctx.app.db))
       // to the millisecond: the databases keep microseconds, a Date binary fractions
-      let expected = try #require(Self.instant("2024-05-04T08:00:00.789Z"))
+      let expected = try #require(LoopbackFake.instant("2024-05-04T08:00:00.789Z"))
       #expect(abs(try #require(stored.syncCursor).timeIntervalSince(expected)) < 0.001)
 
       // a wrong or missing token, another event and another project change nothing
@@ -116,7 +105,8 @@ import VaporTesting
       #expect(try other.content.decode(JobAccepted.self).jobId != job)
       #expect(try again.content.decode(JobAccepted.self).jobId == job)
       #expect(try await runWorker(ctx, until: job) == "succeeded")
-      #expect(try await Self.issue(ctx, "acme-group/web-shop#44")?.title == "Résultats de l'été")
+      #expect(
+        try await ctx.issue(externalKey: "acme-group/web-shop#44")?.title == "Résultats de l'été")
 
       // moved to another project: GitLab closes it with moved_to_id
       gitlab.update(42) {
@@ -127,7 +117,7 @@ import VaporTesting
       #expect(
         try await runWorker(ctx, until: try moved.content.decode(JobAccepted.self).jobId)
           == "succeeded")
-      let gone = try #require(try await Self.issue(ctx, "acme-group/web-shop#42"))
+      let gone = try #require(try await ctx.issue(externalKey: "acme-group/web-shop#42"))
       #expect(gone.deletedAt != nil)
       try await DeletedIssueTests.expectGone(ctx, issueID: try gone.requireID(), admin: admin)
 
@@ -137,7 +127,7 @@ import VaporTesting
       #expect(
         try await runWorker(ctx, until: try deleted.content.decode(JobAccepted.self).jobId)
           == "succeeded")
-      #expect(try await Self.issue(ctx, "acme-group/web-shop#43")?.deletedAt != nil)
+      #expect(try await ctx.issue(externalKey: "acme-group/web-shop#43")?.deletedAt != nil)
     }
   }
 
@@ -156,8 +146,8 @@ import VaporTesting
       // act
       _ = try await TrackerTests().sync(ctx, tracker.id)
       // check
-      #expect(try await Self.issue(ctx, "acme-group/web-shop#44")?.deletedAt != nil)
-      #expect(try await Self.issue(ctx, "acme-group/web-shop#42")?.deletedAt == nil)
+      #expect(try await ctx.issue(externalKey: "acme-group/web-shop#44")?.deletedAt != nil)
+      #expect(try await ctx.issue(externalKey: "acme-group/web-shop#42")?.deletedAt == nil)
     }
   }
 
@@ -176,7 +166,7 @@ import VaporTesting
       // a delta sync within the day lists only changes: GitLab sent nothing
       let delta = try await TrackerTests().sync(ctx, tracker.id)
       #expect(!delta.swept && delta.deleted == 0)
-      #expect(try await Self.issue(ctx, "acme-group/web-shop#43")?.deletedAt == nil)
+      #expect(try await ctx.issue(externalKey: "acme-group/web-shop#43")?.deletedAt == nil)
 
       // the sweep lists everything and re-reads what is missing: #43 is gone (404), #44 only
       // skipped by the listing and still there
@@ -186,8 +176,8 @@ import VaporTesting
       try await stored.save(on: ctx.app.db)
       let sweep = try await TrackerTests().sync(ctx, tracker.id)
       #expect(sweep.swept && sweep.deleted == 1)
-      #expect(try await Self.issue(ctx, "acme-group/web-shop#43")?.deletedAt != nil)
-      #expect(try await Self.issue(ctx, "acme-group/web-shop#44")?.deletedAt == nil)
+      #expect(try await ctx.issue(externalKey: "acme-group/web-shop#43")?.deletedAt != nil)
+      #expect(try await ctx.issue(externalKey: "acme-group/web-shop#44")?.deletedAt == nil)
       let after = try #require(try await Tracker.find(UUID(uuidString: tracker.id), on: ctx.app.db))
       #expect(!TrackerSync.isSweepDue(after, now: Date()))
       // the sweep listed from the start without moving the cursor back

@@ -45,17 +45,6 @@ import VaporTesting
       .POST, "/webhooks/linear/\(trackerID)", rawBody: body, headers: headers)
   }
 
-  /// An RFC 3339 time with milliseconds.
-  static func instant(_ text: String) -> Date? {
-    let formatter = ISO8601DateFormatter()
-    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-    return formatter.date(from: text)
-  }
-
-  static func issue(_ ctx: TestContext, _ key: String) async throws -> App.Issue? {
-    try await Issue.query(on: ctx.app.db).filter(\.$externalKey == key).first()
-  }
-
   @Test(arguments: TestDatabase.all)
   func teamsSyncAndWebhooksKeepThemCurrent(_ database: TestDatabase) async throws {
     let linear = try await FakeLinear.start()
@@ -75,7 +64,7 @@ import VaporTesting
       let stored = try #require(
         try await Tracker.find(UUID(uuidString: tracker.id), on: ctx.app.db))
       // to the millisecond: the databases keep microseconds, a Date binary fractions
-      let expected = try #require(Self.instant("2024-05-14T09:30:00.123Z"))
+      let expected = try #require(LoopbackFake.instant("2024-05-14T09:30:00.123Z"))
       #expect(abs(try #require(stored.syncCursor).timeIntervalSince(expected)) < 0.001)
 
       // a bad signature, a stale or future stamp, another entity and another team: no job
@@ -105,7 +94,8 @@ import VaporTesting
       let job = try edited.content.decode(JobAccepted.self).jobId
       #expect(try again.content.decode(JobAccepted.self).jobId == job)
       #expect(try await runWorker(ctx, until: job) == "succeeded")
-      #expect(try await Self.issue(ctx, "ENG-123")?.title == "Crème brûlée crashes the editor")
+      #expect(
+        try await ctx.issue(externalKey: "ENG-123")?.title == "Crème brûlée crashes the editor")
 
       // removed: Linear no longer finds it
       linear.delete("ENG-118")
@@ -113,7 +103,7 @@ import VaporTesting
       #expect(
         try await runWorker(ctx, until: try removed.content.decode(JobAccepted.self).jobId)
           == "succeeded")
-      let gone = try #require(try await Self.issue(ctx, "ENG-118"))
+      let gone = try #require(try await ctx.issue(externalKey: "ENG-118"))
       #expect(gone.deletedAt != nil)
       try await DeletedIssueTests.expectGone(ctx, issueID: try gone.requireID(), admin: admin)
 
@@ -127,7 +117,7 @@ import VaporTesting
       #expect(
         try await runWorker(ctx, until: try moved.content.decode(JobAccepted.self).jobId)
           == "succeeded")
-      #expect(try await Self.issue(ctx, "ENG-123")?.deletedAt != nil)
+      #expect(try await ctx.issue(externalKey: "ENG-123")?.deletedAt != nil)
     }
   }
 
@@ -143,12 +133,12 @@ import VaporTesting
       // act
       _ = try await TrackerTests().sync(ctx, tracker.id)
       // check
-      #expect(try await Self.issue(ctx, "ENG-97")?.deletedAt != nil)
-      #expect(try await Self.issue(ctx, "ENG-123")?.deletedAt == nil)
+      #expect(try await ctx.issue(externalKey: "ENG-97")?.deletedAt != nil)
+      #expect(try await ctx.issue(externalKey: "ENG-123")?.deletedAt == nil)
       // restored from the trash: back in the lists
       linear.update("ENG-97") { $0["trashed"] = false }
       _ = try await TrackerTests().sync(ctx, tracker.id)
-      #expect(try await Self.issue(ctx, "ENG-97")?.deletedAt == nil)
+      #expect(try await ctx.issue(externalKey: "ENG-97")?.deletedAt == nil)
     }
   }
 }

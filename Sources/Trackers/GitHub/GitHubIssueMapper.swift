@@ -22,14 +22,9 @@ struct GitHubIssueMapper: Sendable {
           email: user["email"]?.string)
       }
     let closed = item["state"]?.string == "closed"
-    let category: StatusCategory
-    if closed {
-      category = .done
-    } else if let inProgressLabel, !assignees.isEmpty, labels.contains(inProgressLabel) {
-      category = .inProgress
-    } else {
-      category = .todo
-    }
+    let category = OpenClosedStatus.category(
+      closed: closed, labels: labels, assigned: !assignees.isEmpty,
+      inProgressLabel: inProgressLabel)
     let body = item["body"]?.string ?? ""
     let key = ScopedIssueKey(source: repository, number: number).key
     return TrackerIssue(

@@ -24,14 +24,9 @@ struct GitLabIssueMapper: Sendable {
           email: nil)
       }
     let closed = item["state"]?.string == "closed"
-    let category: StatusCategory
-    if closed {
-      category = .done
-    } else if let inProgressLabel, !assignees.isEmpty, labels.contains(inProgressLabel) {
-      category = .inProgress
-    } else {
-      category = .todo
-    }
+    let category = OpenClosedStatus.category(
+      closed: closed, labels: labels, assigned: !assignees.isEmpty,
+      inProgressLabel: inProgressLabel)
     let browseURL = item["web_url"]?.string ?? ""
     let body = Self.absoluteUploads(item["description"]?.string ?? "", issueURL: browseURL)
     let key = ScopedIssueKey(source: project, number: iid).key

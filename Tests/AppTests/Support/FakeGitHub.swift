@@ -14,22 +14,16 @@ final class FakeGitHub: @unchecked Sendable {
   /// Issue numbers GitHub no longer serves here, with the status it answers (410, 301).
   let gone = NIOLockedValueBox<[Int: Int]>([:])
 
-  var baseURL: String { "http://127.0.0.1:\(app.http.server.shared.localAddress?.port ?? 0)" }
+  var baseURL: String { LoopbackFake.baseURL(of: app) }
 
   static func start() async throws -> FakeGitHub {
-    let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-      .deletingLastPathComponent().deletingLastPathComponent()
-      .appendingPathComponent("TrackersTests/Fixtures/github")
     var issues: [[String: Any]] = []
     for page in ["issues-page-1.json", "issues-page-2.json"] {
-      let data = try Data(contentsOf: folder.appendingPathComponent(page))
-      issues += try JSONSerialization.jsonObject(with: data) as! [[String: Any]]
+      issues += try LoopbackFake.fixture("github/\(page)") as! [[String: Any]]
     }
     let fake = FakeGitHub(app: try await Application.make(.testing), issues: issues)
     fake.routes()
-    fake.app.http.server.configuration.port = 0
-    fake.app.http.server.configuration.hostname = "127.0.0.1"
-    try fake.app.server.start()
+    try LoopbackFake.listen(fake.app)
     return fake
   }
 
@@ -39,8 +33,7 @@ final class FakeGitHub: @unchecked Sendable {
   }
 
   func stop() async throws {
-    await app.server.shutdown()
-    try await app.asyncShutdown()
+    try await LoopbackFake.stop(app)
   }
 
   private func routes() {

@@ -14,22 +14,16 @@ final class FakeGitLab: @unchecked Sendable {
   /// Issues the listing skips but single reads still serve (an offset page that shifted).
   let unlisted = NIOLockedValueBox<Set<Int>>([])
 
-  var baseURL: String { "http://127.0.0.1:\(app.http.server.shared.localAddress?.port ?? 0)" }
+  var baseURL: String { LoopbackFake.baseURL(of: app) }
 
   static func start() async throws -> FakeGitLab {
-    let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-      .deletingLastPathComponent().deletingLastPathComponent()
-      .appendingPathComponent("TrackersTests/Fixtures/gitlab")
     var issues: [[String: Any]] = []
     for page in ["issues-page-1.json", "issues-page-2.json"] {
-      let data = try Data(contentsOf: folder.appendingPathComponent(page))
-      issues += try JSONSerialization.jsonObject(with: data) as! [[String: Any]]
+      issues += try LoopbackFake.fixture("gitlab/\(page)") as! [[String: Any]]
     }
     let fake = FakeGitLab(app: try await Application.make(.testing), issues: issues)
     fake.routes()
-    fake.app.http.server.configuration.port = 0
-    fake.app.http.server.configuration.hostname = "127.0.0.1"
-    try fake.app.server.start()
+    try LoopbackFake.listen(fake.app)
     return fake
   }
 
@@ -39,8 +33,7 @@ final class FakeGitLab: @unchecked Sendable {
   }
 
   func stop() async throws {
-    await app.server.shutdown()
-    try await app.asyncShutdown()
+    try await LoopbackFake.stop(app)
   }
 
   /// Changes an issue as GitLab would, its `updated_at` moved on.
@@ -75,10 +68,10 @@ final class FakeGitLab: @unchecked Sendable {
       let perPage = req.query[Int.self, at: "per_page"] ?? 20
       let after = req.query[Int.self, at: "cursor"] ?? 0
       let listed = self.issues.withLockedValue { $0 }
-        .filter { Self.date($0["updated_at"]) >= Self.date(since) }
+        .filter { LoopbackFake.date($0["updated_at"]) >= LoopbackFake.date(since) }
         .filter { issue in !self.unlisted.withLockedValue { $0.contains(issue["iid"] as? Int ?? 0) }
         }
-        .sorted { Self.date($0["updated_at"]) < Self.date($1["updated_at"]) }
+        .sorted { LoopbackFake.date($0["updated_at"]) < LoopbackFake.date($1["updated_at"]) }
       let slice = Array(listed.dropFirst(after).prefix(perPage))
       let response = FakeGitHub.json(slice)
       if after + perPage < listed.count {
@@ -100,14 +93,6 @@ final class FakeGitLab: @unchecked Sendable {
       else { return Self.notFound() }
       return FakeGitHub.json(issue)
     }
-  }
-
-  private static func date(_ value: Any?) -> Date {
-    (value as? String).flatMap {
-      let formatter = ISO8601DateFormatter()
-      formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-      return formatter.date(from: $0) ?? ISO8601DateFormatter().date(from: $0)
-    } ?? .distantPast
   }
 
   private static func notFound() -> Response {

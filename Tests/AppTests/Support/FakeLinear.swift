@@ -11,24 +11,18 @@ final class FakeLinear: @unchecked Sendable {
   let app: Application
   let issues: NIOLockedValueBox<[[String: Any]]>
 
-  var baseURL: String { "http://127.0.0.1:\(app.http.server.shared.localAddress?.port ?? 0)" }
+  var baseURL: String { LoopbackFake.baseURL(of: app) }
 
   static func start() async throws -> FakeLinear {
-    let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-      .deletingLastPathComponent().deletingLastPathComponent()
-      .appendingPathComponent("TrackersTests/Fixtures/linear")
     var issues: [[String: Any]] = []
     for page in ["issues-page-1.json", "issues-page-2.json"] {
-      let data = try Data(contentsOf: folder.appendingPathComponent(page))
-      let json = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+      let json = try LoopbackFake.fixture("linear/\(page)") as! [String: Any]
       let connection = (json["data"] as! [String: Any])["issues"] as! [String: Any]
       issues += connection["nodes"] as! [[String: Any]]
     }
     let fake = FakeLinear(app: try await Application.make(.testing), issues: issues)
     fake.routes()
-    fake.app.http.server.configuration.port = 0
-    fake.app.http.server.configuration.hostname = "127.0.0.1"
-    try fake.app.server.start()
+    try LoopbackFake.listen(fake.app)
     return fake
   }
 
@@ -38,8 +32,7 @@ final class FakeLinear: @unchecked Sendable {
   }
 
   func stop() async throws {
-    await app.server.shutdown()
-    try await app.asyncShutdown()
+    try await LoopbackFake.stop(app)
   }
 
   /// Changes an issue as Linear would, its `updatedAt` moved on.
@@ -90,9 +83,9 @@ final class FakeLinear: @unchecked Sendable {
     let listed = issues.withLockedValue { $0 }
       .filter {
         teams.contains(($0["team"] as? [String: Any])?["key"] as? String ?? "")
-          && Self.date($0["updatedAt"]) >= Self.date(since)
+          && LoopbackFake.date($0["updatedAt"]) >= LoopbackFake.date(since)
       }
-      .sorted { Self.date($0["updatedAt"]) > Self.date($1["updatedAt"]) }
+      .sorted { LoopbackFake.date($0["updatedAt"]) > LoopbackFake.date($1["updatedAt"]) }
     let slice = Array(listed.dropFirst(after).prefix(first))
     let more = after + first < listed.count
     return FakeGitHub.json([
@@ -105,14 +98,6 @@ final class FakeLinear: @unchecked Sendable {
         ]
       ]
     ])
-  }
-
-  private static func date(_ value: Any?) -> Date {
-    (value as? String).flatMap {
-      let formatter = ISO8601DateFormatter()
-      formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-      return formatter.date(from: $0) ?? ISO8601DateFormatter().date(from: $0)
-    } ?? .distantPast
   }
 
   private static func errors(_ message: String, status: HTTPResponseStatus) -> Response {

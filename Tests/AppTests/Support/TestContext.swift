@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import Testing
 import Vapor
@@ -104,5 +105,12 @@ extension TestingHTTPResponse {
   /// The body as loosely typed JSON, for members the typed problem does not model.
   var problemJSON: [String: Any]? {
     try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any]
+  }
+}
+
+extension TestContext {
+  /// The stored issue with this tracker key, deleted or not.
+  func issue(externalKey key: String) async throws -> App.Issue? {
+    try await Issue.query(on: app.db).filter(\.$externalKey == key).first()
   }
 }
