@@ -17,6 +17,8 @@
 #   BENCH_PROFILE=1               instead: perf profiles per endpoint at 16 connections (PostgreSQL):
 #                                 the server alone, then the whole machine by process and
 #                                 PostgreSQL's symbols
+#   BENCH_PROFILE_DB=sqlite       profile SQLite instead
+#   BENCH_SQLITE_SEED=path        keep the seeded SQLite file there and copy it on later runs
 #   BENCH_SKIP_BUILD=1            use the existing release binary
 #   BENCH_KEEP=1                  keep the work folder (server and worker logs)
 #   BENCH_BINARY=path             use this binary (a debug build, while developing the script)
@@ -343,17 +345,30 @@ bench_postgres() {
   stop_services
 }
 
-bench_sqlite() {
-  echo "== SQLite"
-  postgres_durability=""
+# A migrated, bootstrapped and seeded SQLite file at $sqlite_path; with BENCH_SQLITE_SEED, a copy
+# of the one seeded before (by the same binary's migrations: delete it after a new migration).
+seed_sqlite() {
   sqlite_path="$work/data/promptsmith.sqlite"
   mkdir -p "$work/data"
+  if [[ -n ${BENCH_SQLITE_SEED:-} && -f ${BENCH_SQLITE_SEED:-} ]]; then
+    cp "$BENCH_SQLITE_SEED" "$sqlite_path"
+    echo "   seeded: a copy of $BENCH_SQLITE_SEED"
+    return
+  fi
   start_server "sqlite://$sqlite_path"
   stop_server # migrated and bootstrapped; seed while no server holds the file
   echo "   seeding"
   local started=$SECONDS
   python3 bench/seed_sqlite.py "$sqlite_path" 10000 25000 1000000 20000
   echo "   seeded in $((SECONDS - started)) s"
+  [[ -n ${BENCH_SQLITE_SEED:-} ]] && cp "$sqlite_path" "$BENCH_SQLITE_SEED"
+  return 0
+}
+
+bench_sqlite() {
+  echo "== SQLite"
+  postgres_durability=""
+  seed_sqlite
   start_server "sqlite://$sqlite_path"
   run_db sqlite "sqlite://$sqlite_path" "SQLite (embedded, WAL)" sqlite_query
   stop_server
@@ -402,15 +417,22 @@ growth() {
 
 # perf profiles of the server under 16 connections, one per endpoint, into $BENCH_PROFILE_DIR.
 profile() {
-  echo "== profiles (PostgreSQL)"
   local out=${BENCH_PROFILE_DIR:-/tmp/promptsmith-profiles}
   mkdir -p "$out"
-  start_postgres
-  psql "$POSTGRES_TEST_URL" -q -c "CREATE DATABASE promptsmith_bench"
-  db_url="${POSTGRES_TEST_URL%/postgres}/promptsmith_bench"
-  start_server "$db_url"
-  seed_postgres 10000 25000 1000000 20000
-  write_data_files pg_query
+  if [[ ${BENCH_PROFILE_DB:-postgres} == sqlite ]]; then
+    echo "== profiles (SQLite)"
+    seed_sqlite
+    start_server "sqlite://$sqlite_path"
+    write_data_files sqlite_query
+  else
+    echo "== profiles (PostgreSQL)"
+    start_postgres
+    psql "$POSTGRES_TEST_URL" -q -c "CREATE DATABASE promptsmith_bench"
+    db_url="${POSTGRES_TEST_URL%/postgres}/promptsmith_bench"
+    start_server "$db_url"
+    seed_postgres 10000 25000 1000000 20000
+    write_data_files pg_query
+  fi
   lock
   login_bench_users
   for endpoint in ${BENCH_PROFILE_ENDPOINTS:-generate issues stats outputs refresh}; do

@@ -38,9 +38,7 @@ extension JobQueue {
         """,
         on: database)
     case .sqlite:
-      jobs = try await SQLiteWriter.immediateTransaction(
-        on: database, busyTimeout: busyTimeout
-      ) { session in
+      jobs = try await immediateWrite { session in
         try await Self.records(
           """
           UPDATE jobs SET \(assignments) WHERE id IN (\(due)) \

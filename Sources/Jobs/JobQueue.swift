@@ -24,6 +24,9 @@ public struct JobQueue: Sendable {
   public let busyTimeout: Duration
   /// Where the queue logs.
   public let logger: Logger
+  /// The process's SQLite writer, when the queue shares its file with an application that has
+  /// one: the queue's writes join its groups instead of contending for the file's lock.
+  public let sqliteWriter: (any SQLiteWriteGroup)?
 
   let dialect: DatabaseEngine
   let wakeups = LocalWakeups()
@@ -37,6 +40,7 @@ public struct JobQueue: Sendable {
     clock: any JobClock = SystemJobClock(),
     backoff: JobBackoff = JobBackoff(),
     busyTimeout: Duration = .seconds(5),
+    sqliteWriter: (any SQLiteWriteGroup)? = nil,
     logger: Logger = Logger(label: "promptsmith.jobs")
   ) throws {
     self.dialect = try DatabaseEngine(database)
@@ -46,6 +50,7 @@ public struct JobQueue: Sendable {
     self.backoff = backoff
     self.busyTimeout = busyTimeout
     self.logger = logger
+    self.sqliteWriter = sqliteWriter
   }
 
   /// Runs a write statement: directly on PostgreSQL, through the process's single writer on
@@ -57,8 +62,23 @@ public struct JobQueue: Sendable {
     case .postgres:
       return try await body(database)
     case .sqlite:
+      if let sqliteWriter {
+        return try await sqliteWriter.write(body)
+      }
       return try await SQLiteWriter.write(on: database, busyTimeout: busyTimeout, body)
     }
+  }
+
+  /// `write` for a read-then-write that must see no other writer in between: on SQLite, a
+  /// transaction begun with `BEGIN IMMEDIATE` (the writer's groups are).
+  func immediateWrite<Result: Sendable>(
+    _ body: @escaping @Sendable (any SQLDatabase) async throws -> Result
+  ) async throws -> Result {
+    if dialect == .sqlite, sqliteWriter == nil {
+      return try await SQLiteWriter.immediateTransaction(
+        on: database, busyTimeout: busyTimeout, body)
+    }
+    return try await write(body)
   }
 
   /// Reads rows into job records.

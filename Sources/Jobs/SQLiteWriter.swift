@@ -63,8 +63,9 @@ public enum SQLiteWriter {
     }
   }
 
-  private static func setBusyTimeout(_ timeout: Duration, on session: any SQLDatabase) async throws
-  {
+  /// Makes the connection wait up to `timeout` for another process's write lock (SQLite's
+  /// sleeping handler) instead of failing or spinning.
+  public static func setBusyTimeout(_ timeout: Duration, on session: any SQLDatabase) async throws {
     let milliseconds = Int(timeout.timeInterval * 1000)
     try await session.raw("PRAGMA busy_timeout = \(unsafeRaw: String(milliseconds))").run()
   }

@@ -13,9 +13,11 @@ struct AuditRetention: Sendable {
   func prune(database: any Database, now: Date = Date()) async throws -> Int {
     guard days > 0 else { return 0 }
     let cutoff = now.addingTimeInterval(-Double(days) * 86_400)
-    let old = AuditEvent.query(on: database).filter(\.$createdAt < cutoff)
-    let count = try await old.count()
-    if count > 0 { try await old.delete() }
-    return count
+    return try await database.singleWrite { database in
+      let old = AuditEvent.query(on: database).filter(\.$createdAt < cutoff)
+      let count = try await old.count()
+      if count > 0 { try await old.delete() }
+      return count
+    }
   }
 }

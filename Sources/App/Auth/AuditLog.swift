@@ -68,14 +68,14 @@ struct AuditLog: Sendable {
       details.isEmpty
       ? nil : String(decoding: try JSONEncoder().encode(details), as: UTF8.self)
     let changedFieldsJSON = try Self.json(changedFields: changedFields)
-    try await database.run(
-      InsertAuditEvent(
-        values: [
-          .uuid(UUID.v7()), .uuid(companyID), .uuid(userID), .text(action.rawValue),
-          .text(attemptedEmail), .text(client?.ip), .text(client?.userAgent),
-          .text(client?.requestID), .text(detailsJSON), .text(entity?.0.rawValue),
-          .uuid(entity?.1), .text(changedFieldsJSON), .date(Date()),
-        ]))
+    let statement = InsertAuditEvent(
+      values: [
+        .uuid(UUID.v7()), .uuid(companyID), .uuid(userID), .text(action.rawValue),
+        .text(attemptedEmail), .text(client?.ip), .text(client?.userAgent),
+        .text(client?.requestID), .text(detailsJSON), .text(entity?.0.rawValue),
+        .uuid(entity?.1), .text(changedFieldsJSON), .date(Date()),
+      ])
+    try await database.singleWrite { try await $0.run(statement) }
     Self.log(
       action, client: client, userID: userID, attemptedEmail: attemptedEmail, details: details,
       entity: entity, changedFields: changedFields, to: logger)

@@ -77,13 +77,15 @@ struct LoginLimiter: Sendable {
   /// A failed attempt keeps counting; a successful one stops counting.
   func settle(_ reservation: Reservation?, succeeded: Bool) async throws {
     guard let reservation else { return }
-    let sql = database.sql
-    if succeeded {
-      try await sql.delete(from: "login_attempts").where("id", .equal, SQLBind(reservation.id))
-        .run()
-    } else {
-      try await sql.update("login_attempts").set("outcome", to: SQLBind("failed"))
-        .where("id", .equal, SQLBind(reservation.id)).run()
+    try await database.singleWrite { transaction in
+      let sql = transaction.sql
+      if succeeded {
+        try await sql.delete(from: "login_attempts").where("id", .equal, SQLBind(reservation.id))
+          .run()
+      } else {
+        try await sql.update("login_attempts").set("outcome", to: SQLBind("failed"))
+          .where("id", .equal, SQLBind(reservation.id)).run()
+      }
     }
   }
 

@@ -127,12 +127,15 @@ struct SessionService: Sendable {
   }
 
   func revoke(familyID: UUID, reason: String) async throws {
-    try await RefreshTokenFamily.query(on: database)
-      .set(\.$revokedAt, to: now())
-      .set(\.$revokedReason, to: reason)
-      .filter(\.$id == familyID)
-      .filter(\.$revokedAt == nil)
-      .update()
+    let time = now()
+    try await database.singleWrite { transaction in
+      try await RefreshTokenFamily.query(on: transaction)
+        .set(\.$revokedAt, to: time)
+        .set(\.$revokedReason, to: reason)
+        .filter(\.$id == familyID)
+        .filter(\.$revokedAt == nil)
+        .update()
+    }
   }
 
   /// Ends every session of a user, except `keeping` (the one changing its own password).

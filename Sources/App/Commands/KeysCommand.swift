@@ -38,14 +38,14 @@ struct KeysRotateCommand: AsyncCommand {
         changed = true
         count += 1
       }
-      if changed { try await tracker.save(on: database) }
+      if changed { try await database.singleWrite { try await tracker.save(on: $0) } }
     }
     for subscription in try await WebhookSubscription.query(on: database).all()
     where cipher.needsRotation(subscription.secretSealed) {
       let binding = CredentialCipher.Binding.signingSecret(of: try subscription.requireID())
       subscription.secretSealed = try cipher.seal(
         try cipher.open(subscription.secretSealed, for: binding), for: binding)
-      try await subscription.save(on: database)
+      try await database.singleWrite { try await subscription.save(on: $0) }
       count += 1
     }
     return count

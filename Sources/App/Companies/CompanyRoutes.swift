@@ -27,7 +27,7 @@ struct CompanyRoutes: RouteCollection {
     guard protected != company.requireReviewFor else { return try CompanyResponse(company) }
     company.requireReviewFor = protected
     let auditor = try req.auditor
-    try await req.db.transaction { transaction in
+    try await req.db.writeTransaction { transaction in
       try await company.save(on: transaction)
       try await auditor.record(
         .companyUpdated, .company, id: try company.requireID(), changed: ["requireReviewFor"],

@@ -15,7 +15,7 @@ struct CompanyService: Sendable {
       throw AppError.validation(field: "name", reason: reason)
     }
     let users = UserService(database: database, hasher: hasher)
-    return try await database.transaction { transaction in
+    return try await database.writeTransaction { transaction in
       let company = Company(name: name.trimmingCharacters(in: .whitespacesAndNewlines))
       try await company.create(on: transaction)
       let admin = try await UserService(database: transaction, hasher: users.hasher).create(

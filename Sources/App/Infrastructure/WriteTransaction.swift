@@ -1,27 +1,33 @@
 import Fluent
 import Jobs
 import SQLKit
+import Vapor
 
 extension Database {
-  /// A transaction for a read-then-write, safe against SQLite's single writer.
+  /// A write transaction: PostgreSQL's ordinary one; on SQLite, a place in the process's next
+  /// group commit (`SQLiteGroupCommit`), answered once that group is durably committed.
   ///
   /// On SQLite a deferred `BEGIN` that reads and then writes fails at once (`SQLITE_BUSY`, or
   /// `busyInSnapshot` under WAL) when another connection wrote in between, and no busy handler
-  /// can help it: under 16 concurrent generations that was a fifth of the answers before the
-  /// retries, and still some 500s with them (scripts/bench.sh). Here the process's writers take
-  /// turns on one lock (shared with the job queue's) and `BEGIN IMMEDIATE` takes the file's
-  /// write lock before the first read. PostgreSQL runs an ordinary transaction.
+  /// can help it; and sixteen requests each beginning, syncing and committing alone spend most
+  /// of their time waiting for one another (docs/performance.md). The group runs the bodies
+  /// one after another on the writer's connection under one `BEGIN IMMEDIATE`, each in a
+  /// savepoint, so a body that throws leaves nothing behind. A body must not wait on the network
+  /// or start another write transaction on a different database handle: the group waits for it.
   func writeTransaction<Result: Sendable>(
     _ body: @escaping @Sendable (any Database) async throws -> Result
   ) async throws -> Result {
     guard self.engine == .sqlite else {
       return try await transaction(body)
     }
-    return try await SQLiteWriter.withProcessWriteLock {
-      try await self.withConnection { connection in
-        try await SQLiteWriter.runImmediate(on: connection.sql) { try await body(connection) }
-      }
+    guard let carrier = SQLiteWriterSetup.writer(of: self) else {
+      throw Abort(.internalServerError, reason: "No SQLite writer for this database")
     }
+    guard let group = carrier.group else {
+      // Already inside the group's transaction, on the writer's connection.
+      return try await body(self)
+    }
+    return try await group.transaction(body)
   }
 
   /// `writeTransaction`, run again after a conflict a retry can resolve (`WriteConflict`): a
@@ -39,5 +45,17 @@ extension Database {
         try await Task.sleep(for: .milliseconds(Int.random(in: 1...(5 * attempt))))
       }
     }
+  }
+}
+
+extension Database {
+  /// A write that needs no transaction of its own (one statement, or statements whose order
+  /// alone is enough): as it is on PostgreSQL, and on SQLite through the process's writer like
+  /// every other write, so that it never contends with the writer for the file's lock.
+  func singleWrite<Result: Sendable>(
+    _ body: @escaping @Sendable (any Database) async throws -> Result
+  ) async throws -> Result {
+    guard self.engine == .sqlite else { return try await body(self) }
+    return try await writeTransaction(body)
   }
 }

@@ -20,6 +20,7 @@ struct JobSetup: Sendable {
     let queue = try JobQueue(
       database: app.db.sql,
       configuration: try JobsConfiguration(environment: ProcessInfo.processInfo.environment),
+      sqliteWriter: app.sqliteWriteGroup,
       logger: Logger(label: "promptsmith.jobs"))
     var registry = JobRegistry()
     let sync = TrackerSyncJob(app: app)

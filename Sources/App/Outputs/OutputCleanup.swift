@@ -24,19 +24,20 @@ enum OutputCleanup {
     var report = Report()
     let candidates = try await Blob.query(on: database)
       .filter(\.$createdAt < cutoff).all()
-    let sql = database.sql
     for blob in candidates {
       guard let sha256 = blob.id, let key = BlobKey(sha256: sha256) else { continue }
       // The row goes first, and only while no output references it (an upload that then
       // meets the missing row writes the object again); the foreign key refuses the delete if
       // an output arrives in between.
       do {
-        try await sql.raw(
-          """
-          DELETE FROM blobs WHERE sha256 = \(bind: sha256)
-          AND NOT EXISTS (SELECT 1 FROM outputs WHERE blob_sha256 = \(bind: sha256))
-          """
-        ).run()
+        try await database.singleWrite { database in
+          try await database.sql.raw(
+            """
+            DELETE FROM blobs WHERE sha256 = \(bind: sha256)
+            AND NOT EXISTS (SELECT 1 FROM outputs WHERE blob_sha256 = \(bind: sha256))
+            """
+          ).run()
+        }
       } catch let error as any DatabaseError where error.isConstraintFailure {
         continue
       }

@@ -65,7 +65,7 @@ struct PersonalAccessTokenRoutes: RouteCollection {
       tokenHash: SessionService.hash(secret),
       expiresAt: Date().addingTimeInterval(Double(days) * 86_400))
     let auditor = try req.auditor
-    try await req.db.transaction { transaction in
+    try await req.db.writeTransaction { transaction in
       try await pat.create(on: transaction)
       try await auditor.record(
         .tokenCreated, .token, id: try pat.requireID(), changed: ["name", "expiresInDays"],
@@ -116,7 +116,7 @@ struct PersonalAccessTokenRoutes: RouteCollection {
     guard pat.revokedAt == nil else { return .noContent }
     pat.revokedAt = Date()
     let auditor = try req.auditor
-    try await req.db.transaction { transaction in
+    try await req.db.writeTransaction { transaction in
       try await pat.save(on: transaction)
       try await auditor.record(
         .tokenRevoked, .token, id: try pat.requireID(), changed: ["revokedAt"], on: transaction)

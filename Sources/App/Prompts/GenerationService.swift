@@ -198,15 +198,11 @@ struct GenerationService: Sendable {
     }
     return try await database.writeTransaction(attempts: 10) { transaction in
       let now = Date()
-      let (promptID, created) = try await findOrCreatePrompt(
+      let (promptID, version, created) = try await advanceOrCreatePrompt(
         issueID: issue.id, templateID: template.id, principal: principal, now: now,
         on: transaction)
       let versionID = UUID.v7()
       let overrideLint = request.overrideBody == nil ? nil : request.overrideSchema?.compactJSON
-      guard
-        let version = try await transaction.firstRow(NextVersion(promptID: promptID))
-          .map({ try $0.decode(column: "version_count", as: Int.self) })
-      else { throw AppError.notFound("Prompt") }
       try await transaction.run(
         InsertVersion(
           id: versionID, version: version, promptID: promptID, companyID: principal.companyID,
@@ -283,20 +279,28 @@ struct GenerationService: Sendable {
       templateLabel: template.label)
   }
 
-  /// The prompt, locked until the commit on PostgreSQL (SQLite has a single writer).
-  private func findOrCreatePrompt(
+  /// The prompt and its next version number, the prompt created when it is new; its row is
+  /// locked until the commit on PostgreSQL (SQLite has a single writer).
+  private func advanceOrCreatePrompt(
     issueID: UUID, templateID: UUID, principal: Principal, now: Date, on database: any Database
-  ) async throws -> (id: UUID, created: Bool) {
+  ) async throws -> (id: UUID, version: Int, created: Bool) {
     if let existing = try await database.firstRow(
-      LockPrompt(issueID: issueID, templateID: templateID, creatorID: principal.userID))
+      AdvancePrompt(issueID: issueID, templateID: templateID, creatorID: principal.userID))
     {
-      return (try existing.decode(column: "id", as: UUID.self), false)
+      return (
+        try existing.decode(column: "id", as: UUID.self),
+        try existing.decode(column: "version_count", as: Int.self), false
+      )
     }
     let id = UUID.v7()
     try await database.run(
       InsertPrompt(
         id: id, companyID: principal.companyID, issueID: issueID, templateID: templateID,
         creatorID: principal.userID, now: now))
-    return (id, true)
+    guard
+      let version = try await database.firstRow(NextVersion(promptID: id))
+        .map({ try $0.decode(column: "version_count", as: Int.self) })
+    else { throw AppError.notFound("Prompt") }
+    return (id, version, true)
   }
 }

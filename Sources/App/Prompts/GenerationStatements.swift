@@ -9,13 +9,21 @@ extension GenerationService {
   /// UPDATE`, not `UPDATE`: it must not block the foreign-key checks (`KEY SHARE`) of a
   /// concurrent `StoreInOneStatement` on the same prompt, which deadlocked with it
   /// (`CoreLoopTests.concurrentGenerationsGetDistinctVersions`).
-  struct LockPrompt: FixedStatement {
+  /// The existing prompt's next version number, taken in the statement that finds it: the
+  /// `UPDATE` locks the row to the commit (PostgreSQL) and saves the transaction a round trip
+  /// (SQLite's writer pays one thread hand-over per statement). No row: the prompt is new.
+  struct AdvancePrompt: FixedStatement {
     static let sql = """
-      SELECT id FROM prompts WHERE issue_id = $1 AND template_id = $2 AND creator_id = $3
-      FOR NO KEY UPDATE
+      UPDATE prompts SET version_count = GREATEST(version_count,
+        (SELECT COALESCE(MAX(version), 0) FROM prompt_versions WHERE prompt_id = prompts.id)) + 1
+      WHERE issue_id = $1 AND template_id = $2 AND creator_id = $3
+      RETURNING id, version_count
       """
     static let sqliteSQL = """
-      SELECT id FROM prompts WHERE issue_id = $1 AND template_id = $2 AND creator_id = $3
+      UPDATE prompts SET version_count = MAX(version_count,
+        (SELECT COALESCE(MAX(version), 0) FROM prompt_versions WHERE prompt_id = prompts.id)) + 1
+      WHERE issue_id = $1 AND template_id = $2 AND creator_id = $3
+      RETURNING id, version_count
       """
     let issueID: UUID
     let templateID: UUID

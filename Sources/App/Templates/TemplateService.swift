@@ -94,7 +94,7 @@ struct TemplateService: Sendable {
       companyID: companyID, name: name, bodyMarkdown: body, lintJSON: schema?.compactJSON,
       createdBy: userID)
     template.maxTokens = maxTokens
-    try await database.transaction { transaction in
+    try await database.writeTransaction { transaction in
       try await insert(template, by: userID, on: transaction)
     }
     return (template, warnings)
@@ -164,7 +164,7 @@ struct TemplateService: Sendable {
       template.maxTokens = newMaxTokens
       template.latestVersion += 1
     }
-    try await database.transaction { transaction in
+    try await database.writeTransaction { transaction in
       try await save(
         template, newVersion: contentChanged, changed: changedFields, by: userID,
         on: transaction)
@@ -200,7 +200,7 @@ struct TemplateService: Sendable {
   func archive(_ template: PromptTemplate) async throws {
     guard template.archivedAt == nil else { return }
     template.archivedAt = Date()
-    try await database.transaction { transaction in
+    try await database.writeTransaction { transaction in
       try await template.save(on: transaction)
       try await auditor.record(
         .templateDeleted, .template, id: try template.requireID(), changed: ["archivedAt"],

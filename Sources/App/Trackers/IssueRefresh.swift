@@ -28,16 +28,21 @@ struct IssueRefresh: Sendable {
       // under the old key is the same issue, now stored under the new one.
       try await markDeleted(key: key, tracker: tracker)
     }
-    _ = try await TrackerSync(database: database, logger: logger)
-      .upsert(issue, tracker: tracker, on: database)
+    let sync = TrackerSync(database: database, logger: logger)
+    _ = try await database.writeTransaction { transaction in
+      try await sync.upsert(issue, tracker: tracker, on: transaction)
+    }
     return issue.isDeleted ? .deleted : .stored
   }
 
   private func markDeleted(key: String, tracker: Tracker) async throws {
-    try await Issue.query(on: database)
-      .filter(\.$tracker.$id == tracker.requireID())
-      .filter(\.$externalKey == key).filter(\.$deletedAt == nil)
-      .set(\.$deletedAt, to: Date())
-      .update()
+    let trackerID = try tracker.requireID()
+    try await database.singleWrite { transaction in
+      try await Issue.query(on: transaction)
+        .filter(\.$tracker.$id == trackerID)
+        .filter(\.$externalKey == key).filter(\.$deletedAt == nil)
+        .set(\.$deletedAt, to: Date())
+        .update()
+    }
   }
 }

@@ -40,10 +40,10 @@ struct JiraOAuthRoutes: RouteCollection {
     }
     let oauth = try req.application.atlassianOAuth()
     let state = SessionService.randomToken()
-    try await OAuthState(
+    let record = OAuthState(
       stateHash: SHA256Digest.hex(state), trackerID: try tracker.requireID(),
-      userID: principal.userID, expiresAt: Date().addingTimeInterval(OAuthState.lifetime)
-    ).create(on: req.db)
+      userID: principal.userID, expiresAt: Date().addingTimeInterval(OAuthState.lifetime))
+    try await req.db.singleWrite { try await record.create(on: $0) }
     let authorizationURL = oauth.authorizationURL(state: state).absoluteString
     // The console holds its token in memory, so it cannot navigate here with it: it asks for
     // JSON with its bearer token and then navigates to the URL itself.
@@ -124,9 +124,12 @@ struct JiraOAuthRoutes: RouteCollection {
         .badRequest, type: "oauth-state-invalid", title: "Bad request",
         detail: "The OAuth state is unknown, expired or already used; start again.")
     }
-    let updated = try await req.db.sql.update(OAuthState.schema)
-      .set("used_at", to: SQLBind(now)).where("id", .equal, SQLBind(try claimed.requireID()))
-      .where("used_at", .is, SQLLiteral.null).returning("id").all()
+    let claimedID = try claimed.requireID()
+    let updated = try await req.db.singleWrite { database in
+      try await database.sql.update(OAuthState.schema)
+        .set("used_at", to: SQLBind(now)).where("id", .equal, SQLBind(claimedID))
+        .where("used_at", .is, SQLLiteral.null).returning("id").all()
+    }
     trackerID = claimed.$tracker.id
     guard !updated.isEmpty, let tracker = try await Tracker.find(claimed.$tracker.id, on: req.db)
     else {
@@ -167,7 +170,7 @@ struct JiraOAuthRoutes: RouteCollection {
     let auditor = Auditor(
       companyID: tracker.$company.id, actorID: claimed.$user.id, client: req.clientInfo,
       logger: req.logger)
-    try await req.db.transaction { transaction in
+    try await req.db.writeTransaction { transaction in
       try await tracker.save(on: transaction)
       try await auditor.record(
         .trackerUpdated, .tracker, id: try tracker.requireID(), changed: ["auth"],

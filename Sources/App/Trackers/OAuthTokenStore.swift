@@ -31,41 +31,58 @@ struct OAuthTokenStore: AccessTokenProvider {
   private func refresh(force: Bool) async throws -> String {
     do {
       return try await OAuthRefreshGate.shared.run(trackerID) {
-        // Not `writeTransaction`: the refresh is an HTTP call, and the process's write lock must
-        // not wait on the network. `OAuthRefreshGate` orders refreshes within the process and
-        // the advisory lock across processes on PostgreSQL.
-        try await database.transaction { transaction in
-          if transaction.engine == .postgres {
-            // The UUID's first eight bytes: the same key in every process.
-            let key = withUnsafeBytes(of: trackerID.uuid) { $0.loadUnaligned(as: Int64.self) }
-            _ = try await transaction.sql.raw("SELECT pg_advisory_xact_lock(\(bind: key))").all()
+        // Not `writeTransaction`: the refresh is an HTTP call, and a write transaction must not
+        // wait on the network. `OAuthRefreshGate` orders refreshes within the process and the
+        // advisory lock across processes on PostgreSQL; on SQLite the new tokens are written
+        // after the call, through the process's writer.
+        guard database.engine == .postgres else {
+          return try await refresh(force: force, on: database) { update in
+            try await database.singleWrite { try await update($0) }
           }
-          var auth = try await load(on: transaction)
-          if !force, let token = auth.accessToken, let expiresAt = auth.expiresAt,
-            expiresAt > now().addingTimeInterval(60)
-          {
-            return token  // another caller refreshed while we waited
-          }
-          guard let refreshToken = auth.refreshToken else {
-            throw TrackerError.invalidGrant("no refresh token stored")
-          }
-          let tokens = try await oauth.refresh(refreshToken: refreshToken)
-          auth.accessToken = tokens.accessToken
-          auth.refreshToken = tokens.refreshToken ?? refreshToken
-          auth.expiresAt = tokens.expiresAt
-          try await Tracker.query(on: transaction).filter(\.$id == trackerID)
-            .set(
-              \.$authJSON,
-              to: try cipher.seal(JSONEncoder().encode(auth), for: .auth(of: trackerID))
-            ).update()
-          return tokens.accessToken
+        }
+        return try await database.transaction { transaction in
+          // The UUID's first eight bytes: the same key in every process.
+          let key = withUnsafeBytes(of: trackerID.uuid) { $0.loadUnaligned(as: Int64.self) }
+          _ = try await transaction.sql.raw("SELECT pg_advisory_xact_lock(\(bind: key))").all()
+          return try await refresh(force: force, on: transaction) { try await $0(transaction) }
         }
       }
     } catch let error as TrackerError where error.needsReauthorization {
-      try await Tracker.query(on: database).filter(\.$id == trackerID)
-        .set(\.$needsReauth, to: true).set(\.$lastError, to: "\(error)").update()
+      let trackerID = trackerID
+      try await database.singleWrite { database in
+        try await Tracker.query(on: database).filter(\.$id == trackerID)
+          .set(\.$needsReauth, to: true).set(\.$lastError, to: "\(error)").update()
+      }
       throw error
     }
+  }
+
+  /// Reads the stored tokens on `database`, refreshes them unless another caller just did, and
+  /// stores the new ones through `write`.
+  private func refresh(
+    force: Bool, on database: any Database,
+    write: (@escaping @Sendable (any Database) async throws -> Void) async throws -> Void
+  ) async throws -> String {
+    var auth = try await load(on: database)
+    if !force, let token = auth.accessToken, let expiresAt = auth.expiresAt,
+      expiresAt > now().addingTimeInterval(60)
+    {
+      return token  // another caller refreshed while we waited
+    }
+    guard let refreshToken = auth.refreshToken else {
+      throw TrackerError.invalidGrant("no refresh token stored")
+    }
+    let tokens = try await oauth.refresh(refreshToken: refreshToken)
+    auth.accessToken = tokens.accessToken
+    auth.refreshToken = tokens.refreshToken ?? refreshToken
+    auth.expiresAt = tokens.expiresAt
+    let sealed = try cipher.seal(JSONEncoder().encode(auth), for: .auth(of: trackerID))
+    let trackerID = trackerID
+    try await write { database in
+      try await Tracker.query(on: database).filter(\.$id == trackerID)
+        .set(\.$authJSON, to: sealed).update()
+    }
+    return tokens.accessToken
   }
 
   private func load(on database: any Database) async throws -> TrackerAuth {

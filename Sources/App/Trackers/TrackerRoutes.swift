@@ -86,7 +86,7 @@ extension TrackerRoutes {
     let id = try tracker.requireID()
     let queue = req.application.jobs.queue
     let auditor = try req.auditor
-    let result = try await req.db.transaction { transaction in
+    let result = try await req.db.writeTransaction { transaction in
       let result = try await queue.enqueue(
         TrackerSyncJob.kind(for: tracker.trackerType),
         payload: TrackerSyncPayload(trackerId: id),

@@ -38,7 +38,7 @@ struct TrackerService: Sendable {
     _ tracker: Tracker, _ action: AuditAction, body: JSONBody, details: [String: String] = [:]
   ) async throws {
     let changed = body.object.pairs.map(\.key).filter(Self.auditedFields.contains)
-    try await database.transaction { transaction in
+    try await database.writeTransaction { transaction in
       if action == .trackerCreated {
         try await tracker.create(on: transaction)
       } else {
@@ -63,7 +63,7 @@ struct TrackerService: Sendable {
   func archive(_ tracker: Tracker) async throws {
     guard tracker.archivedAt == nil else { return }
     tracker.archivedAt = Date()
-    try await database.transaction { transaction in
+    try await database.writeTransaction { transaction in
       try await tracker.save(on: transaction)
       try await requiredAuditor.record(
         .trackerDeleted, .tracker, id: try tracker.requireID(), changed: ["archivedAt"],

@@ -66,16 +66,20 @@ struct TrackerSync: Sendable {
         totals.deleted = try await reread(missingFrom: seen, tracker: tracker, client: client)
       }
     } catch {
-      let reauth = (error as? TrackerError)?.needsReauthorization ?? false
-      try await Tracker.query(on: database).filter(\.$id == trackerID)
-        .set(\.$lastError, to: String(describing: error).prefix(1000).description)
-        .set(\.$needsReauth, to: reauth || tracker.needsReauth)
-        .update()
+      let reauth = ((error as? TrackerError)?.needsReauthorization ?? false) || tracker.needsReauth
+      let message = String(describing: error).prefix(1000).description
+      try await database.singleWrite { transaction in
+        try await Tracker.query(on: transaction).filter(\.$id == trackerID)
+          .set(\.$lastError, to: message).set(\.$needsReauth, to: reauth)
+          .update()
+      }
       throw error
     }
-    let finished = Tracker.query(on: database).filter(\.$id == trackerID)
-      .set(\.$lastSyncAt, to: now).set(\.$lastError, to: nil)
-    try await (sweeping ? finished.set(\.$sweptAt, to: now) : finished).update()
+    try await database.singleWrite { [now] transaction in
+      let finished = Tracker.query(on: transaction).filter(\.$id == trackerID)
+        .set(\.$lastSyncAt, to: now).set(\.$lastError, to: nil)
+      try await (sweeping ? finished.set(\.$sweptAt, to: now) : finished).update()
+    }
     logger.info(
       "Tracker synced",
       metadata: [

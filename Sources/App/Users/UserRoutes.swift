@@ -58,7 +58,7 @@ struct UserRoutes: RouteCollection {
     let passwordChanged = body.newPassword != nil
     let fields = changed + (passwordChanged ? ["password"] : [])
     let auditor = try req.auditor
-    let revokedTokens = try await req.db.transaction { transaction in
+    let revokedTokens = try await req.db.writeTransaction { transaction in
       try await user.save(on: transaction)
       var revokedTokens = 0
       if passwordChanged {

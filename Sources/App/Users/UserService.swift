@@ -32,7 +32,7 @@ struct UserService: Sendable {
       companyID: companyID, email: normalized,
       name: name.trimmingCharacters(in: .whitespacesAndNewlines), role: role,
       passwordHash: try await hasher.hash(password))
-    try await database.transaction { transaction in
+    try await database.writeTransaction { transaction in
       try await user.create(on: transaction)
       try await auditor?.record(
         .userCreated, .user, id: try user.requireID(),

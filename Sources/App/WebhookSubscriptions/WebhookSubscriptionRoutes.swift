@@ -52,7 +52,7 @@ struct WebhookSubscriptionRoutes: RouteCollection {
       createdBy: principal.userID)
     let auditor = try req.auditor
     let subscribed = events
-    try await req.db.transaction { transaction in
+    try await req.db.writeTransaction { transaction in
       try await subscription.create(on: transaction)
       try await auditor.record(
         .webhookSubscriptionCreated, .webhook, id: id, changed: ["url", "events"],
@@ -74,7 +74,7 @@ struct WebhookSubscriptionRoutes: RouteCollection {
   func delete(req: Request) async throws -> HTTPStatus {
     let subscription = try await Self.subscription(req)
     let auditor = try req.auditor
-    try await req.db.transaction { transaction in
+    try await req.db.writeTransaction { transaction in
       try await WebhookDelivery.query(on: transaction)
         .filter(\.$subscription.$id == subscription.requireID()).delete()
       try await subscription.delete(on: transaction)
