@@ -56,6 +56,7 @@ let package = Package(
         "Trackers",
         "Jobs",
         "JobsDrivers",
+        "CSQLiteShared",
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         .product(name: "PostgresKit", package: "postgres-kit"),
@@ -94,6 +95,8 @@ let package = Package(
       ],
       swiftSettings: strictSettings
     ),
+    // Declarations of SQLiteNIO's vendored SQLite, for the writer's own connection.
+    .target(name: "CSQLiteShared"),
     .target(
       name: "Jobs",
       dependencies: [

@@ -99,14 +99,14 @@ public func configure(_ app: Application, config: AppConfig) async throws {
 private func configureDatabase(_ app: Application, config: AppConfig) throws {
   switch config.database {
   case .sqliteMemory:
-    SQLiteWriterSetup.use(.memory, on: app)
+    SQLiteWriterSetup.useTemporary(on: app)
   case .sqliteFile(let path):
     let directory = (path as NSString).deletingLastPathComponent
     if !directory.isEmpty {
       try FileManager.default.createDirectory(
         atPath: directory, withIntermediateDirectories: true)
     }
-    SQLiteWriterSetup.use(.file(path: path), on: app)
+    SQLiteWriterSetup.use(path: path, on: app)
   case .postgres(let url):
     app.databases.use(
       try .postgres(url: url, maxConnectionsPerEventLoop: 8, connectionPoolTimeout: .seconds(10)),

@@ -9,6 +9,16 @@ public protocol SQLiteWriteGroup: Sendable {
   ) async throws -> Result
 }
 
+/// A connection of the writer's own that runs synchronous bodies on its own thread: a whole
+/// group of them, with the transaction's statements, in one job (``SQLiteGroupCommit/direct(_:)``).
+public protocol SQLiteDirectLane: Sendable {
+  associatedtype Connection
+  /// Runs `body` on the connection, on the lane's thread, as one job.
+  func run(_ body: @escaping @Sendable (Connection) throws -> Void) async throws
+  /// Runs a statement of the transaction's own (`BEGIN IMMEDIATE`, `SAVEPOINT`…).
+  func execute(_ sql: String, on connection: Connection) throws
+}
+
 /// The process's single SQLite writer: concurrent write transactions share one commit.
 ///
 /// SQLite has one writer per file, and a durable commit costs an `fsync` of the log. Instead of
@@ -23,17 +33,34 @@ public protocol SQLiteWriteGroup: Sendable {
 /// Bodies run one after another on one connection, so a body must not wait on anything but
 /// that connection (no network). A write transaction asked for from inside a body, on any
 /// handle, joins the body's instead of waiting for a group that waits for it.
-public final class SQLiteGroupCommit<Session: Sendable>: Sendable {
+///
+/// Two kinds of body share the writer: `transaction` bodies are async and run on a `Session`
+/// (Fluent's connection: models, SQLKit), one statement per thread hand-over; `direct` bodies
+/// are synchronous and run on the lane's connection, the whole group in one job on its thread,
+/// for the hot paths. A group holds one kind; the groups take turns, so the two connections
+/// never write at once.
+public final class SQLiteGroupCommit<Session: Sendable, Lane: SQLiteDirectLane>: Sendable {
   /// Lends the writer connection to `body`, for one group.
   public typealias Lease =
     @Sendable (
       _ body: @escaping @Sendable (Session) async throws -> Void
     ) async throws -> Void
 
+  private typealias Answer = @Sendable () -> Void
+
   private struct Entry: Sendable {
+    enum Work: Sendable {
+      case session(@Sendable (Session) async throws -> Answer)
+      case direct(@Sendable (Lane.Connection) throws -> Answer)
+    }
     /// Runs the request's body; what it returns answers the request after the commit.
-    let run: @Sendable (Session) async throws -> @Sendable () -> Void
+    let work: Work
     let fail: @Sendable (any Error) -> Void
+
+    var isDirect: Bool {
+      if case .direct = work { return true }
+      return false
+    }
   }
 
   private struct State {
@@ -42,6 +69,7 @@ public final class SQLiteGroupCommit<Session: Sendable>: Sendable {
   }
 
   private let lease: Lease
+  private let lane: Lane
   private let sql: @Sendable (Session) -> any SQLDatabase
   private let prepare: @Sendable (any SQLDatabase) async throws -> Void
   /// Whether `prepare` ran on the connection the lease lends; false again after a failed
@@ -64,6 +92,7 @@ public final class SQLiteGroupCommit<Session: Sendable>: Sendable {
   ///   - maxGroup: At most this many requests share a commit, so that a burst cannot make the
   ///     first request of a group wait for hundreds of others' statements.
   ///   - lease: Lends the writer connection; the same one each time.
+  ///   - lane: Runs the direct bodies.
   ///   - sql: The session as SQLKit sees it, for the transaction statements.
   ///   - prepare: Run once on the writer's connection before its first group, e.g. to set
   ///     its busy timeout.
@@ -71,12 +100,14 @@ public final class SQLiteGroupCommit<Session: Sendable>: Sendable {
     executor: (any TaskExecutor)? = nil,
     maxGroup: Int = 64,
     lease: @escaping Lease,
+    lane: Lane,
     sql: @escaping @Sendable (Session) -> any SQLDatabase,
     prepare: @escaping @Sendable (any SQLDatabase) async throws -> Void = { _ in }
   ) {
     self.executor = executor
     self.maxGroup = maxGroup
     self.lease = lease
+    self.lane = lane
     self.sql = sql
     self.prepare = prepare
   }
@@ -95,40 +126,145 @@ public final class SQLiteGroupCommit<Session: Sendable>: Sendable {
       return try await body(session)
     }
     return try await withCheckedThrowingContinuation { continuation in
-      let entry = Entry(
-        run: { session in
-          let result = try await body(session)
-          return { continuation.resume(returning: result) }
-        },
-        fail: { continuation.resume(throwing: $0) })
-      let startsDraining = state.withLock { state in
-        state.waiting.append(entry)
-        guard !state.draining else { return false }
-        state.draining = true
-        return true
+      enqueue(
+        Entry(
+          work: .session { session in
+            let result = try await body(session)
+            return { continuation.resume(returning: result) }
+          },
+          fail: { continuation.resume(throwing: $0) }))
+    }
+  }
+
+  /// Runs `body` on the lane's connection in the next direct group, and returns its result
+  /// once that group is committed. `body` runs on the lane's thread: it must not block on
+  /// anything but its statements.
+  public func direct<Result: Sendable>(
+    _ body: @escaping @Sendable (Lane.Connection) throws -> Result
+  ) async throws -> Result {
+    try await withCheckedThrowingContinuation { continuation in
+      enqueue(
+        Entry(
+          work: .direct { connection in
+            let result = try body(connection)
+            return { continuation.resume(returning: result) }
+          },
+          fail: { continuation.resume(throwing: $0) }))
+    }
+  }
+
+  private func enqueue(_ entry: Entry) {
+    let startsDraining = state.withLock { state in
+      state.waiting.append(entry)
+      guard !state.draining else { return false }
+      state.draining = true
+      return true
+    }
+    if startsDraining {
+      Task(executorPreference: executor) { await self.drain() }
+    }
+  }
+
+  /// Commits groups until nobody waits. A group takes the oldest waiting body and those of its
+  /// kind behind it.
+  private func drain() async {
+    while true {
+      let group: [Entry] = state.withLock { state in
+        guard let first = state.waiting.first else {
+          state.draining = false
+          return []
+        }
+        var taken: [Entry] = []
+        var left: [Entry] = []
+        for entry in state.waiting {
+          if taken.count < maxGroup && entry.isDirect == first.isDirect {
+            taken.append(entry)
+          } else {
+            left.append(entry)
+          }
+        }
+        state.waiting = left
+        return taken
       }
-      if startsDraining {
-        Task(executorPreference: executor) { await self.drain() }
+      guard let first = group.first else { return }
+      if first.isDirect {
+        await commitDirect(group)
+      } else {
+        await commit(group)
       }
     }
   }
 
-  /// Commits groups until nobody waits.
-  private func drain() async {
-    while true {
-      let group: [Entry] = state.withLock { state in
-        let taken = Array(state.waiting.prefix(maxGroup))
-        state.waiting.removeFirst(taken.count)
-        if taken.isEmpty { state.draining = false }
-        return taken
+  /// A group of direct bodies: the whole transaction in one job on the lane's thread.
+  private func commitDirect(_ group: [Entry]) async {
+    let outcome = Locked(GroupOutcome())
+    do {
+      try await lane.run { connection in
+        try self.lane.execute("BEGIN IMMEDIATE", on: connection)
+        do {
+          let isolates = group.count > 1
+          for (index, entry) in group.enumerated() {
+            guard case .direct(let run) = entry.work else { continue }
+            if isolates { try self.lane.execute("SAVEPOINT request", on: connection) }
+            do {
+              let answer = try run(connection)
+              if isolates { try self.lane.execute("RELEASE request", on: connection) }
+              outcome.withLock { $0.answers.append(answer) }
+            } catch {
+              if isolates {
+                try self.lane.execute("ROLLBACK TO request", on: connection)
+                try self.lane.execute("RELEASE request", on: connection)
+              } else {
+                try self.lane.execute("ROLLBACK", on: connection)
+              }
+              outcome.withLock { $0.failures.append((index, error)) }
+            }
+          }
+          if !isolates && outcome.withLock({ $0.answers.isEmpty }) {
+            return  // rolled back above
+          }
+          try self.lane.execute("COMMIT", on: connection)
+          outcome.withLock { $0.committed = true }
+        } catch {
+          try? self.lane.execute("ROLLBACK", on: connection)
+          throw error
+        }
       }
-      guard !group.isEmpty else { return }
-      await commit(group)
+    } catch  where !outcome.withLock({ $0.committed }) {
+      let failures = outcome.withLock { $0.failures }
+      for (index, entry) in group.enumerated() {
+        entry.fail(failures.first { $0.index == index }?.error ?? error)
+      }
+      return
+    } catch {
+      // The job's return failed after the commit: what it holds is written.
+    }
+    let (answers, failures) = outcome.withLock { ($0.answers, $0.failures) }
+    for (index, error) in failures {
+      group[index].fail(error)
+    }
+    deliver(answers)
+  }
+
+  private struct GroupOutcome {
+    var answers: [Answer] = []
+    var failures: [(index: Int, error: any Error)] = []
+    var committed = false
+  }
+
+  private func deliver(_ answers: [Answer]) {
+    guard !answers.isEmpty else { return }
+    groups.withLock {
+      $0.groups += 1
+      $0.writes += answers.count
+    }
+    for answer in answers {
+      answer()
     }
   }
 
   private func commit(_ group: [Entry]) async {
-    let answers = Locked<[@Sendable () -> Void]>([])
+    let answers = Locked<[Answer]>([])
     let failed = Locked<Set<Int>>([])
     let committed = Locked(false)
     do {
@@ -143,11 +279,12 @@ public final class SQLiteGroupCommit<Session: Sendable>: Sendable {
           // A group of one needs no savepoint: its transaction is its own.
           let isolates = group.count > 1
           for (index, entry) in group.enumerated() {
+            guard case .session(let run) = entry.work else { continue }
             if isolates { try await sql.raw("SAVEPOINT request").run() }
             do {
               let answer = try await GroupCommitContext.$current.withValue(
                 .init(group: ObjectIdentifier(self), session: session)
-              ) { try await entry.run(session) }
+              ) { try await run(session) }
               if isolates { try await sql.raw("RELEASE request").run() }
               answers.withLock { $0.append(answer) }
             } catch {
@@ -183,15 +320,7 @@ public final class SQLiteGroupCommit<Session: Sendable>: Sendable {
     } catch {
       // Returning the connection failed after the commit: what it holds is written.
     }
-    let delivered = answers.withLock { $0 }
-    guard !delivered.isEmpty else { return }
-    groups.withLock {
-      $0.groups += 1
-      $0.writes += delivered.count
-    }
-    for answer in delivered {
-      answer()
-    }
+    deliver(answers.withLock { $0 })
   }
 }
 

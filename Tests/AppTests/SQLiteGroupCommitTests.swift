@@ -56,6 +56,91 @@ import Vapor
     }
   }
 
+  @Test func directWritesShareCommitsAndAFailingOneRollsBackAlone() async throws {
+    try await withSQLiteFile { app in
+      let writer = try writer(of: app)
+      let before = writer.counts
+      let outcomes = try await withThrowingTaskGroup(of: (Int, Bool).self) { group in
+        for index in 0..<48 {
+          group.addTask {
+            do {
+              if index.isMultiple(of: 2) {
+                try await writer.direct { connection in
+                  _ = try connection.rows(Self.insertSQL, Self.values("user\(index)@example.com"))
+                  if index.isMultiple(of: 5) { throw Refused() }
+                }
+              } else {
+                // The other kind, at the same time: the groups take turns.
+                try await insertAttempt("user\(index)@example.com", on: app.db)
+              }
+              return (index, true)
+            } catch is Refused {
+              return (index, false)
+            }
+          }
+        }
+        return try await group.reduce(into: [Int: Bool]()) { $0[$1.0] = $1.1 }
+      }
+      let refused = Set(outcomes.filter { !$0.value }.keys)
+      #expect(refused == Set((0..<48).filter { $0.isMultiple(of: 10) }))
+      let stored = Set(try await attempts(on: app.db))
+      #expect(
+        stored == Set((0..<48).filter { !refused.contains($0) }.map { "user\($0)@example.com" }))
+      let after = writer.counts
+      #expect(after.writes - before.writes == 48 - refused.count)
+      #expect(after.groups - before.groups < 48 - refused.count, "\(after)")
+    }
+  }
+
+  @Test func aDirectWriteThatBreaksAConstraintIsRefusedAlone() async throws {
+    try await withSQLiteFile { app in
+      let writer = try writer(of: app)
+      // A generation event for a version that does not exist: the foreign key refuses it.
+      let error = await #expect(throws: SQLiteDirectError.self) {
+        try await writer.direct { connection in
+          _ = try connection.rows(
+            "INSERT INTO generation_events (id, company_id, prompt_version_id, template_id, user_id, tokens_in, timestamp) VALUES (?1, ?2, ?3, ?4, ?5, 1, 0)",
+            [.uuid(UUID()), .uuid(UUID()), .uuid(UUID()), .uuid(UUID()), .uuid(UUID())])
+        }
+      }
+      #expect(error?.code == 787, "\(String(describing: error))")  // SQLITE_CONSTRAINT_FOREIGNKEY
+      try await writer.direct { connection in
+        _ = try connection.rows(Self.insertSQL, Self.values("after@example.com"))
+      }
+      #expect(try await attempts(on: app.db) == ["after@example.com"])
+    }
+  }
+
+  @Test func aGenerationIsWrittenByTheDirectLane() async throws {
+    try await withSQLiteFile { app in
+      let f = try await MCPFixture.make(try await TestContext(app: app))
+      let issue = try #require(
+        try await Issue.query(on: app.db).filter(\.$externalKey == "PS-1").first())
+      let template = try #require(try await PromptTemplate.query(on: app.db).first())
+      let writer = try writer(of: app)
+      let before = writer.counts.writes
+      let response = try await f.ctx.send(
+        .POST, "/prompts/generate", token: f.developerToken,
+        object: [
+          "issueId": try issue.requireID().uuidString,
+          "templateId": try template.requireID().uuidString, "vars": ["tests": true],
+        ])
+      #expect(response.status == .created)
+      #expect(writer.counts.writes == before + 1)
+      let stored = try await PromptVersion.query(on: app.db).all()
+      #expect(stored.count == 1 && stored.first?.version == 1)
+    }
+  }
+
+  static let insertSQL = """
+    INSERT INTO login_attempts (id, email, ip_bucket, outcome, created_at)
+    VALUES (?1, ?2, NULL, 'failed', ?3)
+    """
+
+  static func values(_ email: String) -> [BoundValue] {
+    [.uuid(UUID()), .text(email), .date(Date())]
+  }
+
   @Test func aWriteAskedForInsideAnotherJoinsItAndRollsBackWithIt() async throws {
     try await withSQLiteFile { app in
       // On the outer handle, as a service holding `req.db` would: it must not wait for a group
@@ -136,7 +221,7 @@ import Vapor
     try await app.asyncShutdown()
   }
 
-  private func writer(of app: Application) throws -> SQLiteGroupCommit<any Database> {
+  private func writer(of app: Application) throws -> AppWriteGroup {
     try #require(SQLiteWriterSetup.writer(of: app.db)?.group)
   }
 }

@@ -62,19 +62,10 @@ struct AuditLog: Sendable {
     attemptedEmail: String? = nil, details: [String: String] = [:],
     entity: (AuditEntity, UUID)? = nil, changedFields: [String] = []
   ) async throws {
-    // Plain SQL rather than the `AuditEvent` model: every audited request writes one, and
-    // Fluent's reflection on save was a visible part of generate and refresh (perf, 2026-11-26).
-    let detailsJSON =
-      details.isEmpty
-      ? nil : String(decoding: try JSONEncoder().encode(details), as: UTF8.self)
-    let changedFieldsJSON = try Self.json(changedFields: changedFields)
-    let statement = InsertAuditEvent(
-      values: [
-        .uuid(UUID.v7()), .uuid(companyID), .uuid(userID), .text(action.rawValue),
-        .text(attemptedEmail), .text(client?.ip), .text(client?.userAgent),
-        .text(client?.requestID), .text(detailsJSON), .text(entity?.0.rawValue),
-        .uuid(entity?.1), .text(changedFieldsJSON), .date(Date()),
-      ])
+    let statement = try InsertAuditEvent(
+      action, client: client, companyID: companyID, userID: userID,
+      attemptedEmail: attemptedEmail, details: details, entity: entity,
+      changedFields: changedFields)
     try await database.singleWrite { try await $0.run(statement) }
     Self.log(
       action, client: client, userID: userID, attemptedEmail: attemptedEmail, details: details,
@@ -119,6 +110,25 @@ struct InsertAuditEvent: FixedStatement {
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
     """
   let values: [BoundValue]
+
+  /// Plain SQL rather than the `AuditEvent` model: every audited request writes one, and
+  /// Fluent's reflection on save was a visible part of generate and refresh (perf, 2026-11-26).
+  init(
+    _ action: AuditAction, client: ClientInfo?, companyID: UUID?, userID: UUID?,
+    attemptedEmail: String? = nil, details: [String: String] = [:],
+    entity: (AuditEntity, UUID)? = nil, changedFields: [String] = []
+  ) throws {
+    let detailsJSON =
+      details.isEmpty
+      ? nil : String(decoding: try JSONEncoder().encode(details), as: UTF8.self)
+    let changedFieldsJSON = try AuditLog.json(changedFields: changedFields)
+    values = [
+      .uuid(UUID.v7()), .uuid(companyID), .uuid(userID), .text(action.rawValue),
+      .text(attemptedEmail), .text(client?.ip), .text(client?.userAgent),
+      .text(client?.requestID), .text(detailsJSON), .text(entity?.0.rawValue),
+      .uuid(entity?.1), .text(changedFieldsJSON), .date(Date()),
+    ]
+  }
 }
 
 /// Who changes data, for services that write the change and its audit row in one transaction.
@@ -134,6 +144,17 @@ struct Auditor: Sendable {
     details: [String: String] = [:], on database: any Database
   ) async throws {
     try await AuditLog(database: database, logger: logger).record(
+      action, client: client, companyID: companyID, userID: actorID, details: details,
+      entity: (entity, id), changedFields: changed)
+  }
+
+  /// The audit row of a data change, for a caller that writes it itself (and then calls
+  /// `logRecorded`).
+  func statement(
+    _ action: AuditAction, _ entity: AuditEntity, id: UUID, changed: [String] = [],
+    details: [String: String] = [:]
+  ) throws -> InsertAuditEvent {
+    try InsertAuditEvent(
       action, client: client, companyID: companyID, userID: actorID, details: details,
       entity: (entity, id), changedFields: changed)
   }

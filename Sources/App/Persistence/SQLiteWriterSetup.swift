@@ -6,6 +6,9 @@ import NIOPosix
 import SQLKit
 import Vapor
 
+/// The application's writer: Fluent's sessions, and the direct lane for the hot paths.
+typealias AppWriteGroup = SQLiteGroupCommit<any Database, SQLiteWriterThread>
+
 extension DatabaseID {
   /// The SQLite writer's own connection to the application's file (`SQLiteWriterSetup`).
   static let sqliteWriter = DatabaseID(string: "sqlite-writer")
@@ -28,33 +31,53 @@ extension DatabaseID {
 /// middleware that does nothing but carry it (`WriterCarrier`), because Fluent's `Database`
 /// has no other place for per-database state.
 final class SQLiteWriterSetup: LifecycleHandler, Sendable {
-  let group: SQLiteGroupCommit<any Database>
+  let group: AppWriteGroup
   private let loops: MultiThreadedEventLoopGroup
   private let threadPool: NIOThreadPool
   private let databases: Databases
+  private let thread: SQLiteWriterThread
+  /// The file to delete at shutdown: the in-memory database's stand-in.
+  private let temporaryPath: String?
 
-  /// Registers `storage` as the application's default database, and its writer.
+  /// Registers the file at `path` as the application's default database, and its writer.
   @discardableResult
-  static func use(_ storage: SQLiteConfiguration.Storage, on app: Application) -> SQLiteWriterSetup
+  static func use(path: String, on app: Application) -> SQLiteWriterSetup {
+    use(path: path, temporary: false, on: app)
+  }
+
+  /// A database for this process alone (`sqlite::memory:`): a temporary file, deleted at
+  /// shutdown. A file and not SQLite's memory, because the writer and the readers are several
+  /// connections (sqlite-kit's own `.memory` is a temporary file for the same reason).
+  @discardableResult
+  static func useTemporary(on app: Application) -> SQLiteWriterSetup {
+    let path = FileManager.default.temporaryDirectory
+      .appendingPathComponent("promptsmith-memory-\(getpid())-\(UUID().uuidString).sqlite").path
+    return use(path: path, temporary: true, on: app)
+  }
+
+  private static func use(path: String, temporary: Bool, on app: Application)
+    -> SQLiteWriterSetup
   {
-    app.databases.use(.sqlite(.init(storage: storage)), as: .sqlite, isDefault: true)
-    let writer = SQLiteWriterSetup(storage: storage)
+    app.databases.use(.sqlite(.file(path)), as: .sqlite, isDefault: true)
+    let writer = SQLiteWriterSetup(path: path, temporary: temporary)
     app.databases.middleware.use(WriterCarrier(group: writer.group), on: .sqlite)
     app.lifecycle.use(writer)
     return writer
   }
 
-  private init(storage: SQLiteConfiguration.Storage) {
+  private init(path: String, temporary: Bool) {
+    temporaryPath = temporary ? path : nil
     loops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     threadPool = NIOThreadPool(numberOfThreads: 1)
     threadPool.start()
+    thread = SQLiteWriterThread(threadPool: threadPool, path: path)
     databases = Databases(threadPool: threadPool, on: loops)
-    databases.use(.sqlite(.init(storage: storage)), as: .sqliteWriter, isDefault: true)
+    databases.use(.sqlite(.file(path)), as: .sqliteWriter, isDefault: true)
     databases.middleware.use(WriterCarrier(group: nil), on: .sqliteWriter)
     let loop = loops.next()
     let databases = databases
     let logger = Logger(label: "promptsmith.sqlite-writer")
-    group = SQLiteGroupCommit<any Database>(
+    group = AppWriteGroup(
       executor: EventLoopTaskExecutor(loop),
       lease: { body in
         guard let writer = databases.database(.sqliteWriter, logger: logger, on: loop) else {
@@ -62,6 +85,7 @@ final class SQLiteWriterSetup: LifecycleHandler, Sendable {
         }
         try await writer.withConnection { connection in try await body(connection) }
       },
+      lane: thread,
       sql: { $0.sql },
       prepare: { connection in
         // Said, not assumed: a commit is acknowledged after its log is synced (FULL is
@@ -74,9 +98,15 @@ final class SQLiteWriterSetup: LifecycleHandler, Sendable {
   }
 
   func shutdownAsync(_ application: Application) async {
+    await thread.close()
     await databases.shutdownAsync()
     try? await threadPool.shutdownGracefully()
     try? await loops.shutdownGracefully()
+    if let temporaryPath {
+      for suffix in ["", "-wal", "-shm", "-journal"] {
+        try? FileManager.default.removeItem(atPath: temporaryPath + suffix)
+      }
+    }
   }
 
   /// The writer of the database `database` belongs to, if it is a SQLite one.
@@ -90,7 +120,7 @@ final class SQLiteWriterSetup: LifecycleHandler, Sendable {
 /// On the writer's own database `group` is nil: a write transaction asked for there is already
 /// inside the group's transaction.
 struct WriterCarrier: AnyModelMiddleware {
-  let group: SQLiteGroupCommit<any Database>?
+  let group: AppWriteGroup?
 
   func handle(
     _ event: ModelEvent, _ model: any AnyModel, on db: any Database,

@@ -196,6 +196,12 @@ struct GenerationService: Sendable {
     {
       return stored
     }
+    if database.engine == .sqlite, let writer = SQLiteWriterSetup.writer(of: database)?.group {
+      return try await storeDirectly(
+        text: text, tokens: tokens, encoding: encoding, request: request, principal: principal,
+        issue: issue, template: template, templateVersion: templateVersion, vars: vars,
+        snapshot: snapshot, writer: writer)
+    }
     return try await database.writeTransaction(attempts: 10) { transaction in
       let now = Date()
       let (promptID, version, created) = try await advanceOrCreatePrompt(
@@ -225,6 +231,79 @@ struct GenerationService: Sendable {
         tokens: tokens, encoding: encoding, templateVersion: template.versionNumber,
         templateLabel: template.label)
     }
+  }
+
+  /// SQLite's path: the same statements on the writer's own connection, the whole group's
+  /// transaction in one job on its thread (`SQLiteDirectConnection`), and SQLite's single
+  /// writer needs no retry.
+  private func storeDirectly(
+    text: String, tokens: Int, encoding: String, request: GenerationRequest,
+    principal: Principal, issue: GenerationIssue, template: GenerationTemplate,
+    templateVersion: GenerationTemplate.Version, vars: JSONValue, snapshot: String,
+    writer: AppWriteGroup
+  ) async throws -> GenerationResult {
+    let overrideLint = request.overrideBody == nil ? nil : request.overrideSchema?.compactJSON
+    let auditor = auditor
+    let stored = try await writer.direct { connection in
+      let now = Date()
+      let (promptID, version, created) = try Self.advanceOrCreatePrompt(
+        issueID: issue.id, templateID: template.id, principal: principal, now: now,
+        on: connection)
+      let versionID = UUID.v7()
+      _ = try InsertVersion(
+        id: versionID, version: version, promptID: promptID, companyID: principal.companyID,
+        creatorID: principal.userID, text: text, tokens: tokens, encoding: encoding,
+        model: request.model, templateVersionID: templateVersion.id,
+        overrideBody: request.overrideBody, overrideLint: overrideLint,
+        vars: vars.compactJSON, snapshot: snapshot, templateLabel: template.label,
+        allowOverBudget: request.allowOverBudget, now: now
+      ).rows(on: connection)
+      if let auditor {
+        _ = try auditor.statement(
+          created ? .promptCreated : .promptUpdated, .prompt, id: promptID,
+          changed: created ? Self.changedOnCreate : Self.changedOnUpdate,
+          details: ["version": String(version)]
+        ).rows(on: connection)
+      }
+      _ = try InsertEvent(
+        id: UUID.v7(), companyID: principal.companyID, versionID: versionID,
+        templateID: template.id, userID: principal.userID, tokens: tokens,
+        ide: request.ide, now: now
+      ).rows(on: connection)
+      return (
+        created: created,
+        result: GenerationResult(
+          promptID: promptID, promptVersionID: versionID, version: version, text: text,
+          tokens: tokens, encoding: encoding, templateVersion: template.versionNumber,
+          templateLabel: template.label)
+      )
+    }
+    auditor?.logRecorded(
+      stored.created ? .promptCreated : .promptUpdated, .prompt, id: stored.result.promptID,
+      changed: stored.created ? Self.changedOnCreate : Self.changedOnUpdate,
+      details: ["version": String(stored.result.version)])
+    return stored.result
+  }
+
+  /// `advanceOrCreatePrompt` on the writer's own connection.
+  private static func advanceOrCreatePrompt(
+    issueID: UUID, templateID: UUID, principal: Principal, now: Date,
+    on connection: SQLiteDirectConnection
+  ) throws -> (id: UUID, version: Int, created: Bool) {
+    if let existing = try AdvancePrompt(
+      issueID: issueID, templateID: templateID, creatorID: principal.userID
+    ).rows(on: connection).first {
+      return (try existing.uuid(0), try existing.int(1), false)
+    }
+    let id = UUID.v7()
+    _ = try InsertPrompt(
+      id: id, companyID: principal.companyID, issueID: issueID, templateID: templateID,
+      creatorID: principal.userID, now: now
+    ).rows(on: connection)
+    guard let counted = try NextVersion(promptID: id).rows(on: connection).first else {
+      throw AppError.notFound("Prompt")
+    }
+    return (id, try counted.int(0), true)
   }
 
   /// What a generation's audit row lists as changed.

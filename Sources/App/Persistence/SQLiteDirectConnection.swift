@@ -1,0 +1,234 @@
+import CSQLiteShared
+import Foundation
+import Jobs
+import NIOPosix
+
+/// An error of the writer's own SQLite connection, with SQLite's extended result code.
+struct SQLiteDirectError: Error, CustomStringConvertible {
+  let code: Int32
+  let message: String
+
+  var description: String { "SQLite error \(code): \(message)" }
+}
+
+/// The SQLite writer's own connection, driven synchronously on the writer's blocking thread.
+///
+/// SQLiteNIO runs each statement as a job of its thread pool and answers on an event loop: two
+/// thread hand-overs per statement, each a wake-up, and a fresh `sqlite3_prepare` (the
+/// generation's inserts compile their statistics triggers each time). A generation's write is
+/// five statements, a savepoint and its release. Here a whole group of them runs as one job on
+/// one thread, each statement prepared once per connection (`SQLITE_PREPARE_PERSISTENT`) and
+/// then only reset, bound and stepped. It is the same copy of SQLite as Fluent's connections
+/// (`CSQLiteShared`), so the file's locks are shared correctly.
+///
+/// Not `Sendable` in spirit: only `SQLiteDirectLane`'s single thread touches it.
+final class SQLiteDirectConnection: @unchecked Sendable {
+  private let handle: OpaquePointer
+  private var statements: [String: OpaquePointer] = [:]
+
+  init(path: String, busyTimeout: Duration) throws {
+    var opened: OpaquePointer?
+    let flags =
+      PS_SQLITE_OPEN_READWRITE | PS_SQLITE_OPEN_CREATE | PS_SQLITE_OPEN_URI
+      | PS_SQLITE_OPEN_FULLMUTEX | PS_SQLITE_OPEN_EXRESCODE
+    let status = sqlite_nio_sqlite3_open_v2(path, &opened, flags, nil)
+    guard status == PS_SQLITE_OK, let opened else {
+      let message = opened.map { String(cString: sqlite_nio_sqlite3_errmsg($0)) } ?? "no handle"
+      if let opened { sqlite_nio_sqlite3_close_v2(opened) }
+      throw SQLiteDirectError(code: status, message: "Cannot open \(path): \(message)")
+    }
+    handle = opened
+    let milliseconds = Int32(clamping: busyTimeout.components.seconds * 1000)
+    sqlite_nio_sqlite3_busy_timeout(handle, milliseconds)
+    // As every connection Fluent opens; and said, not assumed: a commit returns after its log
+    // is synced (docs/performance.md explains why not NORMAL).
+    try execute("PRAGMA foreign_keys = ON")
+    try execute("PRAGMA synchronous = FULL")
+  }
+
+  deinit {
+    for statement in statements.values {
+      sqlite_nio_sqlite3_finalize(statement)
+    }
+    sqlite_nio_sqlite3_close_v2(handle)
+  }
+
+  /// Runs statements without values (transaction control, pragmas).
+  func execute(_ sql: String) throws {
+    var error: UnsafeMutablePointer<CChar>?
+    let status = sqlite_nio_sqlite3_exec(handle, sql, nil, nil, &error)
+    guard status == PS_SQLITE_OK else { throw lastError(status) }
+  }
+
+  /// Runs `sql` with `values` bound to `?1`, `?2`…, and returns its rows.
+  func rows(_ sql: String, _ values: [BoundValue]) throws -> [DirectRow] {
+    let statement = try prepared(sql)
+    defer {
+      sqlite_nio_sqlite3_reset(statement)
+      sqlite_nio_sqlite3_clear_bindings(statement)
+    }
+    for (offset, value) in values.enumerated() {
+      let status = bind(value, at: Int32(offset + 1), to: statement)
+      guard status == PS_SQLITE_OK else { throw lastError(status) }
+    }
+    var rows: [DirectRow] = []
+    while true {
+      let status = sqlite_nio_sqlite3_step(statement)
+      if status == PS_SQLITE_DONE { return rows }
+      guard status == PS_SQLITE_ROW else { throw lastError(status) }
+      rows.append(DirectRow(statement))
+    }
+  }
+
+  private func prepared(_ sql: String) throws -> OpaquePointer {
+    if let statement = statements[sql] { return statement }
+    var statement: OpaquePointer?
+    let status = sqlite_nio_sqlite3_prepare_v3(
+      handle, sql, -1, UInt32(PS_SQLITE_PREPARE_PERSISTENT), &statement, nil)
+    guard status == PS_SQLITE_OK, let statement else { throw lastError(status) }
+    statements[sql] = statement
+    return statement
+  }
+
+  /// The values as SQLKit binds them on SQLite, so that both write the same rows: UUIDs as
+  /// their uppercase text, dates as seconds since 1970, booleans as 0 or 1.
+  private func bind(_ value: BoundValue, at index: Int32, to statement: OpaquePointer) -> Int32 {
+    switch value {
+    case .uuid(let uuid?): bindText(uuid.uuidString, at: index, to: statement)
+    case .text(let text?): bindText(text, at: index, to: statement)
+    case .int(let int?): sqlite_nio_sqlite3_bind_int64(statement, index, Int64(int))
+    case .date(let date?):
+      sqlite_nio_sqlite3_bind_double(statement, index, date.timeIntervalSince1970)
+    case .bool(let bool?): sqlite_nio_sqlite3_bind_int64(statement, index, bool ? 1 : 0)
+    case .uuid(nil), .text(nil), .int(nil), .date(nil), .bool(nil):
+      sqlite_nio_sqlite3_bind_null(statement, index)
+    }
+  }
+
+  private func bindText(_ text: String, at index: Int32, to statement: OpaquePointer) -> Int32 {
+    var text = text
+    return text.withUTF8 { bytes in
+      bytes.withMemoryRebound(to: CChar.self) {
+        ps_sqlite3_bind_text_copy(statement, index, $0.baseAddress, Int32($0.count))
+      }
+    }
+  }
+
+  private func lastError(_ status: Int32) -> SQLiteDirectError {
+    SQLiteDirectError(
+      code: sqlite_nio_sqlite3_extended_errcode(handle),
+      message: String(cString: sqlite_nio_sqlite3_errmsg(handle)))
+  }
+}
+
+/// One row a direct statement returned.
+struct DirectRow: Sendable {
+  enum Value: Sendable, Equatable {
+    case null
+    case integer(Int64)
+    case text(String)
+  }
+
+  let values: [Value]
+
+  fileprivate init(_ statement: OpaquePointer) {
+    values = (0..<sqlite_nio_sqlite3_column_count(statement)).map { column in
+      switch sqlite_nio_sqlite3_column_type(statement, column) {
+      case 1:  // SQLITE_INTEGER
+        return .integer(sqlite_nio_sqlite3_column_int64(statement, column))
+      case 5:  // SQLITE_NULL
+        return .null
+      default:
+        guard let text = sqlite_nio_sqlite3_column_text(statement, column) else { return .null }
+        let count = Int(sqlite_nio_sqlite3_column_bytes(statement, column))
+        return .text(
+          String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self))
+      }
+    }
+  }
+
+  func int(_ column: Int) throws -> Int {
+    guard case .integer(let value) = values[column] else { throw Self.unexpected(column) }
+    return Int(value)
+  }
+
+  func uuid(_ column: Int) throws -> UUID {
+    guard case .text(let text) = values[column], let uuid = UUID(uuidString: text) else {
+      throw Self.unexpected(column)
+    }
+    return uuid
+  }
+
+  private static func unexpected(_ column: Int) -> SQLiteDirectError {
+    SQLiteDirectError(code: 20, message: "column \(column) has an unexpected type")  // MISMATCH
+  }
+}
+
+extension FixedStatement {
+  /// The statement's rows on the writer's own connection: its SQLite text with `$n` as `?n`
+  /// (SQLite's numbered parameter; `$1` would be a *named* one).
+  func rows(on connection: SQLiteDirectConnection) throws -> [DirectRow] {
+    try connection.rows(Self.directSQL, values)
+  }
+
+  static var directSQL: String {
+    DirectSQLCache.shared.text(for: Self.self) {
+      String(
+        sqliteSQL.unicodeScalars.map { $0 == "$" ? "?" : Character($0) })
+    }
+  }
+}
+
+/// `directSQL` computed once per statement type.
+private final class DirectSQLCache: @unchecked Sendable {
+  static let shared = DirectSQLCache()
+  private let lock = NSLock()
+  private var texts: [ObjectIdentifier: String] = [:]
+
+  func text(for type: Any.Type, _ make: () -> String) -> String {
+    lock.lock()
+    defer { lock.unlock() }
+    if let text = texts[ObjectIdentifier(type)] { return text }
+    let text = make()
+    texts[ObjectIdentifier(type)] = text
+    return text
+  }
+}
+
+/// Runs the direct bodies of `SQLiteGroupCommit` on the writer's blocking thread, where its
+/// connection lives (opened by the first group).
+final class SQLiteWriterThread: SQLiteDirectLane, @unchecked Sendable {
+  private let threadPool: NIOThreadPool
+  private let path: String
+  /// Touched only on the pool's single thread.
+  private var connection: SQLiteDirectConnection?
+
+  init(threadPool: NIOThreadPool, path: String) {
+    self.threadPool = threadPool
+    self.path = path
+  }
+
+  func run(_ body: @escaping @Sendable (SQLiteDirectConnection) throws -> Void) async throws {
+    try await threadPool.runIfActive {
+      let connection =
+        try self.connection ?? SQLiteDirectConnection(path: self.path, busyTimeout: .seconds(10))
+      self.connection = connection
+      do {
+        try body(connection)
+      } catch let error as SQLiteDirectError where error.code & 0xFF == 10 {
+        // SQLITE_IOERR: open a new connection for the next group.
+        self.connection = nil
+        throw error
+      }
+    }
+  }
+
+  func execute(_ sql: String, on connection: SQLiteDirectConnection) throws {
+    try connection.execute(sql)
+  }
+
+  /// Closes the connection, on its thread.
+  func close() async {
+    _ = try? await threadPool.runIfActive { self.connection = nil }
+  }
+}

@@ -1,0 +1,60 @@
+// The few libsqlite3 functions the SQLite writer calls directly (Sources/App/Persistence/
+// SQLiteDirectConnection.swift), declared against the copy of SQLite that SQLiteNIO vendors
+// and links into the binary under the `sqlite_nio_` prefix.
+//
+// Declared, not bundled: a second copy of SQLite in the process would keep its own table of
+// POSIX locks, and closing a file in one copy drops the locks the other holds on it
+// (https://www.sqlite.org/howtocorrupt.html, 2.2.1). One copy, shared with Fluent's
+// connections, coordinates them all.
+#ifndef CSQLITE_SHARED_H
+#define CSQLITE_SHARED_H
+
+#include <stdint.h>
+
+typedef struct sqlite3 sqlite3;
+typedef struct sqlite3_stmt sqlite3_stmt;
+
+#define PS_SQLITE_OK 0
+#define PS_SQLITE_ROW 100
+#define PS_SQLITE_DONE 101
+#define PS_SQLITE_OPEN_READWRITE 0x00000002
+#define PS_SQLITE_OPEN_CREATE 0x00000004
+#define PS_SQLITE_OPEN_URI 0x00000040
+#define PS_SQLITE_OPEN_FULLMUTEX 0x00010000
+#define PS_SQLITE_OPEN_EXRESCODE 0x02000000
+#define PS_SQLITE_PREPARE_PERSISTENT 0x01
+
+int sqlite_nio_sqlite3_open_v2(const char *filename, sqlite3 **db, int flags, const char *vfs);
+int sqlite_nio_sqlite3_close_v2(sqlite3 *db);
+int sqlite_nio_sqlite3_busy_timeout(sqlite3 *db, int milliseconds);
+int sqlite_nio_sqlite3_exec(
+  sqlite3 *db, const char *sql, int (*callback)(void *, int, char **, char **), void *argument,
+  char **error);
+int sqlite_nio_sqlite3_prepare_v3(
+  sqlite3 *db, const char *sql, int bytes, unsigned int flags, sqlite3_stmt **statement,
+  const char **tail);
+int sqlite_nio_sqlite3_step(sqlite3_stmt *statement);
+int sqlite_nio_sqlite3_reset(sqlite3_stmt *statement);
+int sqlite_nio_sqlite3_clear_bindings(sqlite3_stmt *statement);
+int sqlite_nio_sqlite3_finalize(sqlite3_stmt *statement);
+int sqlite_nio_sqlite3_bind_null(sqlite3_stmt *statement, int index);
+int sqlite_nio_sqlite3_bind_int64(sqlite3_stmt *statement, int index, int64_t value);
+int sqlite_nio_sqlite3_bind_double(sqlite3_stmt *statement, int index, double value);
+int sqlite_nio_sqlite3_bind_text(
+  sqlite3_stmt *statement, int index, const char *text, int bytes, void (*destructor)(void *));
+int sqlite_nio_sqlite3_column_count(sqlite3_stmt *statement);
+int sqlite_nio_sqlite3_column_type(sqlite3_stmt *statement, int column);
+int64_t sqlite_nio_sqlite3_column_int64(sqlite3_stmt *statement, int column);
+const unsigned char *sqlite_nio_sqlite3_column_text(sqlite3_stmt *statement, int column);
+int sqlite_nio_sqlite3_column_bytes(sqlite3_stmt *statement, int column);
+const char *sqlite_nio_sqlite3_errmsg(sqlite3 *db);
+int sqlite_nio_sqlite3_extended_errcode(sqlite3 *db);
+
+/// Binds a copy of `text` (SQLITE_TRANSIENT): the Swift string's bytes live only for the call.
+static inline int ps_sqlite3_bind_text_copy(
+  sqlite3_stmt *statement, int index, const char *text, int bytes)
+{
+  return sqlite_nio_sqlite3_bind_text(statement, index, text, bytes, (void (*)(void *))-1);
+}
+
+#endif
