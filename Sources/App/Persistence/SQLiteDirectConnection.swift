@@ -44,6 +44,10 @@ final class SQLiteDirectConnection: @unchecked Sendable {
     // is synced (docs/performance.md explains why not NORMAL).
     try execute("PRAGMA foreign_keys = ON")
     try execute("PRAGMA synchronous = FULL")
+    // Each request of a group runs in a savepoint, whose undo log (the sub-journal) SQLite
+    // otherwise writes to a temporary file: it only ever serves a rollback within the
+    // transaction, so memory loses nothing a crash could need.
+    try execute("PRAGMA temp_store = MEMORY")
   }
 
   deinit {
@@ -53,11 +57,9 @@ final class SQLiteDirectConnection: @unchecked Sendable {
     sqlite_nio_sqlite3_close_v2(handle)
   }
 
-  /// Runs statements without values (transaction control, pragmas).
+  /// Runs a statement without values (transaction control, pragmas), prepared once too.
   func execute(_ sql: String) throws {
-    var error: UnsafeMutablePointer<CChar>?
-    let status = sqlite_nio_sqlite3_exec(handle, sql, nil, nil, &error)
-    guard status == PS_SQLITE_OK else { throw lastError(status) }
+    _ = try rows(sql, [])
   }
 
   /// Runs `sql` with `values` bound to `?1`, `?2`…, and returns its rows.

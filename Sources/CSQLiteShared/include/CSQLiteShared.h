@@ -27,9 +27,6 @@ typedef struct sqlite3_stmt sqlite3_stmt;
 int sqlite_nio_sqlite3_open_v2(const char *filename, sqlite3 **db, int flags, const char *vfs);
 int sqlite_nio_sqlite3_close_v2(sqlite3 *db);
 int sqlite_nio_sqlite3_busy_timeout(sqlite3 *db, int milliseconds);
-int sqlite_nio_sqlite3_exec(
-  sqlite3 *db, const char *sql, int (*callback)(void *, int, char **, char **), void *argument,
-  char **error);
 int sqlite_nio_sqlite3_prepare_v3(
   sqlite3 *db, const char *sql, int bytes, unsigned int flags, sqlite3_stmt **statement,
   const char **tail);
