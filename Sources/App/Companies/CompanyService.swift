@@ -15,14 +15,15 @@ struct CompanyService: Sendable {
       throw AppError.validation(field: "name", reason: reason)
     }
     let users = UserService(database: database, hasher: hasher)
-    return try await database.writeTransaction { transaction in
-      let company = Company(name: name.trimmingCharacters(in: .whitespacesAndNewlines))
+    let company = Company(name: name.trimmingCharacters(in: .whitespacesAndNewlines))
+    let admin = try await users.prepare(
+      companyID: try company.requireID(), email: adminEmail, name: adminName,
+      roleName: Role.admin.rawValue, password: adminPassword)
+    try await database.writeTransaction { transaction in
       try await company.create(on: transaction)
-      let admin = try await UserService(database: transaction, hasher: users.hasher).create(
-        companyID: try company.requireID(), email: adminEmail, name: adminName,
-        roleName: Role.admin.rawValue, password: adminPassword)
-      return (company, admin)
+      try await users.insert(admin, on: transaction)
     }
+    return (company, admin)
   }
 
   /// The company `user create` adds to when none is named: the first one created.

@@ -11,6 +11,20 @@ struct UserService: Sendable {
   func create(
     companyID: UUID, email: String, name: String, roleName: String, password: String
   ) async throws -> User {
+    let user = try await prepare(
+      companyID: companyID, email: email, name: name, roleName: roleName, password: password)
+    try await database.writeTransaction { transaction in
+      try await insert(user, on: transaction)
+    }
+    return user
+  }
+
+  /// Everything of `create` but the insert: the checks and the bcrypt hash (a quarter of a
+  /// second), which must not run inside a write transaction (on SQLite the process's writer
+  /// would wait for it).
+  func prepare(
+    companyID: UUID, email: String, name: String, roleName: String, password: String
+  ) async throws -> User {
     var errors: [ProblemDetails.FieldError] = []
     if let reason = UserValidation.email(email) {
       errors.append(.init(field: "email", reason: reason))
@@ -32,13 +46,15 @@ struct UserService: Sendable {
       companyID: companyID, email: normalized,
       name: name.trimmingCharacters(in: .whitespacesAndNewlines), role: role,
       passwordHash: try await hasher.hash(password))
-    try await database.writeTransaction { transaction in
-      try await user.create(on: transaction)
-      try await auditor?.record(
-        .userCreated, .user, id: try user.requireID(),
-        changed: ["email", "name", "role", "password"], on: transaction)
-    }
     return user
+  }
+
+  /// Inserts a prepared user and its audit row, in the caller's transaction.
+  func insert(_ user: User, on transaction: any Database) async throws {
+    try await user.create(on: transaction)
+    try await auditor?.record(
+      .userCreated, .user, id: try user.requireID(),
+      changed: ["email", "name", "role", "password"], on: transaction)
   }
 
   func update(
