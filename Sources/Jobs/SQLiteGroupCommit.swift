@@ -80,7 +80,7 @@ public final class SQLiteGroupCommit<Session: Sendable, Lane: SQLiteDirectLane>:
   private let state = Locked(State())
   private let groups = Locked(GroupCounts())
 
-  /// How many groups and writes went through, for the tests and `/metrics`.
+  /// How many groups were committed and how many writes they held (`/metrics`).
   public struct GroupCounts: Sendable, Equatable {
     public var groups = 0
     public var writes = 0

@@ -1,22 +1,15 @@
 import SQLKit
 
-/// Runs the queue's writes on SQLite: one connection, one writer per process, a busy timeout.
+/// The queue's writes on SQLite when it has no `SQLiteGroupCommit` (its own tests' worker, the
+/// schema's setup): one connection, one writer per process, a busy timeout.
 ///
-/// SQLite has a single writer. Within a process the queue's writes take turns on an async lock
+/// SQLite has a single writer. Within a process these writes take turns on an async lock
 /// instead of blocking the few threads SQLiteNIO runs on while they wait for the file lock;
 /// across processes (a `worker` beside `serve`) `PRAGMA busy_timeout` makes a writer wait for
 /// the lock instead of failing with `SQLITE_BUSY` (SQLiteNIO's own busy handler would spin).
 public enum SQLiteWriter {
   /// One lock for the process: SQLite serialises writers to a file anyway.
   static let gate = AsyncMutex()
-
-  /// Runs `body` holding the process's write lock: the API's own write transactions take turns
-  /// with the queue's on it.
-  public static func withProcessWriteLock<Result: Sendable>(
-    _ body: @Sendable () async throws -> Result
-  ) async throws -> Result {
-    try await gate.withLock(body)
-  }
 
   /// Runs `body` on one connection with the busy timeout set, holding the process's lock.
   static func write<Result: Sendable>(
@@ -45,11 +38,8 @@ public enum SQLiteWriter {
     }
   }
 
-  /// The transaction itself, on a connection the caller holds and under the process's lock,
-  /// which the caller holds too (the application's `writeTransaction` runs Fluent's models in
-  /// it, so it brings its own connection, and keeps SQLiteNIO's busy handler: a `PRAGMA` per
-  /// transaction would be one more statement on every write).
-  public static func runImmediate<Result: Sendable>(
+  /// The transaction itself, on a connection the caller holds and under the process's lock.
+  static func runImmediate<Result: Sendable>(
     on session: any SQLDatabase, _ body: () async throws -> Result
   ) async throws -> Result {
     try await session.raw("BEGIN IMMEDIATE").run()

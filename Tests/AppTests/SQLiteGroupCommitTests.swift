@@ -27,6 +27,14 @@ import Vapor
       #expect(after.writes - before.writes == 64)
       // Sixty-four requests at once cannot each have had a commit of their own.
       #expect(after.groups - before.groups < 64, "\(after)")
+      // Operators see the same figures (with the writes of the request's own sign-in).
+      let metrics = try await TestContext(app: app).send(.GET, "/metrics").bodyString
+      let shown = { (name: String) -> Int in
+        metrics.split(separator: "\n").first { $0.hasPrefix("promptsmith_sqlite_writer_\(name) ") }
+          .flatMap { Double($0.split(separator: " ")[1]) }.map { Int($0) } ?? -1
+      }
+      #expect(shown("writes_total") >= after.writes)
+      #expect((after.groups...after.groups + 5).contains(shown("commits_total")))
     }
   }
 

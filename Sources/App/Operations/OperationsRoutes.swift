@@ -1,5 +1,6 @@
 import Fluent
 import SQLKit
+import Prometheus
 import Vapor
 
 struct HealthResponse: Content {
@@ -48,6 +49,20 @@ enum MetricsExposition {
       try await PrometheusJobMetrics.recordQueueState(app.jobs.queue, into: metrics.registry)
     } catch {
       app.logger.warning("Queue depth unavailable", metadata: ["error": "\(error)"])
+    }
+    if let writer = SQLiteWriterSetup.writer(of: app.db)?.group {
+      // Writes per commit: how much the grouping saves (one sync per group).
+      let counts = writer.counts
+      for (name, value, help) in [
+        ("commits", counts.groups, "Commits of the SQLite writer's groups"),
+        ("writes", counts.writes, "Write transactions those commits held"),
+      ] {
+        metrics.registry.makeGauge(
+          descriptor: MetricNameDescriptor(
+            namespace: "promptsmith", subsystem: "sqlite_writer", metricName: name,
+            unitName: "total", helpText: help)
+        ).set(Double(value))
+      }
     }
     return Response(
       status: .ok,
