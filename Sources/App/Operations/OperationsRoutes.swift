@@ -1,6 +1,6 @@
 import Fluent
-import SQLKit
 import Prometheus
+import SQLKit
 import Vapor
 
 struct HealthResponse: Content {

@@ -75,6 +75,9 @@ extension Database {
     if let postgres = self as? any PostgresDatabase {
       return try await Self.prepared(statement, on: postgres, logger: logger)
     }
+    if let readers = SQLiteWriterSetup.writer(of: self)?.readers {
+      return try await readers.rows(statement)
+    }
     return try await self.sql.raw(statement.queryString(dialect: .sqlite)).all()
   }
 

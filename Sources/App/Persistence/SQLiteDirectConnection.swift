@@ -1,7 +1,10 @@
 import CSQLiteShared
+import FluentSQLiteDriver
 import Foundation
 import Jobs
+import NIOCore
 import NIOPosix
+import SQLKit
 
 /// An error of the writer's own SQLite connection, with SQLite's extended result code.
 struct SQLiteDirectError: Error, CustomStringConvertible {
@@ -26,7 +29,8 @@ final class SQLiteDirectConnection: @unchecked Sendable {
   private let handle: OpaquePointer
   private var statements: [String: OpaquePointer] = [:]
 
-  init(path: String, busyTimeout: Duration) throws {
+  /// - Parameter readOnly: Refuses every write (`PRAGMA query_only`): a reader's connection.
+  init(path: String, busyTimeout: Duration, readOnly: Bool = false) throws {
     var opened: OpaquePointer?
     let flags =
       PS_SQLITE_OPEN_READWRITE | PS_SQLITE_OPEN_CREATE | PS_SQLITE_OPEN_URI
@@ -48,6 +52,7 @@ final class SQLiteDirectConnection: @unchecked Sendable {
     // otherwise writes to a temporary file: it only ever serves a rollback within the
     // transaction, so memory loses nothing a crash could need.
     try execute("PRAGMA temp_store = MEMORY")
+    if readOnly { try execute("PRAGMA query_only = 1") }
   }
 
   deinit {
@@ -74,11 +79,14 @@ final class SQLiteDirectConnection: @unchecked Sendable {
       guard status == PS_SQLITE_OK else { throw lastError(status) }
     }
     var rows: [DirectRow] = []
+    var names: [String]?
     while true {
       let status = sqlite_nio_sqlite3_step(statement)
       if status == PS_SQLITE_DONE { return rows }
       guard status == PS_SQLITE_ROW else { throw lastError(status) }
-      rows.append(DirectRow(statement))
+      let columns = names ?? DirectRow.names(of: statement)
+      names = columns
+      rows.append(DirectRow(statement, names: columns))
     }
   }
 
@@ -123,21 +131,26 @@ final class SQLiteDirectConnection: @unchecked Sendable {
   }
 }
 
-/// One row a direct statement returned.
-struct DirectRow: Sendable {
-  enum Value: Sendable, Equatable {
-    case null
-    case integer(Int64)
-    case text(String)
-  }
+/// One row a direct statement returned, readable as SQLKit's rows are (`SQLRow`), with the
+/// values SQLiteNIO would have given.
+struct DirectRow: SQLRow {
+  let names: [String]
+  let values: [SQLiteData]
 
-  let values: [Value]
-
-  fileprivate init(_ statement: OpaquePointer) {
-    values = (0..<sqlite_nio_sqlite3_column_count(statement)).map { column in
+  fileprivate init(_ statement: OpaquePointer, names: [String]) {
+    self.names = names
+    values = (0..<Int32(names.count)).map { column in
       switch sqlite_nio_sqlite3_column_type(statement, column) {
       case 1:  // SQLITE_INTEGER
-        return .integer(sqlite_nio_sqlite3_column_int64(statement, column))
+        return .integer(Int(sqlite_nio_sqlite3_column_int64(statement, column)))
+      case 2:  // SQLITE_FLOAT
+        return .float(sqlite_nio_sqlite3_column_double(statement, column))
+      case 4:  // SQLITE_BLOB
+        let count = Int(sqlite_nio_sqlite3_column_bytes(statement, column))
+        guard let bytes = sqlite_nio_sqlite3_column_blob(statement, column) else {
+          return .blob(ByteBuffer())
+        }
+        return .blob(ByteBuffer(bytes: UnsafeRawBufferPointer(start: bytes, count: count)))
       case 5:  // SQLITE_NULL
         return .null
       default:
@@ -149,9 +162,15 @@ struct DirectRow: Sendable {
     }
   }
 
+  fileprivate static func names(of statement: OpaquePointer) -> [String] {
+    (0..<sqlite_nio_sqlite3_column_count(statement)).map {
+      sqlite_nio_sqlite3_column_name(statement, $0).map { String(cString: $0) } ?? ""
+    }
+  }
+
   func int(_ column: Int) throws -> Int {
     guard case .integer(let value) = values[column] else { throw Self.unexpected(column) }
-    return Int(value)
+    return value
   }
 
   func uuid(_ column: Int) throws -> UUID {
@@ -163,6 +182,25 @@ struct DirectRow: Sendable {
 
   private static func unexpected(_ column: Int) -> SQLiteDirectError {
     SQLiteDirectError(code: 20, message: "column \(column) has an unexpected type")  // MISMATCH
+  }
+
+  // SQLRow
+
+  private static let decoder = SQLiteDataDecoder()
+
+  var allColumns: [String] { names }
+
+  func contains(column: String) -> Bool { names.contains(column) }
+
+  func decodeNil(column: String) throws -> Bool {
+    names.firstIndex(of: column).map { values[$0] == .null } ?? true
+  }
+
+  func decode<D: Decodable>(column: String, as type: D.Type) throws -> D {
+    guard let index = names.firstIndex(of: column) else {
+      throw SQLiteDirectError(code: 1, message: "no column \(column)")
+    }
+    return try Self.decoder.decode(D.self, from: values[index])
   }
 }
 

@@ -36,6 +36,7 @@ final class SQLiteWriterSetup: LifecycleHandler, Sendable {
   private let threadPool: NIOThreadPool
   private let databases: Databases
   private let thread: SQLiteWriterThread
+  let readers: SQLiteReaders
   /// The file to delete at shutdown: the in-memory database's stand-in.
   private let temporaryPath: String?
 
@@ -60,7 +61,8 @@ final class SQLiteWriterSetup: LifecycleHandler, Sendable {
   {
     app.databases.use(.sqlite(.file(path)), as: .sqlite, isDefault: true)
     let writer = SQLiteWriterSetup(path: path, temporary: temporary)
-    app.databases.middleware.use(WriterCarrier(group: writer.group), on: .sqlite)
+    app.databases.middleware.use(
+      WriterCarrier(group: writer.group, readers: writer.readers), on: .sqlite)
     app.lifecycle.use(writer)
     return writer
   }
@@ -73,7 +75,8 @@ final class SQLiteWriterSetup: LifecycleHandler, Sendable {
     thread = SQLiteWriterThread(threadPool: threadPool, path: path)
     databases = Databases(threadPool: threadPool, on: loops)
     databases.use(.sqlite(.file(path)), as: .sqliteWriter, isDefault: true)
-    databases.middleware.use(WriterCarrier(group: nil), on: .sqliteWriter)
+    databases.middleware.use(WriterCarrier(group: nil, readers: nil), on: .sqliteWriter)
+    readers = SQLiteReaders(path: path, count: 2)
     let loop = loops.next()
     let databases = databases
     let logger = Logger(label: "promptsmith.sqlite-writer")
@@ -98,6 +101,7 @@ final class SQLiteWriterSetup: LifecycleHandler, Sendable {
   }
 
   func shutdownAsync(_ application: Application) async {
+    await readers.shutdown()
     await thread.close()
     await databases.shutdownAsync()
     try? await threadPool.shutdownGracefully()
@@ -121,6 +125,9 @@ final class SQLiteWriterSetup: LifecycleHandler, Sendable {
 /// inside the group's transaction.
 struct WriterCarrier: AnyModelMiddleware {
   let group: AppWriteGroup?
+  /// The read-only connections for `FixedStatement`s; nil on the writer's own database, whose
+  /// reads must see its group's writes.
+  let readers: SQLiteReaders?
 
   func handle(
     _ event: ModelEvent, _ model: any AnyModel, on db: any Database,

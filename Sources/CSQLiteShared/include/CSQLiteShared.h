@@ -42,6 +42,9 @@ int sqlite_nio_sqlite3_bind_text(
 int sqlite_nio_sqlite3_column_count(sqlite3_stmt *statement);
 int sqlite_nio_sqlite3_column_type(sqlite3_stmt *statement, int column);
 int64_t sqlite_nio_sqlite3_column_int64(sqlite3_stmt *statement, int column);
+double sqlite_nio_sqlite3_column_double(sqlite3_stmt *statement, int column);
+const void *sqlite_nio_sqlite3_column_blob(sqlite3_stmt *statement, int column);
+const char *sqlite_nio_sqlite3_column_name(sqlite3_stmt *statement, int column);
 const unsigned char *sqlite_nio_sqlite3_column_text(sqlite3_stmt *statement, int column);
 int sqlite_nio_sqlite3_column_bytes(sqlite3_stmt *statement, int column);
 const char *sqlite_nio_sqlite3_errmsg(sqlite3 *db);

@@ -1,0 +1,56 @@
+import Fluent
+import Foundation
+import NIOConcurrencyHelpers
+import NIOPosix
+import SQLKit
+
+/// Read-only connections of their own, each on its own thread, for the statements the hot
+/// paths read with (`FixedStatement` outside a write transaction).
+///
+/// Fluent's SQLite pool keeps one connection per event loop, so every read of the requests on
+/// a loop queues for it, holds it while its answer waits for that busy loop, and is prepared
+/// anew. Here a read is one job on a reader's thread with its statement prepared once; the
+/// readers take turns. WAL lets them read beside the writer, each statement from the last
+/// commit. `PRAGMA query_only` makes a write sent here an error rather than a second writer.
+final class SQLiteReaders: Sendable {
+  private final class Reader: @unchecked Sendable {
+    let threadPool = NIOThreadPool(numberOfThreads: 1)
+    /// Touched only on the reader's thread.
+    var connection: SQLiteDirectConnection?
+  }
+
+  private let readers: [Reader]
+  private let path: String
+  private let turn = NIOLockedValueBox(0)
+
+  init(path: String, count: Int) {
+    self.path = path
+    readers = (0..<max(1, count)).map { _ in Reader() }
+    for reader in readers { reader.threadPool.start() }
+  }
+
+  /// The statement's rows, read on the next reader.
+  func rows(_ statement: some FixedStatement) async throws -> [any SQLRow] {
+    let reader = readers[
+      turn.withLockedValue { turn in
+        defer { turn = (turn + 1) % readers.count }
+        return turn
+      }]
+    let (sql, values, path) = (type(of: statement).directSQL, statement.values, path)
+    return try await reader.threadPool.runIfActive {
+      let connection =
+        try reader.connection
+        ?? SQLiteDirectConnection(path: path, busyTimeout: .seconds(10), readOnly: true)
+      reader.connection = connection
+      return try connection.rows(sql, values)
+    }
+  }
+
+  /// Closes the connections on their threads, then stops the threads.
+  func shutdown() async {
+    for reader in readers {
+      _ = try? await reader.threadPool.runIfActive { reader.connection = nil }
+      try? await reader.threadPool.shutdownGracefully()
+    }
+  }
+}
