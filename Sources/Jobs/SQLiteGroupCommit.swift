@@ -142,7 +142,11 @@ public final class SQLiteGroupCommit<Session: Sendable, Lane: SQLiteDirectLane>:
   public func direct<Result: Sendable>(
     _ body: @escaping @Sendable (Lane.Connection) throws -> Result
   ) async throws -> Result {
-    try await withCheckedThrowingContinuation { continuation in
+    if let enclosing = GroupCommitContext.current, enclosing.group == ObjectIdentifier(self) {
+      // The enclosing body's group waits for this one, which would wait for it.
+      throw NestedDirectWrite()
+    }
+    return try await withCheckedThrowingContinuation { continuation in
       enqueue(
         Entry(
           work: .direct { connection in
@@ -329,6 +333,14 @@ extension SQLiteGroupCommit: SQLiteWriteGroup {
     _ body: @escaping @Sendable (any SQLDatabase) async throws -> Result
   ) async throws -> Result {
     try await transaction { session in try await body(self.sql(session)) }
+  }
+}
+
+/// A direct write asked for inside a `transaction` body of the same writer: refused, because
+/// it could only run after the group that is waiting for it.
+public struct NestedDirectWrite: Error, CustomStringConvertible {
+  public var description: String {
+    "a direct write cannot run inside a write transaction of the same SQLite writer"
   }
 }
 

@@ -169,6 +169,16 @@ import Vapor
         }
       }
       #expect(!(try await attempts(on: app.db)).contains("gone@example.com"))
+
+      // A direct write cannot join a Fluent transaction: refused, not a hang.
+      let writer = try writer(of: app)
+      await #expect(throws: NestedDirectWrite.self) {
+        try await app.db.writeTransaction { _ in
+          try await writer.direct { connection in
+            _ = try connection.rows(Self.insertSQL, Self.values("never@example.com"))
+          }
+        }
+      }
     }
   }
 

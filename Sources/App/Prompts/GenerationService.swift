@@ -179,10 +179,12 @@ struct GenerationService: Sendable {
   /// (see `GenerationIssue`); the event comes last, as its trigger locks the day's statistics
   /// row (`generation_daily_stats`) until the commit.
   ///
-  /// Two paths for one write, for a measured reason: on PostgreSQL `StoreInOneStatement` does
-  /// it in one round trip instead of nine (docs/performance.md); this transaction is its
-  /// fallback when concurrent generations of a new prompt get in the way, and SQLite's only
-  /// path. `AuditTrailTests` and `CoreLoopTests` check that both store the same rows.
+  /// Three paths for one write, each for a measured reason (docs/performance.md): on PostgreSQL
+  /// `StoreInOneStatement` does it in one round trip instead of nine, and this transaction is
+  /// its fallback when concurrent generations of a new prompt get in the way; on SQLite the
+  /// same statements run on the writer's own connection (`storeDirectly`), and this transaction
+  /// only when the caller is already inside one. `AuditTrailTests` and `CoreLoopTests` check
+  /// that they store the same rows.
   private func store(
     text: String, tokens: Int, encoding: String, request: GenerationRequest,
     principal: Principal, issue: GenerationIssue, template: GenerationTemplate,
