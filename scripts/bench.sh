@@ -18,6 +18,7 @@
 #                                 the server alone, then the whole machine by process and
 #                                 PostgreSQL's symbols
 #   BENCH_PROFILE_DB=sqlite       profile SQLite instead
+#   POSTGRES_OPTIONS="-c …"       more settings for the benchmark's PostgreSQL (printed if known)
 #   BENCH_SQLITE_SEED=path        keep the seeded SQLite file there and copy it on later runs
 #   BENCH_SKIP_BUILD=1            use the existing release binary
 #   BENCH_KEEP=1                  keep the work folder (server and worker logs)
@@ -331,7 +332,7 @@ bench_postgres() {
   echo "== PostgreSQL"
   # Durable, as in production (the tests' server runs with fsync off).
   POSTGRES_DURABLE=1 start_postgres
-  postgres_durability=$(psql "$POSTGRES_TEST_URL" -At -c "SELECT string_agg(name || '=' || setting, ', ' ORDER BY name) FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes')")
+  postgres_durability=$(psql "$POSTGRES_TEST_URL" -At -c "SELECT string_agg(name || '=' || setting, ', ' ORDER BY name) FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes', 'commit_delay', 'commit_siblings')")
   echo "   $postgres_durability"
   psql "$POSTGRES_TEST_URL" -q -c "CREATE DATABASE promptsmith_bench"
   db_url="${POSTGRES_TEST_URL%/postgres}/promptsmith_bench"

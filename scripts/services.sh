@@ -47,6 +47,8 @@ start_postgres() {
   local port durability="-c fsync=off"
   # POSTGRES_DURABLE=1: PostgreSQL's durable defaults (benchmarks); tests run with fsync off.
   [[ ${POSTGRES_DURABLE:-0} == 1 ]] && durability=""
+  # POSTGRES_OPTIONS: more server settings, e.g. "-c commit_delay=100" (benchmark A/B runs).
+  durability+=" ${POSTGRES_OPTIONS:-}"
   port=$(free_port)
   as_postgres "$bin/initdb" -D "$SERVICES_DIR/data" -A trust -U postgres -E UTF8 >/dev/null
   as_postgres "$bin/pg_ctl" -D "$SERVICES_DIR/data" -w -l "$SERVICES_DIR/postgres.log" \
