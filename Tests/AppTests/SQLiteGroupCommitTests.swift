@@ -40,23 +40,12 @@ import Vapor
 
   @Test func aFailingWriteRollsBackAloneAndTheOthersLand() async throws {
     try await withSQLiteFile { app in
-      let outcomes = try await withThrowingTaskGroup(of: (Int, Bool).self) { group in
-        for index in 0..<24 {
-          group.addTask {
-            do {
-              try await app.db.writeTransaction { transaction in
-                try await insertAttempt("user\(index)@example.com", on: transaction)
-                if index.isMultiple(of: 5) { throw Refused() }
-              }
-              return (index, true)
-            } catch is Refused {
-              return (index, false)
-            }
-          }
+      let refused = try await refusedWrites(24) { index in
+        try await app.db.writeTransaction { transaction in
+          try await insertAttempt("user\(index)@example.com", on: transaction)
+          if index.isMultiple(of: 5) { throw Refused() }
         }
-        return try await group.reduce(into: [Int: Bool]()) { $0[$1.0] = $1.1 }
       }
-      let refused = Set(outcomes.filter { !$0.value }.keys)
       #expect(refused == Set((0..<24).filter { $0.isMultiple(of: 5) }))
       let stored = Set(try await attempts(on: app.db))
       #expect(
@@ -68,28 +57,17 @@ import Vapor
     try await withSQLiteFile { app in
       let writer = try writer(of: app)
       let before = writer.counts
-      let outcomes = try await withThrowingTaskGroup(of: (Int, Bool).self) { group in
-        for index in 0..<48 {
-          group.addTask {
-            do {
-              if index.isMultiple(of: 2) {
-                try await writer.direct { connection in
-                  _ = try connection.rows(Self.insertSQL, Self.values("user\(index)@example.com"))
-                  if index.isMultiple(of: 5) { throw Refused() }
-                }
-              } else {
-                // The other kind, at the same time: the groups take turns.
-                try await insertAttempt("user\(index)@example.com", on: app.db)
-              }
-              return (index, true)
-            } catch is Refused {
-              return (index, false)
-            }
+      let refused = try await refusedWrites(48) { index in
+        if index.isMultiple(of: 2) {
+          try await writer.direct { connection in
+            _ = try connection.rows(Self.insertSQL, Self.values("user\(index)@example.com"))
+            if index.isMultiple(of: 5) { throw Refused() }
           }
+        } else {
+          // The other kind, at the same time: the groups take turns.
+          try await insertAttempt("user\(index)@example.com", on: app.db)
         }
-        return try await group.reduce(into: [Int: Bool]()) { $0[$1.0] = $1.1 }
       }
-      let refused = Set(outcomes.filter { !$0.value }.keys)
       #expect(refused == Set((0..<48).filter { $0.isMultiple(of: 10) }))
       let stored = Set(try await attempts(on: app.db))
       #expect(
@@ -216,6 +194,25 @@ import Vapor
   }
 
   // MARK: - Helpers
+
+  /// Runs `write(0..<count)` all at once; the indices whose write threw `Refused`.
+  private func refusedWrites(
+    _ count: Int, _ write: @escaping @Sendable (Int) async throws -> Void
+  ) async throws -> Set<Int> {
+    try await withThrowingTaskGroup(of: Int?.self) { group in
+      for index in 0..<count {
+        group.addTask {
+          do {
+            try await write(index)
+            return nil
+          } catch is Refused {
+            return index
+          }
+        }
+      }
+      return try await group.reduce(into: Set<Int>()) { if let index = $1 { $0.insert(index) } }
+    }
+  }
 
   private func withSQLiteFile(_ body: (Application) async throws -> Void) async throws {
     try await withSQLiteFileAt { app, _ in try await body(app) }

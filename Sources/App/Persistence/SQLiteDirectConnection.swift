@@ -168,22 +168,6 @@ struct DirectRow: SQLRow {
     }
   }
 
-  func int(_ column: Int) throws -> Int {
-    guard case .integer(let value) = values[column] else { throw Self.unexpected(column) }
-    return value
-  }
-
-  func uuid(_ column: Int) throws -> UUID {
-    guard case .text(let text) = values[column], let uuid = UUID(uuidString: text) else {
-      throw Self.unexpected(column)
-    }
-    return uuid
-  }
-
-  private static func unexpected(_ column: Int) -> SQLiteDirectError {
-    SQLiteDirectError(code: 20, message: "column \(column) has an unexpected type")  // MISMATCH
-  }
-
   // SQLRow
 
   private static let decoder = SQLiteDataDecoder()
@@ -213,8 +197,16 @@ extension FixedStatement {
 
   static var directSQL: String {
     DirectSQLCache.shared.text(for: Self.self) {
-      String(
-        sqliteSQL.unicodeScalars.map { $0 == "$" ? "?" : Character($0) })
+      // Only a `$` that starts a parameter number, as `queryString` reads them.
+      let scalars = Array(sqliteSQL.unicodeScalars)
+      var text = String.UnicodeScalarView()
+      for (index, scalar) in scalars.enumerated() {
+        let startsNumber =
+          scalar == "$" && index + 1 < scalars.count
+          && ("0"..."9").contains(scalars[index + 1])
+        text.append(startsNumber ? "?" : scalar)
+      }
+      return String(text)
     }
   }
 }

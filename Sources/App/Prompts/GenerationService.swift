@@ -295,7 +295,10 @@ struct GenerationService: Sendable {
     if let existing = try AdvancePrompt(
       issueID: issueID, templateID: templateID, creatorID: principal.userID
     ).rows(on: connection).first {
-      return (try existing.uuid(0), try existing.int(1), false)
+      return (
+        try existing.decode(column: "id", as: UUID.self),
+        try existing.decode(column: "version_count", as: Int.self), false
+      )
     }
     let id = UUID.v7()
     _ = try InsertPrompt(
@@ -305,7 +308,7 @@ struct GenerationService: Sendable {
     guard let counted = try NextVersion(promptID: id).rows(on: connection).first else {
       throw AppError.notFound("Prompt")
     }
-    return (id, try counted.int(0), true)
+    return (id, try counted.decode(column: "version_count", as: Int.self), true)
   }
 
   /// What a generation's audit row lists as changed.
