@@ -204,73 +204,71 @@ public final class SQLiteGroupCommit<Session: Sendable, Lane: SQLiteDirectLane>:
     let outcome = Locked(GroupOutcome())
     do {
       try await lane.run { connection in
-        try self.lane.execute("BEGIN IMMEDIATE", on: connection)
+        let execute = { (sql: String) in try self.lane.execute(sql, on: connection) }
+        try execute("BEGIN IMMEDIATE")
         do {
           let isolates = group.count > 1
           for (index, entry) in group.enumerated() {
             guard case .direct(let run) = entry.work else { continue }
-            if isolates { try self.lane.execute("SAVEPOINT request", on: connection) }
+            if isolates { try execute("SAVEPOINT request") }
             do {
               let answer = try run(connection)
-              if isolates { try self.lane.execute("RELEASE request", on: connection) }
+              if isolates { try execute("RELEASE request") }
               outcome.withLock { $0.answers.append(answer) }
             } catch {
-              if isolates {
-                try self.lane.execute("ROLLBACK TO request", on: connection)
-                try self.lane.execute("RELEASE request", on: connection)
-              } else {
-                try self.lane.execute("ROLLBACK", on: connection)
-              }
-              outcome.withLock { $0.failures.append((index, error)) }
+              try execute(isolates ? "ROLLBACK TO request" : "ROLLBACK")
+              if isolates { try execute("RELEASE request") }
+              outcome.withLock { $0.failures[index] = error }
             }
           }
           if !isolates && outcome.withLock({ $0.answers.isEmpty }) {
             return  // rolled back above
           }
-          try self.lane.execute("COMMIT", on: connection)
+          try execute("COMMIT")
           outcome.withLock { $0.committed = true }
         } catch {
-          try? self.lane.execute("ROLLBACK", on: connection)
+          try? execute("ROLLBACK")
           throw error
         }
       }
     } catch  where !outcome.withLock({ $0.committed }) {
-      let failures = outcome.withLock { $0.failures }
-      for (index, entry) in group.enumerated() {
-        entry.fail(failures.first { $0.index == index }?.error ?? error)
-      }
+      settle(group, outcome.withLock { $0 }, groupFailure: error)
       return
     } catch {
       // The job's return failed after the commit: what it holds is written.
     }
-    let (answers, failures) = outcome.withLock { ($0.answers, $0.failures) }
-    for (index, error) in failures {
-      group[index].fail(error)
-    }
-    deliver(answers)
+    settle(group, outcome.withLock { $0 }, groupFailure: nil)
   }
 
+  /// What a group's bodies did: their answers, their own errors, and whether it committed.
   private struct GroupOutcome {
     var answers: [Answer] = []
-    var failures: [(index: Int, error: any Error)] = []
+    var failures: [Int: any Error] = [:]
     var committed = false
   }
 
-  private func deliver(_ answers: [Answer]) {
-    guard !answers.isEmpty else { return }
+  /// Answers each request of a group: a body's own error, else the group's, else its result.
+  private func settle(_ group: [Entry], _ outcome: GroupOutcome, groupFailure: (any Error)?) {
+    for (index, entry) in group.enumerated() {
+      if let own = outcome.failures[index] {
+        entry.fail(own)
+      } else if let groupFailure {
+        entry.fail(groupFailure)
+      }
+    }
+    guard groupFailure == nil, !outcome.answers.isEmpty else { return }
     groups.withLock {
       $0.groups += 1
-      $0.writes += answers.count
+      $0.writes += outcome.answers.count
     }
-    for answer in answers {
+    for answer in outcome.answers {
       answer()
     }
   }
 
+  /// A group of Fluent bodies, one statement at a time on the writer's Fluent connection.
   private func commit(_ group: [Entry]) async {
-    let answers = Locked<[Answer]>([])
-    let failed = Locked<Set<Int>>([])
-    let committed = Locked(false)
+    let outcome = Locked(GroupOutcome())
     do {
       try await lease { session in
         let sql = self.sql(session)
@@ -290,41 +288,34 @@ public final class SQLiteGroupCommit<Session: Sendable, Lane: SQLiteDirectLane>:
                 .init(group: ObjectIdentifier(self), session: session)
               ) { try await run(session) }
               if isolates { try await sql.raw("RELEASE request").run() }
-              answers.withLock { $0.append(answer) }
+              outcome.withLock { $0.answers.append(answer) }
             } catch {
               // These statements failing means the transaction is gone: the group's error,
               // below, answers everyone left.
-              if isolates {
-                try await sql.raw("ROLLBACK TO request").run()
-                try await sql.raw("RELEASE request").run()
-              } else {
-                try await sql.raw("ROLLBACK").run()
-              }
-              failed.withLock { _ = $0.insert(index) }
-              entry.fail(error)
+              let undo = isolates ? "ROLLBACK TO request" : "ROLLBACK"
+              try await sql.raw(SQLQueryString(undo)).run()
+              if isolates { try await sql.raw("RELEASE request").run() }
+              outcome.withLock { $0.failures[index] = error }
             }
           }
-          if answers.withLock({ $0.isEmpty }) && !isolates {
+          if !isolates && outcome.withLock({ $0.answers.isEmpty }) {
             return  // rolled back above
           }
           try await sql.raw("COMMIT").run()
-          committed.withLock { $0 = true }
+          outcome.withLock { $0.committed = true }
         } catch {
           try? await sql.raw("ROLLBACK").run()
           throw error
         }
       }
-    } catch  where !committed.withLock({ $0 }) {
+    } catch  where !outcome.withLock({ $0.committed }) {
       prepared.withLock { $0 = false }
-      let answered = failed.withLock { $0 }
-      for (index, entry) in group.enumerated() where !answered.contains(index) {
-        entry.fail(error)
-      }
+      settle(group, outcome.withLock { $0 }, groupFailure: error)
       return
     } catch {
       // Returning the connection failed after the commit: what it holds is written.
     }
-    deliver(answers.withLock { $0 })
+    settle(group, outcome.withLock { $0 }, groupFailure: nil)
   }
 }
 
