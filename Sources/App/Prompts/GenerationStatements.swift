@@ -4,14 +4,14 @@ import PostgresKit
 /// The writes of a generation (`GenerationService.store`), prepared once per connection on
 /// PostgreSQL.
 extension GenerationService {
-  /// The creator's prompt for an issue and a template, locked until the commit on PostgreSQL
-  /// so that concurrent generations of it number their versions one after the other. `NO KEY
-  /// UPDATE`, not `UPDATE`: it must not block the foreign-key checks (`KEY SHARE`) of a
-  /// concurrent `StoreInOneStatement` on the same prompt, which deadlocked with it
-  /// (`CoreLoopTests.concurrentGenerationsGetDistinctVersions`).
-  /// The existing prompt's next version number, taken in the statement that finds it: the
-  /// `UPDATE` locks the row to the commit (PostgreSQL) and saves the transaction a round trip
-  /// (SQLite's writer pays one thread hand-over per statement). No row: the prompt is new.
+  /// The creator's prompt for an issue and a template with its next version number, taken in
+  /// the statement that finds it, so concurrent generations number their versions one after
+  /// the other. On PostgreSQL the `UPDATE` of a non-key column holds the row `FOR NO KEY
+  /// UPDATE` to the commit, which leaves the foreign-key checks (`KEY SHARE`) of a concurrent
+  /// `StoreInOneStatement` free (a `FOR UPDATE` lock deadlocked with them:
+  /// `CoreLoopTests.concurrentGenerationsGetDistinctVersions`). One statement instead of a
+  /// look-up and an update: SQLite's writer pays a thread hand-over per statement. No row: the
+  /// prompt is new.
   struct AdvancePrompt: FixedStatement {
     static let sql = """
       UPDATE prompts SET version_count = GREATEST(version_count,
@@ -139,9 +139,9 @@ extension GenerationService {
   /// Concurrent generations of one prompt queue on its row in `numbered` for the rest of one
   /// statement only, and the `UPDATE` reads the count the previous one committed. A prompt
   /// created by a concurrent statement after this one's snapshot is invisible to it: then no
-  /// row comes back, and the caller runs the statement again. The audit row is the one `AuditLog.record` writes; its details
-  /// `{"version":"N"}` are spelt here as `JSONEncoder` spells them (`AuditTrailTests` compares
-  /// both paths).
+  /// row comes back, and the caller runs the statement again. The audit row is the one
+  /// `AuditLog.record` writes; its details `{"version":"N"}` are spelt here as `JSONEncoder`
+  /// spells them (`AuditTrailTests` compares both paths).
   struct StoreInOneStatement: FixedStatement {
     static let sql = """
       WITH new_prompt AS (
