@@ -44,16 +44,23 @@ final class SQLiteDirectConnection: @unchecked Sendable {
     handle = opened
     let milliseconds = Int32(clamping: busyTimeout.components.seconds * 1000)
     sqlite_nio_sqlite3_busy_timeout(handle, milliseconds)
-    // As every connection Fluent opens; and said, not assumed: a commit returns after its log
-    // is synced (docs/performance.md explains why not NORMAL).
+    // As every connection Fluent opens.
     try execute("PRAGMA foreign_keys = ON")
-    try execute("PRAGMA synchronous = FULL")
+    for pragma in readOnly ? ["PRAGMA query_only = 1"] : Self.writerSettings {
+      try execute(pragma)
+    }
+  }
+
+  /// The settings of every connection that writes for the process's writer, Fluent's included.
+  static let writerSettings = [
+    // Said, not assumed: a commit is acknowledged after its log is synced (FULL is SQLite's
+    // default; docs/performance.md, round 4, explains why not NORMAL).
+    "PRAGMA synchronous = FULL",
     // Each request of a group runs in a savepoint, whose undo log (the sub-journal) SQLite
     // otherwise writes to a temporary file: it only ever serves a rollback within the
     // transaction, so memory loses nothing a crash could need.
-    try execute("PRAGMA temp_store = MEMORY")
-    if readOnly { try execute("PRAGMA query_only = 1") }
-  }
+    "PRAGMA temp_store = MEMORY",
+  ]
 
   deinit {
     for statement in statements.values {

@@ -91,9 +91,9 @@ final class SQLiteWriterSetup: LifecycleHandler, Sendable {
       lane: thread,
       sql: { $0.sql },
       prepare: { connection in
-        // Said, not assumed: a commit is acknowledged after its log is synced (FULL is
-        // SQLite's default; docs/performance.md explains why not NORMAL).
-        try await connection.raw("PRAGMA synchronous = FULL").run()
+        for pragma in SQLiteDirectConnection.writerSettings {
+          try await connection.raw(SQLQueryString(pragma)).run()
+        }
         // Another process (a `worker`, `user create`, `keys rotate`) may hold the file's write
         // lock for a moment; SQLiteNIO's own handler would spin a thread meanwhile, forever.
         try await SQLiteWriter.setBusyTimeout(.seconds(10), on: connection)
