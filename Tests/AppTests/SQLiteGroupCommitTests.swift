@@ -105,16 +105,23 @@ import Vapor
       let template = try #require(try await PromptTemplate.query(on: app.db).first())
       let writer = try writer(of: app)
       let before = writer.counts.writes
-      let response = try await f.ctx.send(
-        .POST, "/prompts/generate", token: f.developerToken,
-        object: [
-          "issueId": try issue.requireID().uuidString,
-          "templateId": try template.requireID().uuidString, "vars": ["tests": true],
-        ])
-      #expect(response.status == .created)
-      #expect(writer.counts.writes == before + 1)
-      let stored = try await PromptVersion.query(on: app.db).all()
-      #expect(stored.count == 1 && stored.first?.version == 1)
+      // The same prompt three times: each run reuses the statements the first one prepared.
+      for _ in 0..<3 {
+        let response = try await f.ctx.send(
+          .POST, "/prompts/generate", token: f.developerToken,
+          object: [
+            "issueId": try issue.requireID().uuidString,
+            "templateId": try template.requireID().uuidString, "vars": ["tests": true],
+          ])
+        #expect(response.status == .created)
+      }
+      #expect(writer.counts.writes == before + 3)
+      let stored = try await PromptVersion.query(on: app.db).sort(\.$version).all()
+      #expect(stored.map(\.version) == [1, 2, 3])
+      // Prepared once, never compiled again on the writer's connection or the readers'.
+      #expect(try await writer.direct { $0.reprepares } == 0)
+      let readers = try #require(SQLiteWriterSetup.writer(of: app.db)?.readers)
+      #expect(try await readers.reprepares() == 0)
     }
   }
 

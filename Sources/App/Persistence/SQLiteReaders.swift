@@ -46,6 +46,16 @@ final class SQLiteReaders: Sendable {
     }
   }
 
+  /// The readers' statements compiled again since their first preparation (see
+  /// `SQLiteDirectConnection.reprepares`).
+  func reprepares() async throws -> Int {
+    var total = 0
+    for reader in readers {
+      total += try await reader.threadPool.runIfActive { reader.connection?.reprepares ?? 0 }
+    }
+    return total
+  }
+
   /// Closes the connections on their threads, then stops the threads.
   func shutdown() async {
     for reader in readers {

@@ -23,6 +23,7 @@ typedef struct sqlite3_stmt sqlite3_stmt;
 #define PS_SQLITE_OPEN_FULLMUTEX 0x00010000
 #define PS_SQLITE_OPEN_EXRESCODE 0x02000000
 #define PS_SQLITE_PREPARE_PERSISTENT 0x01
+#define PS_SQLITE_STMTSTATUS_REPREPARE 5
 
 int sqlite_nio_sqlite3_open_v2(const char *filename, sqlite3 **db, int flags, const char *vfs);
 int sqlite_nio_sqlite3_close_v2(sqlite3 *db);
@@ -32,7 +33,7 @@ int sqlite_nio_sqlite3_prepare_v3(
   const char **tail);
 int sqlite_nio_sqlite3_step(sqlite3_stmt *statement);
 int sqlite_nio_sqlite3_reset(sqlite3_stmt *statement);
-int sqlite_nio_sqlite3_clear_bindings(sqlite3_stmt *statement);
+int sqlite_nio_sqlite3_stmt_status(sqlite3_stmt *statement, int counter, int reset);
 int sqlite_nio_sqlite3_finalize(sqlite3_stmt *statement);
 int sqlite_nio_sqlite3_bind_null(sqlite3_stmt *statement, int index);
 int sqlite_nio_sqlite3_bind_int64(sqlite3_stmt *statement, int index, int64_t value);
