@@ -29,12 +29,9 @@ struct OutputService: Sendable {
     let fields = try ValidatedUpload(form)
     // Only the encoding, with SQL: the version's model would read its whole prompt text.
     guard
-      let versionEncoding = try await sql.raw(
-        """
-        SELECT encoding FROM prompt_versions
-        WHERE id = \(bind: fields.promptVersionID) AND company_id = \(bind: principal.companyID)
-        """
-      ).first().map({ try $0.decode(column: "encoding", as: String.self) })
+      let versionEncoding = try await database.firstRow(
+        VersionEncoding(versionID: fields.promptVersionID, companyID: principal.companyID)
+      ).map({ try $0.decode(column: "encoding", as: String.self) })
     else { throw AppError.notFound("Prompt version") }
 
     let detected = ContentSniffer.detect(fields.content, filename: fields.filename)
@@ -74,13 +71,8 @@ struct OutputService: Sendable {
 
   private var storage: any BlobStorage { dependencies.storage }
 
-  /// The rows are read and written with plain SQL: Fluent's per-model reflection was 8 % of
-  /// the server's CPU on `POST /outputs` (scripts/bench.sh with BENCH_PROFILE=1, 2026-11-26).
-  private var sql: any SQLDatabase { database.sql }
-
-  private static func blobExists(_ sha256: String, on sql: any SQLDatabase) async throws -> Bool {
-    try await sql.raw("SELECT 1 AS found FROM blobs WHERE sha256 = \(bind: sha256)").first()
-      != nil
+  private static func blobExists(_ sha256: String, on database: any Database) async throws -> Bool {
+    try await database.firstRow(BlobExists(sha256: sha256)) != nil
   }
 
   static func checkType(_ detected: ContentSniffer.Detected, kind: UploadForm.Kind) throws {
@@ -170,7 +162,7 @@ struct OutputService: Sendable {
   private func store(_ output: Output, content: ByteBuffer, sha256: String) async throws -> Bool {
     guard let key = BlobKey(sha256: sha256) else { throw StorageError("bad key \(sha256)") }
     var written = false
-    if try await !Self.blobExists(sha256, on: sql) {
+    if try await !Self.blobExists(sha256, on: database) {
       try await put(key, content, output.contentType)
       written = true
     } else if try await !storageCall({ try await storage.exists(key: key) }) {
@@ -178,67 +170,92 @@ struct OutputService: Sendable {
       try await put(key, content, output.contentType)
       written = true
     }
-    let alreadyWritten = written
-    // Two uploads of new identical bytes: the loser of the blob row's insert retries and finds
-    // it.
-    let deduplicated = try await database.writeTransaction(attempts: 5) { transaction in
-      let sql = transaction.sql
-      let now = Date()
-      var createdBlob = false
-      if try await !Self.blobExists(sha256, on: sql) {
-        // The cleanup removed an unreferenced blob between our check and now.
-        if !alreadyWritten { try await put(key, content, output.contentType) }
-        try await sql.raw(
-          """
-          INSERT INTO blobs (sha256, size, created_at)
-          VALUES (\(bind: sha256), \(bind: content.readableBytes), \(bind: now))
-          """
-        ).run()
-        createdBlob = true
-      }
-      let companyHadIt =
-        try await sql.raw(
-          """
-          SELECT 1 AS found FROM outputs
-          WHERE blob_sha256 = \(bind: sha256) AND company_id = \(bind: output.$company.id)
-          LIMIT 1
-          """
-        ).first() != nil
-      try await sql.raw(
-        """
-        INSERT INTO outputs (id, company_id, prompt_version_id, creator_id, blob_sha256, kind,
-          filename, content_type, size, scan_status, tokens_out, ide, created_at)
-        VALUES (\(bind: try output.requireID()), \(bind: output.$company.id),
-          \(bind: output.$promptVersion.id), \(bind: output.$creator.id), \(bind: sha256),
-          \(bind: output.kind), \(bind: output.filename), \(bind: output.contentType),
-          \(bind: output.size), \(bind: output.scanStatus), \(bind: output.tokensOut),
-          \(bind: output.ide), \(bind: now))
-        """
-      ).run()
-      output.createdAt = now
-      try await auditor?.record(
-        .outputCreated, .output, id: try output.requireID(),
-        changed: ["promptVersionId", "content"]
-          + (output.tokensOut == nil ? [] : ["tokensOut"]),
-        on: transaction)
-      if let tokensOut = output.tokensOut {
-        try await sql.raw(
-          """
-          UPDATE generation_events SET tokens_out = \(bind: tokensOut)
-          WHERE prompt_version_id = \(bind: output.$promptVersion.id)
-          AND company_id = \(bind: output.$company.id)
-          """
-        ).run()
-      }
-      // Across companies the answer stays false: `deduplicated` must not reveal that
-      // another company uploaded the same bytes.
-      return !createdBlob && companyHadIt
+    let now = Date()
+    let rows = OutputRows(
+      output: InsertOutput(
+        id: try output.requireID(), companyID: output.$company.id,
+        versionID: output.$promptVersion.id, creatorID: output.$creator.id, sha256: sha256,
+        kind: output.kind, filename: output.filename, contentType: output.contentType,
+        size: output.size, scanStatus: output.scanStatus, tokensOut: output.tokensOut,
+        ide: output.ide, now: now),
+      audit: try auditor?.statement(
+        .outputCreated, .output, id: try output.requireID(), changed: changedFields(output)))
+    let deduplicated: Bool
+    do {
+      deduplicated = try await write(rows, bytesWritten: written)
+    } catch is BlobRowGone {
+      // The cleanup removed the unreferenced blob between our check and the write.
+      try await put(key, content, output.contentType)
+      written = true
+      deduplicated = try await write(rows, bytesWritten: true)
+    }
+    output.createdAt = now
+    if let auditor {
+      auditor.logRecorded(
+        .outputCreated, .output, id: try output.requireID(), changed: changedFields(output))
     }
     if written, try await !storageCall({ try await storage.exists(key: key) }) {
       // The cleanup took the object for an orphan before our row committed: put it back.
       try await put(key, content, output.contentType)
     }
     return deduplicated
+  }
+
+  private func changedFields(_ output: Output) -> [String] {
+    ["promptVersionId", "content"] + (output.tokensOut == nil ? [] : ["tokensOut"])
+  }
+
+  /// The rows of one upload, built before the write.
+  private struct OutputRows: Sendable {
+    let output: InsertOutput
+    let audit: InsertAuditEvent?
+  }
+
+  /// The blob's row turned out missing after its bytes were taken for present.
+  private struct BlobRowGone: Error {}
+
+  /// The rows in one transaction: on SQLite as one job on the writer's own connection, with
+  /// statements prepared once (`SQLiteDirectConnection`), elsewhere as prepared statements of a
+  /// transaction. Two uploads of new identical bytes: the loser of the blob row's insert
+  /// retries and finds it. Across companies the answer stays false: `deduplicated` must not
+  /// reveal that another company uploaded the same bytes.
+  private func write(_ rows: OutputRows, bytesWritten: Bool) async throws -> Bool {
+    let insert = rows.output
+    let blob = InsertBlob(sha256: insert.sha256, size: insert.size, now: insert.now)
+    let companyHadIt = CompanyHasBlob(sha256: insert.sha256, companyID: insert.companyID)
+    let tokens = insert.tokensOut.map {
+      RecordTokensOut(tokensOut: $0, versionID: insert.versionID, companyID: insert.companyID)
+    }
+    // Inside a write transaction there is no writer to ask (its database carries none), and
+    // the rows join that transaction below.
+    if database.engine == .sqlite, let writer = SQLiteWriterSetup.writer(of: database)?.group {
+      return try await writer.direct { connection in
+        var createdBlob = false
+        if try BlobExists(sha256: insert.sha256).rows(on: connection).isEmpty {
+          guard bytesWritten else { throw BlobRowGone() }
+          _ = try blob.rows(on: connection)
+          createdBlob = true
+        }
+        let hadIt = try !companyHadIt.rows(on: connection).isEmpty
+        _ = try insert.rows(on: connection)
+        _ = try rows.audit?.rows(on: connection)
+        _ = try tokens?.rows(on: connection)
+        return !createdBlob && hadIt
+      }
+    }
+    return try await database.writeTransaction(attempts: 5) { transaction in
+      var createdBlob = false
+      if try await transaction.firstRow(BlobExists(sha256: insert.sha256)) == nil {
+        guard bytesWritten else { throw BlobRowGone() }
+        try await transaction.run(blob)
+        createdBlob = true
+      }
+      let hadIt = try await transaction.firstRow(companyHadIt) != nil
+      try await transaction.run(insert)
+      if let audit = rows.audit { try await transaction.run(audit) }
+      if let tokens { try await transaction.run(tokens) }
+      return !createdBlob && hadIt
+    }
   }
 
   private func put(_ key: BlobKey, _ content: ByteBuffer, _ contentType: String) async throws {

@@ -18,7 +18,7 @@ struct OutputsDependencies: Sendable {
   init(config: AppConfig, application app: Application) {
     switch config.storage {
     case .file(let path):
-      storage = FileBlobStorage(root: path, threadPool: app.threadPool)
+      storage = FileBlobStorage(root: path, threadPool: .fileSyncing)
     case .s3(let location):
       storage = S3BlobStorage(
         location: location, accessKeyID: config.s3AccessKeyID ?? "",
