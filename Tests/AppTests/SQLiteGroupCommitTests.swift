@@ -125,6 +125,43 @@ import Vapor
     }
   }
 
+  @Test func theLogIsCopiedIntoTheFileOffTheWritersThread() async throws {
+    try await withSQLiteFileAt { app, path in
+      let carrier = try #require(SQLiteWriterSetup.writer(of: app.db))
+      let writer = try #require(carrier.group)
+      let checkpointer = try #require(carrier.checkpointer)
+      let before = try Self.fileSize(path)
+      // About 2,000 pages of log: 64 writes of 120 KB, eight at a time.
+      let padding = String(repeating: "x", count: 120_000)
+      for batch in 0..<8 {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+          for index in 0..<8 {
+            group.addTask {
+              try await writer.direct { connection in
+                _ = try connection.rows(
+                  Self.insertSQL, Self.values("\(batch)-\(index)@example.com\(padding)"))
+              }
+            }
+          }
+          try await group.waitForAll()
+        }
+      }
+      for _ in 0..<100 where checkpointer.checkpoints == 0 {
+        try await Task.sleep(for: .milliseconds(50))
+      }
+      #expect(checkpointer.checkpoints >= 1)
+      // The rows reached the database file itself, not only its log.
+      #expect(try Self.fileSize(path) - before > 4_000_000)
+      #expect(try await attempts(on: app.db).count == 64)
+      let metrics = try await TestContext(app: app).send(.GET, "/metrics").bodyString
+      #expect(metrics.contains("promptsmith_sqlite_writer_checkpoints_total "))
+    }
+  }
+
+  static func fileSize(_ path: String) throws -> Int {
+    try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
+  }
+
   static let insertSQL = """
     INSERT INTO login_attempts (id, email, ip_bucket, outcome, created_at)
     VALUES (?1, ?2, NULL, 'failed', ?3)

@@ -50,12 +50,16 @@ enum MetricsExposition {
     } catch {
       app.logger.warning("Queue depth unavailable", metadata: ["error": "\(error)"])
     }
-    if let writer = SQLiteWriterSetup.writer(of: app.db)?.group {
+    if let carrier = SQLiteWriterSetup.writer(of: app.db), let writer = carrier.group {
       // Writes per commit: how much the grouping saves (one sync per group).
       let counts = writer.counts
       for (name, value, help) in [
         ("commits", counts.groups, "Commits of the SQLite writer's groups"),
         ("writes", counts.writes, "Write transactions those commits held"),
+        (
+          "checkpoints", carrier.checkpointer?.checkpoints ?? 0,
+          "Checkpoints of the write-ahead log run off the writer's thread"
+        ),
       ] {
         metrics.registry.makeGauge(
           descriptor: MetricNameDescriptor(

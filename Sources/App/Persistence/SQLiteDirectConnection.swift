@@ -98,6 +98,32 @@ final class SQLiteDirectConnection: @unchecked Sendable {
     }
   }
 
+  /// After each commit, tells `checkpointer` how many pages the log holds, in place of SQLite's
+  /// automatic checkpoint, which would copy them into the database file here, inside the
+  /// commit.
+  func handCheckpoints(to checkpointer: SQLiteCheckpointer) {
+    _ = sqlite_nio_sqlite3_wal_hook(
+      handle,
+      { context, _, _, pages in
+        guard let context else { return PS_SQLITE_OK }
+        Unmanaged<SQLiteCheckpointer>.fromOpaque(context).takeUnretainedValue()
+          .logGrew(to: Int(pages))
+        return PS_SQLITE_OK
+      }, Unmanaged.passUnretained(checkpointer).toOpaque())
+  }
+
+  /// A passive checkpoint: copies into the database file the log's pages that no reader still
+  /// needs, waiting for no one. Returns the log's pages and how many of them are now copied.
+  @discardableResult
+  func checkpoint() throws -> (logPages: Int, copied: Int) {
+    var logPages: Int32 = 0
+    var copied: Int32 = 0
+    let status = sqlite_nio_sqlite3_wal_checkpoint_v2(
+      handle, nil, PS_SQLITE_CHECKPOINT_PASSIVE, &logPages, &copied)
+    guard status == PS_SQLITE_OK else { throw lastError(status) }
+    return (Int(logPages), Int(copied))
+  }
+
   /// How many times SQLite compiled this connection's statements again after their first
   /// preparation (`SQLITE_STMTSTATUS_REPREPARE`): zero while they are reused as meant.
   var reprepares: Int {
@@ -251,15 +277,18 @@ final class SQLiteWriterThread: SQLiteDirectLane, @unchecked Sendable {
   /// Touched only on the pool's single thread.
   private var connection: SQLiteDirectConnection?
 
-  init(threadPool: NIOThreadPool, path: String) {
+  /// Copies the log into the file after this lane's commits, on its own thread.
+  private let checkpointer: SQLiteCheckpointer
+
+  init(threadPool: NIOThreadPool, path: String, checkpointer: SQLiteCheckpointer) {
     self.threadPool = threadPool
     self.path = path
+    self.checkpointer = checkpointer
   }
 
   func run(_ body: @escaping @Sendable (SQLiteDirectConnection) throws -> Void) async throws {
     try await threadPool.runIfActive {
-      let connection =
-        try self.connection ?? SQLiteDirectConnection(path: self.path, busyTimeout: .seconds(10))
+      let connection = try self.connection ?? self.open()
       self.connection = connection
       do {
         try body(connection)
@@ -269,6 +298,12 @@ final class SQLiteWriterThread: SQLiteDirectLane, @unchecked Sendable {
         throw error
       }
     }
+  }
+
+  private func open() throws -> SQLiteDirectConnection {
+    let connection = try SQLiteDirectConnection(path: path, busyTimeout: .seconds(10))
+    connection.handCheckpoints(to: checkpointer)
+    return connection
   }
 
   func execute(_ sql: String, on connection: SQLiteDirectConnection) throws {

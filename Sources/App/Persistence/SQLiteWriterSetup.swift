@@ -36,6 +36,7 @@ final class SQLiteWriterSetup: LifecycleHandler, Sendable {
   private let threadPool: NIOThreadPool
   private let databases: Databases
   private let thread: SQLiteWriterThread
+  let checkpointer: SQLiteCheckpointer
   let readers: SQLiteReaders
   /// The file to delete at shutdown: the in-memory database's stand-in.
   private let temporaryPath: String?
@@ -62,7 +63,9 @@ final class SQLiteWriterSetup: LifecycleHandler, Sendable {
     app.databases.use(.sqlite(.file(path)), as: .sqlite, isDefault: true)
     let writer = SQLiteWriterSetup(path: path, temporary: temporary)
     app.databases.middleware.use(
-      WriterCarrier(group: writer.group, readers: writer.readers), on: .sqlite)
+      WriterCarrier(
+        group: writer.group, readers: writer.readers, checkpointer: writer.checkpointer),
+      on: .sqlite)
     app.lifecycle.use(writer)
     return writer
   }
@@ -72,14 +75,16 @@ final class SQLiteWriterSetup: LifecycleHandler, Sendable {
     loops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     threadPool = NIOThreadPool(numberOfThreads: 1)
     threadPool.start()
-    thread = SQLiteWriterThread(threadPool: threadPool, path: path)
+    let logger = Logger(label: "promptsmith.sqlite-writer")
+    checkpointer = SQLiteCheckpointer(path: path, logger: logger)
+    thread = SQLiteWriterThread(threadPool: threadPool, path: path, checkpointer: checkpointer)
     databases = Databases(threadPool: threadPool, on: loops)
     databases.use(.sqlite(.file(path)), as: .sqliteWriter, isDefault: true)
-    databases.middleware.use(WriterCarrier(group: nil, readers: nil), on: .sqliteWriter)
+    databases.middleware.use(
+      WriterCarrier(group: nil, readers: nil, checkpointer: nil), on: .sqliteWriter)
     readers = SQLiteReaders(path: path, count: 2)
     let loop = loops.next()
     let databases = databases
-    let logger = Logger(label: "promptsmith.sqlite-writer")
     group = AppWriteGroup(
       executor: EventLoopTaskExecutor(loop),
       lease: { body in
@@ -103,6 +108,7 @@ final class SQLiteWriterSetup: LifecycleHandler, Sendable {
   func shutdownAsync(_ application: Application) async {
     await readers.shutdown()
     await thread.close()
+    await checkpointer.shutdown()
     await databases.shutdownAsync()
     try? await threadPool.shutdownGracefully()
     try? await loops.shutdownGracefully()
@@ -128,6 +134,8 @@ struct WriterCarrier: AnyModelMiddleware {
   /// The read-only connections for `FixedStatement`s; nil on the writer's own database, whose
   /// reads must see its group's writes.
   let readers: SQLiteReaders?
+  /// Copies the log into the file for the writer; nil on the writer's own database.
+  let checkpointer: SQLiteCheckpointer?
 
   func handle(
     _ event: ModelEvent, _ model: any AnyModel, on db: any Database,

@@ -24,6 +24,7 @@ typedef struct sqlite3_stmt sqlite3_stmt;
 #define PS_SQLITE_OPEN_EXRESCODE 0x02000000
 #define PS_SQLITE_PREPARE_PERSISTENT 0x01
 #define PS_SQLITE_STMTSTATUS_REPREPARE 5
+#define PS_SQLITE_CHECKPOINT_PASSIVE 0
 
 int sqlite_nio_sqlite3_open_v2(const char *filename, sqlite3 **db, int flags, const char *vfs);
 int sqlite_nio_sqlite3_close_v2(sqlite3 *db);
@@ -49,6 +50,11 @@ const char *sqlite_nio_sqlite3_column_name(sqlite3_stmt *statement, int column);
 const unsigned char *sqlite_nio_sqlite3_column_text(sqlite3_stmt *statement, int column);
 int sqlite_nio_sqlite3_column_bytes(sqlite3_stmt *statement, int column);
 const char *sqlite_nio_sqlite3_errmsg(sqlite3 *db);
+void *sqlite_nio_sqlite3_wal_hook(
+  sqlite3 *db, int (*callback)(void *context, sqlite3 *db, const char *name, int pages),
+  void *context);
+int sqlite_nio_sqlite3_wal_checkpoint_v2(
+  sqlite3 *db, const char *name, int mode, int *logFrames, int *checkpointedFrames);
 int sqlite_nio_sqlite3_extended_errcode(sqlite3 *db);
 
 /// Binds a copy of `text` (SQLITE_TRANSIENT): the Swift string's bytes live only for the call.
