@@ -90,10 +90,20 @@ import Vapor
         }
       }
       #expect(error?.code == 787, "\(String(describing: error))")  // SQLITE_CONSTRAINT_FOREIGNKEY
+      let id = UUID()
       try await writer.direct { connection in
-        _ = try connection.rows(Self.insertSQL, Self.values("after@example.com"))
+        _ = try connection.rows(
+          Self.insertSQL, [.uuid(id), .text("after@example.com"), .date(Date())])
       }
       #expect(try await attempts(on: app.db) == ["after@example.com"])
+      // Bound as SQLKit binds a UUID: its uppercase text.
+      let found = try await app.db.sql.raw(
+        "SELECT email FROM login_attempts WHERE id = \(bind: id)"
+      ).first()
+      #expect(try found?.decode(column: "email", as: String.self) == "after@example.com")
+      #expect(
+        try await app.db.sql.raw("SELECT id FROM login_attempts").first()?
+          .decode(column: "id", as: String.self) == id.uuidString)
     }
   }
 

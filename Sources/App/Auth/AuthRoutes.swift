@@ -49,7 +49,7 @@ struct AuthRoutes: RouteCollection {
     let familyID: UUID
     let userID: UUID
     let companyID: UUID?
-    if req.headers.bearerAuthorization != nil {
+    if req.headers.bearerToken != nil {
       let principal = try await req.authenticate()
       guard let session = principal.familyID else {
         throw AppError.forbidden(

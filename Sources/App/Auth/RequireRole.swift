@@ -31,7 +31,7 @@ extension Request {
   }
 
   private func verifyBearerToken() async throws -> Principal {
-    guard let token = headers.bearerAuthorization?.token else { throw AppError.unauthorized }
+    guard let token = headers.bearerToken else { throw AppError.unauthorized }
     if token.hasPrefix(PersonalAccessToken.prefix) {
       guard let principal = try await PATLookup.principal(token: token, on: db) else {
         throw AppError.unauthorized

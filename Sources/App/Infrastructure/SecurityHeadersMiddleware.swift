@@ -16,7 +16,7 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
       response.headers.replaceOrAdd(
         name: "Strict-Transport-Security", value: "max-age=31536000; includeSubDomains")
     }
-    if request.headers.bearerAuthorization != nil || request.storage[PrincipalKey.self] != nil {
+    if request.storage[PrincipalKey.self] != nil || request.headers.bearerToken != nil {
       response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
     }
     return response

@@ -39,7 +39,7 @@ enum MetricsAccess: Sendable, Equatable {
     case .open: return true
     case .separatePort: return false
     case .token(let expected):
-      guard let given = req.headers.bearerAuthorization?.token else { return false }
+      guard let given = req.headers.bearerToken else { return false }
       return Data(SHA256.hash(data: Data(given.utf8)))
         == Data(SHA256.hash(data: Data(expected.utf8)))
     }
