@@ -141,8 +141,9 @@ import Vapor
       let writer = try #require(carrier.group)
       let checkpointer = try #require(carrier.checkpointer)
       let before = try Self.fileSize(path)
-      // About 2,000 pages of log: 64 writes of 120 KB, eight at a time.
-      let padding = String(repeating: "x", count: 120_000)
+      // A fifth more pages of log than a checkpoint waits for: 64 writes, eight at a time.
+      let padding = String(
+        repeating: "x", count: SQLiteCheckpointer.pagesBeforeCheckpoint * 4096 * 6 / 5 / 64)
       for batch in 0..<8 {
         try await withThrowingTaskGroup(of: Void.self) { group in
           for index in 0..<8 {
