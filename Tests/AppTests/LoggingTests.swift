@@ -42,5 +42,26 @@ import Testing
   @Test func timestampsAreUTC() {
     #expect(
       JSONLogHandler.timestamp(Date(timeIntervalSince1970: 0.5)) == "1970-01-01T00:00:00.500Z")
+    #expect(
+      JSONLogHandler.timestamp(Date(timeIntervalSince1970: 1_796_592_437.0679))
+        == "2026-12-06T21:27:17.067Z")
+  }
+
+  /// The same text as the `String(format:)` it replaced, over dates of four centuries.
+  @Test func timestampsAreThoseOfTheFormatString() {
+    var generator = SystemRandomNumberGenerator()
+    for _ in 0..<2_000 {
+      let date = Date(
+        timeIntervalSince1970: Double.random(in: 0..<12_000_000_000, using: &generator))
+      var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+      let milliseconds = Int((date.timeIntervalSince1970 - Double(seconds)) * 1000)
+      var parts = tm()
+      gmtime_r(&seconds, &parts)
+      let expected = String(
+        format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900,
+        Int(parts.tm_mon) + 1, Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min),
+        Int(parts.tm_sec), milliseconds)
+      #expect(JSONLogHandler.timestamp(date) == expected)
+    }
   }
 }

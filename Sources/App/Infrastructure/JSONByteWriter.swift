@@ -54,6 +54,18 @@ struct JSONByteWriter {
     needsComma = true
   }
 
+  mutating func integer(_ value: Int) {
+    separate()
+    buffer.writeString(String(value))
+    needsComma = true
+  }
+
+  mutating func null() {
+    separate()
+    buffer.writeStaticString("null")
+    needsComma = true
+  }
+
   mutating func date(_ value: Date) {
     string(value.formatted(.iso8601))
   }

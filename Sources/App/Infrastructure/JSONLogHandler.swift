@@ -73,15 +73,33 @@ public struct JSONLogHandler: LogHandler {
     }
   }
 
+  /// `2026-12-06T21:27:17.667Z`, milliseconds truncated. Written digit by digit: through
+  /// `String(format:)` it was 1 % of generate's event-loop samples (perf, 2026-12-06).
   static func timestamp(_ date: Date) -> String {
     var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
     let milliseconds = Int((date.timeIntervalSince1970 - Double(seconds)) * 1000)
     var parts = tm()
     gmtime_r(&seconds, &parts)
-    return String(
-      format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900,
-      Int(parts.tm_mon) + 1, Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min),
-      Int(parts.tm_sec), milliseconds)
+    let fields: [(value: Int, digits: Int, then: UInt8)] = [
+      (Int(parts.tm_year) + 1900, 4, UInt8(ascii: "-")),
+      (Int(parts.tm_mon) + 1, 2, UInt8(ascii: "-")),
+      (Int(parts.tm_mday), 2, UInt8(ascii: "T")), (Int(parts.tm_hour), 2, UInt8(ascii: ":")),
+      (Int(parts.tm_min), 2, UInt8(ascii: ":")), (Int(parts.tm_sec), 2, UInt8(ascii: ".")),
+      (milliseconds, 3, UInt8(ascii: "Z")),
+    ]
+    return String(unsafeUninitializedCapacity: 24) { text in
+      var end = 0
+      for field in fields {
+        var value = field.value
+        for position in stride(from: end + field.digits - 1, through: end, by: -1) {
+          text[position] = UInt8(ascii: "0") + UInt8(value % 10)
+          value /= 10
+        }
+        text[end + field.digits] = field.then
+        end += field.digits + 1
+      }
+      return end
+    }
   }
 }
 

@@ -20,8 +20,10 @@ struct PromptRoutes: RouteCollection {
       metrics: GenerationMetrics(registry: req.application.httpMetrics.registry),
       auditor: try req.auditor)
     let result = try await service.generate(request, by: principal)
-    let response = Response(status: .created)
-    try response.content.encode(GenerationResponse(result))
+    let response = Response(
+      status: .created,
+      body: .init(buffer: GenerationResponse(result).json(allocator: req.byteBufferAllocator)))
+    response.headers.contentType = .json
     response.headers.replaceOrAdd(
       name: .location, value: "/prompt-versions/\(result.promptVersionID.uuidString.lowercased())")
     return response
