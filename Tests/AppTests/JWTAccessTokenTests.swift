@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import JWTKit
 import Testing
 import Vapor
 
@@ -60,6 +61,25 @@ import Vapor
     let tokens = await JWTAccessTokens(secret: Array(Self.secret.utf8))
     await #expect(throws: (any Error).self, "\(label) was accepted") {
       try await tokens.verify(token)
+    }
+  }
+
+  /// The header read alone is the one jwt-kit's parser reads with the claims.
+  @Test func theHeaderIsReadAsJWTKitReadsIt() throws {
+    let headers: [[String: String]] = [
+      ["alg": "HS256", "typ": "at+jwt"], ["alg": "none"],
+      ["alg": "HS256", "typ": "JWT", "kid": "é?>"],
+    ]
+    for header in headers {
+      let token = try Self.forge(header: header)
+      let expected = try DefaultJWTParser().parse(
+        Array(token.utf8), as: JWTAccessTokenClaims.self
+      ).header
+      let read = try JWTAccessTokens.header(of: token)
+      #expect(read.alg == expected.alg && read.typ == expected.typ && read.kid == expected.kid)
+    }
+    for malformed in ["", "a.b", "!!!.e30.c2ln", "e30", "bm90IGpzb24.e30.c2ln"] {
+      #expect(throws: JWTError.self, "\(malformed)") { try JWTAccessTokens.header(of: malformed) }
     }
   }
 

@@ -79,8 +79,7 @@ struct JWTAccessTokens: Sendable {
   }
 
   func verify(_ token: String) async throws -> JWTAccessTokenClaims {
-    let (header, _, _) = try DefaultJWTParser().parse(
-      Array(token.utf8), as: JWTAccessTokenClaims.self)
+    let header = try Self.header(of: token)
     guard header.alg == "HS256" else {
       throw JWTError.generic(identifier: "alg", reason: "only HS256 is accepted")
     }
@@ -89,6 +88,23 @@ struct JWTAccessTokens: Sendable {
       throw JWTError.generic(identifier: "typ", reason: "not an access token")
     }
     return try await keys.verify(token, as: JWTAccessTokenClaims.self)
+  }
+
+  /// The token's header alone: `keys.verify` decodes the claims, and decoding them here as well
+  /// made JSON decoding of the token 3 % of generate's event-loop samples (perf, 2026-12-06).
+  static func header(of token: String) throws -> JWTHeader {
+    let encoded = try DefaultJWTParser().getTokenParts(Array(token.utf8)).header
+    var base64 = String(decoding: encoded, as: UTF8.self)
+      .replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+    base64 += String(repeating: "=", count: (4 - base64.utf8.count % 4) % 4)
+    guard let json = Data(base64Encoded: base64) else {
+      throw JWTError.malformedToken(reason: "The header is not base64url.")
+    }
+    do {
+      return try JSONDecoder().decode(JWTHeader.self, from: json)
+    } catch {
+      throw JWTError.malformedToken(reason: "Couldn't decode the header: \(error).")
+    }
   }
 }
 
