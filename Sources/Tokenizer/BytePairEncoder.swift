@@ -1,6 +1,12 @@
 /// Receives the ranks produced by the encoder; lets `count` skip building an array.
 protocol TokenSink {
   mutating func append(_ rank: UInt32)
+  /// Told of every merge: parts `left` and `right` became `token`.
+  mutating func merged(_ left: UInt32, _ right: UInt32, into token: UInt32)
+}
+
+extension TokenSink {
+  @inline(__always) mutating func merged(_ left: UInt32, _ right: UInt32, into token: UInt32) {}
 }
 
 /// Collects token ids.
@@ -105,24 +111,34 @@ struct BytePairEncoder: ~Copyable {
     tokens[length] = Vocabulary.noRank
     var partCount = length + 1
 
-    // Rank of parts[index] joined with parts[index + 1], before parts[index + 1] is removed.
-    @inline(__always) func joinedRank(_ index: Int) -> UInt32 {
-      guard index + 3 < partCount else { return Vocabulary.noRank }
-      return vocabulary.rank(of: piece + starts[index], length: starts[index + 3] - starts[index])
+    let mergesByTokens = vocabulary.hasMergeTable
+    // The rank of tokens `left` and `right` joined, the bytes of parts[first ..< end]: by the
+    // tokens' pair when the vocabulary has the table (`Vocabulary.mergeRank`), else by the bytes.
+    @inline(__always) func joined(_ left: UInt32, _ right: UInt32, _ first: Int, _ end: Int)
+      -> UInt32
+    {
+      mergesByTokens
+        ? vocabulary.mergeRank(left, right)
+        : vocabulary.rank(of: piece + starts[first], length: starts[end] - starts[first])
     }
 
     while minRank != Vocabulary.noRank {
       let index = minIndex
+      sink.merged(tokens[index], tokens[index + 1], into: minRank)
       // The pair's rank is the rank of its joined bytes: the token the merged part is.
+      if index > 0 { ranks[index - 1] = joined(tokens[index - 1], minRank, index - 1, index + 2) }
+      ranks[index] =
+        index + 3 < partCount
+        ? joined(minRank, tokens[index + 2], index, index + 3) : Vocabulary.noRank
       tokens[index] = minRank
-      if index > 0 { ranks[index - 1] = joinedRank(index - 1) }
-      ranks[index] = joinedRank(index)
       let moved = partCount - index - 2
-      (starts + index + 1).update(from: starts + index + 2, count: moved)
+      if !mergesByTokens { (starts + index + 1).update(from: starts + index + 2, count: moved) }
       (ranks + index + 1).update(from: ranks + index + 2, count: moved)
       (tokens + index + 1).update(from: tokens + index + 2, count: moved)
       partCount -= 1
 
+      // A plain scan: comparing eight ranks at a time (SIMD8) was no faster on CJK pieces and
+      // slower on the short pieces of Cyrillic and Arabic words (scripts/bench-tokenizer.sh).
       minRank = Vocabulary.noRank
       for candidate in 0..<(partCount - 1) where ranks[candidate] < minRank {
         minRank = ranks[candidate]

@@ -25,17 +25,17 @@ enum VocabularyLoader {
   }
 
   /// Parses the contents of a `.tiktoken` file.
-  static func parse(_ data: Data) throws(TokenizerError) -> Vocabulary {
+  static func parse(_ data: Data, mergeTable: Bool = true) throws(TokenizerError) -> Vocabulary {
     let result: Result<Vocabulary, TokenizerError> = data.withUnsafeBytes { raw in
       Result { () throws(TokenizerError) in
-        try parse(raw.bindMemory(to: UInt8.self))
+        try parse(raw.bindMemory(to: UInt8.self), mergeTable: mergeTable)
       }
     }
     return try result.get()
   }
 
-  private static func parse(_ input: UnsafeBufferPointer<UInt8>) throws(TokenizerError)
-    -> Vocabulary
+  private static func parse(_ input: UnsafeBufferPointer<UInt8>, mergeTable: Bool)
+    throws(TokenizerError) -> Vocabulary
   {
     // Decoded tokens are shorter than their base64 text, so the file size bounds the buffer.
     let bytes = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(input.count, 1))
@@ -98,13 +98,14 @@ enum VocabularyLoader {
       position += 1
       entries.append((rank, start, written))
     }
-    return try makeVocabulary(bytes: bytes, used: written, entries: entries)
+    return try makeVocabulary(
+      bytes: bytes, used: written, entries: entries, mergeTable: mergeTable)
   }
 
   /// Builds rank-ordered offsets; files are already in rank order, others are reordered.
   private static func makeVocabulary(
     bytes: UnsafeMutableBufferPointer<UInt8>, used: Int,
-    entries: [(rank: Int, start: Int, end: Int)]
+    entries: [(rank: Int, start: Int, end: Int)], mergeTable: Bool
   ) throws(TokenizerError) -> Vocabulary {
     let inOrder = entries.indices.allSatisfy { entries[$0].rank == $0 }
     if inOrder {
@@ -115,7 +116,7 @@ enum VocabularyLoader {
       let exact = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(used, 1))
       _ = exact.initialize(from: bytes[0..<used])
       bytes.deallocate()
-      return try Vocabulary(bytes: exact, offsets: offsets)
+      return try Vocabulary(bytes: exact, offsets: offsets, mergeTable: mergeTable)
     }
     let maxRank = entries.map(\.rank).max() ?? -1
     var byRank = [Int](repeating: -1, count: maxRank + 1)
@@ -141,7 +142,7 @@ enum VocabularyLoader {
       offsets[rank + 1] = UInt32(written)
     }
     bytes.deallocate()
-    return try Vocabulary(bytes: sorted, offsets: offsets)
+    return try Vocabulary(bytes: sorted, offsets: offsets, mergeTable: mergeTable)
   }
 
   /// Value of each base64 character, or -1.
