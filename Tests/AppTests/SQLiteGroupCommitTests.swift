@@ -166,6 +166,12 @@ import Vapor
       #expect(try await attempts(on: app.db).count == 64)
       let metrics = try await TestContext(app: app).send(.GET, "/metrics").bodyString
       #expect(metrics.contains("promptsmith_sqlite_writer_checkpoints_total "))
+      // Fluent's writer connection checkpoints by itself only past twice that.
+      let automatic = try await app.db.writeTransaction { database in
+        try await database.sql.raw("PRAGMA wal_autocheckpoint").first()?
+          .decode(column: "wal_autocheckpoint", as: Int.self)
+      }
+      #expect(automatic == 2 * SQLiteCheckpointer.pagesBeforeCheckpoint)
     }
   }
 

@@ -65,6 +65,11 @@ final class SQLiteDirectConnection: @unchecked Sendable {
     // through `pread` on every miss (4 % of the SQLite threads' samples under generate, under
     // 1 % after; perf, 2026-12-06). The cache grows only with the pages the writer touches.
     "PRAGMA cache_size = -32768",
+    // The direct connection hands its checkpoints to `SQLiteCheckpointer` at 4,000 pages (its
+    // hook replaces this setting there). Fluent's connection checkpoints in its own commits,
+    // on the writer's thread: at twice that, so that it does so only when its writes alone
+    // fill the log.
+    "PRAGMA wal_autocheckpoint = \(2 * SQLiteCheckpointer.pagesBeforeCheckpoint)",
   ]
 
   deinit {
