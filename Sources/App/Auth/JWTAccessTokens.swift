@@ -94,10 +94,7 @@ struct JWTAccessTokens: Sendable {
   /// made JSON decoding of the token 3 % of generate's event-loop samples (perf, 2026-12-06).
   static func header(of token: String) throws -> JWTHeader {
     let encoded = try DefaultJWTParser().getTokenParts(Array(token.utf8)).header
-    var base64 = String(decoding: encoded, as: UTF8.self)
-      .replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-    base64 += String(repeating: "=", count: (4 - base64.utf8.count % 4) % 4)
-    guard let json = Data(base64Encoded: base64) else {
+    guard let json = Data(base64URLEncoded: String(decoding: encoded, as: UTF8.self)) else {
       throw JWTError.malformedToken(reason: "The header is not base64url.")
     }
     do {
