@@ -13,10 +13,14 @@ public protocol SQLiteWriteGroup: Sendable {
 /// group of them, with the transaction's statements, in one job (``SQLiteGroupCommit/direct(_:)``).
 public protocol SQLiteDirectLane: Sendable {
   associatedtype Connection
-  /// Runs `body` on the connection, on the lane's thread, as one job.
-  func run(_ body: @escaping @Sendable (Connection) throws -> Void) async throws
+  /// Runs `body` on the lane's thread without waiting for it, with the lane's connection, or
+  /// with the error that kept it from opening (or the lane is shut down).
+  func submit(_ body: @escaping @Sendable (Result<Connection, any Error>) -> Void)
   /// Runs a statement of the transaction's own (`BEGIN IMMEDIATE`, `SAVEPOINT`…).
   func execute(_ sql: String, on connection: Connection) throws
+  /// A group's transaction failed with `error`: the lane drops the connection if the error may
+  /// have broken it, and opens another for the next group. Called on the lane's thread.
+  func transactionFailed(_ error: any Error, on connection: Connection)
 }
 
 /// The process's single SQLite writer: concurrent write transactions share one commit.
@@ -164,80 +168,118 @@ public final class SQLiteGroupCommit<Session: Sendable, Lane: SQLiteDirectLane>:
       state.draining = true
       return true
     }
-    if startsDraining {
-      Task(executorPreference: executor) { await self.drain() }
+    guard startsDraining else { return }
+    // Nobody was waiting, so `entry` heads the queue. A direct group goes straight to the
+    // lane's thread: one thread hand-over there and one back to the request, which is most of
+    // a lone generation's latency on a quiet server.
+    if entry.isDirect {
+      let group = nextGroup()
+      lane.submit { self.drainDirect(from: group, $0) }
+    } else {
+      Task(executorPreference: executor) { await self.drain(from: self.nextGroup()) }
     }
   }
 
-  /// Commits groups until nobody waits. A group takes the oldest waiting body and those of its
-  /// kind behind it.
-  private func drain() async {
-    while true {
-      let group: [Entry] = state.withLock { state in
-        guard let first = state.waiting.first else {
-          state.draining = false
-          return []
-        }
-        var taken: [Entry] = []
-        var left: [Entry] = []
-        for entry in state.waiting {
-          if taken.count < maxGroup && entry.isDirect == first.isDirect {
-            taken.append(entry)
-          } else {
-            left.append(entry)
-          }
-        }
-        state.waiting = left
-        return taken
+  /// The oldest waiting body and those of its kind behind it, at most `maxGroup`; empty, and no
+  /// longer draining, when nobody waits.
+  private func nextGroup() -> [Entry] {
+    state.withLock { state in
+      guard let first = state.waiting.first else {
+        state.draining = false
+        return []
       }
-      guard let first = group.first else { return }
+      var taken: [Entry] = []
+      var left: [Entry] = []
+      for entry in state.waiting {
+        if taken.count < maxGroup && entry.isDirect == first.isDirect {
+          taken.append(entry)
+        } else {
+          left.append(entry)
+        }
+      }
+      state.waiting = left
+      return taken
+    }
+  }
+
+  /// Commits Fluent groups, starting with `group`, until nobody waits or a direct group is
+  /// next, which it hands to the lane's thread.
+  private func drain(from group: [Entry]) async {
+    var group = group
+    while let first = group.first {
       if first.isDirect {
-        await commitDirect(group)
-      } else {
-        await commit(group)
+        let direct = group
+        lane.submit { self.drainDirect(from: direct, $0) }
+        return
       }
+      await commit(group)
+      group = nextGroup()
     }
   }
 
-  /// A group of direct bodies: the whole transaction in one job on the lane's thread.
-  private func commitDirect(_ group: [Entry]) async {
-    let outcome = Locked(GroupOutcome())
-    do {
-      try await lane.run { connection in
-        let execute = { (sql: String) in try self.lane.execute(sql, on: connection) }
-        try execute("BEGIN IMMEDIATE")
-        do {
-          let isolates = group.count > 1
-          for (index, entry) in group.enumerated() {
-            guard case .direct(let run) = entry.work else { continue }
-            if isolates { try execute("SAVEPOINT request") }
-            do {
-              let answer = try run(connection)
-              if isolates { try execute("RELEASE request") }
-              outcome.withLock { $0.answers.append(answer) }
-            } catch {
-              try execute(isolates ? "ROLLBACK TO request" : "ROLLBACK")
-              if isolates { try execute("RELEASE request") }
-              outcome.withLock { $0.failures[index] = error }
-            }
-          }
-          if !isolates && outcome.withLock({ $0.answers.isEmpty }) {
-            return  // rolled back above
-          }
-          try execute("COMMIT")
-          outcome.withLock { $0.committed = true }
-        } catch {
-          try? execute("ROLLBACK")
-          throw error
-        }
+  /// Commits direct groups on the lane's thread, starting with `group`, until nobody waits or
+  /// a Fluent group is next, which it hands to a task.
+  private func drainDirect(from group: [Entry], _ connection: Result<Lane.Connection, any Error>) {
+    var group = group
+    while let first = group.first {
+      if !first.isDirect {
+        let fluent = group
+        Task(executorPreference: executor) { await self.drain(from: fluent) }
+        return
       }
-    } catch  where !outcome.withLock({ $0.committed }) {
-      settle(group, outcome.withLock { $0 }, groupFailure: error)
-      return
-    } catch {
-      // The job's return failed after the commit: what it holds is written.
+      switch connection {
+      case .success(let connection):
+        guard commitDirect(group, on: connection) else {
+          // The lane may have dropped the connection: the next group asks for it anew.
+          let next = nextGroup()
+          if !next.isEmpty { lane.submit { self.drainDirect(from: next, $0) } }
+          return
+        }
+      case .failure(let error): settle(group, GroupOutcome(), groupFailure: error)
+      }
+      group = nextGroup()
     }
-    settle(group, outcome.withLock { $0 }, groupFailure: nil)
+  }
+
+  /// A group of direct bodies: the whole transaction, on the lane's thread. False when the
+  /// transaction itself failed (not one of its bodies).
+  private func commitDirect(_ group: [Entry], on connection: Lane.Connection) -> Bool {
+    var outcome = GroupOutcome()
+    let execute = { (sql: String) in try self.lane.execute(sql, on: connection) }
+    do {
+      try execute("BEGIN IMMEDIATE")
+      do {
+        let isolates = group.count > 1
+        for (index, entry) in group.enumerated() {
+          guard case .direct(let run) = entry.work else { continue }
+          if isolates { try execute("SAVEPOINT request") }
+          do {
+            let answer = try run(connection)
+            if isolates { try execute("RELEASE request") }
+            outcome.answers.append(answer)
+          } catch {
+            try execute(isolates ? "ROLLBACK TO request" : "ROLLBACK")
+            if isolates { try execute("RELEASE request") }
+            outcome.failures[index] = error
+          }
+        }
+        if !isolates && outcome.answers.isEmpty {
+          // Rolled back above.
+          settle(group, outcome, groupFailure: nil)
+          return true
+        }
+        try execute("COMMIT")
+      } catch {
+        try? execute("ROLLBACK")
+        throw error
+      }
+    } catch {
+      lane.transactionFailed(error, on: connection)
+      settle(group, outcome, groupFailure: error)
+      return false
+    }
+    settle(group, outcome, groupFailure: nil)
+    return true
   }
 
   /// What a group's bodies did: their answers, their own errors, and whether it committed.

@@ -34,7 +34,14 @@ if arguments.dropFirst().first == "migrate", isatty(STDIN_FILENO) == 0,
 }
 var environment = try Environment.detect(arguments: arguments)
 let level = AppConfig.logLevel(named: ProcessInfo.processInfo.environment["LOG_LEVEL"]) ?? .info
-LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: level) }
+// The servers' log lines go out in batches; the other commands' between their own output.
+let longRunning = ["serve", "worker"].contains(arguments.dropFirst().first ?? "serve")
+LoggingSystem.bootstrap { label in
+  JSONLogHandler(
+    label: label, level: level,
+    sink: longRunning ? JSONLogHandler.batchedStandardOutput : JSONLogHandler.standardOutput)
+}
+atexit { BatchedLogOutput.standardOutput.flush() }
 let bootLogger = Logger(label: "promptsmith")
 
 // Making the application first loads `.env` files into the environment.

@@ -15,7 +15,7 @@ import Testing
   @Test func eachEventIsOneJSONObjectWithTheRequestContext() throws {
     let lines = Lines()
     var logger = Logger(label: "test") { label in
-      JSONLogHandler(label: label, level: .debug, sink: { lines.append($0) })
+      JSONLogHandler(label: label, level: .debug, sink: { line, _ in lines.append(line) })
     }
     logger[metadataKey: LogKeys.requestID] = "req-1"
     logger[metadataKey: LogKeys.userID] = "user-7"

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import Jobs
+import NIOPosix
 import SQLKit
 import Testing
 import Vapor
@@ -251,6 +252,43 @@ import Vapor
       }
       try await other.asyncShutdown()
       #expect(try await attempts(on: app.db).count == 40)
+    }
+  }
+
+  @Test func directWritesAreAnsweredWhenTheLaneCannotOpenItsFileOrHasStopped() async throws {
+    let threadPool = NIOThreadPool(numberOfThreads: 1)
+    threadPool.start()
+    let folder = FileManager.default.temporaryDirectory
+      .appendingPathComponent("promptsmith-missing-\(UUID().uuidString)")
+    let path = folder.appendingPathComponent("db.sqlite").path
+    let thread = SQLiteWriterThread(
+      threadPool: threadPool, path: path,
+      checkpointer: SQLiteCheckpointer(path: path, logger: Logger(label: "test")))
+    let writer = AppWriteGroup(
+      lease: { _ in throw Refused() }, lane: thread, sql: { $0.sql })
+    // The folder does not exist: every write of every group gets the error, none waits.
+    for _ in 0..<2 {
+      await withThrowingTaskGroup(of: Void.self) { group in
+        for _ in 0..<8 {
+          group.addTask {
+            await #expect(throws: SQLiteDirectError.self) {
+              try await writer.direct { connection in _ = try connection.rows("SELECT 1", []) }
+            }
+          }
+        }
+      }
+    }
+    // Once the file can be created, the next group opens it.
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let one = try await writer.direct { connection in
+      try connection.rows("SELECT 1 AS one", [])[0].decode(column: "one", as: Int.self)
+    }
+    #expect(one == 1)
+    await thread.close()
+    try await threadPool.shutdownGracefully()
+    await #expect(throws: SQLiteWriterClosed.self) {
+      try await writer.direct { connection in _ = try connection.rows("SELECT 1", []) }
     }
   }
 

@@ -9,11 +9,12 @@ public struct JSONLogHandler: LogHandler {
   public var logLevel: Logger.Level
   public var metadataProvider: Logger.MetadataProvider?
   private let label: String
-  private let sink: @Sendable (String) -> Void
+  private let sink: @Sendable (_ line: String, _ level: Logger.Level) -> Void
 
   public init(
     label: String, level: Logger.Level = .info,
-    sink: @escaping @Sendable (String) -> Void = JSONLogHandler.standardOutput
+    sink: @escaping @Sendable (_ line: String, _ level: Logger.Level) -> Void =
+      JSONLogHandler.standardOutput
   ) {
     self.label = label
     self.logLevel = level
@@ -45,10 +46,18 @@ public struct JSONLogHandler: LogHandler {
       line += ",\"metadata\":" + Self.render(.dictionary(merged))
     }
     line += "}\n"
-    sink(line)
+    sink(line, event.level)
   }
 
-  @Sendable public static func standardOutput(_ line: String) {
+  /// Standard output in batches (`BatchedLogOutput`), a line at `warning` or above at once:
+  /// for the long-running commands (`serve`, `worker`).
+  @Sendable public static func batchedStandardOutput(_ line: String, level: Logger.Level) {
+    BatchedLogOutput.standardOutput.write(line, now: level >= .warning)
+  }
+
+  /// Standard output, each line as it is logged: for the short commands, whose own output
+  /// goes to standard output between their log lines.
+  @Sendable public static func standardOutput(_ line: String, level: Logger.Level) {
     var bytes = Array(line.utf8)
     bytes.withUnsafeMutableBytes { buffer in
       var offset = 0

@@ -81,6 +81,19 @@ extension Database {
     return try await self.sql.raw(statement.queryString(dialect: .sqlite)).all()
   }
 
+  /// Both statements' rows: on PostgreSQL side by side on two connections, on SQLite in one
+  /// job of a reader.
+  func rows(_ first: some FixedStatement, _ second: some FixedStatement) async throws
+    -> ([any SQLRow], [any SQLRow])
+  {
+    if let readers = SQLiteWriterSetup.writer(of: self)?.readers {
+      return try await readers.rows(first, second)
+    }
+    async let firstRows = rows(first)
+    async let secondRows = rows(second)
+    return try await (firstRows, secondRows)
+  }
+
   /// The statement's first row, or nil.
   func firstRow(_ statement: some FixedStatement) async throws -> (any SQLRow)? {
     try await rows(statement).first

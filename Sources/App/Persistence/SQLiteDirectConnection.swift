@@ -320,17 +320,22 @@ final class SQLiteWriterThread: SQLiteDirectLane, @unchecked Sendable {
     self.checkpointer = checkpointer
   }
 
-  func run(_ body: @escaping @Sendable (SQLiteDirectConnection) throws -> Void) async throws {
-    try await threadPool.runIfActive {
-      let connection = try self.connection ?? self.open()
-      self.connection = connection
-      do {
-        try body(connection)
-      } catch let error as SQLiteDirectError where error.code & 0xFF == 10 {
-        // SQLITE_IOERR: open a new connection for the next group.
-        self.connection = nil
-        throw error
-      }
+  func submit(_ body: @escaping @Sendable (Result<SQLiteDirectConnection, any Error>) -> Void) {
+    threadPool.submit { state in
+      guard case .active = state else { return body(.failure(SQLiteWriterClosed())) }
+      body(
+        Result {
+          let connection = try self.connection ?? self.open()
+          self.connection = connection
+          return connection
+        })
+    }
+  }
+
+  func transactionFailed(_ error: any Error, on connection: SQLiteDirectConnection) {
+    // SQLITE_IOERR: open a new connection for the next group.
+    if let error = error as? SQLiteDirectError, error.code & 0xFF == 10 {
+      self.connection = nil
     }
   }
 
@@ -348,4 +353,9 @@ final class SQLiteWriterThread: SQLiteDirectLane, @unchecked Sendable {
   func close() async {
     _ = try? await threadPool.runIfActive { self.connection = nil }
   }
+}
+
+/// A write submitted after the writer's thread stopped (the server is shutting down).
+struct SQLiteWriterClosed: Error, CustomStringConvertible {
+  var description: String { "the SQLite writer is shut down" }
 }

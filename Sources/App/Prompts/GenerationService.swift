@@ -65,13 +65,9 @@ struct GenerationService: Sendable {
     } catch {
       throw AppError.validation(field: "model", reason: "\(error)")
     }
-    // Two independent reads, side by side on separate connections.
-    async let foundIssue = GenerationIssue.find(
-      request.issueID, companyID: principal.companyID, on: database)
-    async let foundTemplate = Self.template(
-      request, companyID: principal.companyID, on: database)
-    guard let issue = try await foundIssue else { throw AppError.notFound("Issue") }
-    let template = try await foundTemplate
+    let (issue, template) = try await Self.issueAndTemplate(
+      of: request, companyID: principal.companyID, on: database)
+    guard let issue else { throw AppError.notFound("Issue") }
     var stored: GenerationTemplate.Version?
     if request.templateID != nil {
       guard let template else { throw AppError.notFound("Template") }
@@ -136,14 +132,28 @@ struct GenerationService: Sendable {
       template: template, vars: vars)
   }
 
-  /// The request's template (at its version); nil when it names none or it does not exist.
-  private static func template(
-    _ request: GenerationRequest, companyID: UUID, on database: any Database
-  ) async throws -> GenerationTemplate? {
-    guard let id = request.templateID else { return nil }
-    return try await GenerationTemplate.find(
-      id, companyID: companyID, version: request.templateVersion, label: request.templateLabel,
-      on: database)
+  /// The request's issue and template (at its version), read together; nil when the issue
+  /// does not exist, when the request names no template or it does not exist.
+  private static func issueAndTemplate(
+    of request: GenerationRequest, companyID: UUID, on database: any Database
+  ) async throws -> (GenerationIssue?, GenerationTemplate?) {
+    guard let templateID = request.templateID else {
+      let issue = try await GenerationIssue.find(
+        request.issueID, companyID: companyID, on: database)
+      return (issue, nil)
+    }
+    let (issueRows, templateRows) = try await database.rows(
+      GenerationIssue.Statement(id: request.issueID, companyID: companyID),
+      GenerationTemplate.Statement(
+        id: templateID, companyID: companyID, version: request.templateVersion,
+        label: request.templateLabel))
+    let issue = try issueRows.first.map { try GenerationIssue(id: request.issueID, row: $0) }
+    guard let issue else { return (nil, nil) }
+    let template = try templateRows.first.map {
+      try GenerationTemplate(
+        id: templateID, version: request.templateVersion, label: request.templateLabel, row: $0)
+    }
+    return (issue, template)
   }
 
   static func renderFailed(_ error: TemplateError, field: String) -> AppError {

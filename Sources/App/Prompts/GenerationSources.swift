@@ -16,26 +16,9 @@ struct GenerationIssue: Sendable {
 
   /// The company's issue with its tracker's name, or nil.
   static func find(_ id: UUID, companyID: UUID, on database: any Database) async throws -> Self? {
-    guard let row = try await database.firstRow(Statement(id: id, companyID: companyID))
-    else { return nil }
-    let labelsJSON = try row.decode(column: "labels_json", as: String.self)
-    let fields = IssueContext.Fields(
-      key: try row.decode(column: "ext_key", as: String.self),
-      title: try row.decode(column: "title", as: String.self),
-      description: try row.decode(column: "description_md", as: String.self),
-      criteria: try row.decode(column: "criteria_md", as: String.self),
-      status: try row.decode(column: "status", as: String.self),
-      statusCategory: try row.decode(column: "status_category", as: String.self),
-      priority: try row.decode(column: "priority", as: String?.self),
-      type: try row.decode(column: "issue_type", as: String?.self),
-      labels: (try? JSONDecoder().decode([String].self, from: Data(labelsJSON.utf8))) ?? [],
-      assigneeName: try row.decode(column: "assignee_name", as: String?.self),
-      assigneeEmail: try row.decode(column: "assignee_email", as: String?.self),
-      url: try row.decode(column: "url", as: String?.self))
-    return Self(
-      id: id,
-      variables: IssueContext.variables(
-        of: fields, trackerName: try row.decode(column: "tracker_name", as: String?.self) ?? ""))
+    try await database.firstRow(Statement(id: id, companyID: companyID)).map {
+      try Self(id: id, row: $0)
+    }
   }
 
   struct Statement: FixedStatement {
@@ -79,37 +62,29 @@ struct GenerationTemplate: Sendable {
   static func find(
     _ id: UUID, companyID: UUID, version: Int?, label: String?, on database: any Database
   ) async throws -> Self? {
-    let lookedUp: String? =
-      version != nil || label == TemplateLabelName.latest
-      ? nil : label ?? TemplateLabelName.production
-    guard
-      let row = try await database.firstRow(
-        Statement(id: id, companyID: companyID, version: version, label: lookedUp))
-    else { return nil }
-    let labelVersion = try row.decode(column: "label_version", as: Int?.self)
-    if let label, label != TemplateLabelName.latest, labelVersion == nil {
-      throw AppError.notFound("Label \"\(label)\" of this template")
-    }
-    let used: String? =
-      version != nil ? nil : labelVersion != nil ? lookedUp : TemplateLabelName.latest
-    let versionID = try row.decode(column: "version_id", as: UUID?.self)
-    return Self(
-      id: id, name: try row.decode(column: "name", as: String.self),
-      archived: try !row.decodeNil(column: "archived_at"),
-      versionNumber: try version ?? labelVersion
-        ?? row.decode(column: "latest_version", as: Int.self),
-      label: used,
-      version: try versionID.map {
-        Version(
-          id: $0, bodyMarkdown: try row.decode(column: "version_body", as: String.self),
-          lintJSON: try row.decode(column: "version_lint", as: String?.self),
-          maxTokens: try row.decode(column: "version_max_tokens", as: Int?.self))
-      })
+    try await database.firstRow(
+      Statement(id: id, companyID: companyID, version: version, label: label)
+    ).map { try Self(id: id, version: version, label: label, row: $0) }
   }
 
   /// `$4` is the label to look up (nil: none); the version is `$3`, else the label's, else the
   /// latest.
   struct Statement: FixedStatement {
+    /// For the version and label a request asks for.
+    init(id: UUID, companyID: UUID, version: Int?, label: String?) {
+      self.id = id
+      self.companyID = companyID
+      self.version = version
+      self.label = Self.lookedUp(version: version, label: label)
+    }
+
+    /// The label to look up: none for a version number or `latest`, else the one asked for,
+    /// else `production`.
+    static func lookedUp(version: Int?, label: String?) -> String? {
+      version != nil || label == TemplateLabelName.latest
+        ? nil : label ?? TemplateLabelName.production
+    }
+
     static let sql = """
       SELECT prompt_templates.name, prompt_templates.archived_at,
         prompt_templates.latest_version, l.version AS label_version, v.id AS version_id,
@@ -127,5 +102,56 @@ struct GenerationTemplate: Sendable {
     let version: Int?
     let label: String?
     var values: [BoundValue] { [.uuid(id), .uuid(companyID), .int(version), .text(label)] }
+  }
+}
+
+extension GenerationIssue {
+  /// The issue of `Statement`'s row.
+  init(id: UUID, row: any SQLRow) throws {
+    let labelsJSON = try row.decode(column: "labels_json", as: String.self)
+    let fields = IssueContext.Fields(
+      key: try row.decode(column: "ext_key", as: String.self),
+      title: try row.decode(column: "title", as: String.self),
+      description: try row.decode(column: "description_md", as: String.self),
+      criteria: try row.decode(column: "criteria_md", as: String.self),
+      status: try row.decode(column: "status", as: String.self),
+      statusCategory: try row.decode(column: "status_category", as: String.self),
+      priority: try row.decode(column: "priority", as: String?.self),
+      type: try row.decode(column: "issue_type", as: String?.self),
+      labels: (try? JSONDecoder().decode([String].self, from: Data(labelsJSON.utf8))) ?? [],
+      assigneeName: try row.decode(column: "assignee_name", as: String?.self),
+      assigneeEmail: try row.decode(column: "assignee_email", as: String?.self),
+      url: try row.decode(column: "url", as: String?.self))
+    self.init(
+      id: id,
+      variables: IssueContext.variables(
+        of: fields, trackerName: try row.decode(column: "tracker_name", as: String?.self) ?? ""))
+  }
+}
+
+extension GenerationTemplate {
+  /// The template of `Statement`'s row, for the version and label asked for; 404 when the
+  /// label is not set.
+  init(id: UUID, version: Int?, label: String?, row: any SQLRow) throws {
+    let lookedUp = Statement.lookedUp(version: version, label: label)
+    let labelVersion = try row.decode(column: "label_version", as: Int?.self)
+    if let label, label != TemplateLabelName.latest, labelVersion == nil {
+      throw AppError.notFound("Label \"\(label)\" of this template")
+    }
+    let used: String? =
+      version != nil ? nil : labelVersion != nil ? lookedUp : TemplateLabelName.latest
+    let versionID = try row.decode(column: "version_id", as: UUID?.self)
+    self.init(
+      id: id, name: try row.decode(column: "name", as: String.self),
+      archived: try !row.decodeNil(column: "archived_at"),
+      versionNumber: try version ?? labelVersion
+        ?? row.decode(column: "latest_version", as: Int.self),
+      label: used,
+      version: try versionID.map {
+        Version(
+          id: $0, bodyMarkdown: try row.decode(column: "version_body", as: String.self),
+          lintJSON: try row.decode(column: "version_lint", as: String?.self),
+          maxTokens: try row.decode(column: "version_max_tokens", as: Int?.self))
+      })
   }
 }

@@ -14,7 +14,7 @@ enum ProcessLogs {
     LoggingSystem.bootstrap { label in
       JSONLogHandler(
         label: label, level: .trace,
-        sink: { line in
+        sink: { line, _ in
           lines.append(line)
           if line.contains(#""level":"warning""#) || line.contains(#""level":"error""#) {
             FileHandle.standardError.write(Data(line.utf8))
