@@ -44,6 +44,28 @@ import Testing
     }
   }
 
+  /// Migration 025 drops the audit indexes no query reads; reverting it brings them back.
+  @Test(arguments: TestDatabase.all)
+  func theUnreadAuditIndexesAreGone(_ database: TestDatabase) async throws {
+    try await withTestApp(database) { ctx in
+      let sql = ctx.app.db.sql
+      let names = { () async throws -> Set<String> in
+        let query: SQLQueryString =
+          database == .sqlite
+          ? "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'audit_events'"
+          : "SELECT indexname AS name FROM pg_indexes WHERE tablename = 'audit_events'"
+        return Set(
+          try await sql.raw(query).all().map { try $0.decode(column: "name", as: String.self) })
+      }
+      let dropped = Set(DropUnreadIndexes.dropped.map(\.name))
+      #expect(try await names().isDisjoint(with: dropped))
+      try await DropUnreadIndexes().revert(on: ctx.app.db)
+      #expect(try await names().isSuperset(of: dropped))
+      try await DropUnreadIndexes().prepare(on: ctx.app.db)
+      #expect(try await names().isDisjoint(with: dropped))
+    }
+  }
+
   /// PostgreSQL compresses the large text columns with lz4 (migration 012).
   @Test func largeTextColumnsUseLZ4() async throws {
     guard TestDatabase.all.contains(.postgres) else { return }

@@ -34,5 +34,6 @@ enum AppMigrations {
     UpdateTrackersAddScope(),
     UpdateTrackersAddSweptAt(),
     UpdatePromptsAddVersionCount(),
+    DropUnreadIndexes(),
   ]
 }
