@@ -83,6 +83,54 @@ import Vapor
     }
   }
 
+  /// A verified token is not verified again until it expires; a token one byte away from it
+  /// is, and is refused.
+  @Test func aVerifiedTokenIsRememberedWithinItsTimeBoundsOnly() async throws {
+    let tokens = await JWTAccessTokens(secret: Array(Self.secret.utf8))
+    let token = try Self.forge()
+    let now = Date()
+    let first = try await tokens.verify(token, now: now)
+    #expect(try await tokens.verify(token, now: now.addingTimeInterval(60)).id == first.id)
+    // One signature character changed: not the remembered string, so verified, and refused.
+    var altered = Array(token)
+    altered[altered.count - 2] = altered[altered.count - 2] == "A" ? "B" : "A"
+    await #expect(throws: (any Error).self) {
+      try await tokens.verify(String(altered), now: now)
+    }
+    // Past its expiry the remembered token is refused like any other.
+    await #expect(throws: (any Error).self) {
+      try await tokens.verify(token, now: now.addingTimeInterval(901))
+    }
+  }
+
+  @Test func theRememberedTokensStayWithinTheirCapacity() throws {
+    let remembered = VerifiedAccessTokens(capacity: 3)
+    let now = Date()
+    let claims = { (expiry: TimeInterval) -> JWTAccessTokenClaims in
+      JWTAccessTokenClaims(
+        subject: "user", role: "developer", companyID: "c", sessionID: "s",
+        issuedAt: .init(value: now), notBefore: .init(value: now.addingTimeInterval(-1)),
+        expiration: .init(value: now.addingTimeInterval(expiry)),
+        issuerClaim: .init(value: JWTAccessTokenClaims.issuer),
+        audienceClaim: .init(value: [JWTAccessTokenClaims.audience]), id: "j")
+    }
+    remembered.remember("a", claims(60), at: now)
+    remembered.remember("b", claims(1), at: now)
+    remembered.remember("c", claims(60), at: now)
+    // Full: the one expired by then goes.
+    remembered.remember("d", claims(60), at: now.addingTimeInterval(2))
+    #expect(remembered.count == 3)
+    #expect(remembered.claims(of: "b", at: now.addingTimeInterval(2)) == nil)
+    #expect(remembered.claims(of: "a", at: now.addingTimeInterval(2)) != nil)
+    // Full with none expired: all go, the new one stays.
+    remembered.remember("e", claims(60), at: now.addingTimeInterval(2))
+    #expect(remembered.count == 1)
+    #expect(remembered.claims(of: "e", at: now.addingTimeInterval(2)) != nil)
+    // An expired one is refused and forgotten.
+    #expect(remembered.claims(of: "e", at: now.addingTimeInterval(61)) == nil)
+    #expect(remembered.count == 0)
+  }
+
   @Test func aTamperedPayloadIsRefused() async throws {
     let tokens = await JWTAccessTokens(secret: Array(Self.secret.utf8))
     let parts = try Self.forge().split(separator: ".").map(String.init)

@@ -34,12 +34,17 @@ struct JWTAccessTokenClaims: JWTPayload {
 
   /// jwt-kit checks no claim by itself (RFC 8725 §3.8): every one that matters is checked here.
   func verify(using algorithm: some JWTAlgorithm) async throws {
-    try expiration.verifyNotExpired()
-    try notBefore.verifyNotBefore()
+    try verifyTimeBounds(at: Date())
     guard issuerClaim.value == Self.issuer else {
       throw JWTError.claimVerificationFailure(failedClaim: issuerClaim, reason: "wrong issuer")
     }
     try audienceClaim.verifyIntendedAudience(includes: Self.audience)
+  }
+
+  /// Not expired and not before its time, at `now`.
+  func verifyTimeBounds(at now: Date) throws {
+    try expiration.verifyNotExpired(currentDate: now)
+    try notBefore.verifyNotBefore(currentDate: now)
   }
 }
 
@@ -48,6 +53,7 @@ struct JWTAccessTokenClaims: JWTPayload {
 struct JWTAccessTokens: Sendable {
   static let lifetime: TimeInterval = 15 * 60
   private let keys: JWTKeyCollection
+  private let verified = VerifiedAccessTokens()
 
   init(secret: [UInt8]) async {
     keys = JWTKeyCollection()
@@ -78,7 +84,16 @@ struct JWTAccessTokens: Sendable {
     return try await keys.sign(claims, header: header)
   }
 
-  func verify(_ token: String) async throws -> JWTAccessTokenClaims {
+  func verify(_ token: String, now: Date = Date()) async throws -> JWTAccessTokenClaims {
+    if let claims = verified.claims(of: token, at: now) { return claims }
+    let claims = try await verifySignatureAndClaims(token)
+    // jwt-kit checked the time bounds at its own reading of the clock.
+    try claims.verifyTimeBounds(at: now)
+    verified.remember(token, claims, at: now)
+    return claims
+  }
+
+  private func verifySignatureAndClaims(_ token: String) async throws -> JWTAccessTokenClaims {
     let header = try Self.header(of: token)
     guard header.alg == "HS256" else {
       throw JWTError.generic(identifier: "alg", reason: "only HS256 is accepted")

@@ -18,6 +18,8 @@ enum NULCharacter {
   /// A violation for each string or member name in `value` that holds U+0000, at its JSON
   /// Pointer.
   static func violations(in value: JSONValue, at pointer: String = "") -> [SchemaViolation] {
+    // Every request body passes here: look before building any member's pointer.
+    guard isAnywhere(in: value) else { return [] }
     switch value {
     case .string(let text):
       return isIn(text) ? [SchemaViolation(pointer: pointer, reason: reason)] : []
@@ -33,6 +35,17 @@ enum NULCharacter {
       }
     default:
       return []
+    }
+  }
+
+  /// Whether a string or member name anywhere in `value` holds U+0000.
+  static func isAnywhere(in value: JSONValue) -> Bool {
+    switch value {
+    case .string(let text): isIn(text)
+    case .array(let items): items.contains { isAnywhere(in: $0) }
+    case .object(let object):
+      object.keys.contains { isIn($0) } || object.values.contains { isAnywhere(in: $0) }
+    default: false
     }
   }
 }
