@@ -92,9 +92,10 @@ struct BytePairEncoder: ~Copyable {
 
   /// Pieces longer than this (bytes) use the heap merger; shorter ones the plain scan, which is
   /// faster while the pieces are a few parts. Measured with scripts/bench-tokenizer.sh's inputs
-  /// (2026-12-07): at 8 rather than 256, CJK text is counted 45 % faster (a sentence is one
-  /// piece of some 70 bytes), Cyrillic and Arabic 10–15 %, emoji 20 %; English and code within
-  /// 2 %, whitespace-heavy text 7 % slower.
+  /// (bench/results/2026-12-07-0110-tokenizer-heap-from-8-bytes.txt): at 8 rather than 256,
+  /// CJK text (a sentence is one piece of some 70 bytes) was counted 45 % faster, Cyrillic and
+  /// Arabic 10–15 %, emoji 20 %; English and code within 2 %, whitespace-heavy text 5 % slower.
+  /// 4 and 12 were no better.
   static let longPieceThreshold = 8
 
   mutating func mergeByScan<Sink: TokenSink>(
@@ -228,14 +229,6 @@ struct BytePairEncoder: ~Copyable {
     }
 
     let mergesByTokens = vocabulary.hasMergeTable
-    // The rank of the part at `start` joined with its successor (see `mergeByScan`).
-    @inline(__always) func joined(_ start: Int) -> UInt32 {
-      let successor = next[start]
-      guard successor < length else { return Vocabulary.noRank }
-      return mergesByTokens
-        ? vocabulary.mergeRank(tokens[start], tokens[successor])
-        : vocabulary.rank(of: piece + start, length: next[successor] - start)
-    }
 
     while heapCount > 0 {
       let entry = heap[0]
@@ -254,12 +247,26 @@ struct BytePairEncoder: ~Copyable {
       next[start] = after
       if after < length { previous[after] = start }
       ranks[removed] = Vocabulary.noRank
-      ranks[start] = joined(start)
-      if ranks[start] != Vocabulary.noRank { push(ranks[start], start) }
+      // The ranks of the merged part joined with its neighbours (see `mergeByScan`), written
+      // out for the same reason.
+      if after < length {
+        let rank =
+          mergesByTokens
+          ? vocabulary.mergeRank(tokens[start], tokens[after])
+          : vocabulary.rank(of: piece + start, length: next[after] - start)
+        ranks[start] = rank
+        if rank != Vocabulary.noRank { push(rank, start) }
+      } else {
+        ranks[start] = Vocabulary.noRank
+      }
       let before = previous[start]
       if before >= 0 {
-        ranks[before] = joined(before)
-        if ranks[before] != Vocabulary.noRank { push(ranks[before], before) }
+        let rank =
+          mergesByTokens
+          ? vocabulary.mergeRank(tokens[before], tokens[start])
+          : vocabulary.rank(of: piece + before, length: after - before)
+        ranks[before] = rank
+        if rank != Vocabulary.noRank { push(rank, before) }
       }
     }
     var start = 0
