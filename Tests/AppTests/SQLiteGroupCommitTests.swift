@@ -1,3 +1,4 @@
+import CSQLiteShared
 import Fluent
 import Foundation
 import Jobs
@@ -252,6 +253,36 @@ import Vapor
       }
       try await other.asyncShutdown()
       #expect(try await attempts(on: app.db).count == 40)
+    }
+  }
+
+  /// The writer's connection writes each commit's log frames with one `pwrite`
+  /// (`batched_wal.c`), and what it committed is there for the other connections and after
+  /// a reopening.
+  @Test func theWritersLogFramesGoOutTogether() async throws {
+    #expect(SQLiteDirectConnection.batchedWALVFS == PS_BATCHED_WAL_VFS)
+    try await withSQLiteFileAt { app, path in
+      let writer = try writer(of: app)
+      let before = ps_batched_wal_statistics()
+      try await withThrowingTaskGroup(of: Void.self) { group in
+        for index in 0..<40 {
+          group.addTask {
+            try await writer.direct { connection in
+              _ = try connection.rows(Self.insertSQL, Self.values("user\(index)@example.com"))
+            }
+          }
+        }
+        try await group.waitForAll()
+      }
+      let after = ps_batched_wal_statistics()
+      let (writes, flushes) = (after.writes - before.writes, after.flushes - before.flushes)
+      // A commit is at least two frames, each a header and a page: four writes, one flush.
+      #expect(flushes > 0 && writes >= 4 * flushes, "\(writes) writes, \(flushes) flushes")
+      #expect(try await attempts(on: app.db).count == 40)
+      let reopened = try SQLiteDirectConnection(path: path, busyTimeout: .seconds(1))
+      #expect(
+        try reopened.rows("SELECT COUNT(*) AS n FROM login_attempts", [])[0]
+          .decode(column: "n", as: Int.self) == 40)
     }
   }
 

@@ -57,6 +57,22 @@ int sqlite_nio_sqlite3_wal_checkpoint_v2(
   sqlite3 *db, const char *name, int mode, int *logFrames, int *checkpointedFrames);
 int sqlite_nio_sqlite3_extended_errcode(sqlite3 *db);
 
+/// The name of the VFS that `ps_batched_wal_vfs_register` adds (batched_wal.c): SQLite's
+/// default VFS, with the writes of each commit's log frames gathered into one `pwrite` at the
+/// log's sync. For the writer's own connection, which syncs every commit (`synchronous` FULL).
+#define PS_BATCHED_WAL_VFS "promptsmith-batched-wal"
+
+/// Registers that VFS (not as the default); SQLITE_OK, or the error. Call it once.
+int ps_batched_wal_vfs_register(void);
+
+/// How many log writes SQLite asked that VFS for, and how many `pwrite`s it made of them.
+typedef struct ps_batched_wal_counts {
+  int64_t writes;
+  int64_t flushes;
+} ps_batched_wal_counts;
+
+ps_batched_wal_counts ps_batched_wal_statistics(void);
+
 /// Binds a copy of `text` (SQLITE_TRANSIENT): the Swift string's bytes live only for the call.
 static inline int ps_sqlite3_bind_text_copy(
   sqlite3_stmt *statement, int index, const char *text, int bytes)
