@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 
@@ -10,7 +11,8 @@ import NIOPosix
 
 /// Blobs in a local folder at content-addressed paths (`ab/cd/<sha256>`). Each write goes to a
 /// temporary file in the target folder, is fsynced, renamed over the final name and the folder
-/// fsynced, so a crash leaves either the whole object or none under its name.
+/// fsynced, so a crash leaves either the whole object or none under its name. A folder it
+/// creates is synced in its parent too (POSIX asks for it; ext4 happens to do it by itself).
 struct FileBlobStorage: BlobStorage {
   static let temporaryPrefix = ".tmp-"
 
@@ -28,7 +30,7 @@ struct FileBlobStorage: BlobStorage {
       if FileManager.default.fileExists(atPath: target.path) {
         if utimes(target.path, nil) == 0 { return }
       }
-      try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+      try Self.createFolderDurably(folder, root: root)
       let temporary = folder.appendingPathComponent(
         Self.temporaryPrefix + UUID().uuidString.lowercased())
       do {
@@ -117,6 +119,39 @@ struct FileBlobStorage: BlobStorage {
       }
     }
     guard fsync(descriptor) == 0 else { throw StorageError("fsync \(path): \(lastError())") }
+  }
+
+  /// Folders whose entry in their parent is known durable in this process: created by it and
+  /// the parent synced, or synced once since it started. At most the 65,536 `ab/cd` folders and
+  /// their 256 parents.
+  private static let durableFolders = NIOLockedValueBox(Set<String>())
+
+  /// Creates `folder` and any folder above it up to the root, each made durable in its parent:
+  /// the folder's own sync after the rename does not make its entry in the parent durable, and
+  /// a crash could otherwise lose a freshly created `ab/cd/` with the object in it. A folder
+  /// another upload is creating at the same moment is synced here too, not taken on trust.
+  private static func createFolderDurably(_ folder: URL, root: String) throws {
+    if !durableFolders.withLockedValue({ $0.contains(root) }) {
+      // The configured folder itself, once per process.
+      try FileManager.default.createDirectory(
+        atPath: root, withIntermediateDirectories: true)
+      try syncFolder(URL(fileURLWithPath: root).deletingLastPathComponent().path)
+      durableFolders.withLockedValue { _ = $0.insert(root) }
+    }
+    var chain: [URL] = []
+    var candidate = folder
+    while candidate.path.count > root.count {
+      chain.append(candidate)
+      candidate = candidate.deletingLastPathComponent()
+    }
+    for level in chain.reversed() where !durableFolders.withLockedValue({ $0.contains(level.path) })
+    {
+      if mkdir(level.path, 0o750) != 0 && errno != EEXIST {
+        throw StorageError("cannot create \(level.path): \(lastError())")
+      }
+      try syncFolder(level.deletingLastPathComponent().path)
+      durableFolders.withLockedValue { _ = $0.insert(level.path) }
+    }
   }
 
   /// Makes the rename itself durable.
