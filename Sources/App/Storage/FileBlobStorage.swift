@@ -30,7 +30,7 @@ struct FileBlobStorage: BlobStorage {
       if FileManager.default.fileExists(atPath: target.path) {
         if utimes(target.path, nil) == 0 { return }
       }
-      try Self.createFolderDurably(folder, root: root)
+      try createFoldersDurably(for: key)
       let temporary = folder.appendingPathComponent(
         Self.temporaryPrefix + UUID().uuidString.lowercased())
       do {
@@ -126,31 +126,28 @@ struct FileBlobStorage: BlobStorage {
   /// their 256 parents.
   private static let durableFolders = NIOLockedValueBox(Set<String>())
 
-  /// Creates `folder` and any folder above it up to the root, each made durable in its parent:
-  /// the folder's own sync after the rename does not make its entry in the parent durable, and
-  /// a crash could otherwise lose a freshly created `ab/cd/` with the object in it. A folder
-  /// another upload is creating at the same moment is synced here too, not taken on trust.
-  private static func createFolderDurably(_ folder: URL, root: String) throws {
-    if !durableFolders.withLockedValue({ $0.contains(root) }) {
-      // The configured folder itself, once per process.
-      try FileManager.default.createDirectory(
-        atPath: root, withIntermediateDirectories: true)
-      try syncFolder(URL(fileURLWithPath: root).deletingLastPathComponent().path)
-      durableFolders.withLockedValue { _ = $0.insert(root) }
+  /// Creates the root and the folders of `key` under it (`ab/`, `ab/cd/`), each made durable in
+  /// its parent: the folder's own sync after the rename does not make its entry in the parent
+  /// durable, and a crash could otherwise lose a freshly created `ab/cd/` with the object in
+  /// it. A folder another upload is creating at the same moment is synced here too, not taken
+  /// on trust.
+  private func createFoldersDurably(for key: BlobKey) throws {
+    var level = URL(fileURLWithPath: root)
+    var levels = [level]
+    for component in key.path.split(separator: "/").dropLast() {
+      level = level.appendingPathComponent(String(component))
+      levels.append(level)
     }
-    var chain: [URL] = []
-    var candidate = folder
-    while candidate.path.count > root.count {
-      chain.append(candidate)
-      candidate = candidate.deletingLastPathComponent()
-    }
-    for level in chain.reversed() where !durableFolders.withLockedValue({ $0.contains(level.path) })
-    {
-      if mkdir(level.path, 0o750) != 0 && errno != EEXIST {
-        throw StorageError("cannot create \(level.path): \(lastError())")
+    for (depth, level) in levels.enumerated()
+    where !Self.durableFolders.withLockedValue({ $0.contains(level.path) }) {
+      if depth == 0 {
+        // The configured folder, whose own parents may be missing too.
+        try FileManager.default.createDirectory(at: level, withIntermediateDirectories: true)
+      } else if mkdir(level.path, 0o750) != 0 && errno != EEXIST {
+        throw StorageError("cannot create \(level.path): \(Self.lastError())")
       }
-      try syncFolder(level.deletingLastPathComponent().path)
-      durableFolders.withLockedValue { _ = $0.insert(level.path) }
+      try Self.syncFolder(level.deletingLastPathComponent().path)
+      Self.durableFolders.withLockedValue { _ = $0.insert(level.path) }
     }
   }
 
