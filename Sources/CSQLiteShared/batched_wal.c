@@ -103,12 +103,12 @@ struct ps_file {
 
 static ps_sqlite3_vfs *ps_real_vfs;
 static ps_sqlite3_vfs ps_vfs;
-static ps_batched_wal_counts ps_counts;
+static _Thread_local ps_batched_wal_counts ps_counts;
 
 ps_batched_wal_counts ps_batched_wal_statistics(void) {
   ps_batched_wal_counts counts;
-  counts.writes = __atomic_load_n(&ps_counts.writes, __ATOMIC_RELAXED);
-  counts.flushes = __atomic_load_n(&ps_counts.flushes, __ATOMIC_RELAXED);
+  counts.writes = ps_counts.writes;
+  counts.flushes = ps_counts.flushes;
   return counts;
 }
 
@@ -120,7 +120,7 @@ static int ps_flush(ps_file *file) {
   for (int done = 0; done < file->length && status == PS_SQLITE_OK; done += PS_WRITE_LIMIT) {
     int amount = file->length - done < PS_WRITE_LIMIT ? file->length - done : PS_WRITE_LIMIT;
     status = file->real->pMethods->xWrite(file->real, file->pending + done, amount, file->start + done);
-    __atomic_add_fetch(&ps_counts.flushes, 1, __ATOMIC_RELAXED);
+    ps_counts.flushes += 1;
   }
   file->length = 0;
   return status;
@@ -149,7 +149,7 @@ static int ps_write(ps_sqlite3_file *f, const void *buffer, int amount, ps_int64
   if (file->database == NULL) {
     return file->real->pMethods->xWrite(file->real, buffer, amount, offset);
   }
-  __atomic_add_fetch(&ps_counts.writes, 1, __ATOMIC_RELAXED);
+  ps_counts.writes += 1;
   int follows = file->length > 0 && offset == file->start + file->length;
   if (!follows || file->length + amount > PS_BUFFER_LIMIT) {
     int status = ps_flush(file);

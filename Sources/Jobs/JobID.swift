@@ -37,9 +37,11 @@ enum JobID {
     }
     bytes[6] = 0x70 | UInt8(truncatingIfNeeded: counter >> 8)
     bytes[7] = UInt8(truncatingIfNeeded: counter)
+    // One 64-bit value: a system call, where one per byte made eight.
     var generator = SystemRandomNumberGenerator()
+    let random: UInt64 = generator.next()
     for index in 8..<16 {
-      bytes[index] = UInt8.random(in: 0...255, using: &generator)
+      bytes[index] = UInt8(truncatingIfNeeded: random >> (8 * UInt64(index - 8)))
     }
     bytes[8] = (bytes[8] & 0x3F) | 0x80
     return UUID(

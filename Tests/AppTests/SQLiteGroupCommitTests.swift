@@ -263,7 +263,8 @@ import Vapor
     #expect(SQLiteDirectConnection.batchedWALVFS == PS_BATCHED_WAL_VFS)
     try await withSQLiteFileAt { app, path in
       let writer = try writer(of: app)
-      let before = ps_batched_wal_statistics()
+      // Read on the writer's thread: the counts are per thread.
+      let before = try await writer.direct { _ in ps_batched_wal_statistics() }
       try await withThrowingTaskGroup(of: Void.self) { group in
         for index in 0..<40 {
           group.addTask {
@@ -274,7 +275,7 @@ import Vapor
         }
         try await group.waitForAll()
       }
-      let after = ps_batched_wal_statistics()
+      let after = try await writer.direct { _ in ps_batched_wal_statistics() }
       let (writes, flushes) = (after.writes - before.writes, after.flushes - before.flushes)
       // A commit is at least two frames, each a header and a page: four writes, one flush.
       #expect(flushes > 0 && writes >= 4 * flushes, "\(writes) writes, \(flushes) flushes")

@@ -77,7 +77,7 @@ struct JWTAccessTokens: Sendable {
       notBefore: .init(value: now), expiration: .init(value: now + Self.lifetime),
       issuerClaim: .init(value: JWTAccessTokenClaims.issuer),
       audienceClaim: .init(value: [JWTAccessTokenClaims.audience]),
-      id: .init(value: UUID().uuidString.lowercased()))
+      id: .init(value: UUID.random().uuidString.lowercased()))
     var header = JWTHeader()
     header.typ = "at+jwt"
     header.alg = "HS256"

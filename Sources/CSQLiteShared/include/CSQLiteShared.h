@@ -65,7 +65,9 @@ int sqlite_nio_sqlite3_extended_errcode(sqlite3 *db);
 /// Registers that VFS (not as the default); SQLITE_OK, or the error. Call it once.
 int ps_batched_wal_vfs_register(void);
 
-/// How many log writes SQLite asked that VFS for, and how many `pwrite`s it made of them.
+/// How many log writes SQLite asked that VFS for on the calling thread, and how many `pwrite`s
+/// it made of them there: per thread, so that a writer's figures are its own in a process
+/// where several run (the tests).
 typedef struct ps_batched_wal_counts {
   int64_t writes;
   int64_t flushes;
