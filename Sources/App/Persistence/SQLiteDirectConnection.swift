@@ -71,16 +71,14 @@ final class SQLiteDirectConnection: @unchecked Sendable {
     // otherwise writes to a temporary file: it only ever serves a rollback within the
     // transaction, so memory loses nothing a crash could need.
     "PRAGMA temp_store = MEMORY",
-    // The database file's pages are read through a memory map, not `pread` into the page
-    // cache: the writer's look-ups (a prompt by its issue, template and creator; its versions'
-    // highest number) miss a cache of SQLite's default 2 MB on a large file. Not a larger
-    // cache instead: a B-tree split briefly numbers a page 262,145 (the lock byte's, for
-    // 4 KiB pages), and on a file below 1 GiB every commit after one then scans the whole
-    // cache for pages past the file's end: 220 µs a commit with 32 MB (perf probes,
-    // 2026-12-07). Only the writer maps: a reader's cache and map are dropped at every read
-    // transaction that follows another connection's commit, and mapping anew cost more than
-    // it saved. 2 GB is SQLite's limit; pages past it are read as before.
-    "PRAGMA mmap_size = 2147418112",
+    // 32 MB of pages rather than SQLite's 2 MB: the writer's look-ups (a prompt by its issue,
+    // template and creator; its versions' highest number) read index pages of a large file
+    // through `pread` on every miss (4 % of the SQLite threads' samples under generate, under
+    // 1 % after; perf, 2026-12-06), and so would the pages of its own recent commits that are
+    // in the log (17 % of the writer's thread with 2 MB and a memory map; perf, 2026-12-07).
+    // The cache grows only with the pages the writer touches. A large cache is cheap to keep
+    // at each commit only with `page_cache.c` (CSQLiteShared).
+    "PRAGMA cache_size = -32768",
     // The direct connection hands its checkpoints to `SQLiteCheckpointer` at 4,000 pages (its
     // hook replaces this setting there). Fluent's connection checkpoints in its own commits,
     // on the writer's thread: at twice that, so that it does so only when its writes alone

@@ -75,6 +75,18 @@ typedef struct ps_batched_wal_counts {
 
 ps_batched_wal_counts ps_batched_wal_statistics(void);
 
+/// Installs SQLite's default page cache with the page number that B-tree splits park pages
+/// under for a moment filed as 0 (`page_cache.c` says why). SQLite accepts a page cache only
+/// before its first use in the process, so a constructor calls this when the binary loads.
+/// SQLITE_OK (also when already installed), or SQLITE_MISUSE when SQLite is already in use.
+int ps_page_cache_install(void);
+
+/// Whether `ps_page_cache_install` succeeded in this process.
+int ps_page_cache_installed(void);
+
+/// How many times a split parked a page under the lock bytes' number on the calling thread.
+int64_t ps_page_cache_parked_pages(void);
+
 /// Binds a copy of `text` (SQLITE_TRANSIENT): the Swift string's bytes live only for the call.
 static inline int ps_sqlite3_bind_text_copy(
   sqlite3_stmt *statement, int index, const char *text, int bytes)
