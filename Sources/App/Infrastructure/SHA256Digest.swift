@@ -13,12 +13,18 @@ enum SHA256Digest {
   }
 
   static func hex(_ data: Data) -> String {
-    let digits = Array("0123456789abcdef".utf8)
+    lowercaseHex(SHA256.hash(data: data))
+  }
+
+  /// Any bytes as lowercase hex.
+  static func lowercaseHex<Bytes: Sequence>(_ bytes: Bytes) -> String
+  where Bytes.Element == UInt8 {
+    let digits: StaticString = "0123456789abcdef"
     var out: [UInt8] = []
-    out.reserveCapacity(64)
-    for byte in SHA256.hash(data: data) {
-      out.append(digits[Int(byte >> 4)])
-      out.append(digits[Int(byte & 0x0F)])
+    out.reserveCapacity(bytes.underestimatedCount * 2)
+    for byte in bytes {
+      out.append(digits.utf8Start[Int(byte >> 4)])
+      out.append(digits.utf8Start[Int(byte & 0x0F)])
     }
     return String(decoding: out, as: UTF8.self)
   }

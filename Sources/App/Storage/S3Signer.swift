@@ -68,7 +68,7 @@ struct S3Signer: Sendable {
   }
 
   static func hex<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
-    bytes.map { String(format: "%02x", $0) }.joined()
+    SHA256Digest.lowercaseHex(bytes)
   }
 
   static func hex(_ digest: SHA256.Digest) -> String { hex(Array(digest)) }

@@ -7,6 +7,24 @@ import Vapor
 
 /// The pipeline's pure parts: type detection, signing, addresses and settings.
 @Suite struct OutputUnitTests {
+  /// Diffs and Markdown are told by the starts of the first 201 lines (the last with the rest
+  /// of the text); Markdown's look skips empty lines.
+  @Test func textKindsAreToldByTheirFirstLines() {
+    func type(_ text: String) -> String {
+      ContentSniffer.detect(ByteBuffer(string: text)).contentType
+    }
+    let filler = String(repeating: "words\n", count: 199)
+    #expect(type("intro\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n") == "text/x-diff; charset=utf-8")
+    #expect(type("--- a/x\n+++ b/x\nno hunk\n") == "text/plain; charset=utf-8")
+    #expect(type("\n\n\n\n## Heading\n") == "text/markdown; charset=utf-8")
+    #expect(type(filler + "x\n- [x] done\n") == "text/markdown; charset=utf-8")
+    #expect(type(filler + "x\ny\n- [x] done\n") == "text/plain; charset=utf-8")
+    #expect(
+      type(String(repeating: "\n", count: 500) + filler + "- [ ] todo")
+        == "text/markdown; charset=utf-8")
+    #expect(type("") == "text/plain; charset=utf-8")
+  }
+
   @Test func contentIsRecognisedByItsBytes() {
     func detect(_ bytes: [UInt8], _ filename: String? = nil) -> ContentSniffer.Detected {
       ContentSniffer.detect(ByteBuffer(bytes: bytes), filename: filename)
