@@ -287,6 +287,38 @@ import Vapor
     }
   }
 
+  struct CountAttempts: FixedStatement {
+    static let sql = "SELECT COUNT(*) AS n FROM login_attempts"
+    var values: [BoundValue] { [] }
+  }
+
+  struct ReadMissingTable: FixedStatement {
+    static let sql = "SELECT * FROM no_such_table"
+    var values: [BoundValue] { [] }
+  }
+
+  /// Two reads in one read transaction: a failing second read ends it, and the reader then
+  /// sees the commits made after, rather than staying on the failed read's snapshot.
+  @Test func aFailedPairOfReadsLeavesNoReadTransactionOpen() async throws {
+    try await withSQLiteFileAt { app, _ in
+      let writer = try writer(of: app)
+      let readers = try #require(SQLiteWriterSetup.writer(of: app.db)?.readers)
+      for _ in 0..<4 {
+        // Every reader in turn.
+        await #expect(throws: (any Error).self) {
+          _ = try await readers.rows(CountAttempts(), ReadMissingTable())
+        }
+      }
+      try await writer.direct { connection in
+        _ = try connection.rows(Self.insertSQL, Self.values("after@example.com"))
+      }
+      for _ in 0..<4 {
+        let (rows, _) = try await readers.rows(CountAttempts(), CountAttempts())
+        #expect(try rows[0].decode(column: "n", as: Int.self) == 1)
+      }
+    }
+  }
+
   @Test func directWritesAreAnsweredWhenTheLaneCannotOpenItsFileOrHasStopped() async throws {
     let threadPool = NIOThreadPool(numberOfThreads: 1)
     threadPool.start()

@@ -148,6 +148,11 @@ final class SQLiteDirectConnection: @unchecked Sendable {
     return (Int(logPages), Int(copied))
   }
 
+  /// Whether a transaction is open on this connection (SQLite is not in autocommit mode).
+  var isInTransaction: Bool {
+    sqlite_nio_sqlite3_get_autocommit(handle) == 0
+  }
+
   /// How many times SQLite compiled this connection's statements again after their first
   /// preparation (`SQLITE_STMTSTATUS_REPREPARE`): zero while they are reused as meant.
   var reprepares: Int {

@@ -46,10 +46,16 @@ final class SQLiteReaders: Sendable {
     let (secondSQL, secondValues) = (type(of: second).directSQL, second.values)
     return try await read { connection in
       try connection.execute("BEGIN")
-      defer { try? connection.execute("COMMIT") }
-      return (
-        try connection.rows(firstSQL, firstValues), try connection.rows(secondSQL, secondValues)
-      )
+      do {
+        let rows = (
+          try connection.rows(firstSQL, firstValues), try connection.rows(secondSQL, secondValues)
+        )
+        try connection.execute("COMMIT")
+        return rows
+      } catch {
+        try? connection.execute("ROLLBACK")
+        throw error
+      }
     }
   }
 
@@ -67,6 +73,10 @@ final class SQLiteReaders: Sendable {
         try reader.connection
         ?? SQLiteDirectConnection(path: path, busyTimeout: .seconds(10), readOnly: true)
       reader.connection = connection
+      // A transaction the job could not end (it failed, and so did its rollback) would keep
+      // this reader on one snapshot, and the log from being checkpointed past it, for good:
+      // the connection is closed instead, and the next job opens another.
+      defer { if connection.isInTransaction { reader.connection = nil } }
       return try body(connection)
     }
   }

@@ -1,3 +1,4 @@
+import CSQLiteShared
 import Fluent
 import FluentSQLiteDriver
 import Jobs
@@ -61,6 +62,12 @@ final class SQLiteWriterSetup: LifecycleHandler, Sendable {
     -> SQLiteWriterSetup
   {
     app.databases.use(.sqlite(.file(path)), as: .sqlite, isDefault: true)
+    if ps_page_cache_installed() == 0 {
+      // Installed when the binary loads; refused only if something used SQLite before that.
+      app.logger.warning(
+        "SQLite's page cache of CSQLiteShared/page_cache.c is not installed: commits after a B-tree split may scan the writer's whole page cache"
+      )
+    }
     let writer = SQLiteWriterSetup(path: path, temporary: temporary)
     app.databases.middleware.use(
       WriterCarrier(

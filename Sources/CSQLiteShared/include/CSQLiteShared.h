@@ -50,6 +50,7 @@ const char *sqlite_nio_sqlite3_column_name(sqlite3_stmt *statement, int column);
 const unsigned char *sqlite_nio_sqlite3_column_text(sqlite3_stmt *statement, int column);
 int sqlite_nio_sqlite3_column_bytes(sqlite3_stmt *statement, int column);
 const char *sqlite_nio_sqlite3_errmsg(sqlite3 *db);
+int sqlite_nio_sqlite3_get_autocommit(sqlite3 *db);
 void *sqlite_nio_sqlite3_wal_hook(
   sqlite3 *db, int (*callback)(void *context, sqlite3 *db, const char *name, int pages),
   void *context);
