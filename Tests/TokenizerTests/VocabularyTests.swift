@@ -79,6 +79,37 @@ import Testing
     #expect(wrong.isEmpty, "\(wrong.prefix(10))")
   }
 
+  /// Every token is found by its bytes, the short ones through the packed table, and byte
+  /// ranges that are no token, one byte off from a token, are not: the packed word with the
+  /// length stands for exactly the bytes.
+  @Test(arguments: [EncodingName.cl100kBase, .o200kBase])
+  func everyTokenIsFoundByItsBytesAndNothingElseIs(_ name: EncodingName) throws {
+    let vocabulary = try Encoding.named(name).vocabulary
+    var wrong: [Int] = []
+    var falseHits: [Int] = []
+    for rank in 0..<vocabulary.count {
+      guard let token = vocabulary.tokenBytes(rank), token.count >= 2 else { continue }
+      if vocabulary.rank(of: token.baseAddress!, length: token.count) != UInt32(rank) {
+        wrong.append(rank)
+      }
+      // The same bytes with each one changed: found only if that is a token too.
+      var changed = Array(token)
+      for index in changed.indices where rank % 7 == 0 {
+        changed[index] ^= 0x5A
+        let found = changed.withUnsafeBufferPointer {
+          vocabulary.rank(of: $0.baseAddress!, length: $0.count)
+        }
+        let isThatToken = vocabulary.tokenBytes(Int(found)).map { Array($0) == changed }
+        if found != Vocabulary.noRank && isThatToken != true {
+          falseHits.append(rank)
+        }
+        changed[index] ^= 0x5A
+      }
+    }
+    #expect(wrong.isEmpty, "\(wrong.prefix(10))")
+    #expect(falseHits.isEmpty, "\(falseHits.prefix(10))")
+  }
+
   private struct LastMerge: TokenSink {
     var emitted: [UInt32] = []
     var last: (UInt32, UInt32)?
