@@ -377,28 +377,6 @@ import Vapor
     }
   }
 
-  private func withSQLiteFile(_ body: (Application) async throws -> Void) async throws {
-    try await withSQLiteFileAt { app, _ in try await body(app) }
-  }
-
-  /// An application on a WAL file of its own, as `serve` runs the embedded default.
-  private func withSQLiteFileAt(_ body: (Application, String) async throws -> Void) async throws {
-    let folder = FileManager.default.temporaryDirectory
-      .appendingPathComponent("promptsmith-group-commit-\(UUID().uuidString)")
-    defer { try? FileManager.default.removeItem(at: folder) }
-    let path = folder.appendingPathComponent("db.sqlite").path
-    let app = try await Application.make(.testing)
-    do {
-      try await configure(app, config: testConfig(.sqliteFile(path: path)))
-      try await Migrate.run(app)
-      try await body(app, path)
-    } catch {
-      try await app.asyncShutdown()
-      throw error
-    }
-    try await app.asyncShutdown()
-  }
-
   private func writer(of app: Application) throws -> AppWriteGroup {
     try #require(SQLiteWriterSetup.writer(of: app.db)?.group)
   }

@@ -4,13 +4,16 @@ import Vapor
 /// with one whose user's role is too low. Every protected route group declares one.
 struct RequireRole: AsyncMiddleware {
   let role: Role
+  /// What the routes behind read first, read with the session on SQLite.
+  let companion: (any SessionCompanionRead)?
 
-  init(_ role: Role) {
+  init(_ role: Role, readingWithSession companion: (any SessionCompanionRead)? = nil) {
     self.role = role
+    self.companion = companion
   }
 
   func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-    let principal = try await request.authenticate()
+    let principal = try await request.authenticate(readingWithSession: companion)
     guard principal.role.includes(role) else {
       throw AppError.forbidden("This action needs the \(role.rawValue) role.")
     }
@@ -23,14 +26,18 @@ struct RequireRole: AsyncMiddleware {
 extension Request {
   /// Verifies the bearer token and loads its user, once per request.
   /// The user's own rate-limit bucket is taken here, once the user is known.
-  func authenticate() async throws -> Principal {
+  func authenticate(readingWithSession companion: (any SessionCompanionRead)? = nil) async throws
+    -> Principal
+  {
     if let principal = storage[PrincipalKey.self] { return principal }
-    let principal = try await verifyBearerToken()
+    let principal = try await verifyBearerToken(readingWithSession: companion)
     try application.rateLimiter?.check("user:" + principal.userID.uuidString)
     return principal
   }
 
-  private func verifyBearerToken() async throws -> Principal {
+  private func verifyBearerToken(readingWithSession companion: (any SessionCompanionRead)?)
+    async throws -> Principal
+  {
     guard let token = headers.bearerToken else { throw AppError.unauthorized }
     if token.hasPrefix(PersonalAccessToken.prefix) {
       guard let principal = try await PATLookup.principal(token: token, on: db) else {
@@ -47,11 +54,32 @@ extension Request {
       logger.debug("Access token refused", metadata: ["reason": "\(error)"])
       throw AppError.unauthorized
     }
-    guard let principal = try await SessionLookup.principal(claims: claims, on: db) else {
+    guard let principal = try await session(of: claims, readingWith: companion) else {
       throw AppError.unauthorized
     }
     storage[PrincipalKey.self] = principal
     logger[metadataKey: LogKeys.userID] = .string(principal.userID.uuidString.lowercased())
+    return principal
+  }
+
+  /// The token's principal, read with the companion's statements when there are some and the
+  /// database is SQLite's; their rows are kept for the route only when the session admits the
+  /// caller in the company the token names (the company the statements were made for).
+  private func session(
+    of claims: JWTAccessTokenClaims, readingWith companion: (any SessionCompanionRead)?
+  ) async throws -> Principal? {
+    guard let companion, let readers = SQLiteWriterSetup.writer(of: db)?.readers,
+      let statement = SessionLookup.Statement(claims: claims),
+      let companyID = UUID(uuidString: claims.companyID),
+      let statements = companion.statements(for: self, companyID: companyID)
+    else { return try await SessionLookup.principal(claims: claims, on: db) }
+    let rows = try await readers.rows(together: [statement] + statements)
+    guard let principal = try SessionLookup.principal(statement, row: rows[0].first) else {
+      return nil
+    }
+    if principal.companyID == companyID {
+      storage[PrefetchedRowsKey.self] = PrefetchedRows(statements, rows: Array(rows.dropFirst()))
+    }
     return principal
   }
 }

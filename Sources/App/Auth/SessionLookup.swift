@@ -8,19 +8,22 @@ enum SessionLookup {
   static func principal(claims: JWTAccessTokenClaims, on database: any Database) async throws
     -> Principal?
   {
-    guard let userID = UUID(uuidString: claims.subject.value),
-      let familyID = UUID(uuidString: claims.sessionID)
-    else { return nil }
-    let row = try await database.firstRow(Statement(userID: userID, familyID: familyID))
+    guard let statement = Statement(claims: claims) else { return nil }
+    return try principal(statement, row: try await database.firstRow(statement))
+  }
+
+  /// The principal the statement's row admits: nil without a row, for a disabled user or a
+  /// revoked session.
+  static func principal(_ statement: Statement, row: (any SQLRow)?) throws -> Principal? {
     guard let row,
       try !row.decode(column: "disabled", as: Bool.self),
       try row.decodeNil(column: "revoked_at"),
       let role = Role(rawValue: try row.decode(column: "role", as: String.self))
     else { return nil }
     return Principal(
-      userID: userID, companyID: try row.decode(column: "company_id", as: UUID.self), role: role,
-      email: try row.decode(column: "email", as: String.self),
-      name: try row.decode(column: "name", as: String.self), familyID: familyID)
+      userID: statement.userID, companyID: try row.decode(column: "company_id", as: UUID.self),
+      role: role, email: try row.decode(column: "email", as: String.self),
+      name: try row.decode(column: "name", as: String.self), familyID: statement.familyID)
   }
 
   /// Literal SQL, prepared once per connection: it runs on every authenticated request, and
@@ -36,5 +39,18 @@ enum SessionLookup {
     let userID: UUID
     let familyID: UUID
     var values: [BoundValue] { [.uuid(userID), .uuid(familyID)] }
+
+    init(userID: UUID, familyID: UUID) {
+      self.userID = userID
+      self.familyID = familyID
+    }
+
+    /// The token's user and session; nil when the claims do not name them as UUIDs.
+    init?(claims: JWTAccessTokenClaims) {
+      guard let userID = UUID(uuidString: claims.subject.value),
+        let familyID = UUID(uuidString: claims.sessionID)
+      else { return nil }
+      self.init(userID: userID, familyID: familyID)
+    }
   }
 }

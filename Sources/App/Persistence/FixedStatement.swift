@@ -24,10 +24,15 @@ protocol FixedStatement: Sendable {
 
 extension FixedStatement {
   static var sqliteSQL: String { sql }
+
+  /// Whether `other` is this statement with the same values: it reads the same rows.
+  func isSame(as other: any FixedStatement) -> Bool {
+    type(of: other) == Self.self && other.values == values
+  }
 }
 
 /// A value bound into a `FixedStatement`, with the Swift type SQLKit would bind for it.
-enum BoundValue: Sendable {
+enum BoundValue: Sendable, Equatable {
   case uuid(UUID?)
   case text(String?)
   case int(Int?)

@@ -3,6 +3,7 @@ import Foundation
 import NIOConcurrencyHelpers
 import NIOPosix
 import SQLKit
+import Synchronization
 
 /// Read-only connections of their own, each on its own thread, for the statements the hot
 /// paths read with (`FixedStatement` outside a write transaction).
@@ -22,6 +23,7 @@ final class SQLiteReaders: Sendable {
   private let readers: [Reader]
   private let path: String
   private let turn = NIOLockedValueBox(0)
+  private let jobCount = Atomic<Int>(0)
 
   init(path: String, count: Int) {
     self.path = path
@@ -36,20 +38,24 @@ final class SQLiteReaders: Sendable {
   }
 
   /// Both statements' rows, read one after the other in one job of the next reader: one
-  /// thread hand-over there and back instead of one per statement. In one read transaction, so
-  /// both see the same commit, and the connection's page cache, which SQLite drops at each read
-  /// transaction that follows another connection's commit, is dropped once, not twice.
+  /// thread hand-over there and back instead of one per statement.
   func rows(_ first: some FixedStatement, _ second: some FixedStatement) async throws
     -> ([any SQLRow], [any SQLRow])
   {
-    let (firstSQL, firstValues) = (type(of: first).directSQL, first.values)
-    let (secondSQL, secondValues) = (type(of: second).directSQL, second.values)
+    let rows = try await rows(together: [first, second])
+    return (rows[0], rows[1])
+  }
+
+  /// Each statement's rows, read one after the other in one job of the next reader. In one
+  /// read transaction, so all see the same commit, and the connection's page cache, which
+  /// SQLite drops at each read transaction that follows another connection's commit, is
+  /// dropped once, not once per statement.
+  func rows(together statements: [any FixedStatement]) async throws -> [[any SQLRow]] {
+    let prepared = statements.map { (type(of: $0).directSQL, $0.values) }
     return try await read { connection in
       try connection.execute("BEGIN")
       do {
-        let rows = (
-          try connection.rows(firstSQL, firstValues), try connection.rows(secondSQL, secondValues)
-        )
+        let rows: [[any SQLRow]] = try prepared.map { try connection.rows($0.0, $0.1) }
         try connection.execute("COMMIT")
         return rows
       } catch {
@@ -59,9 +65,13 @@ final class SQLiteReaders: Sendable {
     }
   }
 
+  /// The jobs the readers have been given: a test counts the hand-overs a request costs.
+  var jobs: Int { jobCount.load(ordering: .relaxed) }
+
   private func read<Result: Sendable>(
     _ body: @escaping @Sendable (SQLiteDirectConnection) throws -> Result
   ) async throws -> Result {
+    jobCount.add(1, ordering: .relaxed)
     let reader = readers[
       turn.withLockedValue { turn in
         defer { turn = (turn + 1) % readers.count }

@@ -37,6 +37,8 @@ struct GenerationService: Sendable {
   let metrics: GenerationMetrics
   /// Writes the prompt's audit row in the generation's transaction.
   var auditor: Auditor?
+  /// The issue and template rows read with the caller's session (`GenerationSourcesRead`).
+  var prefetched: PrefetchedRows?
 
   func generate(_ request: GenerationRequest, by principal: Principal) async throws
     -> GenerationResult
@@ -65,8 +67,7 @@ struct GenerationService: Sendable {
     } catch {
       throw AppError.validation(field: "model", reason: "\(error)")
     }
-    let (issue, template) = try await Self.issueAndTemplate(
-      of: request, companyID: principal.companyID, on: database)
+    let (issue, template) = try await issueAndTemplate(of: request, companyID: principal.companyID)
     guard let issue else { throw AppError.notFound("Issue") }
     var stored: GenerationTemplate.Version?
     if request.templateID != nil {
@@ -134,26 +135,43 @@ struct GenerationService: Sendable {
 
   /// The request's issue and template (at its version), read together; nil when the issue
   /// does not exist, when the request names no template or it does not exist.
-  private static func issueAndTemplate(
-    of request: GenerationRequest, companyID: UUID, on database: any Database
-  ) async throws -> (GenerationIssue?, GenerationTemplate?) {
+  private func issueAndTemplate(of request: GenerationRequest, companyID: UUID) async throws
+    -> (GenerationIssue?, GenerationTemplate?)
+  {
     guard let templateID = request.templateID else {
       let issue = try await GenerationIssue.find(
         request.issueID, companyID: companyID, on: database)
       return (issue, nil)
     }
-    let (issueRows, templateRows) = try await database.rows(
-      GenerationIssue.Statement(id: request.issueID, companyID: companyID),
-      GenerationTemplate.Statement(
-        id: templateID, companyID: companyID, version: request.templateVersion,
-        label: request.templateLabel))
-    let issue = try issueRows.first.map { try GenerationIssue(id: request.issueID, row: $0) }
+    let statements = Self.sourceStatements(
+      issueID: request.issueID, templateID: templateID, companyID: companyID,
+      version: request.templateVersion, label: request.templateLabel)
+    let rows: [[any SQLRow]]
+    if let prefetched = prefetched?.rows(of: statements) {
+      rows = prefetched
+    } else {
+      let (issueRows, templateRows) = try await database.rows(statements[0], statements[1])
+      rows = [issueRows, templateRows]
+    }
+    let issue = try rows[0].first.map { try GenerationIssue(id: request.issueID, row: $0) }
     guard let issue else { return (nil, nil) }
-    let template = try templateRows.first.map {
+    let template = try rows[1].first.map {
       try GenerationTemplate(
         id: templateID, version: request.templateVersion, label: request.templateLabel, row: $0)
     }
     return (issue, template)
+  }
+
+  /// A generation's first reads: its issue (`GenerationIssue.Statement`) and its template at
+  /// the version asked for (`GenerationTemplate.Statement`), in that order.
+  static func sourceStatements(
+    issueID: UUID, templateID: UUID, companyID: UUID, version: Int?, label: String?
+  ) -> [any FixedStatement] {
+    [
+      GenerationIssue.Statement(id: issueID, companyID: companyID),
+      GenerationTemplate.Statement(
+        id: templateID, companyID: companyID, version: version, label: label),
+    ]
   }
 
   static func renderFailed(_ error: TemplateError, field: String) -> AppError {

@@ -6,7 +6,8 @@ import Vapor
 struct PromptRoutes: RouteCollection {
   func boot(routes: any RoutesBuilder) throws {
     let developers = routes.grouped(RequireRole(.developer))
-    developers.post("prompts", "generate", use: generate)
+    routes.grouped(RequireRole(.developer, readingWithSession: GenerationSourcesRead()))
+      .post("prompts", "generate", use: generate)
     developers.get("prompts", use: list)
     developers.get("prompts", ":promptID", use: show)
     developers.get("prompt-versions", ":versionID", use: version)
@@ -18,7 +19,7 @@ struct PromptRoutes: RouteCollection {
     let service = GenerationService(
       database: req.db, templates: try req.templates,
       metrics: GenerationMetrics(registry: req.application.httpMetrics.registry),
-      auditor: try req.auditor)
+      auditor: try req.auditor, prefetched: req.prefetchedRows)
     let result = try await service.generate(request, by: principal)
     let response = Response(
       status: .created,

@@ -76,3 +76,26 @@ func withTestApp(
   try await app.asyncShutdown()
   if let postgresURL { PostgresTestDatabases.shared.drop(url: postgresURL) }
 }
+
+func withSQLiteFile(_ body: (Application) async throws -> Void) async throws {
+  try await withSQLiteFileAt { app, _ in try await body(app) }
+}
+
+/// An application on a WAL file of its own, as `serve` runs the embedded default: with the
+/// writer, its checkpointer and the readers that an in-memory database has not.
+func withSQLiteFileAt(_ body: (Application, String) async throws -> Void) async throws {
+  let folder = FileManager.default.temporaryDirectory
+    .appendingPathComponent("promptsmith-sqlite-file-\(UUID().uuidString)")
+  defer { try? FileManager.default.removeItem(at: folder) }
+  let path = folder.appendingPathComponent("db.sqlite").path
+  let app = try await Application.make(.testing)
+  do {
+    try await configure(app, config: testConfig(.sqliteFile(path: path)))
+    try await Migrate.run(app)
+    try await body(app, path)
+  } catch {
+    try await app.asyncShutdown()
+    throw error
+  }
+  try await app.asyncShutdown()
+}
