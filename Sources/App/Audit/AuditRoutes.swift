@@ -41,7 +41,7 @@ struct AuditEventFilter {
     }
     for (name, keyPath) in [("entityId", \Self.entityID), ("actorId", \Self.actorID)] {
       guard let raw = req.query[String.self, at: name] else { continue }
-      if let id = UUID(uuidString: raw) {
+      if let id = UUID(text: raw) {
         self[keyPath: keyPath] = id
       } else {
         errors.append(.init(field: name, reason: "must be a UUID"))
@@ -90,11 +90,11 @@ struct AuditEventResponse: Content {
   let createdAt: Date?
 
   init(_ event: AuditEvent) throws {
-    id = try event.requireID().uuidString.lowercased()
+    id = try event.requireID().lowercasedText
     action = event.action
-    actorId = event.$user.id?.uuidString.lowercased()
+    actorId = event.$user.id?.lowercasedText
     entity = event.entityType
-    entityId = event.entityID?.uuidString.lowercased()
+    entityId = event.entityID?.lowercasedText
     changedFields =
       try event.changedFieldsJSON.map {
         try JSONDecoder().decode([String].self, from: Data($0.utf8))

@@ -88,12 +88,12 @@ struct AuditLog: Sendable {
     var metadata: Logger.Metadata = ["audit": .string(action.rawValue)]
     if let (type, id) = entity {
       metadata["entity"] = .string(type.rawValue)
-      metadata["entityId"] = .string(id.uuidString.lowercased())
+      metadata["entityId"] = .string(id.lowercasedText)
     }
     if !changedFields.isEmpty {
       metadata["changedFields"] = .string(changedFields.sorted().joined(separator: ","))
     }
-    if let userID { metadata[LogKeys.userID] = .string(userID.uuidString.lowercased()) }
+    if let userID { metadata[LogKeys.userID] = .string(userID.lowercasedText) }
     if let attemptedEmail { metadata["attemptedEmail"] = .string(attemptedEmail) }
     if let ip = client?.ip { metadata["ip"] = .string(ip) }
     if let agent = client?.userAgent { metadata["userAgent"] = .string(agent) }

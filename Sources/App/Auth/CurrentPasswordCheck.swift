@@ -14,7 +14,7 @@ struct CurrentPasswordCheck: Sendable {
       database: req.db, maximumFailures: req.application.appConfig.loginMaxFailures)
     let userID = try user.requireID()
     let reservation = try await limiter.reserve(
-      email: "reauth:" + userID.uuidString.lowercased(), ip: req.clientInfo.ip)
+      email: "reauth:" + userID.lowercasedText, ip: req.clientInfo.ip)
     let verified = try await req.application.passwordHasher.verify(
       password, against: user.passwordHash)
     try await limiter.settle(reservation, succeeded: verified)

@@ -71,13 +71,13 @@ struct JWTAccessTokens: Sendable {
   ) async throws -> String {
     let now = Date(timeIntervalSince1970: exactNow.timeIntervalSince1970.rounded(.down))
     let claims = JWTAccessTokenClaims(
-      subject: .init(value: userID.uuidString.lowercased()),
-      role: role.rawValue, companyID: companyID.uuidString.lowercased(),
-      sessionID: familyID.uuidString.lowercased(), issuedAt: .init(value: now),
+      subject: .init(value: userID.lowercasedText),
+      role: role.rawValue, companyID: companyID.lowercasedText,
+      sessionID: familyID.lowercasedText, issuedAt: .init(value: now),
       notBefore: .init(value: now), expiration: .init(value: now + Self.lifetime),
       issuerClaim: .init(value: JWTAccessTokenClaims.issuer),
       audienceClaim: .init(value: [JWTAccessTokenClaims.audience]),
-      id: .init(value: UUID.random().uuidString.lowercased()))
+      id: .init(value: UUID.random().lowercasedText))
     var header = JWTHeader()
     header.typ = "at+jwt"
     header.alg = "HS256"

@@ -31,7 +31,7 @@ extension Request {
   {
     if let principal = storage[PrincipalKey.self] { return principal }
     let principal = try await verifyBearerToken(readingWithSession: companion)
-    try application.rateLimiter?.check("user:" + principal.userID.uuidString)
+    try application.rateLimiter?.check("user:" + principal.userID.lowercasedText)
     return principal
   }
 
@@ -44,7 +44,7 @@ extension Request {
         throw AppError.unauthorized
       }
       storage[PrincipalKey.self] = principal
-      logger[metadataKey: LogKeys.userID] = .string(principal.userID.uuidString.lowercased())
+      logger[metadataKey: LogKeys.userID] = .string(principal.userID.lowercasedText)
       return principal
     }
     let claims: JWTAccessTokenClaims
@@ -58,7 +58,7 @@ extension Request {
       throw AppError.unauthorized
     }
     storage[PrincipalKey.self] = principal
-    logger[metadataKey: LogKeys.userID] = .string(principal.userID.uuidString.lowercased())
+    logger[metadataKey: LogKeys.userID] = .string(principal.userID.lowercasedText)
     return principal
   }
 
@@ -70,7 +70,7 @@ extension Request {
   ) async throws -> Principal? {
     guard let companion, let readers = SQLiteWriterSetup.writer(of: db)?.readers,
       let statement = SessionLookup.Statement(claims: claims),
-      let companyID = UUID(uuidString: claims.companyID),
+      let companyID = UUID(text: claims.companyID),
       let statements = companion.statements(for: self, companyID: companyID)
     else { return try await SessionLookup.principal(claims: claims, on: db) }
     let rows = try await readers.rows(together: [statement] + statements)

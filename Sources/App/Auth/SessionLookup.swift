@@ -47,8 +47,8 @@ enum SessionLookup {
 
     /// The token's user and session; nil when the claims do not name them as UUIDs.
     init?(claims: JWTAccessTokenClaims) {
-      guard let userID = UUID(uuidString: claims.subject.value),
-        let familyID = UUID(uuidString: claims.sessionID)
+      guard let userID = UUID(text: claims.subject.value),
+        let familyID = UUID(text: claims.sessionID)
       else { return nil }
       self.init(userID: userID, familyID: familyID)
     }

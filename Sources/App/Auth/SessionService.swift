@@ -121,7 +121,7 @@ struct SessionService: Sendable {
       try await revoke(familyID: stored.familyID, reason: "reuse detected")
       try await audit.record(
         .refreshReuseDetected, client: client, companyID: context.company, userID: context.user,
-        details: ["family": stored.familyID.uuidString.lowercased()])
+        details: ["family": stored.familyID.lowercasedText])
     }
     throw Self.refreshRefused
   }

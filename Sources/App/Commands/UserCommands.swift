@@ -34,7 +34,7 @@ struct UserCreateCommand: AsyncCommand {
     let companies = CompanyService(database: app.db, hasher: app.passwordHasher)
     let companyID: UUID
     if let given = signature.company {
-      guard let id = UUID(uuidString: given), try await Company.find(id, on: app.db) != nil else {
+      guard let id = UUID(text: given), try await Company.find(id, on: app.db) != nil else {
         throw CommandFailure("no company with id \(given)")
       }
       companyID = id
@@ -48,7 +48,7 @@ struct UserCreateCommand: AsyncCommand {
       try await UserService(database: app.db, hasher: app.passwordHasher).create(
         companyID: companyID, email: email, name: name, roleName: role, password: password)
     }
-    context.console.print("created user \(try user.requireID().uuidString.lowercased())")
+    context.console.print("created user \(try user.requireID().lowercasedText)")
   }
 }
 
@@ -82,7 +82,7 @@ struct CompanyCreateCommand: AsyncCommand {
         name: name, adminEmail: email, adminName: signature.adminName ?? "Administrator",
         adminPassword: password)
     }
-    context.console.print("created company \(try company.requireID().uuidString.lowercased())")
+    context.console.print("created company \(try company.requireID().lowercasedText)")
   }
 }
 

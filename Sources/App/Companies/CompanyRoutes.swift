@@ -56,7 +56,7 @@ struct CompanyResponse: Content {
   let createdAt: Date?
 
   init(_ company: Company) throws {
-    id = try company.requireID().uuidString.lowercased()
+    id = try company.requireID().lowercasedText
     name = company.name
     requireReviewFor = company.requireReviewFor
     createdAt = company.createdAt

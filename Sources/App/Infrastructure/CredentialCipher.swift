@@ -37,7 +37,7 @@ struct CredentialCipher: Sendable {
     }
 
     var associatedData: Data {
-      Data("promptsmith/\(owner.rawValue)/\(id.uuidString.lowercased())/\(field.rawValue)".utf8)
+      Data("promptsmith/\(owner.rawValue)/\(id.lowercasedText)/\(field.rawValue)".utf8)
     }
   }
 

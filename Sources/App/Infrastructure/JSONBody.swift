@@ -54,7 +54,7 @@ struct JSONBody {
 
   func requiredUUID(_ field: String) throws -> UUID {
     let text = try requiredString(field)
-    guard let id = UUID(uuidString: text) else {
+    guard let id = UUID(text: text) else {
       throw AppError.validation(field: field, reason: "must be a UUID")
     }
     return id
@@ -62,7 +62,7 @@ struct JSONBody {
 
   func optionalUUID(_ field: String) throws -> UUID? {
     guard let text = try optionalString(field) else { return nil }
-    guard let id = UUID(uuidString: text) else {
+    guard let id = UUID(text: text) else {
       throw AppError.validation(field: field, reason: "must be a UUID")
     }
     return id

@@ -40,11 +40,11 @@ struct PageRequest: Sendable {
   /// A cursor is the id after which the next page starts: ids are time-ordered UUIDv7, so any
   /// id is a valid position, and a client cannot make one that reads another company's rows.
   static func encode(cursor id: UUID) -> String {
-    id.uuidString.lowercased()
+    id.lowercasedText
   }
 
   static func decode(cursor: String) -> UUID? {
-    UUID(uuidString: cursor)
+    UUID(text: cursor)
   }
 }
 

@@ -39,6 +39,6 @@ struct RequestContextMiddleware: AsyncMiddleware {
     {
       return header
     }
-    return UUID.random().uuidString.lowercased()
+    return UUID.random().lowercasedText
   }
 }

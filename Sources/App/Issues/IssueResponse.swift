@@ -39,8 +39,8 @@ struct IssueResponse: Content {
     criteriaMarkdown: String, url: String?, externalUpdatedAt: Date?, updatedAt: Date?,
     createdAt: Date?, deletedAt: Date? = nil, payload: JSONValue? = nil
   ) {
-    self.id = id.uuidString.lowercased()
-    trackerId = trackerID.uuidString.lowercased()
+    self.id = id.lowercasedText
+    trackerId = trackerID.lowercasedText
     extKey = externalKey
     self.title = title
     self.status = status
@@ -52,7 +52,7 @@ struct IssueResponse: Content {
       assigneeName == nil && assigneeEmail == nil && assigneeID == nil
       ? nil
       : IssueAssignee(
-        name: assigneeName, email: assigneeEmail, userId: assigneeID?.uuidString.lowercased())
+        name: assigneeName, email: assigneeEmail, userId: assigneeID?.lowercasedText)
     descriptionMd = descriptionMarkdown
     criteriaMd = criteriaMarkdown
     self.url = url

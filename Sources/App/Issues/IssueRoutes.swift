@@ -23,13 +23,13 @@ struct IssueRoutes: RouteCollection {
     case nil: break
     case "me": filter.assigneeID = principal.userID
     case let other?:
-      guard let id = UUID(uuidString: other) else {
+      guard let id = UUID(text: other) else {
         throw AppError.validation(field: "assignee", reason: "must be me or a user id")
       }
       filter.assigneeID = id
     }
     if let tracker = req.query[String.self, at: "tracker"] {
-      guard let id = UUID(uuidString: tracker) else {
+      guard let id = UUID(text: tracker) else {
         throw AppError.validation(field: "tracker", reason: "must be a tracker id")
       }
       filter.trackerID = id

@@ -22,7 +22,7 @@ struct JobResponse: Content {
   let failedAt: Date?
 
   init(_ job: JobRecord) {
-    id = job.id.uuidString.lowercased()
+    id = job.id.lowercasedText
     queue = job.queue
     kind = job.kind.rawValue
     state = job.state.rawValue

@@ -8,7 +8,7 @@ import Vapor
 enum JobTenant {
   /// The tenant string of a company's jobs.
   static func of(company id: UUID) -> String {
-    id.uuidString.lowercased()
+    id.lowercasedText
   }
 
   /// The jobs the request's admin may see and change.

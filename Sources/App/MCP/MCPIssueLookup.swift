@@ -20,7 +20,7 @@ struct MCPIssueLookup: Sendable {
       .with(\.$tracker).all()
     if let tracker {
       candidates = candidates.filter {
-        $0.tracker.id?.uuidString.lowercased() == tracker.lowercased()
+        $0.tracker.id?.lowercasedText == tracker.lowercased()
           || $0.tracker.name.caseInsensitiveCompare(tracker) == .orderedSame
       }
     }
@@ -31,7 +31,7 @@ struct MCPIssueLookup: Sendable {
       return candidates[0]
     default:
       let names = candidates.map {
-        "\($0.tracker.name) (\($0.$tracker.id.uuidString.lowercased()))"
+        "\($0.tracker.name) (\($0.$tracker.id.lowercasedText))"
       }
       .sorted()
       throw AppError(

@@ -87,7 +87,7 @@ struct MCPPrompts: Sendable {
           issueID: try issue.requireID(), templateID: try template.requireID(), vars: vars,
           templateVersion: nil, templateLabel: label, ide: context.tag?.name),
         by: context.principal)
-      let versionID = result.promptVersionID.uuidString.lowercased()
+      let versionID = result.promptVersionID.lowercasedText
       return GetPrompt.Result(
         description: "\(template.name) v\(result.templateVersion)"
           + (result.templateLabel.map { " (\($0))" } ?? "") + " for \(issue.externalKey): "

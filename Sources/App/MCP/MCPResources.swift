@@ -65,7 +65,7 @@ struct MCPResources: Sendable {
   static func uri(key: String, trackerID: UUID?) -> String {
     let encoded =
       key.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? key
-    let query = trackerID.map { "?tracker=\($0.uuidString.lowercased())" } ?? ""
+    let query = trackerID.map { "?tracker=\($0.lowercasedText)" } ?? ""
     return "\(scheme)://issues/\(encoded)\(query)"
   }
 

@@ -15,13 +15,13 @@ struct IssueSummary: Encodable, Sendable {
 
   /// `issue.tracker` must be loaded.
   init(_ issue: Issue) throws {
-    id = try issue.requireID().uuidString.lowercased()
+    id = try issue.requireID().lowercasedText
     key = issue.externalKey
     title = issue.title
     status = issue.status
     statusCategory = issue.statusCategory
     tracker = issue.tracker.name
-    trackerId = issue.$tracker.id.uuidString.lowercased()
+    trackerId = issue.$tracker.id.lowercasedText
     url = issue.url
     resourceUri = MCPResources.uri(key: issue.externalKey, trackerID: nil)
   }
@@ -48,7 +48,7 @@ struct TemplateSummary: Encodable, Sendable {
   let variables: [Variable]
 
   init(_ template: PromptTemplate) throws {
-    id = try template.requireID().uuidString.lowercased()
+    id = try template.requireID().lowercasedText
     name = template.name
     version = template.latestVersion
     variables = Self.variables(schemaJSON: template.lintJSON)
@@ -91,8 +91,8 @@ struct GeneratedPrompt: Encodable, Sendable {
   let promptText: String
 
   init(_ result: GenerationResult, template: String, issueKey: String) {
-    promptVersionId = result.promptVersionID.uuidString.lowercased()
-    promptId = result.promptID.uuidString.lowercased()
+    promptVersionId = result.promptVersionID.lowercasedText
+    promptId = result.promptID.lowercasedText
     version = result.version
     tokens = result.tokens
     encoding = result.encoding

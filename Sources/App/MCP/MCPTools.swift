@@ -166,8 +166,8 @@ struct MCPTools: Sendable {
       form, by: context.principal, client: context.client)
     let output = created.output
     let submitted = SubmittedOutput(
-      outputId: try output.requireID().uuidString.lowercased(),
-      promptVersionId: output.$promptVersion.id.uuidString.lowercased(),
+      outputId: try output.requireID().lowercasedText,
+      promptVersionId: output.$promptVersion.id.lowercasedText,
       deduplicated: created.deduplicated, scanStatus: output.scanStatus,
       tokensOut: output.tokensOut, size: output.size)
     let message =
@@ -180,7 +180,7 @@ struct MCPTools: Sendable {
 extension MCPTools {
   fileprivate func reviewOutput(_ arguments: JSONValue) async throws -> CallTool.Result {
     // The tool's schema has checked both (a UUID pattern, the verdicts' enum).
-    guard let outputID = UUID(uuidString: arguments["outputId"]?.stringValue ?? "") else {
+    guard let outputID = UUID(text: arguments["outputId"]?.stringValue ?? "") else {
       throw AppError.validation(field: "outputId", reason: "must be a UUID")
     }
     guard
@@ -194,7 +194,7 @@ extension MCPTools {
       by: context.principal)
     let names = try await UserNames.load([review.$reviewedBy.id], on: context.database)
     return Self.success(
-      "Output \(outputID.uuidString.lowercased()) reviewed: \(verdict.rawValue).",
+      "Output \(outputID.lowercasedText) reviewed: \(verdict.rawValue).",
       structured: ReviewResponse(review, names: names))
   }
 }
@@ -208,7 +208,7 @@ extension MCPContext {
   /// template's name may be taken again). Generating refuses an archived one.
   func template(named nameOrID: String) async throws -> PromptTemplate {
     let trimmed = nameOrID.trimmingCharacters(in: .whitespaces)
-    if let id = UUID(uuidString: trimmed) {
+    if let id = UUID(text: trimmed) {
       return try await templates.find(id, companyID: principal.companyID)
     }
     guard

@@ -24,8 +24,8 @@ struct OutputResponse: Content {
     _ output: Output, deduplicated: Bool? = nil, review: OutputReview? = nil,
     names: UserNames = .none
   ) throws {
-    id = try output.requireID().uuidString.lowercased()
-    promptVersionId = output.$promptVersion.id.uuidString.lowercased()
+    id = try output.requireID().lowercasedText
+    promptVersionId = output.$promptVersion.id.lowercasedText
     kind = output.kind
     filename = output.filename
     checksum = output.$blob.id
@@ -34,7 +34,7 @@ struct OutputResponse: Content {
     scanStatus = output.scanStatus
     tokensOut = output.tokensOut
     ide = output.ide
-    creatorId = output.$creator.id.uuidString.lowercased()
+    creatorId = output.$creator.id.lowercasedText
     createdAt = output.createdAt
     self.deduplicated = deduplicated
     self.review = review.map { ReviewResponse($0, names: names) }

@@ -31,7 +31,7 @@ struct OutputRoutes: RouteCollection {
     try response.content.encode(
       OutputResponse(created.output, deduplicated: created.deduplicated))
     response.headers.replaceOrAdd(
-      name: .location, value: "/outputs/\(try created.output.requireID().uuidString.lowercased())")
+      name: .location, value: "/outputs/\(try created.output.requireID().lowercasedText)")
     return response
   }
 
@@ -62,7 +62,7 @@ struct OutputRoutes: RouteCollection {
     let principal = try req.principal
     var query = Output.query(on: req.db).filter(\.$company.$id == principal.companyID)
     if let raw = req.query[String.self, at: "promptVersionId"] {
-      guard let versionID = UUID(uuidString: raw) else {
+      guard let versionID = UUID(text: raw) else {
         throw AppError.validation(field: "promptVersionId", reason: "must be a UUID")
       }
       query = query.filter(\.$promptVersion.$id == versionID)
@@ -125,7 +125,7 @@ struct OutputRoutes: RouteCollection {
     headers.replaceOrAdd(
       name: .contentDisposition,
       value: Self.attachment(
-        output.filename ?? "output-\(output.id!.uuidString.lowercased())"
+        output.filename ?? "output-\(output.id!.lowercasedText)"
           + Self.fileExtension(for: output.contentType)))
     headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
     headers.replaceOrAdd(name: "ETag", value: "\"\(key.sha256)\"")

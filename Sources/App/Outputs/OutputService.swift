@@ -62,7 +62,7 @@ struct OutputService: Sendable {
     logger.debug(
       "Output stored",
       metadata: [
-        "outputId": .string(output.id!.uuidString.lowercased()), "sha256": .string(sha256),
+        "outputId": .string(output.id!.lowercasedText), "sha256": .string(sha256),
         "size": .stringConvertible(output.size), "contentType": .string(output.contentType),
         "deduplicated": .stringConvertible(deduplicated), "storage": .string(storage.kind),
       ])
@@ -131,7 +131,7 @@ struct OutputService: Sendable {
     case .infected(let signature):
       var details = [
         "signature": signature, "sha256": sha256,
-        "promptVersionId": versionID.uuidString.lowercased(),
+        "promptVersionId": versionID.lowercasedText,
         "size": "\(fields.content.readableBytes)", "field": fields.kind.rawValue,
       ]
       if let filename = fields.filename { details["filename"] = filename }
@@ -292,7 +292,7 @@ struct ValidatedUpload: Sendable {
     guard let rawID = form.promptVersionID else {
       throw AppError.badRequest("promptVersionId is required", field: "promptVersionId")
     }
-    guard let id = UUID(uuidString: rawID.trimmingCharacters(in: .whitespaces)) else {
+    guard let id = UUID(text: rawID.trimmingCharacters(in: .whitespaces)) else {
       throw AppError.validation(field: "promptVersionId", reason: "must be a UUID")
     }
     guard let kind = form.kind, let content = form.content else {

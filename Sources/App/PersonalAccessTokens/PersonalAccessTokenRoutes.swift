@@ -12,8 +12,8 @@ struct PersonalAccessTokenResponse: Content {
   let token: String?
 
   init(_ pat: PersonalAccessToken, secret: String? = nil) throws {
-    id = try pat.requireID().uuidString.lowercased()
-    userId = pat.$user.id.uuidString.lowercased()
+    id = try pat.requireID().lowercasedText
+    userId = pat.$user.id.lowercasedText
     name = pat.name
     createdAt = pat.createdAt
     lastUsedAt = pat.lastUsedAt

@@ -98,7 +98,7 @@ struct GenerationRequest: Sendable {
   }
 
   private static func uuid(_ text: String, field: String) throws -> UUID {
-    guard let id = UUID(uuidString: text) else {
+    guard let id = UUID(text: text) else {
       throw AppError.validation(field: field, reason: "must be a UUID")
     }
     return id

@@ -15,8 +15,8 @@ struct GenerationSourcesRead: SessionCompanionRead {
       let body = try? JSONValue(
         parsing: Data(buffer: buffer),
         maximumDepth: Request.maximumBodyDepth),
-      let issueID = body["issueId"]?.stringValue.flatMap(UUID.init(uuidString:)),
-      let templateID = body["templateId"]?.stringValue.flatMap(UUID.init(uuidString:))
+      let issueID = body["issueId"]?.stringValue.flatMap(UUID.init(text:)),
+      let templateID = body["templateId"]?.stringValue.flatMap(UUID.init(text:))
     else { return nil }
     let version = body["templateVersion"]?.nonNull
     let label = body["templateLabel"]?.nonNull

@@ -15,10 +15,10 @@ struct GenerationResponse: Content {
   let templateLabel: String?
 
   init(_ result: GenerationResult) {
-    promptVersionId = result.promptVersionID.uuidString.lowercased()
+    promptVersionId = result.promptVersionID.lowercasedText
     promptText = result.text
     tokens = result.tokens
-    promptId = result.promptID.uuidString.lowercased()
+    promptId = result.promptID.lowercasedText
     version = result.version
     encoding = result.encoding
     templateVersion = result.templateVersion
@@ -91,10 +91,10 @@ struct PromptResponse: Content {
 
   init(_ prompt: Prompt, versions: [PromptVersion]? = nil, summaries: PromptSummaries) throws {
     let promptID = try prompt.requireID()
-    id = promptID.uuidString.lowercased()
-    issueId = prompt.$issue.id.uuidString.lowercased()
-    templateId = prompt.$template.id.uuidString.lowercased()
-    creatorId = prompt.$creator.id.uuidString.lowercased()
+    id = promptID.lowercasedText
+    issueId = prompt.$issue.id.lowercasedText
+    templateId = prompt.$template.id.lowercasedText
+    creatorId = prompt.$creator.id.lowercasedText
     createdAt = prompt.createdAt
     let issue = summaries.issues[prompt.$issue.id]
     issueKey = issue?.key
@@ -106,7 +106,7 @@ struct PromptResponse: Content {
     latestAt = latest?.createdAt
     self.versions = try versions?.map {
       PromptVersionSummary(
-        id: try $0.requireID().uuidString.lowercased(), version: $0.version,
+        id: try $0.requireID().lowercasedText, version: $0.version,
         tokens: $0.tokensEstimate, encoding: $0.encoding, createdAt: $0.createdAt)
     }
   }

@@ -26,7 +26,7 @@ struct PromptRoutes: RouteCollection {
       body: .init(buffer: GenerationResponse(result).json(allocator: req.byteBufferAllocator)))
     response.headers.contentType = .json
     response.headers.replaceOrAdd(
-      name: .location, value: "/prompt-versions/\(result.promptVersionID.uuidString.lowercased())")
+      name: .location, value: "/prompt-versions/\(result.promptVersionID.lowercasedText)")
     return response
   }
 
@@ -34,7 +34,7 @@ struct PromptRoutes: RouteCollection {
     let principal = try req.principal
     var query = Prompt.query(on: req.db).filter(\.$company.$id == principal.companyID)
     if let issue = req.query[String.self, at: "issueId"] {
-      guard let issueID = UUID(uuidString: issue) else {
+      guard let issueID = UUID(text: issue) else {
         throw AppError.validation(field: "issueId", reason: "must be a UUID")
       }
       query = query.filter(\.$issue.$id == issueID)
@@ -82,22 +82,22 @@ struct PromptRoutes: RouteCollection {
     let reviews = try await OutputReviewService.reviews(of: outputs.compactMap(\.id), on: req.db)
     let names = try await UserNames.load(reviews.values.map(\.$reviewedBy.id), on: req.db)
     return PromptVersionResponse(
-      id: try version.requireID().uuidString.lowercased(),
-      promptId: version.$prompt.id.uuidString.lowercased(), version: version.version,
+      id: try version.requireID().lowercasedText,
+      promptId: version.$prompt.id.lowercasedText, version: version.version,
       promptText: version.bodyText, tokens: version.tokensEstimate, encoding: version.encoding,
       model: version.model,
-      templateId: version.prompt.$template.id.uuidString.lowercased(),
+      templateId: version.prompt.$template.id.lowercasedText,
       templateVersion: version.templateVersion.version, templateLabel: version.templateLabel,
       allowOverBudget: version.allowOverBudget,
       templateOverride: override,
       vars: try JSONValue(parsing: version.varsJSON),
-      issueId: version.prompt.$issue.id.uuidString.lowercased(),
+      issueId: version.prompt.$issue.id.lowercasedText,
       issueSnapshotSha256: version.issueSnapshotSHA256,
-      creatorId: version.$creator.id.uuidString.lowercased(), createdAt: version.createdAt,
+      creatorId: version.$creator.id.lowercasedText, createdAt: version.createdAt,
       reviews: outputs.compactMap { output in
         output.id.flatMap { id in reviews[id] }.map {
           OutputReviewSummary(
-            outputId: $0.$output.id.uuidString.lowercased(),
+            outputId: $0.$output.id.lowercasedText,
             review: ReviewResponse($0, names: names))
         }
       })

@@ -44,7 +44,7 @@ struct ReviewResponse: Content {
     verdict = review.verdict
     comment = review.comment
     links = review.links
-    reviewedBy = review.$reviewedBy.id.uuidString.lowercased()
+    reviewedBy = review.$reviewedBy.id.lowercasedText
     reviewedByName = names[review.$reviewedBy.id]
     reviewedAt = review.reviewedAt
   }

@@ -65,7 +65,7 @@ struct QueryParameters: Sendable {
 
   private static func formatViolation(_ text: String, format: String) -> String? {
     switch format {
-    case "uuid": UUID(uuidString: text) == nil ? "must be a UUID" : nil
+    case "uuid": UUID(text: text) == nil ? "must be a UUID" : nil
     case "date-time": RFC3339.date(from: text) == nil ? RFC3339.reason : nil
     default: nil
     }

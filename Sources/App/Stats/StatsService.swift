@@ -59,7 +59,7 @@ struct StatsService: Sendable {
     }
     let top = try templates.map {
       TemplateUse(
-        templateId: try $0.decode(column: "template_id", as: UUID.self).uuidString.lowercased(),
+        templateId: try $0.decode(column: "template_id", as: UUID.self).lowercasedText,
         name: try $0.decode(column: "name", as: String.self),
         prompts: try $0.decode(column: "prompts", as: Int.self))
     }

@@ -112,7 +112,7 @@ struct StatsTimeseries: Sendable {
     if grouping == .template {
       return try await database.rows(ByTemplate(values: values)).map {
         TimeseriesBucket(
-          key: try $0.decode(column: "template_id", as: UUID.self).uuidString.lowercased(),
+          key: try $0.decode(column: "template_id", as: UUID.self).lowercasedText,
           label: try $0.decode(column: "name", as: String.self),
           prompts: try $0.decode(column: "prompts", as: Int.self),
           tokens: try $0.decode(column: "tokens", as: Int.self))

@@ -32,7 +32,7 @@ struct FileBlobStorage: BlobStorage {
       }
       try createFoldersDurably(for: key)
       let temporary = folder.appendingPathComponent(
-        Self.temporaryPrefix + UUID.random().uuidString.lowercased())
+        Self.temporaryPrefix + UUID.random().lowercasedText)
       do {
         try Self.writeDurably(bytes, to: temporary.path)
         guard rename(temporary.path, target.path) == 0 else {

@@ -47,7 +47,7 @@ struct TemplateCheck: Sendable {
       guard
         let issue = try await GenerationIssue.find(
           subject.issueID, companyID: companyID, on: database)
-      else { throw AppError.notFound("Issue \(subject.issueID.uuidString.lowercased())") }
+      else { throw AppError.notFound("Issue \(subject.issueID.lowercasedText)") }
       // A stored model was known when it generated; the default stands in should one go.
       let encoding =
         try (try? Encoding.forModel(subject.model))
@@ -60,14 +60,14 @@ struct TemplateCheck: Sendable {
       }
       results.append(
         CheckResponse.IssueResult(
-          issueId: subject.issueID.uuidString.lowercased(),
+          issueId: subject.issueID.lowercasedText,
           extKey: issue.variables["key"]?.stringValue ?? "",
           baselineTokens: old.tokens, candidateTokens: new.tokens,
           tokenDelta: old.tokens.flatMap { before in new.tokens.map { $0 - before } },
           errors: old.errors + new.errors))
     }
     return CheckResponse(
-      templateId: try template.requireID().uuidString.lowercased(),
+      templateId: try template.requireID().lowercasedText,
       candidate: candidateVersion.version, baseline: baselineVersion.version,
       results: results)
   }
@@ -122,7 +122,7 @@ struct TemplateCheck: Sendable {
       .filter(\.$id ~~ ids).filter(\.$company.$id == companyID).filter(\.$deletedAt == nil)
       .all().compactMap(\.id)
     if let missing = ids.first(where: { !known.contains($0) }) {
-      throw AppError.notFound("Issue \(missing.uuidString.lowercased())")
+      throw AppError.notFound("Issue \(missing.lowercasedText)")
     }
     let rows = try await database.sql.raw(
       """

@@ -32,16 +32,16 @@ struct TemplateResponse: Content {
   init(
     _ template: PromptTemplate, warnings: [Diagnostic]? = nil, authors: TemplateAuthors = .empty
   ) throws {
-    id = try template.requireID().uuidString.lowercased()
+    id = try template.requireID().lowercasedText
     name = template.name
     bodyMd = template.bodyMarkdown
     lintJson = try template.lintJSON.map { try JSONValue(parsing: $0) }
     version = template.latestVersion
     maxTokens = template.maxTokens
-    createdBy = template.$createdBy.id.uuidString.lowercased()
+    createdBy = template.$createdBy.id.lowercasedText
     createdByName = authors.name(template.$createdBy.id)
     let updater = try authors.latestAuthor(of: template.requireID())
-    updatedBy = updater?.uuidString.lowercased()
+    updatedBy = updater?.lowercasedText
     updatedByName = updater.flatMap(authors.name)
     createdAt = template.createdAt
     updatedAt = template.updatedAt
@@ -62,13 +62,13 @@ struct TemplateVersionResponse: Content {
   let createdAt: Date?
 
   init(_ version: PromptTemplateVersion, authors: TemplateAuthors = .empty) throws {
-    templateId = version.$template.id.uuidString.lowercased()
+    templateId = version.$template.id.lowercasedText
     self.version = version.version
     bodyMd = version.bodyMarkdown
     lintJson = try version.lintJSON.map { try JSONValue(parsing: $0) }
     contentHash = version.contentHash
     maxTokens = version.maxTokens
-    createdBy = version.$createdBy.id.uuidString.lowercased()
+    createdBy = version.$createdBy.id.lowercasedText
     createdByName = authors.name(version.$createdBy.id)
     createdAt = version.createdAt
   }

@@ -65,7 +65,7 @@ struct TemplateDiffResponse: Content {
   init(
     templateID: UUID, from: PromptTemplateVersion, to: PromptTemplateVersion
   ) throws {
-    templateId = templateID.uuidString.lowercased()
+    templateId = templateID.lowercasedText
     self.from = from.version
     self.to = to.version
     let lines = LineDiff(old: from.bodyMarkdown, new: to.bodyMarkdown)

@@ -56,7 +56,7 @@ struct ImportResponse: Content {
 
     init(_ outcome: TemplateImport.Outcome) {
       name = outcome.name
-      id = outcome.id?.uuidString.lowercased()
+      id = outcome.id?.lowercasedText
       action = outcome.action.rawValue
       version = outcome.version
       previousVersion = outcome.previousVersion

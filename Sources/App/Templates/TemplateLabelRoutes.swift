@@ -77,7 +77,7 @@ struct LabelResponse: Content {
   init(_ label: TemplateLabel, names: UserNames) throws {
     self.label = label.label
     version = label.version
-    movedBy = label.$movedBy.id.uuidString.lowercased()
+    movedBy = label.$movedBy.id.lowercasedText
     movedByName = names[label.$movedBy.id]
     movedAt = label.movedAt
   }
@@ -94,7 +94,7 @@ struct LabelMoveResponse: Content {
   init(_ move: TemplateLabelMove, names: UserNames) {
     version = move.version
     previousVersion = move.previousVersion
-    movedBy = move.$movedBy.id.uuidString.lowercased()
+    movedBy = move.$movedBy.id.lowercasedText
     movedByName = names[move.$movedBy.id]
     movedAt = move.movedAt
   }

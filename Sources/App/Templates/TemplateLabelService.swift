@@ -180,7 +180,7 @@ struct TemplateLabelService: Sendable {
       label: label, version: version,
       approvers: try approvers.map {
         ProblemDetails.Approver(
-          id: try $0.requireID().uuidString.lowercased(), name: $0.name, email: $0.email)
+          id: try $0.requireID().lowercasedText, name: $0.name, email: $0.email)
       })
   }
 

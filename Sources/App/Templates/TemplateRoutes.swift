@@ -106,7 +106,7 @@ struct TemplateRoutes: RouteCollection {
     let body = try req.decodeBody(CheckRequest.self)
     let issues = try body.issues.map { ids in
       try ids.enumerated().map { index, text in
-        guard let id = UUID(uuidString: text) else {
+        guard let id = UUID(text: text) else {
           throw AppError.validation(field: "issues/\(index)", reason: "must be a UUID")
         }
         return id

@@ -81,7 +81,7 @@ struct JiraOAuthRoutes: RouteCollection {
     } catch let error as AppError {
       outcome = error.type
     }
-    let page = trackerID.map { "/app/admin/trackers/\($0.uuidString.lowercased())" }
+    let page = trackerID.map { "/app/admin/trackers/\($0.lowercasedText)" }
     let response = req.redirect(
       to: "\(page ?? "/app/admin/trackers")?oauth=\(outcome)", redirectType: .normal)
     response.cookies[Self.stateCookie] = stateCookie("", maxAge: 0, req: req)
@@ -179,7 +179,7 @@ struct JiraOAuthRoutes: RouteCollection {
     let response = Response(status: .ok)
     try response.content.encode(
       OAuthConnected(
-        trackerId: try tracker.requireID().uuidString.lowercased(), cloudId: site.id,
+        trackerId: try tracker.requireID().lowercasedText, cloudId: site.id,
         site: site.url))
     response.cookies[Self.stateCookie] = stateCookie("", maxAge: 0, req: req)
     return response

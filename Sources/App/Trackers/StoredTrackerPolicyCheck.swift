@@ -22,8 +22,8 @@ enum StoredTrackerPolicyCheck {
         logger.warning(
           "A tracker's base URL breaks the outbound policy: its syncs will fail until it is admitted",
           metadata: [
-            "tracker": .string(tracker.id?.uuidString.lowercased() ?? "?"),
-            "company": .string(tracker.$company.id.uuidString.lowercased()),
+            "tracker": .string(tracker.id?.lowercasedText ?? "?"),
+            "company": .string(tracker.$company.id.lowercasedText),
             "rule": .string(error.rule.rawValue), "reason": .string(error.message),
           ])
       }

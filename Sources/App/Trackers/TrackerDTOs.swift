@@ -29,7 +29,7 @@ struct TrackerResponse: Content {
   init(_ tracker: Tracker, auth: TrackerAuth?, issueCount: Int, publicBaseURL: String? = nil)
     throws
   {
-    let trackerID = try tracker.requireID().uuidString.lowercased()
+    let trackerID = try tracker.requireID().lowercasedText
     id = trackerID
     type = tracker.type
     name = tracker.name

@@ -90,20 +90,20 @@ extension TrackerRoutes {
       let result = try await queue.enqueue(
         TrackerSyncJob.kind(for: tracker.trackerType),
         payload: TrackerSyncPayload(trackerId: id),
-        uniqueKey: "manual-sync:\(id.uuidString.lowercased())",
+        uniqueKey: "manual-sync:\(id.lowercasedText)",
         tenant: JobTenant.of(company: tracker.$company.id),
         on: transaction.sql)
       if result.inserted {
         try await auditor.record(
-          .jobCreated, .job, id: result.job.id, details: ["trackerId": id.uuidString.lowercased()],
+          .jobCreated, .job, id: result.job.id, details: ["trackerId": id.lowercasedText],
           on: transaction)
       }
       return result
     }
     let response = Response(status: .accepted)
-    try response.content.encode(JobAccepted(jobId: result.job.id.uuidString.lowercased()))
+    try response.content.encode(JobAccepted(jobId: result.job.id.lowercasedText))
     response.headers.replaceOrAdd(
-      name: .location, value: "/jobs/\(result.job.id.uuidString.lowercased())")
+      name: .location, value: "/jobs/\(result.job.id.lowercasedText)")
     return response
   }
 }

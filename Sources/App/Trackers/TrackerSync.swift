@@ -83,7 +83,7 @@ struct TrackerSync: Sendable {
     logger.info(
       "Tracker synced",
       metadata: [
-        "tracker": .string(trackerID.uuidString.lowercased()), "pages": "\(totals.pages)",
+        "tracker": .string(trackerID.lowercasedText), "pages": "\(totals.pages)",
         "created": "\(totals.created)", "updated": "\(totals.updated)",
         "sweep": "\(sweeping)", "deleted": "\(totals.deleted)",
       ])

@@ -59,7 +59,7 @@ struct TrackerSyncJob: JobHandler {
       let payload = String(
         decoding: try JSONEncoder().encode(TrackerSyncPayload(trackerId: id)), as: UTF8.self)
       return ScheduledEntity(
-        id: id.uuidString.lowercased(), interval: .seconds(60 * tracker.syncIntervalMinutes),
+        id: id.lowercasedText, interval: .seconds(60 * tracker.syncIntervalMinutes),
         payloadJSON: payload, tenant: JobTenant.of(company: tracker.$company.id))
     }
   }

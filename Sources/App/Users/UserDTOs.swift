@@ -13,8 +13,8 @@ struct UserResponse: Content {
   let revokedTokens: Int?
 
   init(_ user: User, revokedTokens: Int? = nil) throws {
-    id = try user.requireID().uuidString.lowercased()
-    companyId = user.$company.id.uuidString.lowercased()
+    id = try user.requireID().lowercasedText
+    companyId = user.$company.id.lowercasedText
     email = user.email
     name = user.name
     role = user.role

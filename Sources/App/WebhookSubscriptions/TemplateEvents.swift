@@ -42,10 +42,10 @@ struct TemplateEvents: Sendable {
     guard !subscriptions.isEmpty else { return }
     let eventID = UUID.v7()
     let body: JSONValue = .object([
-      "id": .string(eventID.uuidString.lowercased()),
+      "id": .string(eventID.lowercasedText),
       "type": .string(event.rawValue),
       "createdAt": .string(ISO8601DateFormatter().string(from: Date())),
-      "companyId": .string(companyID.uuidString.lowercased()),
+      "companyId": .string(companyID.lowercasedText),
       "data": .object(data),
     ])
     let text = body.compactJSON
@@ -69,10 +69,10 @@ struct TemplateEvents: Sendable {
     try await publish(
       .versionCreated, companyID: template.$company.id,
       data: [
-        "templateId": .string(try template.requireID().uuidString.lowercased()),
+        "templateId": .string(try template.requireID().lowercasedText),
         "templateName": .string(template.name),
         "version": .number(Double(version)),
-        "createdBy": .string(userID.uuidString.lowercased()),
+        "createdBy": .string(userID.lowercasedText),
       ], on: database)
   }
 
@@ -84,12 +84,12 @@ struct TemplateEvents: Sendable {
     try await publish(
       .labelMoved, companyID: template.$company.id,
       data: [
-        "templateId": .string(try template.requireID().uuidString.lowercased()),
+        "templateId": .string(try template.requireID().lowercasedText),
         "templateName": .string(template.name),
         "label": .string(label),
         "version": version.map { .number(Double($0)) } ?? .null,
         "previousVersion": previousVersion.map { .number(Double($0)) } ?? .null,
-        "movedBy": .string(userID.uuidString.lowercased()),
+        "movedBy": .string(userID.lowercasedText),
       ], on: database)
   }
 }

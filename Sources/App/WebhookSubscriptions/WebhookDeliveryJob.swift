@@ -38,7 +38,7 @@ struct WebhookDeliveryJob: JobHandler {
           OutboundDelivery.signature(body: body, secret: secret, at: Date())
         ),
         ("X-Promptsmith-Event", delivery.event),
-        ("X-Promptsmith-Delivery", delivery.eventId.uuidString.lowercased()),
+        ("X-Promptsmith-Delivery", delivery.eventId.lowercasedText),
       ])
     let elapsed = ContinuousClock.now - started
     let record = WebhookDelivery()

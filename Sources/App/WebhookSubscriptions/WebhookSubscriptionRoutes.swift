@@ -61,7 +61,7 @@ struct WebhookSubscriptionRoutes: RouteCollection {
     let response = Response(status: .created)
     try response.content.encode(try SubscriptionResponse(subscription, secret: secret))
     response.headers.replaceOrAdd(
-      name: .location, value: "/webhook-subscriptions/\(id.uuidString.lowercased())")
+      name: .location, value: "/webhook-subscriptions/\(id.lowercasedText)")
     return response
   }
 
@@ -128,7 +128,7 @@ struct SubscriptionResponse: Content {
   let createdAt: Date?
 
   init(_ subscription: WebhookSubscription, secret: String? = nil) throws {
-    id = try subscription.requireID().uuidString.lowercased()
+    id = try subscription.requireID().lowercasedText
     url = subscription.url
     events = subscription.events
     self.secret = secret
@@ -148,8 +148,8 @@ struct DeliveryResponse: Content {
   let createdAt: Date?
 
   init(_ delivery: WebhookDelivery) throws {
-    id = try delivery.requireID().uuidString.lowercased()
-    eventId = delivery.eventID.uuidString.lowercased()
+    id = try delivery.requireID().lowercasedText
+    eventId = delivery.eventID.lowercasedText
     event = delivery.event
     attempt = delivery.attempt
     status = delivery.status

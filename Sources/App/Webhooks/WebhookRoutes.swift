@@ -84,7 +84,7 @@ struct WebhookRoutes: RouteCollection {
     req.logger.warning(
       "Webhook signature refused",
       metadata: [
-        "tracker": .string((tracker.id?.uuidString ?? "").lowercased()),
+        "tracker": .string(tracker.id?.lowercasedText ?? ""),
         "ip": "\(req.clientInfo.ip ?? "-")",
       ])
     return AppError(
@@ -101,16 +101,16 @@ struct WebhookRoutes: RouteCollection {
     let request = try JobRequest(
       kind: .processWebhook,
       payload: WebhookPayload(trackerId: id, issueKey: key, event: event),
-      uniqueKey: "webhook:\(id.uuidString.lowercased()):\(delivery)", uniqueness: .forever,
+      uniqueKey: "webhook:\(id.lowercasedText):\(delivery)", uniqueness: .forever,
       tenant: JobTenant.of(company: tracker.$company.id))
     let result = try await req.application.jobs.queue.enqueue(request)
     if !result.inserted {
       req.logger.info(
         "Webhook delivery seen before: not queued again",
-        metadata: ["tracker": .string(id.uuidString.lowercased()), "delivery": .string(delivery)])
+        metadata: ["tracker": .string(id.lowercasedText), "delivery": .string(delivery)])
     }
     let response = Response(status: .accepted)
-    try response.content.encode(JobAccepted(jobId: result.job.id.uuidString.lowercased()))
+    try response.content.encode(JobAccepted(jobId: result.job.id.lowercasedText))
     return response
   }
 }

@@ -21,7 +21,7 @@ enum TemplateComparison {
       return y - x
     }
     return TemplateComparisonResponse(
-      templateId: templateID.uuidString.lowercased(), a: a, b: b,
+      templateId: templateID.lowercasedText, a: a, b: b,
       rateDifference: difference?.difference, differenceInterval: difference?.interval,
       tokenDifference: .init(
         meanPromptTokens: subtract(a.meanPromptTokens, b.meanPromptTokens),

@@ -11,7 +11,7 @@ extension StatsRoutes {
     let versions = try await TemplateQualityService(database: req.db).versions(
       of: template, companyID: principal.companyID, window: range.window)
     return TemplateQualityResponse(
-      templateId: try template.requireID().uuidString.lowercased(), from: range.from,
+      templateId: try template.requireID().lowercasedText, from: range.from,
       to: range.to, tz: range.tz, versions: versions)
   }
 
