@@ -12,9 +12,7 @@ struct GenerationSourcesRead: SessionCompanionRead {
     // A body still streaming is left to the route: collecting it here would come before the
     // contract check's size limit.
     guard request.headers.hasJSONContentType, let buffer = request.body.data,
-      let body = try? JSONValue(
-        parsing: Data(buffer: buffer),
-        maximumDepth: Request.maximumBodyDepth),
+      let body = try? request.parsedBody(buffer),
       let issueID = body["issueId"]?.stringValue.flatMap(UUID.init(text:)),
       let templateID = body["templateId"]?.stringValue.flatMap(UUID.init(text:))
     else { return nil }

@@ -99,7 +99,7 @@ extension Request {
     guard body.readableBytes <= limit else {
       throw Abort(.payloadTooLarge, reason: "The body is larger than \(limit) bytes.")
     }
-    let value = try Self.parseBody(body)
+    let value = try parsedBody(body)
     let violations = schema.validate(value) + NULCharacter.violations(in: value)
     if !violations.isEmpty { throw RequestValidationMiddleware.problem(violations) }
     storage[ValidatedBodyKey.self] = value
@@ -112,6 +112,19 @@ extension Request {
     typealias Value = JSONValue
   }
 
+  private struct ParsedBodyKey: StorageKey {
+    typealias Value = JSONValue
+  }
+
+  /// The JSON of `buffer`, the request's body, parsed once per request: a route's read beside
+  /// the session (`GenerationSourcesRead`) and the contract check both ask for it.
+  func parsedBody(_ buffer: ByteBuffer) throws -> JSONValue {
+    if let parsed = storage[ParsedBodyKey.self] { return parsed }
+    let parsed = try Self.parseBody(buffer)
+    storage[ParsedBodyKey.self] = parsed
+    return parsed
+  }
+
   /// The JSON body, parsed once: as the contract check parsed and validated it, or parsed here
   /// for an operation openapi.yaml gives no body schema (an application built without the
   /// contract, in tests).
@@ -121,7 +134,7 @@ extension Request {
     guard let buffer = body.data, buffer.readableBytes > 0 else {
       throw AppError.badRequest("a JSON object is required", field: "body")
     }
-    return try Self.parseBody(buffer)
+    return try parsedBody(buffer)
   }
 
   /// A body's JSON, held to `maximumBodyDepth`, or a 400 saying what is wrong with it.
