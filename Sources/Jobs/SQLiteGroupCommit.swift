@@ -1,3 +1,4 @@
+import Foundation
 import SQLKit
 
 /// What runs the process's SQLite writes: the job queue hands its writes to it so that they take
@@ -70,6 +71,8 @@ public final class SQLiteGroupCommit<Session: Sendable, Lane: SQLiteDirectLane>:
   private struct State {
     var waiting: [Entry] = []
     var draining = false
+    /// Direct writes announced (`announcingWrite`) and not yet asked for.
+    var announced = 0
   }
 
   private let lease: Lease
@@ -80,8 +83,9 @@ public final class SQLiteGroupCommit<Session: Sendable, Lane: SQLiteDirectLane>:
   /// group, which may have cost the connection.
   private let prepared = Locked(false)
   private let maxGroup: Int
+  private let announcedWait: TimeInterval
   private let executor: (any TaskExecutor)?
-  private let state = Locked(State())
+  private let state = ConditionLocked(State())
   private let groups = Locked(GroupCounts())
 
   /// How many groups were committed and how many writes they held (`/metrics`).
@@ -95,6 +99,8 @@ public final class SQLiteGroupCommit<Session: Sendable, Lane: SQLiteDirectLane>:
   ///     statements resume without waiting behind other work.
   ///   - maxGroup: At most this many requests share a commit, so that a burst cannot make the
   ///     first request of a group wait for hundreds of others' statements.
+  ///   - announcedWait: How long a direct group about to commit waits, at most, for the writes
+  ///     announced to it (`announcingWrite`); zero commits at once.
   ///   - lease: Lends the writer connection; the same one each time.
   ///   - lane: Runs the direct bodies.
   ///   - sql: The session as SQLKit sees it, for the transaction statements.
@@ -103,6 +109,7 @@ public final class SQLiteGroupCommit<Session: Sendable, Lane: SQLiteDirectLane>:
   public init(
     executor: (any TaskExecutor)? = nil,
     maxGroup: Int = 64,
+    announcedWait: Duration = .microseconds(400),
     lease: @escaping Lease,
     lane: Lane,
     sql: @escaping @Sendable (Session) -> any SQLDatabase,
@@ -110,6 +117,8 @@ public final class SQLiteGroupCommit<Session: Sendable, Lane: SQLiteDirectLane>:
   ) {
     self.executor = executor
     self.maxGroup = maxGroup
+    let (seconds, attoseconds) = announcedWait.components
+    self.announcedWait = Double(seconds) + Double(attoseconds) * 1e-18
     self.lease = lease
     self.lane = lane
     self.sql = sql
@@ -150,6 +159,9 @@ public final class SQLiteGroupCommit<Session: Sendable, Lane: SQLiteDirectLane>:
       // The enclosing body's group waits for this one, which would wait for it.
       throw NestedDirectWrite()
     }
+    let announcement = WriteAnnouncement.current.flatMap {
+      $0.group == ObjectIdentifier(self) ? $0 : nil
+    }
     return try await withCheckedThrowingContinuation { continuation in
       enqueue(
         Entry(
@@ -157,13 +169,39 @@ public final class SQLiteGroupCommit<Session: Sendable, Lane: SQLiteDirectLane>:
             let result = try body(connection)
             return { continuation.resume(returning: result) }
           },
-          fail: { continuation.resume(throwing: $0) }))
+          fail: { continuation.resume(throwing: $0) }),
+        arriving: announcement)
     }
   }
 
-  private func enqueue(_ entry: Entry) {
-    let startsDraining = state.withLock { state in
+  /// Runs `body`, which is about to ask for a direct write (`direct`), with the writer told to
+  /// expect it: a direct group about to commit while announced writes are still on their way
+  /// waits for them, up to `announcedWait`, so that they share its commit instead of each
+  /// paying for one (a commit writes every page the group changed, and the pages most writes
+  /// change — the ends of the indexes, the statistics rows — are the same). A write that is
+  /// not announced, or a quiet writer, commits at once. The announcement ends with `body`'s
+  /// first direct write, or with `body` if it writes nothing.
+  public func announcingWrite<Result>(
+    _ body: () async throws -> Result
+  ) async rethrows -> Result {
+    let announcement = WriteAnnouncement(group: ObjectIdentifier(self))
+    state.withLock { $0.announced += 1 }
+    defer {
+      state.withLockWaking { state in
+        if !announcement.arrived { state.announced -= 1 }
+        announcement.arrived = true
+      }
+    }
+    return try await WriteAnnouncement.$current.withValue(announcement) { try await body() }
+  }
+
+  private func enqueue(_ entry: Entry, arriving announcement: WriteAnnouncement? = nil) {
+    let startsDraining = state.withLockWaking { state in
       state.waiting.append(entry)
+      if let announcement, !announcement.arrived {
+        announcement.arrived = true
+        state.announced -= 1
+      }
       guard !state.draining else { return false }
       state.draining = true
       return true
@@ -229,6 +267,7 @@ public final class SQLiteGroupCommit<Session: Sendable, Lane: SQLiteDirectLane>:
       }
       switch connection {
       case .success(let connection):
+        group = joiningAnnounced(group)
         guard commitDirect(group, on: connection) else {
           // The lane may have dropped the connection: the next group asks for it anew.
           let next = nextGroup()
@@ -238,6 +277,30 @@ public final class SQLiteGroupCommit<Session: Sendable, Lane: SQLiteDirectLane>:
       case .failure(let error): settle(group, GroupOutcome(), groupFailure: error)
       }
       group = nextGroup()
+    }
+  }
+
+  /// `group` with the direct writes that arrive while announced ones are on their way, waiting
+  /// for them at most `announcedWait` (on the lane's thread, which has nothing else to do).
+  private func joiningAnnounced(_ group: [Entry]) -> [Entry] {
+    guard announcedWait > 0 else { return group }
+    let maxGroup = maxGroup
+    let keepWaiting = { (state: State) in
+      state.announced > 0 && group.count + state.waiting.count < maxGroup
+    }
+    return state.wait(until: Date(timeIntervalSinceNow: announcedWait), while: keepWaiting) {
+      state in
+      var joined = group
+      var left: [Entry] = []
+      for entry in state.waiting {
+        if joined.count < maxGroup && entry.isDirect {
+          joined.append(entry)
+        } else {
+          left.append(entry)
+        }
+      }
+      state.waiting = left
+      return joined
     }
   }
 
@@ -375,6 +438,20 @@ public struct NestedDirectWrite: Error, CustomStringConvertible {
   public var description: String {
     "a direct write cannot run inside a write transaction of the same SQLite writer"
   }
+}
+
+/// A direct write on its way to a group (`SQLiteGroupCommit.announcingWrite`).
+final class WriteAnnouncement: @unchecked Sendable {
+  let group: ObjectIdentifier
+  /// Whether the write was asked for, or the announcement ended without it. Guarded by the
+  /// group's state lock.
+  var arrived = false
+
+  init(group: ObjectIdentifier) {
+    self.group = group
+  }
+
+  @TaskLocal static var current: WriteAnnouncement?
 }
 
 /// The group and session a body runs in, for the transactions it asks for itself.

@@ -13,10 +13,13 @@ import NIOPosix
 /// at a time. The checkpoint syncs the log and then the file, as `synchronous = FULL` asks, so
 /// it changes where the copy happens and nothing of what a crash can lose.
 final class SQLiteCheckpointer: Sendable {
-  /// Four times SQLite's own (`wal_autocheckpoint`): a page written again before the checkpoint
-  /// is copied once. The checkpoints' share of the SQLite threads' samples under generate fell
-  /// from 11 % to 7.6 % (perf, 2026-12-06); the log grows to about 16 MB between them.
-  static let pagesBeforeCheckpoint = 4000
+  /// Sixteen times SQLite's own (`wal_autocheckpoint`): a page written again before the
+  /// checkpoint is copied once. Most pages a generation changes are the ends of indexes and
+  /// statistics rows that the next ones change again. At 1,000 pages the checkpoints were 11 %
+  /// of the SQLite threads' samples under generate, at 4,000 7.6 % (perf, 2026-12-06); at
+  /// 16,000 the checkpointer's CPU per generation fell by another quarter (round 9,
+  /// docs/performance.md). The log grows to about 64 MB between them.
+  static let pagesBeforeCheckpoint = 16000
 
   private final class Connection: @unchecked Sendable {
     /// Touched only on the checkpointer's thread.

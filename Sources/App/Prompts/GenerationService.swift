@@ -43,6 +43,17 @@ struct GenerationService: Sendable {
   func generate(_ request: GenerationRequest, by principal: Principal) async throws
     -> GenerationResult
   {
+    // On SQLite the writer is told the generation is coming, so that a group about to commit
+    // waits a moment for it rather than committing without it.
+    if database.engine == .sqlite, let writer = SQLiteWriterSetup.writer(of: database)?.group {
+      return try await writer.announcingWrite { try await renderAndStore(request, by: principal) }
+    }
+    return try await renderAndStore(request, by: principal)
+  }
+
+  private func renderAndStore(_ request: GenerationRequest, by principal: Principal) async throws
+    -> GenerationResult
+  {
     let started = ContinuousClock.now
     let rendered = try await render(request, by: principal)
     guard let template = rendered.template, let templateVersion = template.version
@@ -315,28 +326,22 @@ struct GenerationService: Sendable {
     return stored.result
   }
 
-  /// `advanceOrCreatePrompt` on the writer's own connection.
+  /// `advanceOrCreatePrompt` on the writer's own connection, in one statement.
   private static func advanceOrCreatePrompt(
     issueID: UUID, templateID: UUID, principal: Principal, now: Date,
     on connection: SQLiteDirectConnection
   ) throws -> (id: UUID, version: Int, created: Bool) {
-    if let existing = try AdvancePrompt(
-      issueID: issueID, templateID: templateID, creatorID: principal.userID
-    ).rows(on: connection).first {
-      return (
-        try existing.decode(column: "id", as: UUID.self),
-        try existing.decode(column: "version_count", as: Int.self), false
-      )
-    }
-    let id = UUID.v7()
-    _ = try InsertPrompt(
-      id: id, companyID: principal.companyID, issueID: issueID, templateID: templateID,
-      creatorID: principal.userID, now: now
-    ).rows(on: connection)
-    guard let counted = try NextVersion(promptID: id).rows(on: connection).first else {
-      throw AppError.notFound("Prompt")
-    }
-    return (id, try counted.decode(column: "version_count", as: Int.self), true)
+    guard
+      let row = try CreateOrAdvancePrompt(
+        id: UUID.v7(), companyID: principal.companyID, issueID: issueID,
+        templateID: templateID, creatorID: principal.userID, now: now
+      ).rows(on: connection).first
+    else { throw AppError.notFound("Prompt") }
+    return (
+      try row.decode(column: "id", as: UUID.self),
+      try row.decode(column: "version_count", as: Int.self),
+      try row.decode(column: "created", as: Bool.self)
+    )
   }
 
   /// What a generation's audit row lists as changed.

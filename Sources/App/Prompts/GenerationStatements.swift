@@ -50,6 +50,35 @@ extension GenerationService {
     }
   }
 
+  /// SQLite's writer: the creator's prompt for an issue and a template, created with its first
+  /// version number or advanced to its next, in one statement instead of a look-up, an insert
+  /// and an update for a new prompt. `created` tells which: the row kept the id proposed here.
+  /// Only under SQLite's single writer; PostgreSQL numbers its versions in
+  /// `StoreInOneStatement`.
+  struct CreateOrAdvancePrompt: FixedStatement {
+    static let sql = """
+      INSERT INTO prompts (id, company_id, issue_id, template_id, creator_id, created_at,
+        version_count)
+      VALUES ($1, $2, $3, $4, $5, $6, 1)
+      ON CONFLICT (issue_id, template_id, creator_id) DO UPDATE SET version_count = MAX(
+        prompts.version_count,
+        (SELECT COALESCE(MAX(version), 0) FROM prompt_versions WHERE prompt_id = prompts.id)) + 1
+      RETURNING id, version_count, id = $1 AS created
+      """
+    let id: UUID
+    let companyID: UUID
+    let issueID: UUID
+    let templateID: UUID
+    let creatorID: UUID
+    let now: Date
+    var values: [BoundValue] {
+      [
+        .uuid(id), .uuid(companyID), .uuid(issueID), .uuid(templateID), .uuid(creatorID),
+        .date(now),
+      ]
+    }
+  }
+
   /// The prompt's next version number (`prompts.version_count`, caught up with the versions
   /// should rows have been written without it).
   struct NextVersion: FixedStatement {
