@@ -13,13 +13,16 @@ struct RequireRole: AsyncMiddleware {
   }
 
   func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-    let principal = try await request.authenticate(readingWithSession: companion)
-    guard principal.role.includes(role) else {
-      throw AppError.forbidden("This action needs the \(role.rawValue) role.")
+    // The session's read resumes on the request's loop, and the route's task starts there.
+    try await request.onItsEventLoop {
+      let principal = try await request.authenticate(readingWithSession: companion)
+      guard principal.role.includes(role) else {
+        throw AppError.forbidden("This action needs the \(role.rawValue) role.")
+      }
+      // Only an admitted caller learns what the query and body should look like.
+      try await request.validateAgainstContract(publicOperations: false)
+      return try await next.respond(to: request)
     }
-    // Only an admitted caller learns what the query and body should look like.
-    try await request.validateAgainstContract(publicOperations: false)
-    return try await next.respond(to: request)
   }
 }
 

@@ -36,8 +36,10 @@ struct MCPRoutes: RouteCollection {
       if let refusal = body.flatMap(Self.envelopeError) {
         (MCP.HTTPResponse.error(statusCode: 400, refusal), MCPClientTag?.none)
       } else {
-        await MCPEndpoint(context: context).respond(
-          to: MCP.HTTPRequest(method: "POST", headers: headers, body: body, path: "/mcp"))
+        await req.onItsEventLoop {
+          await MCPEndpoint(context: context).respond(
+            to: MCP.HTTPRequest(method: "POST", headers: headers, body: body, path: "/mcp"))
+        }
       }
     let response = Vapor.Response(status: .init(statusCode: answer.statusCode))
     for (name, value) in answer.headers {

@@ -26,7 +26,9 @@ struct OutputRoutes: RouteCollection {
     let service = OutputService(
       database: req.db, dependencies: req.application.outputs,
       threadPool: req.application.threadPool, logger: req.logger, auditor: try req.auditor)
-    let created = try await service.create(form, by: principal, client: req.clientInfo)
+    let created = try await req.onItsEventLoop {
+      try await service.create(form, by: principal, client: req.clientInfo)
+    }
     let response = Response(status: .created)
     try response.content.encode(
       OutputResponse(created.output, deduplicated: created.deduplicated))

@@ -20,7 +20,7 @@ struct PromptRoutes: RouteCollection {
       database: req.db, templates: try req.templates,
       metrics: GenerationMetrics(registry: req.application.httpMetrics.registry),
       auditor: try req.auditor, prefetched: req.prefetchedRows)
-    let result = try await service.generate(request, by: principal)
+    let result = try await req.onItsEventLoop { try await service.generate(request, by: principal) }
     let response = Response(
       status: .created,
       body: .init(buffer: GenerationResponse(result).json(allocator: req.byteBufferAllocator)))
