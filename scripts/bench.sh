@@ -23,6 +23,7 @@
 #   BENCH_SKIP_BUILD=1            use the existing release binary
 #   BENCH_KEEP=1                  keep the work folder (server and worker logs)
 #   BENCH_BINARY=path             use this binary (a debug build, while developing the script)
+#   BENCH_BINARY_COMMIT=c1f2eda   the commit BENCH_BINARY was built from, for the results' header
 #   CLAMD_URL=tcp://host:port     uploads scanned by this clamd (default: stored unscanned)
 #
 # Measurements hold /tmp/swift-build.lock (shared with other builds on this machine) so that no
@@ -293,7 +294,7 @@ report() { # db label
   stamp=$(date -u +%Y-%m-%d-%H%M)
   python3 bench/report.py --db "$1" --label "$2" --cells "$work/cells.jsonl" \
     --extra "$work/extra.jsonl" --machine "$(machine_json)" --counts "$3" \
-    --settings "{\"duration_s\":$duration,\"connections\":\"$connections\",\"quick\":$quick,\"commit\":\"$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- Sources || echo '+dirty')\",\"outputs_scan\":\"$outputs_scan\",\"log_level\":\"info\",\"durability\":\"${postgres_durability:-}\"}" \
+    --settings "{\"duration_s\":$duration,\"connections\":\"$connections\",\"quick\":$quick,\"commit\":\"${BENCH_BINARY_COMMIT:-$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- Sources || echo '+dirty')}\",\"outputs_scan\":\"$outputs_scan\",\"log_level\":\"info\",\"durability\":\"${postgres_durability:-}\"}" \
     --out "bench/results/$stamp-$1"
 }
 
@@ -353,6 +354,9 @@ seed_sqlite() {
   mkdir -p "$work/data"
   if [[ -n ${BENCH_SQLITE_SEED:-} && -f ${BENCH_SQLITE_SEED:-} ]]; then
     cp "$BENCH_SQLITE_SEED" "$sqlite_path"
+    # The copy's 800 MB of dirty pages would otherwise be written back during the first cells,
+    # in the way of the server's own syncs (a p99 of 80 ms at one connection in one run).
+    sync "$sqlite_path"
     echo "   seeded: a copy of $BENCH_SQLITE_SEED"
     return
   fi

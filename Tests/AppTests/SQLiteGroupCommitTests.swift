@@ -116,9 +116,11 @@ import Vapor
         try await Issue.query(on: app.db).filter(\.$externalKey == "PS-1").first())
       let template = try #require(try await PromptTemplate.query(on: app.db).first())
       let writer = try writer(of: app)
+      let readers = try #require(SQLiteWriterSetup.writer(of: app.db)?.readers)
       let before = writer.counts.writes
-      // The same prompt three times: each run reuses the statements the first one prepared.
-      for _ in 0..<3 {
+      // The same prompt four times: each run reuses the statements the first one prepared.
+      var readersReprepares = 0
+      for run in 0..<4 {
         let response = try await f.ctx.send(
           .POST, "/prompts/generate", token: f.developerToken,
           object: [
@@ -126,14 +128,18 @@ import Vapor
             "templateId": try template.requireID().uuidString, "vars": ["tests": true],
           ])
         #expect(response.status == .created)
+        // A read connection may compile a statement once more when SQLite resets its schema
+        // (`BEGIN`, seen once in four runs of several suites side by side); what must not
+        // happen is a compilation at each use.
+        if run == 0 { readersReprepares = try await readers.reprepares() }
       }
-      #expect(writer.counts.writes == before + 3)
+      #expect(writer.counts.writes == before + 4)
       let stored = try await PromptVersion.query(on: app.db).sort(\.$version).all()
-      #expect(stored.map(\.version) == [1, 2, 3])
+      #expect(stored.map(\.version) == [1, 2, 3, 4])
       // Prepared once, never compiled again on the writer's connection or the readers'.
       #expect(try await writer.direct { $0.reprepares } == 0)
-      let readers = try #require(SQLiteWriterSetup.writer(of: app.db)?.readers)
-      #expect(try await readers.reprepares() == 0)
+      #expect(readersReprepares <= 1)
+      #expect(try await readers.reprepares() == readersReprepares)
     }
   }
 

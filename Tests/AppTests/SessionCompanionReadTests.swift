@@ -7,20 +7,21 @@ import Vapor
 @testable import App
 
 /// `POST /prompts/generate` on an SQLite file reads the caller's session, the issue and the
-/// template in one job of a reader (`RequireRole(_:readingWithSession:)`), and refuses exactly
-/// as it did when it read them one after the other.
+/// template in one read (`RequireRole(_:readingWithSession:)`), on the request's event loop,
+/// and refuses exactly as it did when it read them one after the other.
 @Suite struct SessionCompanionReadTests {
   @Test func aGenerationReadsSessionIssueAndTemplateInOneReaderJob() async throws {
     try await withSQLiteFile { app in
       let f = try await MCPFixture.make(try await TestContext(app: app))
       let readers = try #require(SQLiteWriterSetup.writer(of: app.db)?.readers)
       for extra in [[:], ["templateVersion": 1], ["templateLabel": "latest"]] as [[String: Any]] {
-        let before = readers.jobs
+        let (before, onLoopsBefore) = (readers.reads, readers.readsOnLoops)
         let response = try await f.ctx.send(
           .POST, "/prompts/generate", token: f.developerToken,
           object: try await Self.body(app).merging(extra) { $1 })
         #expect(response.status == .created, "\(extra)")
-        #expect(readers.jobs - before == 1, "\(extra)")
+        #expect(readers.reads - before == 1, "\(extra)")
+        #expect(readers.readsOnLoops - onLoopsBefore == 1, "\(extra)")
         let generated = try response.content.decode(GenerationResponse.self)
         #expect(generated.promptText.hasPrefix("# PS-1: Export invoices"))
         #expect(generated.templateVersion == 1)
@@ -87,12 +88,12 @@ import Vapor
       let otherCompany = try await app.jwtAccessTokens.issue(
         userID: f.developerID, companyID: UUID.random(), role: .developer, familyID: familyID)
       let readers = try #require(SQLiteWriterSetup.writer(of: app.db)?.readers)
-      let before = readers.jobs
+      let before = readers.reads
       let response = try await f.ctx.send(
         .POST, "/prompts/generate", token: otherCompany, object: try await Self.body(app))
       // Found in the user's company, read again there: the rows read for the other were empty.
       #expect(response.status == .created)
-      #expect(readers.jobs - before == 2)
+      #expect(readers.reads - before == 2)
     }
   }
 

@@ -30,6 +30,7 @@ enum SessionLookup {
   /// SQLKit's query builder spent its time quoting identifiers (String.replacing; perf,
   /// 2026-11-26).
   struct Statement: FixedStatement {
+    static let readsByKey = true
     static let sql = """
       SELECT users.company_id, users.email, users.name, users.role, users.disabled,
         refresh_token_families.revoked_at

@@ -34,6 +34,7 @@ struct StoredRefreshToken: Sendable {
   }
 
   struct Statement: FixedStatement {
+    static let readsByKey = true
     static let sql = """
       SELECT refresh_tokens.id, refresh_tokens.family_id, refresh_tokens.user_id,
         refresh_tokens.expires_at, refresh_token_families.revoked_at,

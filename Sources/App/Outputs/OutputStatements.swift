@@ -6,6 +6,7 @@ import Foundation
 extension OutputService {
   /// Only the version's encoding: its row holds the whole prompt text.
   struct VersionEncoding: FixedStatement {
+    static let readsByKey = true
     static let sql = """
       SELECT encoding FROM prompt_versions WHERE id = $1 AND company_id = $2
       """
@@ -15,6 +16,7 @@ extension OutputService {
   }
 
   struct BlobExists: FixedStatement {
+    static let readsByKey = true
     static let sql = "SELECT 1 AS found FROM blobs WHERE sha256 = $1"
     let sha256: String
     var values: [BoundValue] { [.text(sha256)] }

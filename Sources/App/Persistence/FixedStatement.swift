@@ -20,10 +20,15 @@ protocol FixedStatement: Sendable {
   /// so the types a statement is prepared with are those of the values it binds: there is no
   /// second list of types to keep in step.
   var values: [BoundValue] { get }
+  /// A few rows found by a key (a session, an issue): on SQLite, read on the event loop that
+  /// asks, when it is one of the application's, rather than on a reader's thread
+  /// (`SQLiteReaders`). Not for statements that scan or sum.
+  static var readsByKey: Bool { get }
 }
 
 extension FixedStatement {
   static var sqliteSQL: String { sql }
+  static var readsByKey: Bool { false }
 
   /// Whether `other` is this statement with the same values: it reads the same rows.
   func isSame(as other: any FixedStatement) -> Bool {

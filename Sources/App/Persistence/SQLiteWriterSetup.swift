@@ -68,7 +68,8 @@ final class SQLiteWriterSetup: LifecycleHandler, Sendable {
         "SQLite's page cache of CSQLiteShared/page_cache.c is not installed: commits after a B-tree split may scan the writer's whole page cache"
       )
     }
-    let writer = SQLiteWriterSetup(path: path, temporary: temporary)
+    let writer = SQLiteWriterSetup(
+      path: path, temporary: temporary, requestLoops: Array(app.eventLoopGroup.makeIterator()))
     app.databases.middleware.use(
       WriterCarrier(
         group: writer.group, readers: writer.readers, checkpointer: writer.checkpointer),
@@ -77,7 +78,7 @@ final class SQLiteWriterSetup: LifecycleHandler, Sendable {
     return writer
   }
 
-  private init(path: String, temporary: Bool) {
+  private init(path: String, temporary: Bool, requestLoops: [any EventLoop]) {
     temporaryPath = temporary ? path : nil
     loops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     threadPool = NIOThreadPool(numberOfThreads: 1)
@@ -89,7 +90,7 @@ final class SQLiteWriterSetup: LifecycleHandler, Sendable {
     databases.use(.sqlite(.file(path)), as: .sqliteWriter, isDefault: true)
     databases.middleware.use(
       WriterCarrier(group: nil, readers: nil, checkpointer: nil), on: .sqliteWriter)
-    readers = SQLiteReaders(path: path, count: 2)
+    readers = SQLiteReaders(path: path, count: 2, loops: requestLoops)
     let loop = loops.next()
     let databases = databases
     group = AppWriteGroup(

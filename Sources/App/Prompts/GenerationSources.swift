@@ -23,6 +23,7 @@ struct GenerationIssue: Sendable {
   }
 
   struct Statement: FixedStatement {
+    static let readsByKey = true
     static let sql = """
       SELECT issues.ext_key, issues.title, issues.description_md, issues.criteria_md,
         issues.status, issues.status_category, issues.priority, issues.issue_type,
@@ -71,6 +72,7 @@ struct GenerationTemplate: Sendable {
   /// `$4` is the label to look up (nil: none); the version is `$3`, else the label's, else the
   /// latest.
   struct Statement: FixedStatement {
+    static let readsByKey = true
     /// For the version and label a request asks for.
     init(id: UUID, companyID: UUID, version: Int?, label: String?) {
       self.id = id
