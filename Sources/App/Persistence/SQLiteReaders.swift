@@ -49,14 +49,14 @@ final class SQLiteReaders: Sendable {
     for reader in readers { reader.threadPool.start() }
   }
 
-  /// The statement's rows, read on the next reader.
+  /// The statement's rows, read on the next reader (a read by key on the asking loop).
   func rows(_ statement: some FixedStatement) async throws -> [any SQLRow] {
     let (sql, values) = (type(of: statement).directSQL, statement.values)
     return try await read(byKey: type(of: statement).readsByKey) { try $0.rows(sql, values) }
   }
 
-  /// Both statements' rows, read one after the other in one job of the next reader: one
-  /// thread hand-over there and back instead of one per statement.
+  /// Both statements' rows, read one after the other in one job of the next reader (or on the
+  /// asking loop, both being reads by key): one hand-over there and back, not one per statement.
   func rows(_ first: some FixedStatement, _ second: some FixedStatement) async throws
     -> ([any SQLRow], [any SQLRow])
   {
