@@ -333,8 +333,9 @@ struct GenerationService: Sendable {
   ) throws -> (id: UUID, version: Int, created: Bool) {
     guard
       let row = try CreateOrAdvancePrompt(
-        id: UUID.v7(), companyID: principal.companyID, issueID: issueID,
-        templateID: templateID, creatorID: principal.userID, now: now
+        prompt: InsertPrompt(
+          id: UUID.v7(), companyID: principal.companyID, issueID: issueID,
+          templateID: templateID, creatorID: principal.userID, now: now)
       ).rows(on: connection).first
     else { throw AppError.notFound("Prompt") }
     return (

@@ -65,18 +65,9 @@ extension GenerationService {
         (SELECT COALESCE(MAX(version), 0) FROM prompt_versions WHERE prompt_id = prompts.id)) + 1
       RETURNING id, version_count, id = $1 AS created
       """
-    let id: UUID
-    let companyID: UUID
-    let issueID: UUID
-    let templateID: UUID
-    let creatorID: UUID
-    let now: Date
-    var values: [BoundValue] {
-      [
-        .uuid(id), .uuid(companyID), .uuid(issueID), .uuid(templateID), .uuid(creatorID),
-        .date(now),
-      ]
-    }
+    /// The row inserted when the prompt is new: the same values, in the same order.
+    let prompt: InsertPrompt
+    var values: [BoundValue] { prompt.values }
   }
 
   /// The prompt's next version number (`prompts.version_count`, caught up with the versions
