@@ -60,6 +60,10 @@ enum MetricsExposition {
           "checkpoints", carrier.checkpointer?.checkpoints ?? 0,
           "Checkpoints of the write-ahead log run off the writer's thread"
         ),
+        (
+          "log_restarts", carrier.checkpointer?.restarts ?? 0,
+          "Times the write-ahead log, entirely copied, started again from its beginning"
+        ),
       ] {
         metrics.registry.makeGauge(
           descriptor: MetricNameDescriptor(

@@ -12,14 +12,24 @@ import NIOPosix
 /// no lock a writer or a reader needs, so the writer's next group commits meanwhile; one runs
 /// at a time. The checkpoint syncs the log and then the file, as `synchronous = FULL` asks, so
 /// it changes where the copy happens and nothing of what a crash can lose.
+///
+/// The log starts again from its beginning only when a write finds it entirely copied. Groups
+/// commit while a checkpoint runs here, so a checkpoint here never leaves it so: the last few
+/// pages are copied by the writer itself, inside its next commit (`LogProgress`).
 final class SQLiteCheckpointer: Sendable {
   /// Sixteen times SQLite's own (`wal_autocheckpoint`): a page written again before the
   /// checkpoint is copied once. Most pages a generation changes are the ends of indexes and
   /// statistics rows that the next ones change again. At 1,000 pages the checkpoints were 11 %
-  /// of the SQLite threads' samples under generate, at 4,000 7.6 % (perf, 2026-12-06); at
-  /// 16,000 the checkpointer's CPU per generation fell by another quarter (round 9,
-  /// docs/performance.md). The log grows to about 64 MB between them.
+  /// of the SQLite threads' samples under generate, at 4,000 7.6 % (perf, 2026-12-06). The log
+  /// grows to about 64 MB between them.
   static let pagesBeforeCheckpoint = 16000
+
+  /// At most this many pages left for the writer to copy in its commit (a millisecond or two);
+  /// more, and this thread copies again first.
+  static let pagesLeftForTheWriter = 250
+
+  /// Checkpoints in a row at most, each copying what the writer committed during the last.
+  static let roundsPerCheckpoint = 6
 
   private final class Connection: @unchecked Sendable {
     /// Touched only on the checkpointer's thread.
@@ -30,8 +40,7 @@ final class SQLiteCheckpointer: Sendable {
   private let path: String
   private let logger: Logger
   private let held = Connection()
-  private let pending = NIOLockedValueBox(false)
-  private let completed = NIOLockedValueBox(0)
+  private let progress = NIOLockedValueBox(LogProgress())
 
   init(path: String, logger: Logger) {
     self.path = path
@@ -40,42 +49,120 @@ final class SQLiteCheckpointer: Sendable {
   }
 
   /// How many checkpoints ran here.
-  var checkpoints: Int { completed.withLockedValue { $0 } }
+  var checkpoints: Int { progress.withLockedValue { $0.checkpoints } }
 
-  /// Called by the writer after each commit, on its thread: schedules a checkpoint once the
-  /// log holds enough pages, unless one is waiting or running.
-  func logGrew(to pages: Int) {
-    guard pages >= Self.pagesBeforeCheckpoint else { return }
-    let scheduled = pending.withLockedValue { pending in
-      defer { pending = true }
-      return !pending
-    }
-    guard scheduled else { return }
-    threadPool.submit { [self] state in
-      defer { pending.withLockedValue { $0 = false } }
-      guard case .active = state else { return }
-      run()
+  /// How many times the writer found the log copied and started it again from its beginning.
+  var restarts: Int { progress.withLockedValue { $0.restarts } }
+
+  /// Called by the writer after each commit, on its thread, with the pages its log holds:
+  /// schedules a checkpoint here once enough of them are new since the last one, or copies the
+  /// few that the last one left (`copy`, a passive checkpoint on the writer's connection).
+  func logGrew(to pages: Int, copy: () -> (logPages: Int, copied: Int)?) {
+    switch progress.withLockedValue({ $0.next(afterCommitWith: pages) }) {
+    case .nothing:
+      return
+    case .copyHere:
+      let copied = copy()
+      progress.withLockedValue { $0.writerCopied(copied?.copied, of: pages) }
+    case .schedule(let log):
+      threadPool.submit { [self] state in
+        guard case .active = state else {
+          progress.withLockedValue { $0.running = false }
+          return
+        }
+        run(log: log)
+      }
     }
   }
 
-  private func run() {
+  private func run(log: Int) {
+    var copied: Int?
     do {
       let connection =
         try held.connection
         ?? SQLiteDirectConnection(path: path, busyTimeout: .seconds(10))
       held.connection = connection
-      try connection.checkpoint()
-      completed.withLockedValue { $0 += 1 }
+      // Again while the writer's commits meanwhile are more than it should copy itself.
+      for _ in 0..<Self.roundsPerCheckpoint {
+        let through = try connection.checkpoint().copied
+        // SQLite syncs the file only when a checkpoint finds the whole log copied, commits
+        // made meanwhile included: the one that finally does would sync everything copied
+        // since, on the writer's thread. Synced here, that is a few pages (and a sync of a
+        // file with nothing to write costs next to nothing).
+        try connection.syncDatabaseFile()
+        copied = through
+        let left = progress.withLockedValue { progress in
+          progress.checkpoints += 1
+          return progress.pages - through
+        }
+        guard left > Self.pagesLeftForTheWriter else { break }
+      }
     } catch {
       // The next commit past the threshold asks again; a connection that failed is reopened.
       held.connection = nil
       logger.warning("SQLite checkpoint failed", metadata: ["error": "\(error)"])
     }
+    progress.withLockedValue { $0.checkpointed(through: copied, log: log) }
   }
 
   /// Closes the connection on its thread, then stops the thread.
   func shutdown() async {
     _ = try? await threadPool.runIfActive { self.held.connection = nil }
     try? await threadPool.shutdownGracefully()
+  }
+}
+
+/// Where the copying of one log stands: what the writer's commits decide from.
+struct LogProgress: Sendable {
+  enum Step: Equatable {
+    case nothing
+    /// The writer copies the pages the last checkpoint left.
+    case copyHere
+    /// A checkpoint on the checkpointer's thread, for the log numbered so.
+    case schedule(log: Int)
+  }
+
+  /// The log's pages at the last commit.
+  var pages = 0
+  /// Pages of this log known to be in the database file.
+  var copied = 0
+  /// Counts the log's new beginnings: a checkpoint's result belongs to the log it started on.
+  var restarts = 0
+  var running = false
+  var writerShouldCopy = false
+  var checkpoints = 0
+
+  mutating func next(afterCommitWith logPages: Int) -> Step {
+    if logPages < pages {
+      // The writer started the log again: all of the old one was in the file.
+      restarts += 1
+      copied = 0
+      writerShouldCopy = false
+    }
+    pages = logPages
+    if running { return .nothing }
+    if writerShouldCopy {
+      writerShouldCopy = false
+      return .copyHere
+    }
+    guard logPages - copied >= SQLiteCheckpointer.pagesBeforeCheckpoint else { return .nothing }
+    running = true
+    return .schedule(log: restarts)
+  }
+
+  /// The checkpointer's thread is done; `through` is how far it copied (nil if it failed).
+  mutating func checkpointed(through: Int?, log: Int) {
+    running = false
+    guard let through, log == restarts else { return }
+    copied = max(copied, through)
+    // Past a few hundred pages the writer's commit would wait too long: the log grows by
+    // another round instead.
+    writerShouldCopy =
+      copied < pages && pages - copied <= 2 * SQLiteCheckpointer.pagesLeftForTheWriter
+  }
+
+  mutating func writerCopied(_ through: Int?, of logPages: Int) {
+    guard let through, logPages == pages else { return }
+    copied = max(copied, through)
   }
 }

@@ -124,14 +124,21 @@ final class SQLiteDirectConnection: @unchecked Sendable {
 
   /// After each commit, tells `checkpointer` how many pages the log holds, in place of SQLite's
   /// automatic checkpoint, which would copy them into the database file here, inside the
-  /// commit.
+  /// commit. The checkpointer may still ask for the few pages its last checkpoint left: a
+  /// passive checkpoint from inside the hook, as SQLite's own automatic one runs.
   func handCheckpoints(to checkpointer: SQLiteCheckpointer) {
     _ = sqlite_nio_sqlite3_wal_hook(
       handle,
-      { context, _, _, pages in
+      { context, database, _, pages in
         guard let context else { return PS_SQLITE_OK }
         Unmanaged<SQLiteCheckpointer>.fromOpaque(context).takeUnretainedValue()
-          .logGrew(to: Int(pages))
+          .logGrew(to: Int(pages)) {
+            var logPages: Int32 = 0
+            var copied: Int32 = 0
+            let status = sqlite_nio_sqlite3_wal_checkpoint_v2(
+              database, nil, PS_SQLITE_CHECKPOINT_PASSIVE, &logPages, &copied)
+            return status == PS_SQLITE_OK ? (Int(logPages), Int(copied)) : nil
+          }
         return PS_SQLITE_OK
       }, Unmanaged.passUnretained(checkpointer).toOpaque())
   }
@@ -146,6 +153,15 @@ final class SQLiteDirectConnection: @unchecked Sendable {
       handle, nil, PS_SQLITE_CHECKPOINT_PASSIVE, &logPages, &copied)
     guard status == PS_SQLITE_OK else { throw lastError(status) }
     return (Int(logPages), Int(copied))
+  }
+
+  /// Syncs the database file: what a passive checkpoint that could not copy the whole log
+  /// leaves for the one that does, which would otherwise sync all of it at once.
+  func syncDatabaseFile() throws {
+    let status = ps_sync_database_file(handle)
+    guard status == PS_SQLITE_OK else {
+      throw SQLiteDirectError(code: status, message: "syncing the database file failed")
+    }
   }
 
   /// Whether a transaction is open on this connection (SQLite is not in autocommit mode).

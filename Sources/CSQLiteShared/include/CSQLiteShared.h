@@ -58,6 +58,11 @@ int sqlite_nio_sqlite3_wal_checkpoint_v2(
   sqlite3 *db, const char *name, int mode, int *logFrames, int *checkpointedFrames);
 int sqlite_nio_sqlite3_extended_errcode(sqlite3 *db);
 
+/// Syncs the connection's main database file through SQLite's own file object
+/// (`SQLITE_FCNTL_FILE_POINTER`, then its VFS's `xSync`): no second descriptor, whose closing
+/// would drop the process's POSIX locks on the file. SQLITE_OK, or the error.
+int ps_sync_database_file(sqlite3 *db);
+
 /// The name of the VFS that `ps_batched_wal_vfs_register` adds (batched_wal.c): SQLite's
 /// default VFS, with the writes of each commit's log frames gathered into one `pwrite` at the
 /// log's sync. For the writer's own connection, which syncs every commit (`synchronous` FULL).

@@ -1,0 +1,64 @@
+import Testing
+
+@testable import App
+
+/// How the writer's commits decide about checkpoints (`LogProgress`): one on the checkpointer's
+/// thread per `pagesBeforeCheckpoint` new pages, whatever the log's size; the few pages it
+/// leaves copied by the writer; and the count starting over when the log does.
+@Suite struct LogProgressTests {
+  let threshold = SQLiteCheckpointer.pagesBeforeCheckpoint
+  let left = SQLiteCheckpointer.pagesLeftForTheWriter
+
+  @Test func aCheckpointIsScheduledPerThresholdOfNewPagesNotPerCommitPastIt() {
+    var progress = LogProgress()
+    #expect(progress.next(afterCommitWith: threshold - 1) == .nothing)
+    #expect(progress.next(afterCommitWith: threshold) == .schedule(log: 0))
+    // One at a time.
+    #expect(progress.next(afterCommitWith: threshold + 100) == .nothing)
+    // It copied everything it saw; the log is now past the threshold, but its new pages are
+    // few: a log-size trigger would ask again at every commit from here on.
+    progress.checkpointed(through: threshold + 100, log: 0)
+    #expect(progress.next(afterCommitWith: threshold + 200) == .nothing)
+    #expect(progress.next(afterCommitWith: 2 * threshold + 99) == .nothing)
+    #expect(progress.next(afterCommitWith: 2 * threshold + 100) == .schedule(log: 0))
+  }
+
+  @Test func theWriterCopiesTheFewPagesCommittedDuringACheckpoint() {
+    var progress = LogProgress()
+    #expect(progress.next(afterCommitWith: threshold) == .schedule(log: 0))
+    #expect(progress.next(afterCommitWith: threshold + left) == .nothing)
+    progress.checkpointed(through: threshold, log: 0)
+    #expect(progress.next(afterCommitWith: threshold + left + 10) == .copyHere)
+    progress.writerCopied(threshold + left + 10, of: threshold + left + 10)
+    #expect(progress.copied == threshold + left + 10)
+    // Asked once: the next commit starts the log again (SQLite does, finding it all copied).
+    #expect(progress.next(afterCommitWith: 40) == .nothing)
+    #expect(progress.restarts == 1)
+    #expect(progress.copied == 0)
+    #expect(progress.next(afterCommitWith: threshold + 40) == .schedule(log: 1))
+  }
+
+  @Test func tooManyPagesLeftWaitForTheNextCheckpointRatherThanTheWriter() {
+    var progress = LogProgress()
+    #expect(progress.next(afterCommitWith: threshold) == .schedule(log: 0))
+    #expect(progress.next(afterCommitWith: threshold + 3 * left) == .nothing)
+    progress.checkpointed(through: threshold, log: 0)
+    #expect(progress.next(afterCommitWith: threshold + 3 * left + 1) == .nothing)
+    #expect(progress.next(afterCommitWith: 2 * threshold) == .schedule(log: 0))
+  }
+
+  @Test func aCheckpointOfALogThatStartedAgainMeanwhileCountsForNothing() {
+    var progress = LogProgress()
+    #expect(progress.next(afterCommitWith: threshold) == .schedule(log: 0))
+    // Copied it all, and before its result was noted the writer started the log again.
+    #expect(progress.next(afterCommitWith: 30) == .nothing)
+    progress.checkpointed(through: threshold, log: 0)
+    #expect(progress.copied == 0)
+    #expect(progress.next(afterCommitWith: 60) == .nothing)
+    #expect(progress.next(afterCommitWith: threshold) == .schedule(log: 1))
+    // A failed checkpoint (nil) copied nothing, and the next commit past the threshold asks
+    // again.
+    progress.checkpointed(through: nil, log: 1)
+    #expect(progress.next(afterCommitWith: threshold + 1) == .schedule(log: 1))
+  }
+}
