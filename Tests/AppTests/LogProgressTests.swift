@@ -38,13 +38,53 @@ import Testing
     #expect(progress.next(afterCommitWith: threshold + 40) == .schedule(log: 1))
   }
 
-  @Test func tooManyPagesLeftWaitForTheNextCheckpointRatherThanTheWriter() {
+  @Test func tooManyPagesLeftAreTheCheckpointersAgainNotTheWriters() {
     var progress = LogProgress()
     #expect(progress.next(afterCommitWith: threshold) == .schedule(log: 0))
     #expect(progress.next(afterCommitWith: threshold + 3 * left) == .nothing)
     progress.checkpointed(through: threshold, log: 0)
-    #expect(progress.next(afterCommitWith: threshold + 3 * left + 1) == .nothing)
-    #expect(progress.next(afterCommitWith: 2 * threshold) == .schedule(log: 0))
+    // Not a whole threshold later: at the next commit, so that a burst's last pages do not
+    // wait in the log for the next burst.
+    #expect(progress.next(afterCommitWith: threshold + 3 * left + 1) == .schedule(log: 0))
+    progress.checkpointed(through: threshold + 3 * left, log: 0)
+    #expect(progress.next(afterCommitWith: threshold + 3 * left + 2) == .copyHere)
+  }
+
+  @Test func aNewBeginningThatAReaderPreventedIsTriedAgainEverySoManyCommits() {
+    var progress = LogProgress()
+    #expect(progress.next(afterCommitWith: threshold) == .schedule(log: 0))
+    progress.checkpointed(through: threshold, log: 0)
+    // All copied; the groups after it could not start the log again (a reader was in it) and
+    // wrote after its end. The writer copies those few pages itself, but not at every commit.
+    var pages = threshold
+    var steps: [LogProgress.Step] = []
+    for _ in 0..<(2 * LogProgress.commitsBetweenRetries) {
+      pages += 5
+      let step = progress.next(afterCommitWith: pages)
+      steps.append(step)
+      if step == .copyHere { progress.writerCopied(pages - 5, of: pages) }
+    }
+    #expect(steps.filter { $0 == .copyHere }.count == 2)
+    #expect(steps.filter { $0 != .copyHere }.allSatisfy { $0 == .nothing })
+    let copies = steps.indices.filter { steps[$0] == .copyHere }
+    #expect(copies.count == 2 && copies[1] - copies[0] == LogProgress.commitsBetweenRetries)
+    // Once the writer found it all copied, its next group starts the log again.
+    progress.writerCopied(pages, of: pages)
+    #expect(progress.next(afterCommitWith: 7) == .nothing)
+    #expect(progress.restarts == 1)
+  }
+
+  @Test func manyPagesAfterAFailedNewBeginningGoBackToTheCheckpointer() {
+    var progress = LogProgress()
+    #expect(progress.next(afterCommitWith: threshold) == .schedule(log: 0))
+    progress.checkpointed(through: threshold, log: 0)
+    // The log did not start again, and a burst wrote thousands of pages after its end.
+    var steps: [LogProgress.Step] = []
+    for commit in 1...LogProgress.commitsBetweenRetries {
+      steps.append(progress.next(afterCommitWith: threshold + 400 * commit))
+    }
+    #expect(steps.dropLast().allSatisfy { $0 == .nothing })
+    #expect(steps.last == .schedule(log: 0))
   }
 
   @Test func aCheckpointOfALogThatStartedAgainMeanwhileCountsForNothing() {

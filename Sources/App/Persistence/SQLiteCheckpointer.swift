@@ -54,6 +54,9 @@ final class SQLiteCheckpointer: Sendable {
   /// How many times the writer found the log copied and started it again from its beginning.
   var restarts: Int { progress.withLockedValue { $0.restarts } }
 
+  /// Where the copying stands (for tests' messages).
+  var state: LogProgress { progress.withLockedValue { $0 } }
+
   /// Called by the writer after each commit, on its thread, with the pages its log holds:
   /// schedules a checkpoint here once enough of them are new since the last one, or copies the
   /// few that the last one left (`copy`, a passive checkpoint on the writer's connection).
@@ -130,7 +133,19 @@ struct LogProgress: Sendable {
   var restarts = 0
   var running = false
   var writerShouldCopy = false
+  /// The last checkpoint ended further behind than the writer should copy: the next commit
+  /// schedules another, not waiting for a whole threshold of new pages.
+  var behind = false
   var checkpoints = 0
+  /// Commits since a checkpoint was last asked for, here or on the writer's thread.
+  var commitsSinceLastCopy = 0
+
+  /// A log past the threshold that has not started again although a checkpoint copied it is
+  /// one whose new beginning failed: the writer's next group had begun reading while the last
+  /// pages were being copied, or a reader was still in them, and it wrote after the log's end.
+  /// Its pages are copied again (by the writer if they are few, else here) once every so many
+  /// commits, so that a long read costs a sync now and then, not one per commit.
+  static let commitsBetweenRetries = 16
 
   mutating func next(afterCommitWith logPages: Int) -> Step {
     if logPages < pages {
@@ -138,15 +153,26 @@ struct LogProgress: Sendable {
       restarts += 1
       copied = 0
       writerShouldCopy = false
+      behind = false
     }
     pages = logPages
+    commitsSinceLastCopy += 1
     if running { return .nothing }
-    if writerShouldCopy {
+    let left = logPages - copied
+    let retry =
+      logPages >= SQLiteCheckpointer.pagesBeforeCheckpoint && left > 0
+      && commitsSinceLastCopy >= Self.commitsBetweenRetries
+    if writerShouldCopy || (retry && left <= 2 * SQLiteCheckpointer.pagesLeftForTheWriter) {
       writerShouldCopy = false
+      commitsSinceLastCopy = 0
       return .copyHere
     }
-    guard logPages - copied >= SQLiteCheckpointer.pagesBeforeCheckpoint else { return .nothing }
+    guard behind || retry || left >= SQLiteCheckpointer.pagesBeforeCheckpoint else {
+      return .nothing
+    }
     running = true
+    behind = false
+    commitsSinceLastCopy = 0
     return .schedule(log: restarts)
   }
 
@@ -155,10 +181,11 @@ struct LogProgress: Sendable {
     running = false
     guard let through, log == restarts else { return }
     copied = max(copied, through)
-    // Past a few hundred pages the writer's commit would wait too long: the log grows by
-    // another round instead.
+    // Past a few hundred pages the writer's commit would wait too long: this thread goes on
+    // after the next commit instead.
     writerShouldCopy =
       copied < pages && pages - copied <= 2 * SQLiteCheckpointer.pagesLeftForTheWriter
+    behind = pages - copied > 2 * SQLiteCheckpointer.pagesLeftForTheWriter
   }
 
   mutating func writerCopied(_ through: Int?, of logPages: Int) {

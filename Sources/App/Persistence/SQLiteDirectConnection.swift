@@ -79,11 +79,12 @@ final class SQLiteDirectConnection: @unchecked Sendable {
     // The cache grows only with the pages the writer touches. A large cache is cheap to keep
     // at each commit only with `page_cache.c` (CSQLiteShared).
     "PRAGMA cache_size = -32768",
-    // The direct connection hands its checkpoints to `SQLiteCheckpointer` at 16,000 pages (its
-    // hook replaces this setting there). Fluent's connection checkpoints in its own commits,
-    // on the writer's thread: at twice that, so that it does so only when its writes alone
-    // fill the log.
-    "PRAGMA wal_autocheckpoint = \(2 * SQLiteCheckpointer.pagesBeforeCheckpoint)",
+    // The direct connection hands its checkpoints to `SQLiteCheckpointer` per 16,000 new pages
+    // (its hook replaces this setting there), and the log, which starts again only once all of
+    // it is copied, can hold twice that and more before it does. Fluent's connection
+    // checkpoints in its own commits, on the writer's thread: at four times that, so that it
+    // does so only when its writes alone fill the log.
+    "PRAGMA wal_autocheckpoint = \(4 * SQLiteCheckpointer.pagesBeforeCheckpoint)",
   ]
 
   deinit {
