@@ -362,19 +362,6 @@ static int ps_current_time_int64(ps_sqlite3_vfs *vfs, ps_int64 *now) {
   return ps_real_vfs->xCurrentTimeInt64(ps_real_vfs, now);
 }
 
-int sqlite_nio_sqlite3_file_control(sqlite3 *db, const char *name, int op, void *argument);
-#define PS_SQLITE_FCNTL_FILE_POINTER 7
-#define PS_SQLITE_SYNC_NORMAL 2
-#define PS_SQLITE_IOERR_FSYNC (10 | (4 << 8))
-
-int ps_sync_database_file(sqlite3 *db) {
-  ps_sqlite3_file *file = NULL;
-  int status = sqlite_nio_sqlite3_file_control(db, "main", PS_SQLITE_FCNTL_FILE_POINTER, &file);
-  if (status != PS_SQLITE_OK) return status;
-  if (file == NULL || file->pMethods == NULL) return PS_SQLITE_IOERR_FSYNC;
-  return file->pMethods->xSync(file, PS_SQLITE_SYNC_NORMAL);
-}
-
 int ps_batched_wal_vfs_register(void) {
   static int registered = 0;
   static int status = PS_SQLITE_OK;

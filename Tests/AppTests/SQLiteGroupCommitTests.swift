@@ -179,6 +179,9 @@ import Vapor
         try await Task.sleep(for: .milliseconds(50))
       }
       #expect(checkpointer.restarts >= 1, "\(checkpointer.state)")
+      // The checkpointer's own sync of the file goes through SQLite's file object.
+      let direct = try SQLiteDirectConnection(path: path, busyTimeout: .seconds(1))
+      #expect(throws: Never.self) { try direct.syncDatabaseFile() }
       let metrics = try await TestContext(app: app).send(.GET, "/metrics").bodyString
       #expect(metrics.contains("promptsmith_sqlite_writer_checkpoints_total "))
       #expect(metrics.contains("promptsmith_sqlite_writer_log_restarts_total "))

@@ -101,7 +101,8 @@ final class SQLiteCheckpointer: Sendable {
         guard left > Self.pagesLeftForTheWriter else { break }
       }
     } catch {
-      // The next commit past the threshold asks again; a connection that failed is reopened.
+      // A commit asks again (the log past the threshold, within 16 commits); a connection that
+      // failed is reopened.
       held.connection = nil
       logger.warning("SQLite checkpoint failed", metadata: ["error": "\(error)"])
     }
