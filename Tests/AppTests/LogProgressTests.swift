@@ -15,12 +15,15 @@ import Testing
     #expect(progress.next(afterCommitWith: threshold) == .schedule(log: 0))
     // One at a time.
     #expect(progress.next(afterCommitWith: threshold + 100) == .nothing)
-    // It copied everything it saw; the log is now past the threshold, but its new pages are
-    // few: a log-size trigger would ask again at every commit from here on.
     progress.checkpointed(through: threshold + 100, log: 0)
-    #expect(progress.next(afterCommitWith: threshold + 200) == .nothing)
-    #expect(progress.next(afterCommitWith: 2 * threshold + 99) == .nothing)
-    #expect(progress.next(afterCommitWith: 2 * threshold + 100) == .schedule(log: 0))
+    // All copied: the next group starts the log again, and the count starts from zero. A
+    // log-size trigger would ask at every commit once the log had grown past the threshold.
+    #expect(progress.next(afterCommitWith: 80) == .nothing)
+    #expect(progress.restarts == 1)
+    for pages in stride(from: 100, to: threshold, by: 500) {
+      #expect(progress.next(afterCommitWith: pages) == .nothing)
+    }
+    #expect(progress.next(afterCommitWith: threshold) == .schedule(log: 1))
   }
 
   @Test func theWriterCopiesTheFewPagesCommittedDuringACheckpoint() {
@@ -74,14 +77,18 @@ import Testing
     #expect(progress.restarts == 1)
   }
 
-  @Test func manyPagesAfterAFailedNewBeginningGoBackToTheCheckpointer() {
+  @Test func manyPagesLeftGoBackToTheCheckpointerAndAFailedCheckpointIsAskedForAgain() {
     var progress = LogProgress()
     #expect(progress.next(afterCommitWith: threshold) == .schedule(log: 0))
     progress.checkpointed(through: threshold, log: 0)
-    // The log did not start again, and a burst wrote thousands of pages after its end.
+    // More pages than the writer should copy came after it (a burst, or writes after a failed
+    // new beginning): the checkpointer's, at the next commit.
+    #expect(progress.next(afterCommitWith: threshold + 4 * left) == .schedule(log: 0))
+    // That one failed: asked for again after so many commits, not at each.
+    progress.checkpointed(through: nil, log: 0)
     var steps: [LogProgress.Step] = []
     for commit in 1...LogProgress.commitsBetweenRetries {
-      steps.append(progress.next(afterCommitWith: threshold + 400 * commit))
+      steps.append(progress.next(afterCommitWith: threshold + 4 * left + commit))
     }
     #expect(steps.dropLast().allSatisfy { $0 == .nothing })
     #expect(steps.last == .schedule(log: 0))

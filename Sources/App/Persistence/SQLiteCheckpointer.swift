@@ -120,7 +120,7 @@ final class SQLiteCheckpointer: Sendable {
 struct LogProgress: Sendable {
   enum Step: Equatable {
     case nothing
-    /// The writer copies the pages the last checkpoint left.
+    /// The writer copies the few pages left.
     case copyHere
     /// A checkpoint on the checkpointer's thread, for the log numbered so.
     case schedule(log: Int)
@@ -133,19 +133,16 @@ struct LogProgress: Sendable {
   /// Counts the log's new beginnings: a checkpoint's result belongs to the log it started on.
   var restarts = 0
   var running = false
-  var writerShouldCopy = false
-  /// The last checkpoint ended further behind than the writer should copy: the next commit
-  /// schedules another, not waiting for a whole threshold of new pages.
-  var behind = false
   var checkpoints = 0
-  /// Commits since a checkpoint was last asked for, here or on the writer's thread.
+  /// Commits since a copy was last asked for, here or on the writer's thread.
   var commitsSinceLastCopy = 0
 
-  /// A log past the threshold that has not started again although a checkpoint copied it is
-  /// one whose new beginning failed: the writer's next group had begun reading while the last
-  /// pages were being copied, or a reader was still in them, and it wrote after the log's end.
-  /// Its pages are copied again (by the writer if they are few, else here) once every so many
-  /// commits, so that a long read costs a sync now and then, not one per commit.
+  /// A log past the threshold with pages left after a checkpoint is one that has to be copied
+  /// to the end to start again: the pages committed while the checkpoint ran, or those written
+  /// after a new beginning failed (the writer's next group had begun reading before the last
+  /// pages were copied, or a reader was still in them). They are copied at the first commit
+  /// after a checkpoint, then once every so many commits, so that a long read costs a sync now
+  /// and then, not one per commit; by the writer if they are few, else by the checkpointer.
   static let commitsBetweenRetries = 16
 
   mutating func next(afterCommitWith logPages: Int) -> Step {
@@ -153,40 +150,32 @@ struct LogProgress: Sendable {
       // The writer started the log again: all of the old one was in the file.
       restarts += 1
       copied = 0
-      writerShouldCopy = false
-      behind = false
     }
     pages = logPages
     commitsSinceLastCopy += 1
     if running { return .nothing }
     let left = logPages - copied
-    let retry =
+    let due =
       logPages >= SQLiteCheckpointer.pagesBeforeCheckpoint && left > 0
       && commitsSinceLastCopy >= Self.commitsBetweenRetries
-    if writerShouldCopy || (retry && left <= 2 * SQLiteCheckpointer.pagesLeftForTheWriter) {
-      writerShouldCopy = false
+    if due && left <= 2 * SQLiteCheckpointer.pagesLeftForTheWriter {
       commitsSinceLastCopy = 0
       return .copyHere
     }
-    guard behind || retry || left >= SQLiteCheckpointer.pagesBeforeCheckpoint else {
-      return .nothing
-    }
+    guard due || left >= SQLiteCheckpointer.pagesBeforeCheckpoint else { return .nothing }
     running = true
-    behind = false
     commitsSinceLastCopy = 0
     return .schedule(log: restarts)
   }
 
-  /// The checkpointer's thread is done; `through` is how far it copied (nil if it failed).
+  /// The checkpointer's thread is done; `through` is how far it copied (nil if it failed: the
+  /// next copy is then asked for as after any other, within `commitsBetweenRetries`).
   mutating func checkpointed(through: Int?, log: Int) {
     running = false
     guard let through, log == restarts else { return }
     copied = max(copied, through)
-    // Past a few hundred pages the writer's commit would wait too long: this thread goes on
-    // after the next commit instead.
-    writerShouldCopy =
-      copied < pages && pages - copied <= 2 * SQLiteCheckpointer.pagesLeftForTheWriter
-    behind = pages - copied > 2 * SQLiteCheckpointer.pagesLeftForTheWriter
+    // What it left is for the next commit.
+    commitsSinceLastCopy = Self.commitsBetweenRetries
   }
 
   mutating func writerCopied(_ through: Int?, of logPages: Int) {

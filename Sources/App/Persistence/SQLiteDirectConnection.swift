@@ -134,11 +134,9 @@ final class SQLiteDirectConnection: @unchecked Sendable {
         guard let context else { return PS_SQLITE_OK }
         Unmanaged<SQLiteCheckpointer>.fromOpaque(context).takeUnretainedValue()
           .logGrew(to: Int(pages)) {
-            var logPages: Int32 = 0
-            var copied: Int32 = 0
-            let status = sqlite_nio_sqlite3_wal_checkpoint_v2(
-              database, nil, PS_SQLITE_CHECKPOINT_PASSIVE, &logPages, &copied)
-            return status == PS_SQLITE_OK ? (Int(logPages), Int(copied)) : nil
+            guard let database else { return nil }
+            let result = passiveCheckpoint(database)
+            return result.status == PS_SQLITE_OK ? (result.logPages, result.copied) : nil
           }
         return PS_SQLITE_OK
       }, Unmanaged.passUnretained(checkpointer).toOpaque())
@@ -148,12 +146,9 @@ final class SQLiteDirectConnection: @unchecked Sendable {
   /// needs, waiting for no one. Returns the log's pages and how many of them are now copied.
   @discardableResult
   func checkpoint() throws -> (logPages: Int, copied: Int) {
-    var logPages: Int32 = 0
-    var copied: Int32 = 0
-    let status = sqlite_nio_sqlite3_wal_checkpoint_v2(
-      handle, nil, PS_SQLITE_CHECKPOINT_PASSIVE, &logPages, &copied)
-    guard status == PS_SQLITE_OK else { throw lastError(status) }
-    return (Int(logPages), Int(copied))
+    let result = passiveCheckpoint(handle)
+    guard result.status == PS_SQLITE_OK else { throw lastError(result.status) }
+    return (result.logPages, result.copied)
   }
 
   /// Syncs the database file: what a passive checkpoint that could not copy the whole log
@@ -408,4 +403,16 @@ final class SQLiteWriterThread: SQLiteDirectLane, @unchecked Sendable {
 /// A write submitted after the writer's thread stopped (the server is shutting down).
 struct SQLiteWriterClosed: Error, CustomStringConvertible {
   var description: String { "the SQLite writer is shut down" }
+}
+
+/// A passive checkpoint on a connection's handle: this type's own, or the one SQLite hands its
+/// log hook.
+private func passiveCheckpoint(_ handle: OpaquePointer) -> (
+  status: Int32, logPages: Int, copied: Int
+) {
+  var logPages: Int32 = 0
+  var copied: Int32 = 0
+  let status = sqlite_nio_sqlite3_wal_checkpoint_v2(
+    handle, nil, PS_SQLITE_CHECKPOINT_PASSIVE, &logPages, &copied)
+  return (status, Int(logPages), Int(copied))
 }
