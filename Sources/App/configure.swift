@@ -38,6 +38,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
 
   let metrics = HTTPMetrics()
   app.httpMetrics = metrics
+  app.generationGroup = GenerationGroup(largest: GenerationGroup.largestGeneration)
   let errors = ProblemErrorMiddleware()
   app.middleware = Middlewares()
   app.middleware.use(RequestContextMiddleware(metrics: metrics, errors: errors))
@@ -123,6 +124,16 @@ extension Application {
   var httpMetrics: HTTPMetrics {
     get { storage.required(HTTPMetricsKey.self) }
     set { storage[HTTPMetricsKey.self] = newValue }
+  }
+
+  private struct GenerationGroupKey: StorageKey {
+    typealias Value = GenerationGroup
+  }
+
+  /// The process's group of concurrent generations (PostgreSQL; `GenerationService.group`).
+  var generationGroup: GenerationGroup {
+    get { storage.required(GenerationGroupKey.self) }
+    set { storage[GenerationGroupKey.self] = newValue }
   }
 
   private struct AppConfigKey: StorageKey {

@@ -100,6 +100,15 @@ extension BoundValue {
     case .date(let value):
       value.map { "to_timestamp(\($0.timeIntervalSince1970))" } ?? "NULL"
     case .bool(let value): value.map { $0 ? "TRUE" : "FALSE" } ?? "NULL"
+    case .uuids(let values): Self.array(values.map(BoundValue.uuid), type: "uuid")
+    case .texts(let values): Self.array(values.map(BoundValue.text), type: "text")
+    case .ints(let values): Self.array(values.map(BoundValue.int), type: "bigint")
+    case .dates(let values): Self.array(values.map(BoundValue.date), type: "timestamptz")
+    case .bools(let values): Self.array(values.map(BoundValue.bool), type: "boolean")
     }
+  }
+
+  private static func array(_ elements: [BoundValue], type: String) -> String {
+    "ARRAY[\(elements.map(\.literal).joined(separator: ", "))]::\(type)[]"
   }
 }

@@ -18,6 +18,7 @@ struct MCPContext: Sendable {
   let tag: MCPClientTag?
   /// Writes the audit rows of what the tools create, as the REST routes do.
   let auditor: Auditor
+  let generationGroup: GenerationGroup
 
   init(_ req: Request, principal: Principal, tag: MCPClientTag?) throws {
     self.principal = principal
@@ -30,11 +31,13 @@ struct MCPContext: Sendable {
     logger = req.logger
     self.tag = tag
     auditor = try req.auditor
+    generationGroup = req.application.generationGroup
   }
 
   var generation: GenerationService {
     GenerationService(
-      database: database, templates: templates, metrics: generationMetrics, auditor: auditor)
+      database: database, templates: templates, metrics: generationMetrics, auditor: auditor,
+      group: generationGroup)
   }
 
   var outputService: OutputService {

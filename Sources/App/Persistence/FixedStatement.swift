@@ -43,6 +43,13 @@ enum BoundValue: Sendable, Equatable {
   case int(Int?)
   case date(Date?)
   case bool(Bool?)
+  /// Arrays, one element per row of a statement that writes several (`unnest`); PostgreSQL
+  /// only: SQLite has no array type.
+  case uuids([UUID?])
+  case texts([String?])
+  case ints([Int?])
+  case dates([Date?])
+  case bools([Bool?])
 
   var postgresType: PostgresDataType {
     switch self {
@@ -51,6 +58,11 @@ enum BoundValue: Sendable, Equatable {
     case .int: .int8
     case .date: .timestamptz
     case .bool: .bool
+    case .uuids: .uuidArray
+    case .texts: .textArray
+    case .ints: .int8Array
+    case .dates: .timestamptzArray
+    case .bools: .boolArray
     }
   }
 
@@ -65,6 +77,11 @@ enum BoundValue: Sendable, Equatable {
     case .bool(let value?): bindings.append(value)
     case .uuid(nil), .text(nil), .int(nil), .date(nil), .bool(nil):
       bindings.append(PostgresData(type: postgresType, value: nil))
+    case .uuids(let values): bindings.append(NullableArray(values))
+    case .texts(let values): bindings.append(NullableArray(values))
+    case .ints(let values): bindings.append(NullableArray(values))
+    case .dates(let values): bindings.append(NullableArray(values))
+    case .bools(let values): bindings.append(NullableArray(values))
     }
   }
 
@@ -75,6 +92,8 @@ enum BoundValue: Sendable, Equatable {
     case .int(let value): query.appendInterpolation(bind: value)
     case .date(let value): query.appendInterpolation(bind: value)
     case .bool(let value): query.appendInterpolation(bind: value)
+    case .uuids, .texts, .ints, .dates, .bools:
+      preconditionFailure("array values are bound on PostgreSQL only")
     }
   }
 }

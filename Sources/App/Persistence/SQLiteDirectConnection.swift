@@ -195,6 +195,8 @@ final class SQLiteDirectConnection: @unchecked Sendable {
     case .bool(let bool?): sqlite_nio_sqlite3_bind_int64(statement, index, bool ? 1 : 0)
     case .uuid(nil), .text(nil), .int(nil), .date(nil), .bool(nil):
       sqlite_nio_sqlite3_bind_null(statement, index)
+    case .uuids, .texts, .ints, .dates, .bools:
+      preconditionFailure("array values are bound on PostgreSQL only")
     }
   }
 

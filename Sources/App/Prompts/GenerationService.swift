@@ -39,6 +39,9 @@ struct GenerationService: Sendable {
   var auditor: Auditor?
   /// The issue and template rows read with the caller's session (`GenerationSourcesRead`).
   var prefetched: PrefetchedRows?
+  /// On PostgreSQL, the process's group that stores concurrent generations in one statement;
+  /// nil: each alone.
+  var group: GenerationGroup?
 
   func generate(_ request: GenerationRequest, by principal: Principal) async throws
     -> GenerationResult
@@ -353,8 +356,10 @@ struct GenerationService: Sendable {
   static let changedOnCreateJSON = try! AuditLog.json(changedFields: changedOnCreate)
   static let changedOnUpdateJSON = try! AuditLog.json(changedFields: changedOnUpdate)
 
-  /// PostgreSQL's one round trip (`StoreInOneStatement`); nil when concurrent generations of
-  /// a new prompt got in its way twice, and the transaction must do it.
+  /// PostgreSQL's one round trip (`StoreInOneStatement`), in a group with the generations that
+  /// arrive while the process's previous group is stored (`GenerationGroup`); nil when
+  /// concurrent generations of a new prompt got in its way twice, and the transaction must
+  /// do it.
   private func storeInOneStatement(
     text: String, tokens: Int, encoding: String, request: GenerationRequest,
     principal: Principal, issue: GenerationIssue, template: GenerationTemplate,
@@ -373,20 +378,20 @@ struct GenerationService: Sendable {
       eventID: UUID.v7(),
       ide: request.ide,
       audited: auditor != nil, client: auditor?.client)
-    // Twice: a prompt another generation created after the first try's snapshot is visible
-    // to the second.
-    var found: (any SQLRow)?
-    for _ in 0..<2 where found == nil {
-      do {
-        found = try await database.firstRow(statement)
-      } catch  where WriteConflict.isRetryable(error) {
-        continue
+    let stored: StoredGeneration?
+    if let group, !database.inTransaction {
+      let database = database
+      switch await group.submit(statement, run: { await Self.storeGroup($0, on: database) }) {
+      case .stored(let generation): stored = generation
+      case .alone: stored = try await Self.storeAlone(statement, on: database)
+      case .inTransaction: stored = nil
+      case .failed(let error): throw error
       }
+    } else {
+      stored = try await Self.storeAlone(statement, on: database)
     }
-    guard let row = found else { return nil }
-    let promptID = try row.decode(column: "prompt_id", as: UUID.self)
-    let version = try row.decode(column: "version", as: Int.self)
-    let created = try row.decode(column: "created", as: Bool.self)
+    guard let stored else { return nil }
+    let (promptID, version, created) = (stored.promptID, stored.version, stored.created)
     auditor?.logRecorded(
       created ? .promptCreated : .promptUpdated, .prompt, id: promptID,
       changed: created ? Self.changedOnCreate : Self.changedOnUpdate,

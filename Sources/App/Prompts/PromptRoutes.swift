@@ -19,7 +19,8 @@ struct PromptRoutes: RouteCollection {
     let service = GenerationService(
       database: req.db, templates: try req.templates,
       metrics: GenerationMetrics(registry: req.application.httpMetrics.registry),
-      auditor: try req.auditor, prefetched: req.prefetchedRows)
+      auditor: try req.auditor, prefetched: req.prefetchedRows,
+      group: req.application.generationGroup)
     let result = try await req.onItsEventLoop { try await service.generate(request, by: principal) }
     let response = Response(
       status: .created,
