@@ -4,8 +4,8 @@ import Synchronization
 /// arrive wait, and when it ends the first of them leads the next group with all the others
 /// that arrived meanwhile (at most ``largest``). Each group is one statement and one commit for
 /// what arrived during the previous one, as SQLite's writer groups its commits
-/// (`SQLiteGroupCommit`); one group at a time, so two groups of one process never wait on each
-/// other's row locks.
+/// (`SQLiteGroupCommit`); one group at a time (two at a time measured no faster for
+/// generations: docs/performance.md, round 11).
 ///
 /// Nothing runs on a thread of its own: the leader runs the group in its own task, and a write
 /// that finds no group running leads at once, alone, without waiting for company.

@@ -5,8 +5,10 @@ extension GenerationService {
   /// (`GenerationService.storeInGroup`): `StoreInOneStatement` with a row per generation in
   /// each parameter (arrays, unnested with their position). Generations of one prompt in the
   /// group take consecutive version numbers in their order; the prompt's `version_count` moves
-  /// once by their number. A prompt is inserted once, in key order, whichever of its
-  /// generations comes first being the one that created it.
+  /// once by their number. A prompt is inserted once, whichever of its generations comes first
+  /// being the one that created it. New prompts are inserted and existing ones locked in key
+  /// order, and the statistics triggers upsert in key order too (migration 026): the groups of
+  /// several processes take their row locks in one order, so they cannot deadlock.
   ///
   /// One row comes back per generation stored. A generation without a row (its prompt was
   /// created by a concurrent statement after this one's snapshot) is stored again alone.
@@ -33,15 +35,20 @@ extension GenerationService {
         ORDER BY wanted.issue_id, wanted.template_id, wanted.creator_id
         ON CONFLICT (issue_id, template_id, creator_id) DO NOTHING
         RETURNING id, issue_id, template_id, creator_id
+      ), locked AS (
+        SELECT prompts.id, wanted.versions
+        FROM prompts JOIN wanted ON prompts.issue_id = wanted.issue_id
+          AND prompts.template_id = wanted.template_id AND prompts.creator_id = wanted.creator_id
+        ORDER BY prompts.issue_id, prompts.template_id, prompts.creator_id
+        FOR NO KEY UPDATE OF prompts
       ), numbered AS (
         UPDATE prompts SET version_count = GREATEST(version_count,
           (SELECT COALESCE(MAX(version), 0) FROM prompt_versions WHERE prompt_id = prompts.id))
-          + wanted.versions
-        FROM wanted
-        WHERE prompts.issue_id = wanted.issue_id AND prompts.template_id = wanted.template_id
-          AND prompts.creator_id = wanted.creator_id
+          + locked.versions
+        FROM locked
+        WHERE prompts.id = locked.id
         RETURNING prompts.id, prompts.issue_id, prompts.template_id, prompts.creator_id,
-          prompts.version_count - wanted.versions AS before
+          prompts.version_count - locked.versions AS before
       ), prompt AS (
         SELECT id, issue_id, template_id, creator_id, TRUE AS created, CAST(0 AS BIGINT) AS before
         FROM new_prompt

@@ -35,5 +35,6 @@ enum AppMigrations {
     UpdateTrackersAddSweptAt(),
     UpdatePromptsAddVersionCount(),
     DropUnreadIndexes(),
+    OrderRollupUpserts(),
   ]
 }

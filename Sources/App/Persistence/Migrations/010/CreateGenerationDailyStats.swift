@@ -68,13 +68,7 @@ struct CreateGenerationDailyStats: AsyncMigration {
         """
         CREATE FUNCTION promptsmith_count_generations() RETURNS trigger AS $$
         BEGIN
-          INSERT INTO generation_daily_stats AS s
-            (company_id, day, template_id, ide_key, prompts, tokens)
-          SELECT company_id, \(unsafeRaw: Self.day("\"timestamp\"", sqlite: false)), template_id,
-            \(unsafeRaw: Self.ideKey("ide")), COUNT(*), SUM(tokens_in)
-          FROM new_events GROUP BY 1, 2, 3, 4
-          ON CONFLICT (company_id, day, template_id, ide_key)
-          DO UPDATE SET prompts = s.prompts + EXCLUDED.prompts, tokens = s.tokens + EXCLUDED.tokens;
+        \(unsafeRaw: Self.postgresCount)
           RETURN NULL;
         END $$ LANGUAGE plpgsql
         """
@@ -110,6 +104,18 @@ struct CreateGenerationDailyStats: AsyncMigration {
     }
     return "CAST(floor(extract(epoch FROM \(column)) / 86400) AS BIGINT)"
   }
+
+  /// The PostgreSQL trigger's grouped upsert of the statement's new events, in key order so that
+  /// concurrent statements take the rows' locks in one order (migration 026).
+  static let postgresCount = """
+    INSERT INTO generation_daily_stats AS s
+      (company_id, day, template_id, ide_key, prompts, tokens)
+    SELECT company_id, \(day("\"timestamp\"", sqlite: false)), template_id, \(ideKey("ide")),
+      COUNT(*), SUM(tokens_in)
+    FROM new_events GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+    ON CONFLICT (company_id, day, template_id, ide_key)
+    DO UPDATE SET prompts = s.prompts + EXCLUDED.prompts, tokens = s.tokens + EXCLUDED.tokens;
+    """
 
   static func ideKey(_ column: String) -> String {
     "CASE WHEN \(column) IS NULL THEN '' ELSE 'v' || \(column) END"

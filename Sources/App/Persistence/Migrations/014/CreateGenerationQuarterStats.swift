@@ -59,12 +59,7 @@ struct CreateGenerationQuarterStats: AsyncMigration {
         """
         CREATE FUNCTION promptsmith_count_generation_quarters() RETURNS trigger AS $$
         BEGIN
-          INSERT INTO generation_quarter_stats AS s (company_id, quarter, prompts, tokens)
-          SELECT company_id, \(unsafeRaw: Self.quarter("\"timestamp\"", sqlite: false)), COUNT(*),
-            SUM(tokens_in)
-          FROM new_events GROUP BY 1, 2
-          ON CONFLICT (company_id, quarter)
-          DO UPDATE SET prompts = s.prompts + EXCLUDED.prompts, tokens = s.tokens + EXCLUDED.tokens;
+        \(unsafeRaw: Self.postgresCount)
           RETURN NULL;
         END $$ LANGUAGE plpgsql
         """
@@ -93,6 +88,16 @@ struct CreateGenerationQuarterStats: AsyncMigration {
   }
 
   /// The quarter-hour number of a timestamp column, floored as `CreateGenerationDailyStats.day`.
+  /// The PostgreSQL trigger's grouped upsert of the statement's new events, in key order so that
+  /// concurrent statements take the rows' locks in one order (migration 026).
+  static let postgresCount = """
+    INSERT INTO generation_quarter_stats AS s (company_id, quarter, prompts, tokens)
+    SELECT company_id, \(quarter("\"timestamp\"", sqlite: false)), COUNT(*), SUM(tokens_in)
+    FROM new_events GROUP BY 1, 2 ORDER BY 1, 2
+    ON CONFLICT (company_id, quarter)
+    DO UPDATE SET prompts = s.prompts + EXCLUDED.prompts, tokens = s.tokens + EXCLUDED.tokens;
+    """
+
   static func quarter(_ column: String, sqlite: Bool) -> String {
     if sqlite {
       let truncated = "CAST(\(column) / 900 AS INTEGER)"

@@ -89,23 +89,22 @@ extension CreateTemplateVersionStats {
     }
   }
 
+  /// The PostgreSQL trigger's grouped upserts of the statement's new versions, in key order so
+  /// that concurrent statements take the rows' locks in one order (migration 026).
+  static let postgresGenerationCounts = CountRollup.all.map { rollup in
+    """
+    \(rollup.insert(generationCounts, sqlite: false))
+    SELECT n.company_id, tv.template_id, \(rollup.number("n.created_at", false)),
+      n.template_version_id, COUNT(*), SUM(n.tokens_estimate)
+    FROM new_versions n JOIN prompt_template_versions tv ON tv.id = n.template_version_id
+    GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+    \(rollup.upsert(generationCounts, sqlite: false));
+    """
+  }.joined(separator: "\n")
+
   func createPostgresTriggers(on sql: any SQLDatabase) async throws {
     let functions = [
-      (
-        "promptsmith_count_template_generations",
-        """
-        \(CountRollup.all.map { rollup in
-          """
-          \(rollup.insert(Self.generationCounts, sqlite: false))
-          SELECT n.company_id, tv.template_id, \(rollup.number("n.created_at", false)),
-            n.template_version_id, COUNT(*), SUM(n.tokens_estimate)
-          FROM new_versions n JOIN prompt_template_versions tv ON tv.id = n.template_version_id
-          GROUP BY 1, 2, 3, 4
-          \(rollup.upsert(Self.generationCounts, sqlite: false));
-          """
-        }.joined(separator: "\n"))
-        """
-      ),
+      ("promptsmith_count_template_generations", Self.postgresGenerationCounts),
       (
         "promptsmith_count_template_outputs",
         """
