@@ -262,6 +262,15 @@ import VaporTesting
       let counts = try await ctx.app.db.sql.raw("SELECT version_count FROM prompts").all()
         .map { try $0.decode(column: "version_count", as: Int.self) }
       #expect(counts == [6])
+      // On PostgreSQL each went through the process's group of generations.
+      guard database == .postgres else { return }
+      let metrics = try await ctx.send(.GET, "/metrics").bodyString
+      let shown = { (name: String) -> Int? in
+        metrics.split(separator: "\n").first { $0.hasPrefix("promptsmith_generation_\(name) ") }
+          .flatMap { Double($0.split(separator: " ")[1]) }.map { Int($0) }
+      }
+      #expect(shown("grouped_total") == 6)
+      #expect((1...6).contains(shown("groups_total") ?? 0))
     }
   }
 

@@ -1,6 +1,7 @@
 import Prometheus
 
-/// `prompts_generated_total`, `tokens_processed_total` and the generation latency histogram.
+/// `prompts_generated_total`, `tokens_processed_total`, the generation latency histogram, and on
+/// PostgreSQL the groups generations are stored in.
 struct GenerationMetrics: Sendable {
   let registry: PrometheusCollectorRegistry
 
@@ -20,5 +21,20 @@ struct GenerationMetrics: Sendable {
         helpText: "Time to lint, render, count and store a prompt"),
       labels: [], buckets: HTTPMetrics.buckets
     ).record(duration)
+  }
+
+  /// A group of `size` generations stored by one statement (`GenerationGroup`): generations per
+  /// group show how much grouping saves.
+  func recordGroup(size: Int) {
+    registry.makeCounter(
+      descriptor: MetricNameDescriptor(
+        namespace: "promptsmith", subsystem: "generation", metricName: "groups",
+        unitName: "total", helpText: "Groups of generations stored by one statement (PostgreSQL)")
+    ).increment()
+    registry.makeCounter(
+      descriptor: MetricNameDescriptor(
+        namespace: "promptsmith", subsystem: "generation", metricName: "grouped",
+        unitName: "total", helpText: "Generations stored in those groups")
+    ).increment(by: Int64(size))
   }
 }

@@ -380,8 +380,12 @@ struct GenerationService: Sendable {
       audited: auditor != nil, client: auditor?.client)
     let stored: StoredGeneration?
     if let group, !database.inTransaction {
-      let database = database
-      switch await group.submit(statement, run: { await Self.storeGroup($0, on: database) }) {
+      let (database, metrics) = (database, metrics)
+      let outcome = await group.submit(statement) { generations in
+        metrics.recordGroup(size: generations.count)
+        return await Self.storeGroup(generations, on: database)
+      }
+      switch outcome {
       case .stored(let generation): stored = generation
       case .alone: stored = try await Self.storeAlone(statement, on: database)
       case .inTransaction: stored = nil
