@@ -499,7 +499,9 @@ for (const entry of entries) {
   const before = entries.filter(o => o !== entry && o.depth !== undefined && o.end <= entry.start);
   entry.depth = 1 + Math.max(0, ...before.map(o => o.depth));
 }
-return {readyAt: window.__readyAt, entries: entries};
+const preloads = [...document.querySelectorAll('link[rel=modulepreload]')]
+  .map(link => new URL(link.href).pathname);
+return {readyAt: window.__readyAt, entries: entries, preloads: preloads};
 """
 
 
@@ -534,9 +536,14 @@ def test_first_screen_is_interactive_fast_in_few_round_trips(browser, world):
     # request queued behind a slow answer): judge the typical load, the median one.
     typical = sorted(loads, key=lambda load: max(e["depth"] for e in load["entries"]))[len(loads) // 2]
     assert max(e["depth"] for e in typical["entries"]) <= 4, [(e["name"], e["depth"]) for e in typical["entries"]]
-    # every module was asked for before any module arrived: none discovered one by one
-    modules = [e for e in typical["entries"] if e["name"].endswith(".js")]
-    assert modules and all(m["depth"] == 2 for m in modules), [(m["name"], m["depth"]) for m in modules]
+    # Every module the first screen fetched is one of the page's preload links, which the
+    # browser asks for all at once: none is discovered one by one by another module's imports.
+    # (Read from the page, not from the timings: the browser issues 28 preloads over a few
+    # milliseconds, and a fast first answer made a late one look a step deeper on a busy
+    # machine.)
+    for load in loads:
+        modules = [e["name"] for e in load["entries"] if e["name"].endswith(".js")]
+        assert modules and set(modules) <= set(load["preloads"]), sorted(set(modules) - set(load["preloads"]))
 
 
 FOCUS = """
