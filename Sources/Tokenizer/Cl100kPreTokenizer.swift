@@ -2,7 +2,15 @@
 /// `'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+| ?[^\s\p{L}\p{N}]++[\r\n]*+|`
 /// `\s++$|\s*[\r\n]|\s+(?!\S)|\s`, alternatives tried in order at each position.
 struct Cl100kPreTokenizer: PreTokenizer {
+  @inline(__always)
   func pieceEnd(from start: Int, in reader: ScalarReader) -> Int {
+    asciiPieceEnd(from: start, in: reader) ?? scalarPieceEnd(from: start, in: reader)
+  }
+
+  /// The general scanner, scalar by scalar. Kept out of line: inlined into the fast path's
+  /// loop, it made ASCII text about 30 % slower (measured on 1 MB of Markdown and code).
+  @inline(never)
+  func scalarPieceEnd(from start: Int, in reader: ScalarReader) -> Int {
     let (first, firstLength) = reader.read(start)
     let next = start + firstLength
     // '(?i:[sdmt]|ll|ve|re)

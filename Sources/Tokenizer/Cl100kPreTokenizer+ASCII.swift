@@ -1,0 +1,61 @@
+extension Cl100kPreTokenizer {
+  /// The end of the piece at `start` when ASCII bytes alone decide it, or nil when a scalar
+  /// beyond ASCII could change it (the general scanner then reads the piece's scalars): a run
+  /// stopped by a byte of 0x80 or above is not decided (an accented letter continues a word,
+  /// U+00A0 a blank run, a dash punctuation).
+  @inline(__always)
+  func asciiPieceEnd(from start: Int, in reader: ScalarReader) -> Int? {
+    let first = reader.bytes[start]
+    guard first < 0x80 else { return nil }
+    // '(?i:[sdmt]|ll|ve|re)
+    let contraction = Contraction.length(reader, at: start)
+    if contraction > 0 { return start + contraction }
+    let firstClass = reader.classes[Int(first)]
+    // [^\r\n\p{L}\p{N}]?+\p{L}++
+    var wordStart = start
+    if firstClass.isWordPrefix && start + 1 < reader.count {
+      guard reader.bytes[start + 1] < 0x80 else { return nil }
+      wordStart = start + 1
+    }
+    if (reader.bytes[wordStart] | 0x20) &- 0x61 < 26 {
+      var end = wordStart + 1
+      while end < reader.count && (reader.bytes[end] | 0x20) &- 0x61 < 26 { end += 1 }
+      guard end == reader.count || reader.bytes[end] < 0x80 else { return nil }
+      return end
+    }
+    // \p{N}{1,3}+
+    if firstClass.isNumber {
+      var end = start + 1
+      while end < reader.count && end - start < 3 {
+        let byte = reader.bytes[end]
+        guard byte < 0x80 else { return nil }
+        guard reader.classes[Int(byte)].isNumber else { break }
+        end += 1
+      }
+      return end
+    }
+    // ' ?[^\s\p{L}\p{N}]++[\r\n]*+'
+    var punctuationStart = -1
+    if firstClass.isPunctuation {
+      punctuationStart = start
+    } else if first == 0x20 && start + 1 < reader.count
+      && reader.classes[Int(reader.bytes[start + 1])].isPunctuation
+    {
+      punctuationStart = start + 1
+    }
+    if punctuationStart >= 0 {
+      guard var end = reader.asciiRunEnd(from: punctuationStart, while: { $0.isPunctuation })
+      else { return nil }
+      while end < reader.count && (reader.bytes[end] == 0x0D || reader.bytes[end] == 0x0A) {
+        end += 1
+      }
+      return end
+    }
+    // Whitespace: `\s++$`, `\s*[\r\n]`, `\s+(?!\S)`, `\s`.
+    guard let run = reader.asciiWhitespaceRun(from: start) else { return nil }
+    if run.end == reader.count { return run.end }
+    if let newlineEnd = run.newlineEnd { return newlineEnd }
+    if run.lastStart > start { return run.lastStart }
+    return start + 1
+  }
+}
