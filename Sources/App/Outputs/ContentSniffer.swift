@@ -12,6 +12,9 @@ enum ContentSniffer {
     let name: String
     let accepted: Bool
     let isText: Bool
+    /// The bytes as text, already validated as UTF-8, when they are accepted text: token
+    /// counting takes it rather than copying and validating 100 KB again.
+    var text: String? = nil
   }
 
   static func detect(_ bytes: ByteBuffer, filename: String? = nil) -> Detected {
@@ -61,19 +64,22 @@ enum ContentSniffer {
     if trimmed.first == "{" || trimmed.first == "[",
       (try? JSONSerialization.jsonObject(with: Data(bytes.readableBytesView))) != nil
     {
-      return Detected(contentType: "application/json", name: "JSON", accepted: true, isText: true)
+      return Detected(
+        contentType: "application/json", name: "JSON", accepted: true, isText: true, text: text)
     }
     if lowerName.hasSuffix(".diff") || lowerName.hasSuffix(".patch") || looksLikeDiff(text) {
       return Detected(
-        contentType: "text/x-diff; charset=utf-8", name: "diff", accepted: true, isText: true)
+        contentType: "text/x-diff; charset=utf-8", name: "diff", accepted: true, isText: true,
+        text: text)
     }
     if lowerName.hasSuffix(".md") || lowerName.hasSuffix(".markdown") || looksLikeMarkdown(text) {
       return Detected(
         contentType: "text/markdown; charset=utf-8", name: "Markdown", accepted: true,
-        isText: true)
+        isText: true, text: text)
     }
     return Detected(
-      contentType: "text/plain; charset=utf-8", name: "text", accepted: true, isText: true)
+      contentType: "text/plain; charset=utf-8", name: "text", accepted: true, isText: true,
+      text: text)
   }
 
   private static func looksLikeDiff(_ text: String) -> Bool {

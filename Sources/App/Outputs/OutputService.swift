@@ -42,8 +42,8 @@ struct OutputService: Sendable {
       client: client)
 
     var tokensOut = fields.tokensOut
-    if tokensOut == nil && detected.isText {
-      tokensOut = try await countTokens(fields.content, encoding: versionEncoding)
+    if tokensOut == nil, let text = detected.text {
+      tokensOut = try await countTokens(text, encoding: versionEncoding)
     }
     let output = Output()
     output.id = .v7()
@@ -145,13 +145,12 @@ struct OutputService: Sendable {
     }
   }
 
-  private func countTokens(_ content: ByteBuffer, encoding name: String) async throws -> Int? {
+  private func countTokens(_ text: String, encoding name: String) async throws -> Int? {
     guard let encoding = try? Encoding.named(name) else {
       logger.warning(
         "Unknown encoding; tokensOut left empty", metadata: ["encoding": .string(name)])
       return nil
     }
-    let text = String(decoding: content.readableBytesView, as: UTF8.self)
     // Seconds of CPU for megabytes of text: off the event loop.
     return try await threadPool.runIfActive { encoding.count(text) }
   }

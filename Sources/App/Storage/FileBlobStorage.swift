@@ -18,32 +18,50 @@ struct FileBlobStorage: BlobStorage {
 
   let root: String
   let threadPool: NIOThreadPool
+  /// `root` as an absolute path without a trailing slash. An upload's paths are built from it
+  /// as strings: Foundation's `URL.appendingPathComponent` was 1.4 % of an upload's CPU.
+  private let rootPath: String
+
+  init(root: String, threadPool: NIOThreadPool) {
+    self.root = root
+    self.threadPool = threadPool
+    rootPath = URL(fileURLWithPath: root).standardizedFileURL.path
+  }
 
   var kind: String { "file" }
 
   func put(key: BlobKey, bytes: ByteBuffer, contentType: String) async throws {
-    let target = url(for: key.path)
+    let folders = folderPaths(of: key)
+    let folder = folders[folders.count - 1]
+    let target = folder + "/" + key.sha256
     try await threadPool.runIfActive {
-      let folder = target.deletingLastPathComponent()
       // Content-addressed: an existing object already holds these bytes. Its modification
       // time is renewed so that the cleanup's grace period counts from this upload.
-      if FileManager.default.fileExists(atPath: target.path) {
-        if utimes(target.path, nil) == 0 { return }
+      if access(target, F_OK) == 0 {
+        if utimes(target, nil) == 0 { return }
       }
-      try createFoldersDurably(for: key)
-      let temporary = folder.appendingPathComponent(
-        Self.temporaryPrefix + UUID.random().lowercasedText)
+      try createFoldersDurably(folders)
+      let temporary = folder + "/" + Self.temporaryPrefix + UUID.random().lowercasedText
       do {
-        try Self.writeDurably(bytes, to: temporary.path)
-        guard rename(temporary.path, target.path) == 0 else {
-          throw StorageError("rename to \(target.path) failed: \(Self.lastError())")
+        try Self.writeDurably(bytes, to: temporary)
+        guard rename(temporary, target) == 0 else {
+          throw StorageError("rename to \(target) failed: \(Self.lastError())")
         }
       } catch {
-        unlink(temporary.path)
+        unlink(temporary)
         throw error
       }
-      try Self.syncFolder(folder.path)
+      try Self.syncFolder(folder)
     }
+  }
+
+  /// The root and the folders of `key` under it: `root`, `root/ab`, `root/ab/cd`.
+  private func folderPaths(of key: BlobKey) -> [String] {
+    let hex = key.sha256.utf8
+    let first = String(decoding: hex.prefix(2), as: UTF8.self)
+    let second = String(decoding: hex.dropFirst(2).prefix(2), as: UTF8.self)
+    let top = rootPath == "/" ? "/" + first : rootPath + "/" + first
+    return [rootPath, top, top + "/" + second]
   }
 
   func get(key: BlobKey) async throws -> ByteBuffer? {
@@ -126,28 +144,28 @@ struct FileBlobStorage: BlobStorage {
   /// their 256 parents.
   private static let durableFolders = NIOLockedValueBox(Set<String>())
 
-  /// Creates the root and the folders of `key` under it (`ab/`, `ab/cd/`), each made durable in
-  /// its parent: the folder's own sync after the rename does not make its entry in the parent
-  /// durable, and a crash could otherwise lose a freshly created `ab/cd/` with the object in
-  /// it. A folder another upload is creating at the same moment is synced here too, not taken
-  /// on trust.
-  private func createFoldersDurably(for key: BlobKey) throws {
-    var level = URL(fileURLWithPath: root)
-    var levels = [level]
-    for component in key.path.split(separator: "/").dropLast() {
-      level = level.appendingPathComponent(String(component))
-      levels.append(level)
-    }
-    for (depth, level) in levels.enumerated()
-    where !Self.durableFolders.withLockedValue({ $0.contains(level.path) }) {
+  /// Creates the root and the folders of a key under it (`ab/`, `ab/cd/`: ``folderPaths(of:)``),
+  /// each made durable in its parent: the folder's own sync after the rename does not make its
+  /// entry in the parent durable, and a crash could otherwise lose a freshly created `ab/cd/`
+  /// with the object in it. A folder another upload is creating at the same moment is synced
+  /// here too, not taken on trust.
+  private func createFoldersDurably(_ folders: [String]) throws {
+    for (depth, folder) in folders.enumerated()
+    where !Self.durableFolders.withLockedValue({ $0.contains(folder) }) {
+      let parent: String
       if depth == 0 {
         // The configured folder, whose own parents may be missing too.
-        try FileManager.default.createDirectory(at: level, withIntermediateDirectories: true)
-      } else if mkdir(level.path, 0o750) != 0 && errno != EEXIST {
-        throw StorageError("cannot create \(level.path): \(Self.lastError())")
+        let url = URL(fileURLWithPath: folder)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        parent = url.deletingLastPathComponent().path
+      } else {
+        if mkdir(folder, 0o750) != 0 && errno != EEXIST {
+          throw StorageError("cannot create \(folder): \(Self.lastError())")
+        }
+        parent = folders[depth - 1]
       }
-      try Self.syncFolder(level.deletingLastPathComponent().path)
-      Self.durableFolders.withLockedValue { _ = $0.insert(level.path) }
+      try Self.syncFolder(parent)
+      Self.durableFolders.withLockedValue { _ = $0.insert(folder) }
     }
   }
 
