@@ -83,6 +83,14 @@ struct BytePairEncoder: ~Copyable {
       sink.append(whole)
       return
     }
+    merge(piece, length: length, vocabulary: vocabulary, into: &sink)
+  }
+
+  /// Appends the tokens of a piece of at least two bytes that is not itself a token.
+  @inline(__always)
+  mutating func merge<Sink: TokenSink>(
+    _ piece: UnsafePointer<UInt8>, length: Int, vocabulary: Vocabulary, into sink: inout Sink
+  ) {
     if length > BytePairEncoder.longPieceThreshold {
       mergeByHeap(piece, length: length, vocabulary: vocabulary, into: &sink)
     } else {

@@ -35,9 +35,14 @@ public final class Encoding: Sendable {
   ///
   /// Special-token strings such as `<|endoftext|>` in the text are encoded as plain text.
   public func encode(_ text: String) -> [Int] {
+    encode(text, rememberingPieces: true)
+  }
+
+  /// `encode(_:)`, with or without the ``PieceCache`` (tests compare the two).
+  func encode(_ text: String, rememberingPieces: Bool) -> [Int] {
     var sink = TokenArraySink()
     sink.tokens.reserveCapacity(text.utf8.count / 3 + 1)
-    run(text, into: &sink)
+    run(text, rememberingPieces: rememberingPieces, into: &sink)
     return sink.tokens
   }
 
@@ -70,7 +75,9 @@ public final class Encoding: Sendable {
     String(decoding: decodeBytes(ids), as: UTF8.self)
   }
 
-  private func run<Sink: TokenSink>(_ text: String, into sink: inout Sink) {
+  private func run<Sink: TokenSink>(
+    _ text: String, rememberingPieces: Bool = true, into sink: inout Sink
+  ) {
     var text = text
     text.makeContiguousUTF8()
     text.utf8.withContiguousStorageIfAvailable { buffer in
@@ -79,25 +86,44 @@ public final class Encoding: Sendable {
         let reader = ScalarReader(bytes: base, count: buffer.count, classes: table.baseAddress!)
         switch preTokenizer {
         case let scanner as Cl100kPreTokenizer:
-          encodePieces(reader, scanner, into: &sink)
+          encodePieces(reader, scanner, rememberingPieces, into: &sink)
         case let scanner as O200kPreTokenizer:
-          encodePieces(reader, scanner, into: &sink)
+          encodePieces(reader, scanner, rememberingPieces, into: &sink)
         default:
-          encodePieces(reader, preTokenizer, into: &sink)
+          encodePieces(reader, preTokenizer, rememberingPieces, into: &sink)
         }
       }
     }
   }
 
   private func encodePieces<Scanner: PreTokenizer, Sink: TokenSink>(
-    _ reader: ScalarReader, _ scanner: Scanner, into sink: inout Sink
+    _ reader: ScalarReader, _ scanner: Scanner, _ rememberingPieces: Bool,
+    into sink: inout Sink
   ) {
     var encoder = BytePairEncoder()
+    let cache = PieceCache(textBytes: rememberingPieces ? reader.count : 0)
     var start = 0
     while start < reader.count {
       let end = scanner.pieceEnd(from: start, in: reader)
-      encoder.encode(
-        reader.bytes + start, length: end - start, vocabulary: vocabulary, into: &sink)
+      let piece = reader.bytes + start
+      let length = end - start
+      if cache.covers(length) {
+        let key = PieceCache.key(piece, length: length)
+        let rank: UInt32
+        if let remembered = cache.rank(key, length: length) {
+          rank = remembered
+        } else {
+          rank = vocabulary.rank(of: piece, length: length)
+          cache.remember(key, length: length, rank: rank)
+        }
+        if rank != Vocabulary.noRank {
+          sink.append(rank)
+        } else {
+          encoder.merge(piece, length: length, vocabulary: vocabulary, into: &sink)
+        }
+      } else {
+        encoder.encode(piece, length: length, vocabulary: vocabulary, into: &sink)
+      }
       start = end
     }
   }
