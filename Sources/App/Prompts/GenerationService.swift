@@ -163,6 +163,12 @@ struct GenerationService: Sendable {
     let rows: [[any SQLRow]]
     if let prefetched = prefetched?.rows(of: statements) {
       rows = prefetched
+    } else if database.engine == .postgres,
+      let issueStatement = statements[0] as? GenerationIssue.Statement,
+      let templateStatement = statements[1] as? GenerationTemplate.Statement
+    {
+      let together = GenerationSourcesTogether(issue: issueStatement, template: templateStatement)
+      rows = try together.split(try await database.firstRow(together))
     } else {
       let (issueRows, templateRows) = try await database.rows(statements[0], statements[1])
       rows = [issueRows, templateRows]
