@@ -6,7 +6,8 @@ import VaporTesting
 @testable import App
 
 /// On PostgreSQL a generation reads its issue and template in one statement
-/// (`GenerationSourcesTogether`); it must read exactly what the two statements read apart.
+/// (`GenerationSourcesTogether`), and with the caller's session in one
+/// (`SessionAndGenerationSources`); they must read exactly what the statements read apart.
 @Suite struct GenerationSourcesTogetherTests {
   @Test func theTemplatesPlaceholdersFollowTheIssues() {
     let sql = GenerationSourcesTogether.renumbered(
@@ -15,6 +16,24 @@ import VaporTesting
     #expect(sql == "WHERE a = $3 AND b = COALESCE(CAST($5 AS BIGINT), $4) AND c = $6 AND d = $12")
     #expect(GenerationSourcesTogether.sql.contains("$6"))
     #expect(!GenerationSourcesTogether.sql.contains("$7"))
+  }
+
+  @Test(arguments: TestDatabase.all)
+  func anUnknownSessionReadsNoSessionRow(_ database: TestDatabase) async throws {
+    guard database == .postgres else { return }
+    try await withTestApp(database) { ctx in
+      let f = try await CoreLoopTests.fixture(ctx)
+      let statements = GenerationService.sourceStatements(
+        issueID: f.issueID, templateID: UUID(), companyID: ctx.companyID, version: nil,
+        label: nil)
+      let together = try #require(
+        SessionAndGenerationSources(
+          session: SessionLookup.Statement(userID: UUID(), familyID: UUID()),
+          companions: statements))
+      let rows = try together.split(try await ctx.app.db.firstRow(together))
+      #expect(rows.map(\.count) == [0, 1, 0])
+      #expect(SessionAndGenerationSources(session: together.session, companions: []) == nil)
+    }
   }
 
   @Test(arguments: TestDatabase.all)
@@ -32,6 +51,17 @@ import VaporTesting
         .PATCH, "/prompt-templates/\(templateID)", token: f.lead,
         object: (["bodyMd": "## {{title}}"]))
       let companyID = ctx.companyID
+      // A session of the developer's, and the principal it gives read on its own.
+      let family = try #require(
+        try await ctx.app.db.sql.raw(
+          "SELECT id, user_id FROM refresh_token_families WHERE revoked_at IS NULL LIMIT 1"
+        ).first())
+      let session = SessionLookup.Statement(
+        userID: try family.decode(column: "user_id", as: UUID.self),
+        familyID: try family.decode(column: "id", as: UUID.self))
+      let sessionRow = try await ctx.app.db.firstRow(session)
+      let expected = try SessionLookup.principal(session, row: sessionRow)
+      #expect(expected != nil)
       let cases: [(UUID, UUID, Int?, String?)] = [
         (f.issueID, templateID, nil, nil), (f.issueID, templateID, 1, nil),
         (f.issueID, templateID, nil, "latest"), (f.issueID, templateID, 9, nil),
@@ -47,11 +77,18 @@ import VaporTesting
         let together = GenerationSourcesTogether(issue: issue, template: template)
         let rows = try together.split(try await ctx.app.db.firstRow(together))
         let apart = try await ctx.app.db.rows(issue, template)
+        let withSession = try #require(
+          SessionAndGenerationSources(session: session, companions: statements))
+        let all = try withSession.split(try await ctx.app.db.firstRow(withSession))
         // check
         let context =
           "issue \(issueID == f.issueID), template \(id == templateID), \(version as Any), \(label as Any)"
         #expect(rows[0].count == apart.0.count, "\(context)")
         #expect(rows[1].count == apart.1.count, "\(context)")
+        #expect(all.count == 3 && all[1].count == rows[0].count && all[2].count == rows[1].count)
+        let principal = try SessionLookup.principal(session, row: all[0].first)
+        #expect(principal?.userID == expected?.userID && principal?.name == expected?.name)
+        #expect(principal?.companyID == companyID && principal?.role == expected?.role)
         if let row = rows[0].first, let expected = apart.0.first {
           let read = try GenerationIssue(id: issueID, row: row)
           let reference = try GenerationIssue(id: issueID, row: expected)

@@ -1,3 +1,4 @@
+import SQLKit
 import Vapor
 
 /// Admits requests from users holding at least `role`: 401 without a valid access token, 403
@@ -65,18 +66,28 @@ extension Request {
     return principal
   }
 
-  /// The token's principal, read with the companion's statements when there are some and the
-  /// database is SQLite's; their rows are kept for the route only when the session admits the
-  /// caller in the company the token names (the company the statements were made for).
+  /// The token's principal, read with the companion's statements when there are some: on
+  /// SQLite in one job of a reader, on PostgreSQL in one statement when one combines them
+  /// (`SessionAndGenerationSources`). Their rows are kept for the route only when the session
+  /// admits the caller in the company the token names (the company the statements were made
+  /// for).
   private func session(
     of claims: JWTAccessTokenClaims, readingWith companion: (any SessionCompanionRead)?
   ) async throws -> Principal? {
-    guard let companion, let readers = SQLiteWriterSetup.writer(of: db)?.readers,
-      let statement = SessionLookup.Statement(claims: claims),
+    guard let companion, let statement = SessionLookup.Statement(claims: claims),
       let companyID = UUID(text: claims.companyID),
       let statements = companion.statements(for: self, companyID: companyID)
     else { return try await SessionLookup.principal(claims: claims, on: db) }
-    let rows = try await readers.rows(together: [statement] + statements)
+    let rows: [[any SQLRow]]
+    if let readers = SQLiteWriterSetup.writer(of: db)?.readers {
+      rows = try await readers.rows(together: [statement] + statements)
+    } else if db.engine == .postgres,
+      let together = SessionAndGenerationSources(session: statement, companions: statements)
+    {
+      rows = try together.split(try await db.firstRow(together))
+    } else {
+      return try await SessionLookup.principal(claims: claims, on: db)
+    }
     guard let principal = try SessionLookup.principal(statement, row: rows[0].first) else {
       return nil
     }

@@ -23,7 +23,7 @@ enum SessionLookup {
     return Principal(
       userID: statement.userID, companyID: try row.decode(column: "company_id", as: UUID.self),
       role: role, email: try row.decode(column: "email", as: String.self),
-      name: try row.decode(column: "name", as: String.self), familyID: statement.familyID)
+      name: try row.decode(column: "user_name", as: String.self), familyID: statement.familyID)
   }
 
   /// Literal SQL, prepared once per connection: it runs on every authenticated request, and
@@ -32,7 +32,7 @@ enum SessionLookup {
   struct Statement: FixedStatement {
     static let readsByKey = true
     static let sql = """
-      SELECT users.company_id, users.email, users.name, users.role, users.disabled,
+      SELECT users.company_id, users.email, users.name AS user_name, users.role, users.disabled,
         refresh_token_families.revoked_at
       FROM users JOIN refresh_token_families ON refresh_token_families.user_id = users.id
       WHERE users.id = $1 AND refresh_token_families.id = $2

@@ -9,13 +9,8 @@ struct GenerationSourcesTogether: FixedStatement {
   static let sql = """
     SELECT issue_row.*, template_row.*
     FROM (SELECT 1) AS one
-    LEFT JOIN LATERAL (
-      SELECT TRUE AS issue_found, source.* FROM (\(GenerationIssue.Statement.sql)) AS source
-    ) AS issue_row ON TRUE
-    LEFT JOIN LATERAL (
-      SELECT TRUE AS template_found, source.*
-      FROM (\(renumbered(GenerationTemplate.Statement.sql, after: 2))) AS source
-    ) AS template_row ON TRUE
+    \(lateral(GenerationIssue.Statement.sql, as: "issue", after: 0))
+    \(lateral(GenerationTemplate.Statement.sql, as: "template", after: 2))
     """
 
   let issue: GenerationIssue.Statement
@@ -25,15 +20,66 @@ struct GenerationSourcesTogether: FixedStatement {
 
   /// The rows each statement would have read: the one row, or none.
   func split(_ row: (any SQLRow)?) throws -> [[any SQLRow]] {
-    guard let row else { return [[], []] }
-    let issueFound = try row.decode(column: "issue_found", as: Bool?.self) ?? false
-    let templateFound = try row.decode(column: "template_found", as: Bool?.self) ?? false
-    return [issueFound ? [row] : [], templateFound ? [row] : []]
+    try Self.rows(row, found: ["issue", "template"])
+  }
+
+  /// `sql` joined as `<name>_row`, with a column `<name>_found` that is true when it found a
+  /// row, its placeholders numbered after `offset` values of the statements before it.
+  static func lateral(_ sql: String, as name: String, after offset: Int) -> String {
+    """
+    LEFT JOIN LATERAL (
+      SELECT TRUE AS \(name)_found, source.* FROM (\(renumbered(sql, after: offset))) AS source
+    ) AS \(name)_row ON TRUE
+    """
+  }
+
+  /// For each name, the row when its statement found one, else none.
+  static func rows(_ row: (any SQLRow)?, found names: [String]) throws -> [[any SQLRow]] {
+    try names.map { name in
+      guard let row, try row.decode(column: name + "_found", as: Bool?.self) == true else {
+        return []
+      }
+      return [row]
+    }
   }
 
   /// `sql` with each `$n` written `$(n + offset)`, for a statement whose values come after
   /// `offset` others.
   static func renumbered(_ sql: String, after offset: Int) -> String {
     sql.replacing(/\$([0-9]+)/) { match in "$" + String(Int(match.1)! + offset) }
+  }
+}
+
+/// On PostgreSQL, `POST /prompts/generate`'s session check and its issue and template
+/// (`GenerationSourcesRead`) in one statement: one snapshot and one round trip where there
+/// were two, the second on two connections. The columns of the three statements have distinct
+/// names (the session's user name is `user_name` for this).
+struct SessionAndGenerationSources: FixedStatement {
+  static let sql = """
+    SELECT session_row.*, issue_row.*, template_row.*
+    FROM (SELECT 1) AS one
+    \(GenerationSourcesTogether.lateral(SessionLookup.Statement.sql, as: "session", after: 0))
+    \(GenerationSourcesTogether.lateral(GenerationIssue.Statement.sql, as: "issue", after: 2))
+    \(GenerationSourcesTogether.lateral(GenerationTemplate.Statement.sql, as: "template", after: 4))
+    """
+
+  let session: SessionLookup.Statement
+  let sources: GenerationSourcesTogether
+
+  /// The session's statement with a generation's two (`GenerationService.sourceStatements`);
+  /// nil for any other companions.
+  init?(session: SessionLookup.Statement, companions: [any FixedStatement]) {
+    guard companions.count == 2, let issue = companions[0] as? GenerationIssue.Statement,
+      let template = companions[1] as? GenerationTemplate.Statement
+    else { return nil }
+    self.session = session
+    sources = GenerationSourcesTogether(issue: issue, template: template)
+  }
+
+  var values: [BoundValue] { session.values + sources.values }
+
+  /// The rows of the session's statement, then the issue's and the template's.
+  func split(_ row: (any SQLRow)?) throws -> [[any SQLRow]] {
+    try GenerationSourcesTogether.rows(row, found: ["session", "issue", "template"])
   }
 }
