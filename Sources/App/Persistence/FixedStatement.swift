@@ -110,8 +110,9 @@ extension Database {
     return try await self.sql.raw(statement.queryString(dialect: .sqlite)).all()
   }
 
-  /// Both statements' rows: on PostgreSQL side by side on two connections, on SQLite in one
-  /// job of a reader.
+  /// Both statements' rows: on PostgreSQL side by side on two connections (a generation's
+  /// issue and template have a statement of their own there, `GenerationSourcesTogether`), on
+  /// SQLite in one job of a reader.
   func rows(_ first: some FixedStatement, _ second: some FixedStatement) async throws
     -> ([any SQLRow], [any SQLRow])
   {
