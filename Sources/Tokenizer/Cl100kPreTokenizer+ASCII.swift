@@ -24,32 +24,10 @@ extension Cl100kPreTokenizer {
       return end
     }
     // \p{N}{1,3}+
-    if firstClass.isNumber {
-      var end = start + 1
-      while end < reader.count && end - start < 3 {
-        let byte = reader.bytes[end]
-        guard byte < 0x80 else { return nil }
-        guard reader.classes[Int(byte)].isNumber else { break }
-        end += 1
-      }
-      return end
-    }
+    if firstClass.isNumber { return reader.asciiDigitGroupEnd(from: start) }
     // ' ?[^\s\p{L}\p{N}]++[\r\n]*+'
-    var punctuationStart = -1
-    if firstClass.isPunctuation {
-      punctuationStart = start
-    } else if first == 0x20 && start + 1 < reader.count
-      && reader.classes[Int(reader.bytes[start + 1])].isPunctuation
-    {
-      punctuationStart = start + 1
-    }
-    if punctuationStart >= 0 {
-      guard var end = reader.asciiRunEnd(from: punctuationStart, while: { $0.isPunctuation })
-      else { return nil }
-      while end < reader.count && (reader.bytes[end] == 0x0D || reader.bytes[end] == 0x0A) {
-        end += 1
-      }
-      return end
+    if let runStart = reader.asciiPunctuationRunStart(at: start, first: firstClass) {
+      return reader.asciiPunctuationPieceEnd(runFrom: runStart, slashes: false)
     }
     // Whitespace: `\s++$`, `\s*[\r\n]`, `\s+(?!\S)`, `\s`.
     guard let run = reader.asciiWhitespaceRun(from: start) else { return nil }

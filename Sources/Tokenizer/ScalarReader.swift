@@ -48,38 +48,6 @@ struct ScalarReader {
     return position
   }
 
-  /// ``runEnd(from:while:)`` over ASCII only: nil when the run reaches a byte of 0x80 or above,
-  /// whose scalar could continue it. The pre-tokenisers' fast paths decide a piece with it.
-  @inline(__always)
-  func asciiRunEnd(from offset: Int, while test: (ScalarClass) -> Bool) -> Int? {
-    var position = offset
-    while position < count {
-      let byte = bytes[position]
-      guard byte < 0x80 else { return nil }
-      guard test(classes[Int(byte)]) else { break }
-      position += 1
-    }
-    return position
-  }
-
-  /// ``whitespaceRun(from:)`` over ASCII only: nil when the run reaches a byte of 0x80 or above.
-  @inline(__always)
-  func asciiWhitespaceRun(from offset: Int) -> (end: Int, lastStart: Int, newlineEnd: Int?)? {
-    var position = offset
-    var lastStart = offset
-    var newlineEnd: Int?
-    while position < count {
-      let byte = bytes[position]
-      guard byte < 0x80 else { return nil }
-      let flags = classes[Int(byte)]
-      guard flags.isWhitespace else { break }
-      lastStart = position
-      position += 1
-      if flags.isNewline { newlineEnd = position }
-    }
-    return (position, lastStart, newlineEnd)
-  }
-
   /// Summary of a whitespace run: where it ends, where its last scalar starts, and where the
   /// last `\r` or `\n` in it ends (nil if none).
   @inline(__always)

@@ -46,45 +46,39 @@ import Testing
   }
 
   @Test func o200kSplitsLikeTheScalarScanner() {
-    // setup
-    let scanner = O200kPreTokenizer()
-    var mismatches: [String] = []
-    var decidedByASCII = 0
-    // act
-    for text in Self.texts(count: 50_000, seed: 200) {
-      let fast = Self.pieces(text) { scanner.pieceEnd(from: $0, in: $1) }
-      let scalar = Self.pieces(text) { scanner.scalarPieceEnd(from: $0, in: $1) }
-      if fast != scalar { mismatches.append(text.debugDescription) }
-      _ = Self.pieces(text) { start, reader in
-        if scanner.asciiPieceEnd(from: start, in: reader) != nil { decidedByASCII += 1 }
-        return scanner.scalarPieceEnd(from: start, in: reader)
-      }
-    }
-    // check
-    #expect(
-      mismatches.isEmpty, "\(mismatches.count) texts split differently: \(mismatches.prefix(5))")
-    #expect(decidedByASCII > 100_000, "the fast path decided too few pieces to be tested")
+    Self.checkSplitsLikeTheScalarScanner(O200kPreTokenizer(), seed: 200)
   }
 
   @Test func cl100kSplitsLikeTheScalarScanner() {
+    Self.checkSplitsLikeTheScalarScanner(Cl100kPreTokenizer(), seed: 100)
+  }
+
+  /// 50,000 texts split by the whole scanner and by the scalar scanner alone; enough of their
+  /// pieces decided on the fast path for the comparison to mean something.
+  static func checkSplitsLikeTheScalarScanner(
+    _ scanner: some FastPathScanner, seed: UInt64,
+    sourceLocation: SourceLocation = #_sourceLocation
+  ) {
     // setup
-    let scanner = Cl100kPreTokenizer()
     var mismatches: [String] = []
     var decidedByASCII = 0
     // act
-    for text in Self.texts(count: 50_000, seed: 100) {
-      let fast = Self.pieces(text) { scanner.pieceEnd(from: $0, in: $1) }
-      let scalar = Self.pieces(text) { scanner.scalarPieceEnd(from: $0, in: $1) }
+    for text in texts(count: 50_000, seed: seed) {
+      let fast = pieces(text) { scanner.pieceEnd(from: $0, in: $1) }
+      let scalar = pieces(text) { scanner.scalarPieceEnd(from: $0, in: $1) }
       if fast != scalar { mismatches.append(text.debugDescription) }
-      _ = Self.pieces(text) { start, reader in
+      _ = pieces(text) { start, reader in
         if scanner.asciiPieceEnd(from: start, in: reader) != nil { decidedByASCII += 1 }
         return scanner.scalarPieceEnd(from: start, in: reader)
       }
     }
     // check
     #expect(
-      mismatches.isEmpty, "\(mismatches.count) texts split differently: \(mismatches.prefix(5))")
-    #expect(decidedByASCII > 100_000, "the fast path decided too few pieces to be tested")
+      mismatches.isEmpty, "\(mismatches.count) texts split differently: \(mismatches.prefix(5))",
+      sourceLocation: sourceLocation)
+    #expect(
+      decidedByASCII > 100_000, "the fast path decided too few pieces to be tested",
+      sourceLocation: sourceLocation)
   }
 
   @Test(arguments: [
@@ -96,3 +90,12 @@ import Testing
     #expect(Self.pieces(text) { scanner.pieceEnd(from: $0, in: $1) } == ends)
   }
 }
+
+/// A pre-tokeniser with an ASCII fast path in front of its scalar scanner (both have one).
+protocol FastPathScanner: PreTokenizer {
+  func asciiPieceEnd(from start: Int, in reader: ScalarReader) -> Int?
+  func scalarPieceEnd(from start: Int, in reader: ScalarReader) -> Int
+}
+
+extension O200kPreTokenizer: FastPathScanner {}
+extension Cl100kPreTokenizer: FastPathScanner {}
