@@ -167,6 +167,10 @@ import Vapor
         try await Task.sleep(for: .milliseconds(50))
       }
       #expect(checkpointer.checkpoints >= 1)
+      // The copying yields to the requests' threads.
+      #if os(Linux)
+        #expect(try await checkpointer.niceValue() == 10)
+      #endif
       // The rows reached the database file itself, not only its log.
       #expect(try Self.fileSize(path) - before > 4_000_000)
       #expect(try await attempts(on: app.db).count == 64)
