@@ -35,9 +35,7 @@ enum ContentSniffer {
         contentType: "application/octet-stream", name: "binary data (not valid UTF-8 text)",
         accepted: false, isText: false)
     }
-    let hasControls = bytes.withUnsafeReadableBytes { raw in
-      raw.contains(where: isBinaryControl)
-    }
+    let hasControls = bytes.withUnsafeReadableBytes(containsBinaryControl)
     if hasControls {
       return Detected(
         contentType: "application/octet-stream", name: "binary data (control characters)",
@@ -46,13 +44,37 @@ enum ContentSniffer {
     return textType(text, bytes: bytes, filename: filename)
   }
 
+  /// Whether any byte is a binary control (`isBinaryControl`), eight bytes at a time: a word
+  /// with no byte below 0x20 and none equal to 0x7F is passed whole, and only the others (a
+  /// text's newlines and tabs, a word in five to ten) are tested byte by byte. Byte by byte
+  /// throughout, the test was 2.8 % of the machine's CPU under `POST /outputs` with 100 KB of
+  /// text (perf, 2026-12-07).
+  static func containsBinaryControl(_ raw: UnsafeRawBufferPointer) -> Bool {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let highBits: UInt64 = 0x8080_8080_8080_8080
+    var index = 0
+    while index + 8 <= raw.count {
+      let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+      // Exact for "some byte is": a byte below 0x20, and a byte that is 0x7F (zero after
+      // the exclusive or). Which byte, the carries may blur: the bytes themselves decide.
+      let below0x20 = (word &- ones &* 0x20) & ~word & highBits
+      let delete = word ^ (ones &* 0x7F)
+      let isDelete = (delete &- ones) & ~delete & highBits
+      if below0x20 | isDelete != 0 {
+        for offset in index..<index + 8 where isBinaryControl(raw[offset]) { return true }
+      }
+      index += 8
+    }
+    return raw[index...].contains(where: isBinaryControl)
+  }
+
   /// Tab, newline, vertical tab, form feed, carriage return and escape (terminal colours): any
   /// other C0 control, or DEL, marks binary data.
   /// A comparison, not a lookup in a static table: each access to a static goes through
   /// `swift_once`, 4.6 % of the server's CPU on `POST /outputs` with 100 KB of text when this was
   /// a table (perf, 2026-11-26).
   @inline(__always)
-  private static func isBinaryControl(_ byte: UInt8) -> Bool {
+  static func isBinaryControl(_ byte: UInt8) -> Bool {
     if byte >= 0x20 { return byte == 0x7F }
     return !(0x09...0x0D).contains(byte) && byte != 0x1B
   }

@@ -25,6 +25,44 @@ import Vapor
     #expect(type("") == "text/plain; charset=utf-8")
   }
 
+  /// The scan eight bytes at a time finds a binary control exactly where the byte test does:
+  /// every byte value at every offset of a word and of the tail, and random texts with
+  /// newlines and tabs.
+  @Test func theWordScanFindsBinaryControlsAsTheByteTestDoes() {
+    func scans(_ bytes: [UInt8]) -> Bool {
+      bytes.withUnsafeBytes(ContentSniffer.containsBinaryControl)
+    }
+    let text = Array("Some words,\tand a line.\n".utf8)
+    for length in [0, 1, 7, 8, 9, 15, 16, 17, 24, 31] {
+      let base =
+        Array(text.prefix(length))
+        + Array(repeating: UInt8(ascii: "a"), count: max(0, length - text.count))
+      #expect(scans(base) == base.contains(where: ContentSniffer.isBinaryControl))
+      for offset in 0..<length {
+        for value in UInt8.min...UInt8.max {
+          var bytes = base
+          bytes[offset] = value
+          let expected = bytes.contains(where: ContentSniffer.isBinaryControl)
+          if scans(bytes) != expected {
+            Issue.record("length \(length), byte \(value) at \(offset): expected \(expected)")
+            return
+          }
+        }
+      }
+    }
+    var generator = SystemRandomNumberGenerator()
+    let alphabet: [UInt8] = Array("abc \t\n\r\u{1B}é".utf8) + [0x7F, 0x00, 0x1F, 0x20, 0x80, 0xFF]
+    for _ in 0..<2_000 {
+      let count = Int.random(in: 0..<200, using: &generator)
+      // Mostly text, now and then one byte from the whole alphabet.
+      let bytes = (0..<count).map { _ in
+        Int.random(in: 0..<20, using: &generator) == 0
+          ? alphabet.randomElement(using: &generator)! : text.randomElement(using: &generator)!
+      }
+      #expect(scans(bytes) == bytes.contains(where: ContentSniffer.isBinaryControl), "\(bytes)")
+    }
+  }
+
   @Test func contentIsRecognisedByItsBytes() {
     func detect(_ bytes: [UInt8], _ filename: String? = nil) -> ContentSniffer.Detected {
       ContentSniffer.detect(ByteBuffer(bytes: bytes), filename: filename)
