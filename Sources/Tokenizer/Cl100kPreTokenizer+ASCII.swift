@@ -12,11 +12,7 @@ extension Cl100kPreTokenizer {
     if contraction > 0 { return start + contraction }
     let firstClass = reader.classes[Int(first)]
     // [^\r\n\p{L}\p{N}]?+\p{L}++
-    var wordStart = start
-    if firstClass.isWordPrefix && start + 1 < reader.count {
-      guard reader.bytes[start + 1] < 0x80 else { return nil }
-      wordStart = start + 1
-    }
+    guard let wordStart = reader.asciiWordStart(at: start, first: firstClass) else { return nil }
     if (reader.bytes[wordStart] | 0x20) &- 0x61 < 26 {
       var end = wordStart + 1
       while end < reader.count && (reader.bytes[end] | 0x20) &- 0x61 < 26 { end += 1 }

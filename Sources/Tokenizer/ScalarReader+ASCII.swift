@@ -34,6 +34,15 @@ extension ScalarReader {
     return (position, lastStart, newlineEnd)
   }
 
+  /// Where a word starts for a piece at `start`, whose first byte is ASCII of class `first`:
+  /// after the one-byte prefix both patterns allow before letters, or at `start`; nil when the
+  /// byte after a prefix is 0x80 or above, whose scalar decides.
+  @inline(__always)
+  func asciiWordStart(at start: Int, first: ScalarClass) -> Int? {
+    guard first.isWordPrefix && start + 1 < count else { return start }
+    return bytes[start + 1] < 0x80 ? start + 1 : nil
+  }
+
   /// `\p{N}{1,3}` from the ASCII digit at `start`.
   @inline(__always)
   func asciiDigitGroupEnd(from start: Int) -> Int? {
