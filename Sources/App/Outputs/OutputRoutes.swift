@@ -15,12 +15,12 @@ struct OutputRoutes: RouteCollection {
 
   func create(req: Request) async throws -> Response {
     let principal = try req.principal
-    if let length = req.headers.first(name: .contentLength).flatMap(Int.init),
-      length > UploadForm.maximumContentBytes + UploadForm.maximumOverheadBytes
-    {
+    let length = req.headers.first(name: .contentLength).flatMap(Int.init)
+    if let length, length > UploadForm.maximumContentBytes + UploadForm.maximumOverheadBytes {
       throw MultipartFormReader.tooLarge(MultipartFormReader.contentLimitMessage)
     }
-    let reader = try MultipartFormReader(contentType: req.headers.contentType)
+    let reader = try MultipartFormReader(
+      contentType: req.headers.contentType, contentLength: length)
     try await Self.read(req.body, into: reader)
     let form = try reader.finish()
     let service = OutputService(
