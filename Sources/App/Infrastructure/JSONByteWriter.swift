@@ -60,6 +60,12 @@ struct JSONByteWriter {
     needsComma = true
   }
 
+  mutating func boolean(_ value: Bool) {
+    separate()
+    buffer.writeStaticString(value ? "true" : "false")
+    needsComma = true
+  }
+
   mutating func null() {
     separate()
     buffer.writeStaticString("null")

@@ -29,9 +29,14 @@ struct OutputRoutes: RouteCollection {
     let created = try await req.onItsEventLoop {
       try await service.create(form, by: principal, client: req.clientInfo)
     }
+    let answer = try OutputResponse(created.output, deduplicated: created.deduplicated)
     let response = Response(status: .created)
-    try response.content.encode(
-      OutputResponse(created.output, deduplicated: created.deduplicated))
+    if let json = answer.json(allocator: req.byteBufferAllocator) {
+      response.body = .init(buffer: json)
+      response.headers.contentType = .json
+    } else {
+      try response.content.encode(answer)
+    }
     response.headers.replaceOrAdd(
       name: .location, value: "/outputs/\(try created.output.requireID().lowercasedText)")
     return response
