@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import Logging
+import NIOCore
 import PostgresKit
 
 /// Security-relevant events, written to `audit_events` and to the log. Never pass a password,
@@ -73,9 +74,13 @@ struct AuditLog: Sendable {
   }
 
   /// The `changed_fields` column: the names sorted, as a JSON array; nil when there are none.
+  /// Written as `JSONEncoder` writes it, without one (0.4 % of the server's CPU under uploads,
+  /// perf, 2026-12-07).
   static func json(changedFields: [String]) throws -> String? {
-    changedFields.isEmpty
-      ? nil : String(decoding: try JSONEncoder().encode(changedFields.sorted()), as: UTF8.self)
+    guard !changedFields.isEmpty else { return nil }
+    var json = JSONByteWriter(buffer: ByteBuffer())
+    json.stringArray(changedFields.sorted())
+    return String(buffer: json.buffer)
   }
 
   /// The log line of an audit row (`record` writes both; a statement that writes the row itself

@@ -53,3 +53,17 @@ import Testing
       try OutputResponse(output, review: review).json(allocator: ByteBufferAllocator()) == nil)
   }
 }
+
+/// The audit row's `changed_fields`, written without `JSONEncoder`, as it wrote them.
+@Suite struct ChangedFieldsJSONTests {
+  @Test(arguments: [
+    [], ["tokensOut", "content", "promptVersionId"], ["a/b", "q\"uote", "é\u{1}"],
+  ])
+  func theColumnIsWhatJSONEncoderWrote(_ fields: [String]) throws {
+    let written = try AuditLog.json(changedFields: fields)
+    let encoded =
+      fields.isEmpty
+      ? nil : String(decoding: try JSONEncoder().encode(fields.sorted()), as: UTF8.self)
+    #expect(written == encoded)
+  }
+}
