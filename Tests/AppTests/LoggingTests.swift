@@ -39,6 +39,29 @@ import Testing
     #expect(timestamp.hasSuffix("Z") && timestamp.count == 24)
   }
 
+  @Test func theLineIsWrittenInAFixedOrderWithSortedMetadata() {
+    let lines = Lines()
+    var logger = Logger(label: "test") { label in
+      JSONLogHandler(label: label, level: .info, sink: { line, _ in lines.append(line) })
+    }
+    logger[metadataKey: LogKeys.userID] = "user-7"
+    logger[metadataKey: "zeta"] = "from the logger"
+    logger.info(
+      "a/b",
+      metadata: [
+        "zeta": "from the event", "list": ["x", "y\"z"], "empty": [:], "number": "\(12)",
+        "nested": ["b": "2", "a": ["1"]],
+      ])
+    let line = lines.all.first ?? ""
+    let expected: String =
+      #"","level":"info","message":"a/b","userId":"user-7","label":"test","metadata":"#
+      + #"{"empty":{},"list":["x","y\"z"],"nested":{"a":["1"],"b":"2"},"number":"12","#
+      + #""zeta":"from the event"}}"# + "\n"
+    // `{"timestamp":"` and the 24 characters of the time.
+    #expect(line.hasPrefix("{\"timestamp\":\""))
+    #expect(String(line.dropFirst(38)) == expected)
+  }
+
   @Test func timestampsAreUTC() {
     #expect(
       JSONLogHandler.timestamp(Date(timeIntervalSince1970: 0.5)) == "1970-01-01T00:00:00.500Z")

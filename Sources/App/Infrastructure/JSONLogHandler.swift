@@ -28,22 +28,34 @@ public struct JSONLogHandler: LogHandler {
 
   public func log(event: LogEvent) {
     var merged = metadata
-    if let provided = metadataProvider?.get() {
+    if let provided = metadataProvider?.get(), !provided.isEmpty {
       merged.merge(provided) { _, new in new }
     }
-    if let extra = event.metadata {
-      merged.merge(extra) { _, new in new }
+    if let extra = event.metadata, !extra.isEmpty {
+      if merged.isEmpty { merged = extra } else { merged.merge(extra) { _, new in new } }
     }
-    var line = "{\"timestamp\":\"\(Self.timestamp(Date()))\",\"level\":\"\(event.level.rawValue)\""
-    line += ",\"message\":" + JSONValue.quoted("\(event.message)")
+    // One string, grown once, each value appended in place: built of concatenated pieces and
+    // arrays it was 2 % of generate's event-loop samples (perf, 2026-12-07).
+    var line = "{\"timestamp\":\""
+    line.reserveCapacity(320)
+    line += Self.timestamp(Date())
+    line += "\",\"level\":\""
+    line += event.level.rawValue
+    line += "\",\"message\":"
+    JSONValue.writeQuoted("\(event.message)", into: &line)
     for key in [LogKeys.requestID, LogKeys.userID] {
       if let value = merged.removeValue(forKey: key) {
-        line += ",\"\(key)\":" + JSONValue.quoted(value.description)
+        line += ",\""
+        line += key
+        line += "\":"
+        JSONValue.writeQuoted(value.description, into: &line)
       }
     }
-    line += ",\"label\":" + JSONValue.quoted(label)
+    line += ",\"label\":"
+    JSONValue.writeQuoted(label, into: &line)
     if !merged.isEmpty {
-      line += ",\"metadata\":" + Self.render(.dictionary(merged))
+      line += ",\"metadata\":"
+      Self.render(.dictionary(merged), into: &line)
     }
     line += "}\n"
     sink(line, event.level)
@@ -69,16 +81,27 @@ public struct JSONLogHandler: LogHandler {
     }
   }
 
-  private static func render(_ value: Logger.MetadataValue) -> String {
+  private static func render(_ value: Logger.MetadataValue, into line: inout String) {
     switch value {
-    case .string(let text): JSONValue.quoted(text)
-    case .stringConvertible(let convertible): JSONValue.quoted(convertible.description)
-    case .array(let items): "[" + items.map(render).joined(separator: ",") + "]"
+    case .string(let text): JSONValue.writeQuoted(text, into: &line)
+    case .stringConvertible(let convertible):
+      JSONValue.writeQuoted(convertible.description, into: &line)
+    case .array(let items):
+      line += "["
+      for (index, item) in items.enumerated() {
+        if index > 0 { line += "," }
+        render(item, into: &line)
+      }
+      line += "]"
     case .dictionary(let entries):
-      "{"
-        + entries.sorted { $0.key < $1.key }
-        .map { JSONValue.quoted($0.key) + ":" + render($0.value) }
-        .joined(separator: ",") + "}"
+      line += "{"
+      for (index, key) in entries.keys.sorted().enumerated() {
+        if index > 0 { line += "," }
+        JSONValue.writeQuoted(key, into: &line)
+        line += ":"
+        render(entries[key]!, into: &line)
+      }
+      line += "}"
     }
   }
 
