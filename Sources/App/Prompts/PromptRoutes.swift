@@ -16,10 +16,11 @@ struct PromptRoutes: RouteCollection {
   func generate(req: Request) async throws -> Response {
     let principal = try req.principal
     let request = try GenerationRequest(req)
+    let auditor = try req.auditor
     let service = GenerationService(
-      database: req.db, templates: try req.templates,
+      database: req.db, templates: req.templates(auditor: auditor),
       metrics: GenerationMetrics(registry: req.application.httpMetrics.registry),
-      auditor: try req.auditor, prefetched: req.prefetchedRows,
+      auditor: auditor, prefetched: req.prefetchedRows,
       group: req.application.generationGroup)
     let result = try await req.onItsEventLoop { try await service.generate(request, by: principal) }
     let response = Response(

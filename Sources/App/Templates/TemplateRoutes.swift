@@ -133,12 +133,16 @@ struct TemplateRoutes: RouteCollection {
 extension Request {
   /// The template service acting for the signed-in user, who is the author of its audit rows.
   var templates: TemplateService {
-    get throws {
-      TemplateService(
-        database: db, cache: application.templateCache,
-        limits: application.appConfig.renderLimits, auditor: try auditor,
-        events: TemplateEvents(queue: application.jobs.queue))
-    }
+    get throws { templates(auditor: try auditor) }
+  }
+
+  /// The template service with an auditor the caller already has: building one reads the
+  /// client's address and headers again.
+  func templates(auditor: Auditor) -> TemplateService {
+    TemplateService(
+      database: db, cache: application.templateCache,
+      limits: application.appConfig.renderLimits, auditor: auditor,
+      events: TemplateEvents(queue: application.jobs.queue))
   }
 }
 
