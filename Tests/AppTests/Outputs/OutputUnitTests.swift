@@ -33,7 +33,7 @@ import Vapor
       bytes.withUnsafeBytes(ContentSniffer.containsBinaryControl)
     }
     let text = Array("Some words,\tand a line.\n".utf8)
-    for length in [0, 1, 7, 8, 9, 15, 16, 17, 24, 31] {
+    for length in [0, 1, 7, 8, 9, 15, 16, 17, 24, 31, 32, 33, 47] {
       let base =
         Array(text.prefix(length))
         + Array(repeating: UInt8(ascii: "a"), count: max(0, length - text.count))
