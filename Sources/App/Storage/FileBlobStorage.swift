@@ -64,8 +64,14 @@ struct FileBlobStorage: BlobStorage {
     return [rootPath, top, top + "/" + second]
   }
 
+  /// The object's path, built as a string like ``put``'s (through `URL` it was most of
+  /// `exists`'s 1.1 % of the server's CPU under uploads; perf, 2026-12-07).
+  private func objectPath(of key: BlobKey) -> String {
+    folderPaths(of: key)[2] + "/" + key.sha256
+  }
+
   func get(key: BlobKey) async throws -> ByteBuffer? {
-    let path = url(for: key.path).path
+    let path = objectPath(of: key)
     return try await threadPool.runIfActive {
       guard FileManager.default.fileExists(atPath: path) else { return nil }
       guard let data = FileManager.default.contents(atPath: path) else {
@@ -76,8 +82,8 @@ struct FileBlobStorage: BlobStorage {
   }
 
   func exists(key: BlobKey) async throws -> Bool {
-    let path = url(for: key.path).path
-    return try await threadPool.runIfActive { FileManager.default.fileExists(atPath: path) }
+    let path = objectPath(of: key)
+    return try await threadPool.runIfActive { access(path, F_OK) == 0 }
   }
 
   func delete(path: String) async throws {
