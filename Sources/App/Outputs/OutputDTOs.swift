@@ -46,11 +46,11 @@ struct OutputResponse: Content {
   }
 
   /// The bytes `encode(to:)` gives through the application's `JSONEncoder`, written directly
-  /// (`JSONByteWriter`), for an output without a review (the answer to its upload): through
-  /// `JSONEncoder` it was 1.7 % of the server's CPU under uploads (perf, 2026-12-07). Nil for
-  /// an output with a review. `OutputResponseJSONTests` compares both.
-  func json(allocator: ByteBufferAllocator) -> ByteBuffer? {
-    guard review == nil else { return nil }
+  /// (`JSONByteWriter`), for the answer to an upload, which has no review yet: through
+  /// `JSONEncoder` it was 1.7 % of the server's CPU under uploads (perf, 2026-12-07).
+  /// `OutputResponseJSONTests` compares both.
+  func uploadJSON(allocator: ByteBufferAllocator) -> ByteBuffer {
+    precondition(review == nil, "an upload's answer has no review")
     var json = JSONByteWriter(buffer: allocator.buffer(capacity: 512))
     let optional = { (writer: inout JSONByteWriter, value: String?) in
       if let value { writer.string(value) } else { writer.null() }

@@ -30,13 +30,9 @@ struct OutputRoutes: RouteCollection {
       try await service.create(form, by: principal, client: req.clientInfo)
     }
     let answer = try OutputResponse(created.output, deduplicated: created.deduplicated)
-    let response = Response(status: .created)
-    if let json = answer.json(allocator: req.byteBufferAllocator) {
-      response.body = .init(buffer: json)
-      response.headers.contentType = .json
-    } else {
-      try response.content.encode(answer)
-    }
+    let response = Response(
+      status: .created, body: .init(buffer: answer.uploadJSON(allocator: req.byteBufferAllocator)))
+    response.headers.contentType = .json
     response.headers.replaceOrAdd(
       name: .location, value: "/outputs/\(try created.output.requireID().lowercasedText)")
     return response

@@ -4,8 +4,8 @@ import Testing
 
 @testable import App
 
-/// `OutputResponse.json` writes the bytes the application's `JSONEncoder` writes for an output
-/// without a review, and leaves one with a review to the encoder.
+/// `OutputResponse.uploadJSON` writes the bytes the application's `JSONEncoder` writes for an
+/// output without a review.
 @Suite struct OutputResponseJSONTests {
   static func output(full: Bool) -> Output {
     let output = Output()
@@ -28,7 +28,7 @@ import Testing
   @Test(arguments: [true, false], [nil, true, false] as [Bool?])
   func theBytesAreThoseOfJSONEncoder(_ full: Bool, _ deduplicated: Bool?) throws {
     let response = try OutputResponse(Self.output(full: full), deduplicated: deduplicated)
-    let buffer = try #require(response.json(allocator: ByteBufferAllocator()))
+    let buffer = response.uploadJSON(allocator: ByteBufferAllocator())
 
     let encoder = JSONEncoder()
     encoder.dateEncodingStrategy = .iso8601
@@ -37,20 +37,6 @@ import Testing
     #expect(
       Array(buffer.readableBytesView) == Array(expected),
       "\(String(buffer: buffer))\n\(String(decoding: expected, as: UTF8.self))")
-  }
-
-  @Test func anOutputWithAReviewIsLeftToTheEncoder() throws {
-    let output = Self.output(full: true)
-    let review = OutputReview()
-    review.id = UUID()
-    review.$output.id = try output.requireID()
-    review.$company.id = output.$company.id
-    review.$reviewedBy.id = output.$creator.id
-    review.verdict = "accepted"
-    review.linksJSON = "[]"
-    review.reviewedAt = Date()
-    #expect(
-      try OutputResponse(output, review: review).json(allocator: ByteBufferAllocator()) == nil)
   }
 }
 
