@@ -39,6 +39,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
   let metrics = HTTPMetrics()
   app.httpMetrics = metrics
   app.generationGroup = GenerationGroup(largest: GenerationGroup.largestGeneration)
+  app.generationSourcesGroup = GenerationSourcesGroup(largest: GenerationSourcesGroup.largestRead)
   let errors = ProblemErrorMiddleware()
   app.middleware = Middlewares()
   app.middleware.use(RequestContextMiddleware(metrics: metrics, errors: errors))
@@ -134,6 +135,16 @@ extension Application {
   var generationGroup: GenerationGroup {
     get { storage.required(GenerationGroupKey.self) }
     set { storage[GenerationGroupKey.self] = newValue }
+  }
+
+  private struct GenerationSourcesGroupKey: StorageKey {
+    typealias Value = GenerationSourcesGroup
+  }
+
+  /// The process's group of concurrent generations' reads (PostgreSQL; `RequireRole`).
+  var generationSourcesGroup: GenerationSourcesGroup {
+    get { storage.required(GenerationSourcesGroupKey.self) }
+    set { storage[GenerationSourcesGroupKey.self] = newValue }
   }
 
   private struct AppConfigKey: StorageKey {

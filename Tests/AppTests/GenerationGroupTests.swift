@@ -6,11 +6,11 @@ import Testing
 
 @testable import App
 
-/// Concurrent generations stored in groups on PostgreSQL (`WriteGroup`,
+/// Concurrent generations stored in groups on PostgreSQL (`StatementGroup`,
 /// `GenerationService.StoreGroupInOneStatement`).
 @Suite struct GenerationGroupTests {
   @Test func groupsRunOneAtATimeAndAnswerEveryItemWithItsOwnOutcome() async throws {
-    let group = WriteGroup<Int, Int>(largest: 8)
+    let group = StatementGroup<Int, Int>(largest: 8)
     let probe = Probe()
     let outcomes = await withTaskGroup(of: (Int, Int).self) { tasks in
       for item in 0..<100 {

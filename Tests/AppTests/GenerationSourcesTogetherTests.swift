@@ -18,6 +18,30 @@ import VaporTesting
     #expect(!GenerationSourcesTogether.sql.contains("$7"))
   }
 
+  /// In a group's statement the three statements read the columns of the `unnest`ed values,
+  /// `$n` becoming `k.pn`: no placeholder is left in them, and each value has its column.
+  @Test func aGroupsStatementsReadTheUnnestedColumns() throws {
+    let sql = SessionAndGenerationSourcesGroup.sql
+    let unnest = try #require(sql.firstMatch(of: /unnest\(([^)]*)\)/))
+    #expect(unnest.1 == "$1, $2, $3, $4, $5, $6, $7, $8")
+    #expect(sql.matches(of: /\$[0-9]+/).count == 8)
+    #expect(sql.contains("k(p1, p2, p3, p4, p5, p6, p7, p8, position)"))
+    for n in 1...8 { #expect(sql.contains("k.p\(n)"), "k.p\(n)") }
+    #expect(!sql.contains("k.p9"))
+    #expect(SessionAndGenerationSources.sql.matches(of: /\$[0-9]+/).count == 8)
+    #expect(!SessionAndGenerationSources.sql.contains("$9"))
+  }
+
+  @Test func aColumnOfValuesIsBoundAsOneArrayOfItsKind() {
+    let id = UUID()
+    #expect(BoundValue(column: [.uuid(id), .uuid(nil)]) == .uuids([id, nil]))
+    #expect(BoundValue(column: [.text("a"), .text(nil)]) == .texts(["a", nil]))
+    #expect(BoundValue(column: [.int(nil), .int(3)]) == .ints([nil, 3]))
+    #expect(BoundValue(column: [.bool(true)]) == .bools([true]))
+    let at = Date(timeIntervalSince1970: 5)
+    #expect(BoundValue(column: [.date(at), .date(nil)]) == .dates([at, nil]))
+  }
+
   @Test(arguments: TestDatabase.all)
   func anUnknownSessionReadsNoSessionRow(_ database: TestDatabase) async throws {
     guard database == .postgres else { return }
@@ -62,6 +86,8 @@ import VaporTesting
       let sessionRow = try await ctx.app.db.firstRow(session)
       let expected = try SessionLookup.principal(session, row: sessionRow)
       #expect(expected != nil)
+      var reads:
+        [(read: SessionAndGenerationSources, rows: [[any SQLRow]], asked: (Int?, String?))] = []
       let cases: [(UUID, UUID, Int?, String?)] = [
         (f.issueID, templateID, nil, nil), (f.issueID, templateID, 1, nil),
         (f.issueID, templateID, nil, "latest"), (f.issueID, templateID, 9, nil),
@@ -80,6 +106,7 @@ import VaporTesting
         let withSession = try #require(
           SessionAndGenerationSources(session: session, companions: statements))
         let all = try withSession.split(try await ctx.app.db.firstRow(withSession))
+        reads.append((withSession, all, (version, label)))
         // check
         let context =
           "issue \(issueID == f.issueID), template \(id == templateID), \(version as Any), \(label as Any)"
@@ -104,6 +131,61 @@ import VaporTesting
           #expect(read.name == reference.name && read.label == reference.label, "\(context)")
         }
       }
+      // A group: every case, and an unknown session, in one statement, each given the rows it
+      // reads alone; then the same reads asked for concurrently through the process's group.
+      let unknown = try #require(
+        SessionAndGenerationSources(
+          session: SessionLookup.Statement(userID: UUID(), familyID: session.familyID),
+          companions: [reads[0].read.sources.issue, reads[0].read.sources.template]))
+      reads.append(
+        (unknown, try unknown.split(try await ctx.app.db.firstRow(unknown)), reads[0].asked))
+      let grouped = await GenerationSourcesGroup.read(reads.map(\.read), on: ctx.app.db)
+      #expect(grouped.count == reads.count)
+      for ((read, alone, asked), outcome) in zip(reads, grouped) {
+        guard case .rows(let rows) = outcome else {
+          Issue.record("not read by the group: \(outcome)")
+          continue
+        }
+        try Self.expectSameRows(rows, alone, of: read, asked: asked)
+      }
+      let asked = try await withThrowingTaskGroup(of: (Int, [[any SQLRow]]).self) { tasks in
+        for (index, read) in (reads + reads + reads).enumerated() {
+          tasks.addTask {
+            (index, try await ctx.app.generationSourcesGroup.rows(of: read.read, on: ctx.app.db))
+          }
+        }
+        return try await tasks.reduce(into: [:]) { $0[$1.0] = $1.1 }
+      }
+      for (index, read) in (reads + reads + reads).enumerated() {
+        try Self.expectSameRows(
+          try #require(asked[index]), read.rows, of: read.read, asked: read.asked)
+      }
+    }
+  }
+
+  /// The same rows found, and the same session, issue and template read from them.
+  static func expectSameRows(
+    _ rows: [[any SQLRow]], _ alone: [[any SQLRow]], of read: SessionAndGenerationSources,
+    asked: (version: Int?, label: String?)
+  ) throws {
+    #expect(rows.map(\.count) == alone.map(\.count))
+    let principal = try SessionLookup.principal(read.session, row: rows[0].first)
+    let expected = try SessionLookup.principal(read.session, row: alone[0].first)
+    #expect(principal?.userID == expected?.userID && principal?.role == expected?.role)
+    if let row = rows[1].first, let reference = alone[1].first {
+      let issueID = read.sources.issue.id
+      #expect(
+        try GenerationIssue(id: issueID, row: row).variables
+          == GenerationIssue(id: issueID, row: reference).variables)
+    }
+    if let row = rows[2].first, let reference = alone[2].first {
+      let template = read.sources.template
+      let ours = try GenerationTemplate(
+        id: template.id, version: asked.version, label: asked.label, row: row)
+      let theirs = try GenerationTemplate(
+        id: template.id, version: asked.version, label: asked.label, row: reference)
+      #expect(ours.versionNumber == theirs.versionNumber && ours.version?.id == theirs.version?.id)
+      #expect(ours.version?.bodyMarkdown == theirs.version?.bodyMarkdown)
     }
   }
 }

@@ -68,25 +68,27 @@ extension Request {
 
   /// The token's principal, read with the companion's statements when there are some: on
   /// SQLite in one job of a reader, on PostgreSQL in one statement when one combines them
-  /// (`SessionAndGenerationSources`). Their rows are kept for the route only when the session
+  /// (`SessionAndGenerationSources`, read in groups: `GenerationSourcesGroup`). Their rows are kept for the route only when the session
   /// admits the caller in the company the token names (the company the statements were made
   /// for).
   private func session(
     of claims: JWTAccessTokenClaims, readingWith companion: (any SessionCompanionRead)?
   ) async throws -> Principal? {
+    // Fluent makes a new database on each `db`, at a cost (`Request.templates(auditor:database:)`).
+    let database = db
     guard let companion, let statement = SessionLookup.Statement(claims: claims),
       let companyID = UUID(text: claims.companyID),
       let statements = companion.statements(for: self, companyID: companyID)
-    else { return try await SessionLookup.principal(claims: claims, on: db) }
+    else { return try await SessionLookup.principal(claims: claims, on: database) }
     let rows: [[any SQLRow]]
-    if let readers = SQLiteWriterSetup.writer(of: db)?.readers {
+    if let readers = SQLiteWriterSetup.writer(of: database)?.readers {
       rows = try await readers.rows(together: [statement] + statements)
-    } else if db.engine == .postgres,
+    } else if database.engine == .postgres,
       let together = SessionAndGenerationSources(session: statement, companions: statements)
     {
-      rows = try together.split(try await db.firstRow(together))
+      rows = try await application.generationSourcesGroup.rows(of: together, on: database)
     } else {
-      return try await SessionLookup.principal(claims: claims, on: db)
+      return try await SessionLookup.principal(claims: claims, on: database)
     }
     guard let principal = try SessionLookup.principal(statement, row: rows[0].first) else {
       return nil

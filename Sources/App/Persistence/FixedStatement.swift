@@ -145,7 +145,7 @@ extension Database {
       connection.eventLoop.makeFutureWithTask {
         var rows: [any SQLRow] = []
         for try await row in try await connection.execute(named, logger: logger) {
-          rows.append(row.sql())
+          rows.append(PostgresStatementRow(row))
         }
         return rows
       }

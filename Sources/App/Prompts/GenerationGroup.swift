@@ -2,9 +2,9 @@ import Fluent
 import Foundation
 import SQLKit
 
-/// Generations stored together on PostgreSQL: one `WriteGroup` per process, each group one
+/// Generations stored together on PostgreSQL: one `StatementGroup` per process, each group one
 /// `StoreGroupInOneStatement` (docs/performance.md, round 11).
-typealias GenerationGroup = WriteGroup<
+typealias GenerationGroup = StatementGroup<
   GenerationService.StoreInOneStatement, GenerationService.GroupOutcome
 >
 

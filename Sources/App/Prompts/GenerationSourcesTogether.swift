@@ -24,11 +24,16 @@ struct GenerationSourcesTogether: FixedStatement {
   }
 
   /// `sql` joined as `<name>_row`, with a column `<name>_found` that is true when it found a
-  /// row, its placeholders numbered after `offset` values of the statements before it.
-  static func lateral(_ sql: String, as name: String, after offset: Int) -> String {
+  /// row, its placeholders numbered after `offset` values of the statements before it and
+  /// written by `parameter` (`$n` by default).
+  static func lateral(
+    _ sql: String, as name: String, after offset: Int,
+    parameter: (Int) -> String = { "$" + String($0) }
+  ) -> String {
     """
     LEFT JOIN LATERAL (
-      SELECT TRUE AS \(name)_found, source.* FROM (\(renumbered(sql, after: offset))) AS source
+      SELECT TRUE AS \(name)_found, source.*
+      FROM (\(renumbered(sql, after: offset, parameter: parameter))) AS source
     ) AS \(name)_row ON TRUE
     """
   }
@@ -43,10 +48,12 @@ struct GenerationSourcesTogether: FixedStatement {
     }
   }
 
-  /// `sql` with each `$n` written `$(n + offset)`, for a statement whose values come after
-  /// `offset` others.
-  static func renumbered(_ sql: String, after offset: Int) -> String {
-    sql.replacing(/\$([0-9]+)/) { match in "$" + String(Int(match.1)! + offset) }
+  /// `sql` with each `$n` written `$(n + offset)` (or `parameter(n + offset)`), for a
+  /// statement whose values come after `offset` others.
+  static func renumbered(
+    _ sql: String, after offset: Int, parameter: (Int) -> String = { "$" + String($0) }
+  ) -> String {
+    sql.replacing(/\$([0-9]+)/) { match in parameter(Int(match.1)! + offset) }
   }
 }
 
@@ -58,10 +65,22 @@ struct SessionAndGenerationSources: FixedStatement {
   static let sql = """
     SELECT session_row.*, issue_row.*, template_row.*
     FROM (SELECT 1) AS one
-    \(GenerationSourcesTogether.lateral(SessionLookup.Statement.sql, as: "session", after: 0))
-    \(GenerationSourcesTogether.lateral(GenerationIssue.Statement.sql, as: "issue", after: 2))
-    \(GenerationSourcesTogether.lateral(GenerationTemplate.Statement.sql, as: "template", after: 4))
+    \(laterals())
     """
+
+  /// The values: the session's two, the issue's two, the template's four.
+  static let valueCount = 8
+
+  /// The three statements, each joined as `<name>_row`, their values written by `parameter`.
+  static func laterals(parameter: (Int) -> String = { "$" + String($0) }) -> String {
+    let together = GenerationSourcesTogether.self
+    return [
+      together.lateral(SessionLookup.Statement.sql, as: "session", after: 0, parameter: parameter),
+      together.lateral(GenerationIssue.Statement.sql, as: "issue", after: 2, parameter: parameter),
+      together.lateral(
+        GenerationTemplate.Statement.sql, as: "template", after: 4, parameter: parameter),
+    ].joined(separator: "\n")
+  }
 
   let session: SessionLookup.Statement
   let sources: GenerationSourcesTogether

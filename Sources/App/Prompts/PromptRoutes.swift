@@ -17,8 +17,9 @@ struct PromptRoutes: RouteCollection {
     let principal = try req.principal
     let request = try GenerationRequest(req)
     let auditor = try req.auditor
+    let database = req.db
     let service = GenerationService(
-      database: req.db, templates: req.templates(auditor: auditor),
+      database: database, templates: req.templates(auditor: auditor, database: database),
       metrics: GenerationMetrics(registry: req.application.httpMetrics.registry),
       auditor: auditor, prefetched: req.prefetchedRows,
       group: req.application.generationGroup)

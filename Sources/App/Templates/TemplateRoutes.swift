@@ -136,11 +136,13 @@ extension Request {
     get throws { templates(auditor: try auditor) }
   }
 
-  /// The template service with an auditor the caller already has: building one reads the
-  /// client's address and headers again.
-  func templates(auditor: Auditor) -> TemplateService {
+  /// The template service with an auditor the caller already has (building one reads the
+  /// client's address and headers again), and the database it already has: Fluent makes a new
+  /// one on each `db`, which for PostgreSQL instantiates generic types at run time
+  /// (docs/performance.md, round 15).
+  func templates(auditor: Auditor, database: (any Database)? = nil) -> TemplateService {
     TemplateService(
-      database: db, cache: application.templateCache,
+      database: database ?? db, cache: application.templateCache,
       limits: application.appConfig.renderLimits, auditor: auditor,
       events: TemplateEvents(queue: application.jobs.queue))
   }

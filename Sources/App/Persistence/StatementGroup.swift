@@ -1,15 +1,16 @@
 import Synchronization
 
-/// Concurrent writes of one kind, run one group at a time: while a group runs, the writes that
-/// arrive wait, and when it ends the first of them leads the next group with all the others
-/// that arrived meanwhile (at most ``largest``). Each group is one statement and one commit for
-/// what arrived during the previous one, as SQLite's writer groups its commits
-/// (`SQLiteGroupCommit`); one group at a time (two at a time measured no faster for
-/// generations: docs/performance.md, round 11).
+/// Concurrent statements of one kind, run one group at a time: while a group runs, the
+/// statements that arrive wait, and when it ends the first of them leads the next group with all
+/// the others that arrived meanwhile (at most ``largest``). Each group is one statement (and, for
+/// a write, one commit) for what arrived during the previous one, as SQLite's writer groups its
+/// commits (`SQLiteGroupCommit`); one group at a time (two at a time measured no faster for
+/// generations: docs/performance.md, rounds 11 and 14). On PostgreSQL, generations are stored
+/// in groups (`GenerationGroup`) and their sources read in groups (`GenerationSourcesGroup`).
 ///
-/// Nothing runs on a thread of its own: the leader runs the group in its own task, and a write
-/// that finds no group running leads at once, alone, without waiting for company.
-final class WriteGroup<Item: Sendable, Outcome: Sendable>: Sendable {
+/// Nothing runs on a thread of its own: the leader runs the group in its own task, and a
+/// statement that finds no group running leads at once, alone, without waiting for company.
+final class StatementGroup<Item: Sendable, Outcome: Sendable>: Sendable {
   /// The most items in one group.
   let largest: Int
   private let state = Mutex(State())
