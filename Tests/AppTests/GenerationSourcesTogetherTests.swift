@@ -60,6 +60,50 @@ import VaporTesting
     }
   }
 
+  /// A group whose statement fails as a whole sends each read to be read alone, which then
+  /// fails or succeeds on its own; a group of one fails with its own statement's error.
+  @Test(arguments: TestDatabase.all)
+  func aGroupThatFailsSendsEachReadAlone(_ database: TestDatabase) async throws {
+    guard database == .postgres else { return }
+    try await withTestApp(database) { ctx in
+      // setup: reads on a transaction that an error has aborted, where every statement fails
+      let f = try await CoreLoopTests.fixture(ctx)
+      let statements = GenerationService.sourceStatements(
+        issueID: f.issueID, templateID: UUID(), companyID: ctx.companyID, version: nil,
+        label: nil)
+      let read = try #require(
+        SessionAndGenerationSources(
+          session: SessionLookup.Statement(userID: UUID(), familyID: UUID()),
+          companions: statements))
+      try await ctx.app.db.transaction { db in
+        await #expect(throws: (any Error).self) { try await db.sql.raw("SELECT 1 / 0").run() }
+        // act
+        let grouped = await GenerationSourcesGroup.read([read, read, read], on: db)
+        let alone = await GenerationSourcesGroup.read([read], on: db)
+        let group = GenerationSourcesGroup(largest: 4)
+        // check
+        #expect(grouped.count == 3)
+        for outcome in grouped {
+          guard case .alone = outcome else {
+            Issue.record("read by a failed group: \(outcome)")
+            continue
+          }
+        }
+        guard case .failed = alone.first else {
+          Issue.record("a group of one did not fail: \(alone)")
+          return
+        }
+        await #expect(throws: (any Error).self) { _ = try await group.rows(of: read, on: db) }
+        await #expect(throws: (any Error).self) {
+          try await withThrowingTaskGroup(of: Void.self) { tasks in
+            for _ in 0..<3 { tasks.addTask { _ = try await group.rows(of: read, on: db) } }
+            try await tasks.waitForAll()
+          }
+        }
+      }
+    }
+  }
+
   @Test(arguments: TestDatabase.all)
   func readsWhatTheTwoStatementsReadApart(_ database: TestDatabase) async throws {
     guard database == .postgres else { return }
