@@ -56,6 +56,8 @@ import VaporTesting
           companions: statements))
       let rows = try together.split(try await ctx.app.db.firstRow(together))
       #expect(rows.map(\.count) == [0, 1, 0])
+      // A group's statement unnests exactly this many values per read.
+      #expect(together.values.count == SessionAndGenerationSources.valueCount)
       #expect(SessionAndGenerationSources(session: together.session, companions: []) == nil)
     }
   }

@@ -68,13 +68,13 @@ extension Request {
 
   /// The token's principal, read with the companion's statements when there are some: on
   /// SQLite in one job of a reader, on PostgreSQL in one statement when one combines them
-  /// (`SessionAndGenerationSources`, read in groups: `GenerationSourcesGroup`). Their rows are kept for the route only when the session
-  /// admits the caller in the company the token names (the company the statements were made
-  /// for).
+  /// (`SessionAndGenerationSources`, read in groups: `GenerationSourcesGroup`). Their rows are
+  /// kept for the route only when the session admits the caller in the company the token names
+  /// (the company the statements were made for).
   private func session(
     of claims: JWTAccessTokenClaims, readingWith companion: (any SessionCompanionRead)?
   ) async throws -> Principal? {
-    // Fluent makes a new database on each `db`, at a cost (`Request.templates(auditor:database:)`).
+    // Fluent makes a new database on each `db`, at a cost: read it once.
     let database = db
     guard let companion, let statement = SessionLookup.Statement(claims: claims),
       let companyID = UUID(text: claims.companyID),
