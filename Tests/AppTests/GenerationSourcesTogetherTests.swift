@@ -46,14 +46,7 @@ import VaporTesting
   func anUnknownSessionReadsNoSessionRow(_ database: TestDatabase) async throws {
     guard database == .postgres else { return }
     try await withTestApp(database) { ctx in
-      let f = try await CoreLoopTests.fixture(ctx)
-      let statements = GenerationService.sourceStatements(
-        issueID: f.issueID, templateID: UUID(), companyID: ctx.companyID, version: nil,
-        label: nil)
-      let together = try #require(
-        SessionAndGenerationSources(
-          session: SessionLookup.Statement(userID: UUID(), familyID: UUID()),
-          companions: statements))
+      let together = try await Self.unknownSessionRead(ctx)
       let rows = try together.split(try await ctx.app.db.firstRow(together))
       #expect(rows.map(\.count) == [0, 1, 0])
       // A group's statement unnests exactly this many values per read.
@@ -69,14 +62,7 @@ import VaporTesting
     guard database == .postgres else { return }
     try await withTestApp(database) { ctx in
       // setup: reads on a transaction that an error has aborted, where every statement fails
-      let f = try await CoreLoopTests.fixture(ctx)
-      let statements = GenerationService.sourceStatements(
-        issueID: f.issueID, templateID: UUID(), companyID: ctx.companyID, version: nil,
-        label: nil)
-      let read = try #require(
-        SessionAndGenerationSources(
-          session: SessionLookup.Statement(userID: UUID(), familyID: UUID()),
-          companions: statements))
+      let read = try await Self.unknownSessionRead(ctx)
       try await ctx.app.db.transaction { db in
         await #expect(throws: (any Error).self) { try await db.sql.raw("SELECT 1 / 0").run() }
         // act
@@ -233,5 +219,16 @@ import VaporTesting
       #expect(ours.versionNumber == theirs.versionNumber && ours.version?.id == theirs.version?.id)
       #expect(ours.version?.bodyMarkdown == theirs.version?.bodyMarkdown)
     }
+  }
+
+  /// A generation's reads for the fixture's issue, an unknown template and an unknown session.
+  static func unknownSessionRead(_ ctx: TestContext) async throws -> SessionAndGenerationSources {
+    let f = try await CoreLoopTests.fixture(ctx)
+    let statements = GenerationService.sourceStatements(
+      issueID: f.issueID, templateID: UUID(), companyID: ctx.companyID, version: nil, label: nil)
+    return try #require(
+      SessionAndGenerationSources(
+        session: SessionLookup.Statement(userID: UUID(), familyID: UUID()),
+        companions: statements))
   }
 }
