@@ -110,8 +110,11 @@ private func configureDatabase(_ app: Application, config: AppConfig) throws {
     }
     SQLiteWriterSetup.use(path: path, on: app)
   case .postgres(let url):
+    let loops = Array(app.eventLoopGroup.makeIterator()).count
+    let perLoop = EventLoopCount.connectionsPerLoop(loops: loops, cores: System.coreCount)
     app.databases.use(
-      try .postgres(url: url, maxConnectionsPerEventLoop: 8, connectionPoolTimeout: .seconds(10)),
+      try .postgres(
+        url: url, maxConnectionsPerEventLoop: perLoop, connectionPoolTimeout: .seconds(10)),
       as: .psql)
   }
 }

@@ -44,7 +44,16 @@ LoggingSystem.bootstrap { label in
 atexit { BatchedLogOutput.standardOutput.flush() }
 let bootLogger = Logger(label: "promptsmith")
 
-// Making the application first loads `.env` files into the environment.
+// The event loops exist before the application: their number (`EVENT_LOOPS`, and by default
+// whether PostgreSQL runs on this machine) is read from the environment with the `.env` files
+// loaded, as the application would load them.
+for file in [".env.\(environment.name)", ".env"] {
+  let fileio = NonBlockingFileIO(threadPool: .singleton)
+  try? await DotEnvFile.read(path: file, fileio: fileio).load(overwrite: false)
+}
+NIOSingletons.groupLoopCountSuggestion = EventLoopCount.chosen(
+  environment: ProcessInfo.processInfo.environment, cores: System.coreCount)
+// Making the application loads the `.env` files too (nothing new by now).
 let app = try await Application.make(environment)
 do {
   var config = try AppConfig.load(

@@ -253,6 +253,7 @@ extension AppConfig {
     if let teamworkBaseURL, OutboundPolicy.origin(of: teamworkBaseURL) == nil {
       problems.append("TEAMWORK_BASE_URL: must be an http(s) URL such as https://acme.teamwork.com")
     }
+    if let problem = EventLoopCount.problem(in: environment) { problems.append(problem) }
     guard problems.isEmpty else { throw ConfigError(problems: problems) }
     var config = AppConfig(
       database: database, jwtSecret: secret,
