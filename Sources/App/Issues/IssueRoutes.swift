@@ -14,7 +14,8 @@ struct IssueRoutes: RouteCollection {
 
   func list(req: Request) async throws -> Response {
     let principal = try req.principal
-    let sql = req.db.sql
+    let database = req.db
+    let sql = database.sql
     var filter = IssueFilter(companyID: principal.companyID)
     if let status = req.query[String.self, at: "status"] {
       filter.statusCategories = try IssueFilter.categories(status)
@@ -43,7 +44,7 @@ struct IssueRoutes: RouteCollection {
     if let after = page.after {
       query = query.where("id", .greaterThan, SQLBind(after))
     }
-    var rows = try await query.orderBy("id").limit(page.limit + 1).all()
+    var rows = try await database.rows(of: query.orderBy("id").limit(page.limit + 1).query)
       .map { try IssueListRow(row: $0) }
     let hasMore = rows.count > page.limit
     if hasMore { rows.removeLast() }
