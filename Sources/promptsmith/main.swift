@@ -33,6 +33,13 @@ if arguments.dropFirst().first == "migrate", isatty(STDIN_FILENO) == 0,
   exit(2)
 }
 var environment = try Environment.detect(arguments: arguments)
+// The `.env` files first, as the application would load them: the log level and the number of
+// event loops (`EVENT_LOOPS`, by default whether PostgreSQL runs on this machine) are decided
+// before the application exists.
+for file in [".env.\(environment.name)", ".env"] {
+  let fileio = NonBlockingFileIO(threadPool: .singleton)
+  try? await DotEnvFile.read(path: file, fileio: fileio).load(overwrite: false)
+}
 let level = AppConfig.logLevel(named: ProcessInfo.processInfo.environment["LOG_LEVEL"]) ?? .info
 // The servers' log lines go out in batches; the other commands' between their own output.
 let longRunning = ["serve", "worker"].contains(arguments.dropFirst().first ?? "serve")
@@ -44,15 +51,13 @@ LoggingSystem.bootstrap { label in
 atexit { BatchedLogOutput.standardOutput.flush() }
 let bootLogger = Logger(label: "promptsmith")
 
-// The event loops exist before the application: their number (`EVENT_LOOPS`, and by default
-// whether PostgreSQL runs on this machine) is read from the environment with the `.env` files
-// loaded, as the application would load them.
-for file in [".env.\(environment.name)", ".env"] {
-  let fileio = NonBlockingFileIO(threadPool: .singleton)
-  try? await DotEnvFile.read(path: file, fileio: fileio).load(overwrite: false)
-}
-NIOSingletons.groupLoopCountSuggestion = EventLoopCount.chosen(
+let eventLoops = EventLoopCount.chosen(
   environment: ProcessInfo.processInfo.environment, cores: System.coreCount)
+NIOSingletons.groupLoopCountSuggestion = eventLoops
+if longRunning {
+  bootLogger.info(
+    "Event loops", metadata: ["count": "\(eventLoops)", "cores": "\(System.coreCount)"])
+}
 // Making the application loads the `.env` files too (nothing new by now).
 let app = try await Application.make(environment)
 do {
