@@ -36,6 +36,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
   app.rateLimiter =
     config.rateLimitPerMinute > 0 ? RateLimiter(perMinute: config.rateLimitPerMinute) : nil
 
+  app.eventLoopsLeaveACore = app.eventLoopCount < System.coreCount
   let metrics = HTTPMetrics()
   app.httpMetrics = metrics
   app.generationGroup = GenerationGroup(largest: GenerationGroup.largestGeneration)
@@ -110,7 +111,7 @@ private func configureDatabase(_ app: Application, config: AppConfig) throws {
     }
     SQLiteWriterSetup.use(path: path, on: app)
   case .postgres(let url):
-    let loops = Array(app.eventLoopGroup.makeIterator()).count
+    let loops = app.eventLoopCount
     let perLoop = EventLoopCount.connectionsPerLoop(loops: loops, cores: System.coreCount)
     app.databases.use(
       try .postgres(
@@ -120,6 +121,21 @@ private func configureDatabase(_ app: Application, config: AppConfig) throws {
 }
 
 extension Application {
+  /// The event loops the application runs on (`EVENT_LOOPS`).
+  var eventLoopCount: Int { Array(eventLoopGroup.makeIterator()).count }
+
+  /// Whether a core is left without an event loop (PostgreSQL on this machine, by default):
+  /// CPU-heavy work a request can hand to the thread pool then runs beside the loops rather
+  /// than in their place.
+  var eventLoopsLeaveACore: Bool {
+    get { storage[EventLoopsLeaveACoreKey.self] ?? false }
+    set { storage[EventLoopsLeaveACoreKey.self] = newValue }
+  }
+
+  private struct EventLoopsLeaveACoreKey: StorageKey {
+    typealias Value = Bool
+  }
+
   private struct HTTPMetricsKey: StorageKey {
     typealias Value = HTTPMetrics
   }

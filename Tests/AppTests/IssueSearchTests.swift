@@ -39,4 +39,36 @@ import Vapor
       #expect(try await keys("srch-2") == ["SRCH-2"])
     }
   }
+  /// A page of long descriptions is written on the thread pool when a core has no event loop
+  /// (PostgreSQL on this machine): the same bytes as on the loop.
+  @Test(arguments: TestDatabase.all)
+  func aLongPageIsTheSameWrittenOffTheLoop(_ database: TestDatabase) async throws {
+    try await withTestApp(database) { ctx in
+      // setup: 80 KB of descriptions with characters JSON escapes
+      let admin = try await ctx.adminToken()
+      let tracker = Tracker(
+        companyID: ctx.companyID, type: "jira-cloud", name: "Jira", baseURL: "https://j.example")
+      try await tracker.create(on: ctx.app.db)
+      let text = String(repeating: "Line \"quoted\" \\ tab\there ✓\n", count: 250)
+      for number in 1...10 {
+        try await Issue(
+          companyID: ctx.companyID, trackerID: try tracker.requireID(),
+          externalKey: "LONG-\(number)", title: "Long \(number)", descriptionMarkdown: text
+        ).create(on: ctx.app.db)
+      }
+      // act: the page on the loop, then off it
+      ctx.app.eventLoopsLeaveACore = false
+      let onLoop = try await ctx.send(.GET, "/issues", token: admin)
+      ctx.app.eventLoopsLeaveACore = true
+      let offLoop = try await ctx.send(.GET, "/issues", token: admin)
+      // check
+      #expect(onLoop.status == .ok)
+      #expect(offLoop.status == .ok)
+      #expect(onLoop.body.readableBytes > OffLoop.threshold)
+      #expect(offLoop.body == onLoop.body)
+      let issues = try offLoop.content.decode([IssueResponse].self)
+      #expect(issues.count == 10)
+      #expect(issues.allSatisfy { $0.descriptionMd == text })
+    }
+  }
 }

@@ -48,9 +48,10 @@ extension AppError {
   }
 }
 
-/// Rendering, linting and counting tokens of large inputs leave the event loops: a request's
-/// CPU-heavy work must not stall every other connection on its loop. Small ones (the usual
-/// prompt) cost microseconds and stay inline, where a thread hop would cost more than the work.
+/// Rendering, linting and counting tokens of large inputs, and writing a page of long issue
+/// descriptions, leave the event loops: a request's CPU-heavy work must not stall every other
+/// connection on its loop. Small ones (the usual prompt) cost microseconds and stay inline,
+/// where a thread hop would cost more than the work.
 enum OffLoop {
   /// Bytes of template plus variables from which the work moves to the thread pool.
   static let threshold = 64 * 1024
