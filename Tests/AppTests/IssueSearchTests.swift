@@ -7,20 +7,26 @@ import Vapor
 
 /// `GET /issues?q=` matches the text literally: `_` and `%` are characters, not wildcards.
 @Suite struct IssueSearchTests {
+  /// A tracker of the test company, for its issues.
+  static func tracker(_ ctx: TestContext) async throws -> UUID {
+    let tracker = Tracker(
+      companyID: ctx.companyID, type: "jira-cloud", name: "Jira", baseURL: "https://j.example")
+    try await tracker.create(on: ctx.app.db)
+    return try tracker.requireID()
+  }
+
   @Test(arguments: TestDatabase.all)
   func wildcardsAreText(_ database: TestDatabase) async throws {
     try await withTestApp(database) { ctx in
       let admin = try await ctx.adminToken()
-      let tracker = Tracker(
-        companyID: ctx.companyID, type: "jira-cloud", name: "Jira", baseURL: "https://j.example")
-      try await tracker.create(on: ctx.app.db)
+      let trackerID = try await Self.tracker(ctx)
       let titles = [
         "SRCH-1": "Fix user_id lookup", "SRCH-2": "Drop userXid column",
         "SRCH-3": "Reach 100% coverage", "SRCH-4": "Escape back\\slash paths",
       ]
       for (key, title) in titles {
         try await Issue(
-          companyID: ctx.companyID, trackerID: try tracker.requireID(), externalKey: key,
+          companyID: ctx.companyID, trackerID: trackerID, externalKey: key,
           title: title
         ).create(on: ctx.app.db)
       }
@@ -46,13 +52,11 @@ import Vapor
     try await withTestApp(database) { ctx in
       // setup: 80 KB of descriptions with characters JSON escapes
       let admin = try await ctx.adminToken()
-      let tracker = Tracker(
-        companyID: ctx.companyID, type: "jira-cloud", name: "Jira", baseURL: "https://j.example")
-      try await tracker.create(on: ctx.app.db)
+      let trackerID = try await Self.tracker(ctx)
       let text = String(repeating: "Line \"quoted\" \\ tab\there ✓\n", count: 250)
       for number in 1...10 {
         try await Issue(
-          companyID: ctx.companyID, trackerID: try tracker.requireID(),
+          companyID: ctx.companyID, trackerID: trackerID,
           externalKey: "LONG-\(number)", title: "Long \(number)", descriptionMarkdown: text
         ).create(on: ctx.app.db)
       }

@@ -17,11 +17,7 @@ public enum EventLoopCount {
   /// The number of loops for this environment on a machine with `cores` cores. An invalid
   /// `EVENT_LOOPS` counts as unset here; `AppConfig.load` refuses it (`problem(in:)`).
   public static func chosen(environment: [String: String], cores: Int) -> Int {
-    if let raw = environment[variable], !raw.isEmpty, let count = Int(raw),
-      (1...largest).contains(count)
-    {
-      return count
-    }
+    if let count = given(in: environment) { return count }
     let cores = max(1, cores)
     guard let url = environment["DATABASE_URL"], isPostgresOnThisMachine(url) else { return cores }
     return max(1, cores - 1)
@@ -29,11 +25,17 @@ public enum EventLoopCount {
 
   /// What is wrong with `EVENT_LOOPS`, if anything.
   static func problem(in environment: [String: String]) -> String? {
-    guard let raw = environment[variable], !raw.isEmpty else { return nil }
-    guard let count = Int(raw), (1...largest).contains(count) else {
-      return "\(variable): must be a whole number from 1 to \(largest), got \"\(raw)\""
+    guard let raw = environment[variable], !raw.isEmpty, given(in: environment) == nil else {
+      return nil
     }
-    return nil
+    return "\(variable): must be a whole number from 1 to \(largest), got \"\(raw)\""
+  }
+
+  /// `EVENT_LOOPS` when it is a valid count.
+  private static func given(in environment: [String: String]) -> Int? {
+    guard let count = environment[variable].flatMap({ Int($0) }), (1...largest).contains(count)
+    else { return nil }
+    return count
   }
 
   /// Each loop's share of the connections the process would have with one loop per core, so

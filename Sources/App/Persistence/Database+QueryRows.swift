@@ -18,17 +18,11 @@ extension Database {
       var serializer = SQLSerializer(database: sql)
       query.serialize(to: &serializer)
       if let bindings = PostgresBindings(directly: serializer.binds) {
-        let text = serializer.sql
-        return try await postgres.withConnection { connection in
-          connection.eventLoop.makeFutureWithTask {
-            var rows: [any SQLRow] = []
-            let query = PostgresQuery(unsafeSQL: text, binds: bindings)
-            for try await row in try await connection.query(query, logger: self.logger) {
-              rows.append(PostgresStatementRow(row))
-            }
-            return rows
-          }
-        }.get()
+        let query = PostgresQuery(unsafeSQL: serializer.sql, binds: bindings)
+        let logger = self.logger
+        return try await PostgresStatementRow.rows(on: postgres) { connection in
+          try await connection.query(query, logger: logger)
+        }
       }
     }
     let rows = Mutex<[any SQLRow]>([])

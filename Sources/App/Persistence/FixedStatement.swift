@@ -141,15 +141,9 @@ extension Database {
     var bindings = PostgresBindings(capacity: values.count)
     for value in values { value.append(to: &bindings) }
     let named = NamedStatement<Statement>(bindings: bindings)
-    return try await postgres.withConnection { connection in
-      connection.eventLoop.makeFutureWithTask {
-        var rows: [any SQLRow] = []
-        for try await row in try await connection.execute(named, logger: logger) {
-          rows.append(PostgresStatementRow(row))
-        }
-        return rows
-      }
-    }.get()
+    return try await PostgresStatementRow.rows(on: postgres) { connection in
+      try await connection.execute(named, logger: logger)
+    }
   }
 }
 

@@ -53,3 +53,21 @@ struct PostgresStatementRow: SQLRow {
     return nil
   }
 }
+
+extension PostgresStatementRow {
+  /// The rows `read` gets on one of `postgres`'s connections, read on that connection's event
+  /// loop: a `FixedStatement`'s and a SQLKit query's run through PostgresNIO (`rows(of:)`).
+  static func rows<Rows: AsyncSequence & SendableMetatype>(
+    on postgres: any PostgresDatabase,
+    _ read: @escaping @Sendable (PostgresConnection) async throws -> Rows
+  ) async throws -> [any SQLRow]
+  where Rows.Element == PostgresRow, Rows.AsyncIterator: SendableMetatype {
+    try await postgres.withConnection { connection in
+      connection.eventLoop.makeFutureWithTask {
+        var rows: [any SQLRow] = []
+        for try await row in try await read(connection) { rows.append(PostgresStatementRow(row)) }
+        return rows
+      }
+    }.get()
+  }
+}
